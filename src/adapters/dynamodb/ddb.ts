@@ -1,0 +1,243 @@
+/**
+ * The low-level DynamoDB layer, successor of the seed's `LambdaDDB`: paginated reads as
+ * async iterators, batches that retry their unprocessed part until nothing is left (or
+ * fail naming what was left), and writes whose failed condition becomes a
+ * {@link ConditionFailedError}. It executes requests; {@link ./params.ts} builds them.
+ */
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  DeleteCommand,
+  type DeleteCommandInput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type GetCommandInput,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  type ScanCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
+import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
+import { mergeAsync } from '../../lib/merge-async.ts';
+import { ConditionFailedError, UnprocessedItemsError } from '../../repositories/errors.ts';
+
+export type Item = Record<string, unknown>;
+type Key = Record<string, unknown>;
+
+export interface DdbOptions {
+  readonly retry?: Partial<RetryPolicy>;
+  /** Batch requests in flight at once. */
+  readonly batchConcurrency?: number;
+}
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * @example
+ * ```ts
+ * const ddb = new Ddb(createDocumentClient({ endpoint }));
+ * for await (const page of ddb.query(queryParams('students', path, { project: ['id'] }))) {
+ *   console.log(page.length);
+ * }
+ * ```
+ */
+export class Ddb {
+  readonly retry: RetryPolicy;
+  readonly #batchConcurrency: number;
+
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    options: DdbOptions = {},
+  ) {
+    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.#batchConcurrency = options.batchConcurrency ?? 4;
+  }
+
+  async get(params: GetCommandInput): Promise<Item | undefined> {
+    const result = await this.client.send(new GetCommand(params));
+    return result.Item;
+  }
+
+  /** Every page of a query, following `LastEvaluatedKey` until the end. */
+  async *query(params: QueryCommandInput): AsyncGenerator<Item[]> {
+    let start: Key | undefined = params.ExclusiveStartKey;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...params, ExclusiveStartKey: start }),
+      );
+      start = page.LastEvaluatedKey;
+      yield page.Items ?? [];
+    } while (start !== undefined);
+  }
+
+  /**
+   * Every page of a scan. With `segments > 1` the table is read as that many parallel
+   * segments and pages are yielded as they arrive (in no particular order).
+   */
+  scan(params: ScanCommandInput, segments = 1): AsyncGenerator<Item[]> {
+    if (segments <= 1) return this.#scanSegment(params);
+    return mergeAsync(
+      Array.from({ length: segments }, (_, segment) =>
+        this.#scanSegment({ ...params, Segment: segment, TotalSegments: segments }),
+      ),
+    );
+  }
+
+  /** Sums `Count` over every page of a `Select: 'COUNT'` query. */
+  async countQuery(params: QueryCommandInput): Promise<number> {
+    let total = 0;
+    let start: Key | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...params, ExclusiveStartKey: start }),
+      );
+      total += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return total;
+  }
+
+  async countScan(params: ScanCommandInput, segments = 1): Promise<number> {
+    const counts = await Promise.all(
+      Array.from({ length: Math.max(1, segments) }, async (_, segment) => {
+        let total = 0;
+        let start: Key | undefined;
+        do {
+          const page = await this.client.send(
+            new ScanCommand({
+              ...params,
+              ...(segments > 1 ? { Segment: segment, TotalSegments: segments } : {}),
+              ExclusiveStartKey: start,
+            }),
+          );
+          total += page.Count ?? 0;
+          start = page.LastEvaluatedKey;
+        } while (start !== undefined);
+        return total;
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async put(params: PutCommandInput): Promise<void> {
+    await this.#conditional(() => this.client.send(new PutCommand(params)), params.TableName);
+  }
+
+  async update(params: UpdateCommandInput): Promise<void> {
+    await this.#conditional(() => this.client.send(new UpdateCommand(params)), params.TableName);
+  }
+
+  async delete(params: DeleteCommandInput): Promise<void> {
+    await this.#conditional(() => this.client.send(new DeleteCommand(params)), params.TableName);
+  }
+
+  /**
+   * Runs BatchGetItem requests (built by `batchGetParams`), retrying unprocessed keys with
+   * backoff; throws {@link UnprocessedItemsError} if keys are left after the last attempt.
+   */
+  async batchGet(requests: readonly BatchGetCommandInput[]): Promise<Item[]> {
+    const pages = await pMap(requests, (request) => this.#batchGetOne(request), {
+      concurrency: this.#batchConcurrency,
+    });
+    return pages.flat();
+  }
+
+  /**
+   * Runs BatchWriteItem requests (built by `batchWriteParams`), retrying unprocessed items
+   * with backoff. Every batch is tried to the end even when one fails, so one error can
+   * name every item that was not written.
+   */
+  async batchWrite(requests: readonly BatchWriteCommandInput[]): Promise<void> {
+    const results = await pMap(
+      requests,
+      async (request) => {
+        try {
+          await this.#batchWriteOne(request);
+          return undefined;
+        } catch (error) {
+          return error;
+        }
+      },
+      { concurrency: this.#batchConcurrency },
+    );
+    const failures = results.filter((r) => r !== undefined);
+    if (failures.length === 0) return;
+    const unprocessed = failures.filter((f) => f instanceof UnprocessedItemsError);
+    if (unprocessed.length === failures.length && unprocessed[0] !== undefined) {
+      throw new UnprocessedItemsError(
+        unprocessed[0].table,
+        'write',
+        unprocessed.flatMap((f) => f.keys),
+        this.retry.maxAttempts,
+      );
+    }
+    throw failures.find((f) => !(f instanceof UnprocessedItemsError));
+  }
+
+  async *#scanSegment(params: ScanCommandInput): AsyncGenerator<Item[]> {
+    let start: Key | undefined = params.ExclusiveStartKey;
+    do {
+      const page = await this.client.send(new ScanCommand({ ...params, ExclusiveStartKey: start }));
+      start = page.LastEvaluatedKey;
+      yield page.Items ?? [];
+    } while (start !== undefined);
+  }
+
+  async #batchGetOne(request: BatchGetCommandInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let pending: BatchGetCommandInput['RequestItems'] = request.RequestItems;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.client.send(
+        new BatchGetCommand({ ...request, RequestItems: pending }),
+      );
+      for (const tableItems of Object.values(result.Responses ?? {})) items.push(...tableItems);
+      pending = result.UnprocessedKeys;
+      const left = Object.entries(pending ?? {}).filter(([, v]) => (v.Keys?.length ?? 0) > 0);
+      if (left.length === 0) return items;
+      if (attempt >= this.retry.maxAttempts) {
+        const [table, rest] = left[0] ?? ['', {}];
+        throw new UnprocessedItemsError(table, 'read', rest.Keys ?? [], attempt);
+      }
+      await this.retry.sleep(backoffDelay(this.retry, attempt));
+    }
+  }
+
+  async #batchWriteOne(request: BatchWriteCommandInput): Promise<void> {
+    let pending: BatchWriteCommandInput['RequestItems'] = request.RequestItems;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.client.send(
+        new BatchWriteCommand({ ...request, RequestItems: pending }),
+      );
+      pending = result.UnprocessedItems;
+      const left = Object.entries(pending ?? {}).filter(([, writes]) => writes.length > 0);
+      if (left.length === 0) return;
+      if (attempt >= this.retry.maxAttempts) {
+        const [table, writes] = left[0] ?? ['', []];
+        const keys = writes.map((w) => w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? {});
+        throw new UnprocessedItemsError(table, 'write', keys, attempt);
+      }
+      await this.retry.sleep(backoffDelay(this.retry, attempt));
+    }
+  }
+
+  async #conditional<R>(send: () => Promise<R>, table: string | undefined): Promise<R> {
+    try {
+      return await send();
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw new ConditionFailedError(`${table ?? 'table'}: the write's condition did not hold`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import type { Condition } from '../../repositories/condition.ts';
+
+/**
+ * Evaluates a write condition the way DynamoDB does: an absent item has no attributes,
+ * and a comparison with a missing attribute is false (`<>` included).
+ */
+export const holds = (
+  condition: Condition,
+  item: Readonly<Record<string, unknown>> | undefined,
+): boolean => {
+  if ('and' in condition) return condition.and.every((c) => holds(c, item));
+  if ('or' in condition) return condition.or.some((c) => holds(c, item));
+  const value = item?.[condition.attribute];
+  if ('exists' in condition) return (value !== undefined) === condition.exists;
+  if (value === undefined) return false;
+  if ('equals' in condition) return value === condition.equals;
+  return value !== condition.notEquals;
+};

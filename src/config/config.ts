@@ -1,0 +1,115 @@
+/**
+ * Configuration (DESIGN section 1), read from the environment and validated once. A wrong
+ * value fails at start with an error that names the variable, not later in a request.
+ */
+import { z } from 'zod';
+import { LmsError } from '../errors.ts';
+
+export class ConfigError extends LmsError {
+  readonly code = 'INVALID_CONFIG';
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  /** Undefined means real AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** Undefined: the SDK's own resolution (Lambda sets AWS_REGION; a profile may set it). */
+  readonly awsRegion: string | undefined;
+  readonly tablePrefix: string;
+  readonly timezone: string;
+  readonly logLevel: LogLevel;
+}
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const variables = {
+  DYNAMODB_ENDPOINT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000' })
+      .optional(),
+  ),
+  AWS_REGION: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be a region name such as eu-west-1 (or local)')
+      .optional(),
+  ),
+  LMS_TABLE_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]*$/,
+      'may hold only letters, digits, "_", "-" and "." (it starts DynamoDB table names)',
+    )
+    .max(200)
+    .default(''),
+  LMS_TIMEZONE: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+      .default('Asia/Shanghai'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+};
+
+const schema = z.object(variables);
+
+/**
+ * Reads and validates the configuration from an environment (pure: pass any object).
+ *
+ * @example
+ * ```ts
+ * loadConfig({ LMS_TABLE_PREFIX: 'dev-', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
+ * // { tablePrefix: 'dev-', awsRegion: 'local', timezone: 'Asia/Shanghai', ... }
+ * loadConfig({ LMS_TIMEZONE: 'Mars/Olympus' }); // throws ConfigError naming LMS_TIMEZONE
+ * ```
+ */
+export const loadConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const result = schema.safeParse(
+    Object.fromEntries(Object.keys(variables).map((k) => [k, env[k]])),
+  );
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? 'environment');
+      return `${variable}=${JSON.stringify(env[variable] ?? '')} ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  }
+  const values = result.data;
+  return {
+    dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
+    awsRegion: values.AWS_REGION ?? (values.DYNAMODB_ENDPOINT !== undefined ? 'local' : undefined),
+    tablePrefix: values.LMS_TABLE_PREFIX,
+    timezone: values.LMS_TIMEZONE,
+    logLevel: values.LOG_LEVEL,
+  };
+};
+
+let cached: Config | undefined;
+
+/** The process's configuration, read from `process.env` on first use and kept. */
+export const getConfig = (): Config => {
+  cached ??= loadConfig(process.env);
+  return cached;
+};
+
+/** Forgets the kept configuration (the CLI sets variables from flags before first use). */
+export const resetConfig = (): void => {
+  cached = undefined;
+};

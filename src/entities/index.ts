@@ -1,0 +1,34 @@
+/**
+ * Which schema validates the items of which table. Both repository implementations read
+ * this map, so an item is validated the same way whatever the store.
+ */
+import type { TableName } from '../tables/definitions.ts';
+import { answerSchema } from './answer.ts';
+import { jobSchema } from './job.ts';
+import {
+  classSchema,
+  groupSchema,
+  moduleSchema,
+  parentSchema,
+  schoolSchema,
+  studentSchema,
+  teacherSchema,
+} from './organisation.ts';
+import { parentSummarySchema } from './parent-summary.ts';
+import { studentProgressSchema } from './student-progress.ts';
+
+export const entitySchemas = {
+  groups: groupSchema,
+  schools: schoolSchema,
+  teachers: teacherSchema,
+  classes: classSchema,
+  students: studentSchema,
+  parents: parentSchema,
+  modules: moduleSchema,
+  answers: answerSchema,
+  student_progress: studentProgressSchema,
+  parent_summaries: parentSummarySchema,
+  jobs: jobSchema,
+} as const satisfies Record<TableName, unknown>;
+
+export type EntitySchemas = typeof entitySchemas;

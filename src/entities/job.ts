@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { id, utcTimestamp } from './common.ts';
+
+/**
+ * Job state (DESIGN `jobs` table): when a job last ran and what it found. Jobs add their
+ * own attributes (watermarks, counts), which a loose schema keeps.
+ */
+export const jobSchema = z.looseObject({
+  name: id,
+  last_run_at: utcTimestamp.optional(),
+  last_summary: z.record(z.string(), z.unknown()).optional(),
+});
+export type Job = z.output<typeof jobSchema>;

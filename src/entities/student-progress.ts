@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { accuracy, count, id, utcTimestamp } from './common.ts';
+
+const isoDate = z.iso.date();
+
+export const dailyFigureSchema = z.object({ attempts: count, correct: count });
+
+export const moduleProgressSchema = z.object({
+  attempts: count,
+  correct: count,
+  accuracy,
+  words_practised: count,
+  words_mastered: count,
+  words_total: count.nullable(),
+});
+
+/** The student aggregate of DESIGN section 4, one item per student. */
+export const studentProgressSchema = z.looseObject({
+  student_id: id,
+  attempts: count,
+  correct: count,
+  accuracy,
+  words_practised: count,
+  words_mastered: count,
+  last_active_at: utcTimestamp.nullable(),
+  streak_days: count,
+  daily: z.record(isoDate, dailyFigureSchema),
+  modules: z.record(id, moduleProgressSchema),
+  updated_at: utcTimestamp,
+});
+export type StudentProgress = z.output<typeof studentProgressSchema>;

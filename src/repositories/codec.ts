@@ -1,0 +1,142 @@
+/**
+ * Validation of items on their way out of (and into) a store. Both repository
+ * implementations use it, so an invalid stored item is reported the same way whatever
+ * the store, and nothing unvalidated reaches a service.
+ */
+import type { z } from 'zod';
+import type { TableDefinition } from '../tables/definitions.ts';
+import {
+  InvalidItemError,
+  InvalidRequestError,
+  InvalidStoredItemError,
+  type ItemIssue,
+} from './errors.ts';
+
+type Item = Record<string, unknown>;
+
+const issuesOf = (error: z.ZodError): ItemIssue[] =>
+  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+
+/** What a repository needs to validate the items of one table. */
+export interface Codec<T> {
+  readonly table: TableDefinition;
+  keyOf(item: Item): Record<string, unknown>;
+  decode(raw: Item): T;
+  decodeProjected(raw: Item, project: readonly string[]): Partial<T>;
+  encode(item: T): Item;
+  encodeChanges(set: object): Item;
+  checkRemovals(remove: readonly string[]): void;
+}
+
+/**
+ * A {@link Codec} from a zod object schema.
+ *
+ * @example
+ * ```ts
+ * const codec = new EntityCodec(tables.students, studentSchema);
+ * codec.decode({ id: 's-1', name: 'Ann' }); // { id: 's-1', name: 'Ann', parent_ids: [] }
+ * ```
+ */
+export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
+  readonly #projected = new Map<string, z.ZodObject>();
+
+  constructor(
+    readonly table: TableDefinition,
+    private readonly schema: S,
+  ) {}
+
+  /** The primary key of an item (for error reports and batch bookkeeping). */
+  keyOf(item: Item): Record<string, unknown> {
+    const key: Record<string, unknown> = {
+      [this.table.partitionKey]: item[this.table.partitionKey],
+    };
+    if (this.table.sortKey !== undefined) key[this.table.sortKey] = item[this.table.sortKey];
+    return key;
+  }
+
+  /** A stored item, validated; throws {@link InvalidStoredItemError}. */
+  decode(raw: Item): z.output<S> {
+    const result = this.schema.safeParse(raw);
+    if (!result.success) {
+      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), issuesOf(result.error));
+    }
+    return result.data;
+  }
+
+  /** A stored item read with a projection: only the projected attributes are validated. */
+  decodeProjected(raw: Item, project: readonly string[]): Partial<z.output<S>> {
+    const result = this.#pick(project).safeParse(raw);
+    if (!result.success) {
+      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), issuesOf(result.error));
+    }
+    // The data has just been validated against the picked fields of `schema`; zod cannot
+    // type `pick` over a generic shape, hence this one assertion.
+    return result.data as Partial<z.output<S>>;
+  }
+
+  /** An item about to be written, validated; returns what is stored. */
+  encode(item: z.output<S>): Item {
+    const result = this.schema.safeParse(item);
+    if (!result.success) throw new InvalidItemError(this.table.name, issuesOf(result.error));
+    return { ...result.data };
+  }
+
+  /** The attributes of a partial update, each validated against its field. */
+  encodeChanges(set: object): Item {
+    const out: Item = {};
+    const issues: ItemIssue[] = [];
+    const keys = new Set([this.table.partitionKey, this.table.sortKey]);
+    for (const [attribute, value] of Object.entries(set)) {
+      if (value === undefined) continue;
+      if (keys.has(attribute)) {
+        throw new InvalidRequestError(
+          `${this.table.name}: key attribute ${attribute} cannot be updated`,
+        );
+      }
+      const field: z.ZodType | undefined = this.schema.shape[attribute];
+      if (field === undefined) {
+        out[attribute] = value;
+        continue;
+      }
+      const result = field.safeParse(value);
+      if (result.success) out[attribute] = result.data;
+      else
+        issues.push(
+          ...issuesOf(result.error).map((i) => ({
+            ...i,
+            path: [attribute, i.path].filter(Boolean).join('.'),
+          })),
+        );
+    }
+    if (issues.length > 0) throw new InvalidItemError(this.table.name, issues);
+    return out;
+  }
+
+  /** Checks that removed attributes are neither keys nor required by the schema. */
+  checkRemovals(remove: readonly string[]): void {
+    for (const attribute of remove) {
+      if (attribute === this.table.partitionKey || attribute === this.table.sortKey) {
+        throw new InvalidRequestError(
+          `${this.table.name}: key attribute ${attribute} cannot be removed`,
+        );
+      }
+      const field: z.ZodType | undefined = this.schema.shape[attribute];
+      if (field !== undefined && !field.safeParse(undefined).success) {
+        throw new InvalidItemError(this.table.name, [
+          { path: attribute, message: 'is required and cannot be removed' },
+        ]);
+      }
+    }
+  }
+
+  #pick(project: readonly string[]): z.ZodObject {
+    const cacheKey = project.join('\u0000');
+    const cached = this.#projected.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const mask: Record<string, true> = {};
+    for (const attribute of project) if (attribute in this.schema.shape) mask[attribute] = true;
+    const picked = this.schema.pick(mask);
+    this.#projected.set(cacheKey, picked);
+    return picked;
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Store-agnostic write conditions. The DynamoDB adapter turns them into a
+ * `ConditionExpression`; the in-memory store evaluates them directly.
+ */
+
+export type Scalar = string | number | boolean;
+
+export type Condition =
+  | { readonly attribute: string; readonly exists: boolean }
+  | { readonly attribute: string; readonly equals: Scalar }
+  | { readonly attribute: string; readonly notEquals: Scalar }
+  | { readonly and: readonly Condition[] }
+  | { readonly or: readonly Condition[] };
+
+/**
+ * Shorthands for the conditions jobs use most.
+ *
+ * @example
+ * ```ts
+ * // update `stats` only if the class still exists
+ * await db.classes.update({ code }, { set: { stats } }, { condition: when.exists('code') });
+ * ```
+ */
+export const when = {
+  exists: (attribute: string): Condition => ({ attribute, exists: true }),
+  absent: (attribute: string): Condition => ({ attribute, exists: false }),
+  equals: (attribute: string, value: Scalar): Condition => ({ attribute, equals: value }),
+  notEquals: (attribute: string, value: Scalar): Condition => ({ attribute, notEquals: value }),
+  all: (...conditions: Condition[]): Condition => ({ and: conditions }),
+  any: (...conditions: Condition[]): Condition => ({ or: conditions }),
+} as const;

@@ -1,0 +1,110 @@
+/**
+ * The one source of truth for every DynamoDB table of the system (DESIGN section 2).
+ *
+ * Local table creation (`lms tables create`), the test harness and the CDK stack all read
+ * these definitions, so a key or an index is declared here once and nowhere else.
+ * Every key attribute is a string (DESIGN: "All keys are strings").
+ *
+ * @example
+ * ```ts
+ * import { tables } from './definitions.ts';
+ * tables.classes.indexes.map((index) => index.name); // ['teacher_id', 'school_code']
+ * ```
+ */
+
+/** A global secondary index; by convention its name is its partition key attribute. */
+export interface IndexDefinition {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `${LMS_TABLE_PREFIX}${name}`. */
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexDefinition[];
+  /** Who writes the items: the LMS app (we only write `stats`) or this project. */
+  readonly owner: 'lms-app' | 'lms-lambdas';
+}
+
+const index = (attribute: string): IndexDefinition => ({
+  name: attribute,
+  partitionKey: attribute,
+});
+
+export const tables = {
+  groups: { name: 'groups', partitionKey: 'code', indexes: [], owner: 'lms-app' },
+  schools: {
+    name: 'schools',
+    partitionKey: 'code',
+    indexes: [index('group_code')],
+    owner: 'lms-app',
+  },
+  teachers: {
+    name: 'teachers',
+    partitionKey: 'id',
+    indexes: [index('school_code')],
+    owner: 'lms-app',
+  },
+  classes: {
+    name: 'classes',
+    partitionKey: 'code',
+    indexes: [index('teacher_id'), index('school_code')],
+    owner: 'lms-app',
+  },
+  students: {
+    name: 'students',
+    partitionKey: 'id',
+    indexes: [index('class_code')],
+    owner: 'lms-app',
+  },
+  parents: { name: 'parents', partitionKey: 'id', indexes: [], owner: 'lms-app' },
+  modules: { name: 'modules', partitionKey: 'id', indexes: [], owner: 'lms-app' },
+  /**
+   * One item per answer. The sort key is `<module_id>#<answer_id>`: a module's answers of
+   * one student are a single `begins_with` query, and the identity of an answer
+   * (student, module, answer_id) is exactly the primary key, so a retry is detected by a
+   * conditional put instead of a read.
+   */
+  answers: {
+    name: 'answers',
+    partitionKey: 'student_id',
+    sortKey: 'answer_key',
+    indexes: [],
+    owner: 'lms-lambdas',
+  },
+  student_progress: {
+    name: 'student_progress',
+    partitionKey: 'student_id',
+    indexes: [],
+    owner: 'lms-lambdas',
+  },
+  parent_summaries: {
+    name: 'parent_summaries',
+    partitionKey: 'parent_id',
+    indexes: [],
+    owner: 'lms-lambdas',
+  },
+  jobs: { name: 'jobs', partitionKey: 'name', indexes: [], owner: 'lms-lambdas' },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableName = keyof typeof tables;
+
+export const tableNames = Object.keys(tables) as TableName[];
+
+/** Every attribute that is a key of the table or of one of its indexes. */
+export const keyAttributes = (table: TableDefinition): string[] => {
+  const names = new Set<string>([table.partitionKey]);
+  if (table.sortKey !== undefined) names.add(table.sortKey);
+  for (const idx of table.indexes) {
+    names.add(idx.partitionKey);
+    if (idx.sortKey !== undefined) names.add(idx.sortKey);
+  }
+  return [...names];
+};
+
+/** The physical table name for a prefix (`dev-` + `students` = `dev-students`). */
+export const physicalName = (prefix: string, table: TableDefinition): string =>
+  `${prefix}${table.name}`;
