@@ -1,8 +1,9 @@
 import type { Condition } from '../../repositories/condition.ts';
 
 /**
- * Evaluates a write condition the way DynamoDB does: an absent item has no attributes,
- * and a comparison with a missing attribute is false (`<>` included).
+ * Evaluates a write condition the way DynamoDB does: an absent item has no attributes; a
+ * missing attribute is never `=` to a value and always `<>` it (checked against dynalite
+ * and DynamoDB Local by the contract suite).
  */
 export const holds = (
   condition: Condition,
@@ -12,7 +13,6 @@ export const holds = (
   if ('or' in condition) return condition.or.some((c) => holds(c, item));
   const value = item?.[condition.attribute];
   if ('exists' in condition) return (value !== undefined) === condition.exists;
-  if (value === undefined) return false;
   if ('equals' in condition) return value === condition.equals;
   return value !== condition.notEquals;
 };

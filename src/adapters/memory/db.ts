@@ -1,11 +1,13 @@
 import { buildDb, codecFor, type Db } from '../../repositories/db.ts';
 import { type TableName, tables } from '../../tables/definitions.ts';
-import { MemoryRepository, type MemoryTable } from './repository.ts';
+import { MemoryRepository, type MemoryTable, memoryIdentity } from './repository.ts';
 
 export interface MemoryDb {
   readonly db: Db;
-  /** The raw stored items of a table: lets tests plant what the LMS app might have written. */
+  /** The raw stored items of a table. */
   readonly raw: (table: TableName) => MemoryTable;
+  /** Stores an item as it is, unvalidated: what the LMS app might have written. */
+  readonly plant: (table: TableName, item: Record<string, unknown>) => void;
 }
 
 /**
@@ -28,5 +30,8 @@ export const createMemoryDb = (): MemoryDb => {
     return store;
   };
   const db = buildDb((name) => new MemoryRepository(tables[name], codecFor(name), raw(name)));
-  return { db, raw };
+  const plant = (table: TableName, item: Record<string, unknown>) => {
+    raw(table).set(memoryIdentity(tables[table], item), structuredClone(item));
+  };
+  return { db, raw, plant };
 };

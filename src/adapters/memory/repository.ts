@@ -19,6 +19,15 @@ const DEFAULT_PAGE_SIZE = 100;
 /** The items of one table, by key identity. Shared with tests that plant raw items. */
 export type MemoryTable = Map<string, RawItem>;
 
+/** The identity under which an item (or key) of a table is stored. */
+export const memoryIdentity = (
+  definition: TableDefinition,
+  key: Readonly<Record<string, unknown>>,
+): string =>
+  JSON.stringify(
+    [definition.partitionKey, definition.sortKey].filter((a) => a !== undefined).map((a) => key[a]),
+  );
+
 const matchesKey = (value: unknown, condition: KeyCondition): boolean => {
   if (typeof value !== 'string') return false;
   if ('equals' in condition) return value === condition.equals;
@@ -54,10 +63,8 @@ export class MemoryRepository<T extends object, K extends keyof T & string> exte
     super(definition, codec);
   }
 
-  /** The identity under which an item (or key) is stored. */
   identity(key: Readonly<Record<string, unknown>>): string {
-    const attributes = [this.definition.partitionKey, this.definition.sortKey];
-    return JSON.stringify(attributes.filter((a) => a !== undefined).map((a) => key[a]));
+    return memoryIdentity(this.definition, key);
   }
 
   protected async rawGet(key: RawKey, options: RawReadOptions): Promise<RawItem | undefined> {
