@@ -60,6 +60,10 @@ const variables = {
     z
       .string()
       .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+      // `asia/shanghai` is accepted by Intl; keep the canonical spelling everywhere after.
+      .transform(
+        (zone) => new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone,
+      )
       .default('Asia/Shanghai'),
   ),
   LOG_LEVEL: z.preprocess(

@@ -13,15 +13,30 @@ export async function* mergeAsync<T>(iterators: readonly AsyncIterator<T>[]): As
   const pull = (index: number) => {
     const iterator = iterators[index];
     if (iterator === undefined) return;
-    pending.set(
-      index,
-      iterator.next().then((result) => ({ index, result })),
+    // An iterator whose `next()` failed is finished (as `for await` treats it): it leaves
+    // `pending` before the failure reaches the race, so it is not closed again below.
+    let next: Promise<IteratorResult<T>>;
+    try {
+      next = Promise.resolve(iterator.next());
+    } catch (error) {
+      next = Promise.reject(error);
+    }
+    const settled = next.then(
+      (result) => ({ index, result }),
+      (error: unknown) => {
+        pending.delete(index);
+        throw error;
+      },
     );
+    // The race still sees a failure; this only stops a request still in flight after the
+    // merge has ended (break, error elsewhere) from becoming an unhandled rejection.
+    settled.catch(() => {});
+    pending.set(index, settled);
   };
-  iterators.forEach((_, index) => {
-    pull(index);
-  });
   try {
+    iterators.forEach((_, index) => {
+      pull(index);
+    });
     while (pending.size > 0) {
       const { index, result } = await Promise.race(pending.values());
       if (result.done === true) {

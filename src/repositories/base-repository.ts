@@ -134,9 +134,9 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
     options: WriteOptions = {},
   ): Promise<void> {
     const set = this.codec.encodeChanges(changes.set ?? {});
-    const remove = [...(changes.remove ?? [])];
+    const remove = [...new Set(changes.remove ?? [])];
     this.codec.checkRemovals(remove);
-    const both = remove.filter((attribute) => attribute in set);
+    const both = remove.filter((attribute) => Object.hasOwn(set, attribute));
     if (both.length > 0) {
       throw new InvalidRequestError(`${this.table}: ${both.join(', ')} both set and removed`);
     }

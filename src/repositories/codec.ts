@@ -93,7 +93,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
           `${this.table.name}: key attribute ${attribute} cannot be updated`,
         );
       }
-      const field: z.ZodType | undefined = this.schema.shape[attribute];
+      const field = this.#field(attribute);
       if (field === undefined) {
         out[attribute] = value;
         continue;
@@ -120,7 +120,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
           `${this.table.name}: key attribute ${attribute} cannot be removed`,
         );
       }
-      const field: z.ZodType | undefined = this.schema.shape[attribute];
+      const field = this.#field(attribute);
       if (field !== undefined && !field.safeParse(undefined).success) {
         throw new InvalidItemError(this.table.name, [
           { path: attribute, message: 'is required and cannot be removed' },
@@ -129,12 +129,23 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
     }
   }
 
+  /**
+   * The schema of one attribute, if the entity declares it. An own-property lookup: the
+   * shape is a plain object, so `shape.constructor` or `shape.toString` would otherwise
+   * find `Object.prototype` members and treat an ordinary attribute as a field.
+   */
+  #field(attribute: string): z.ZodType | undefined {
+    const shape: Record<string, z.ZodType> = this.schema.shape;
+    return Object.hasOwn(shape, attribute) ? shape[attribute] : undefined;
+  }
+
   #pick(project: readonly string[]): z.ZodObject {
     const cacheKey = project.join('\u0000');
     const cached = this.#projected.get(cacheKey);
     if (cached !== undefined) return cached;
     const mask: Record<string, true> = {};
-    for (const attribute of project) if (attribute in this.schema.shape) mask[attribute] = true;
+    for (const attribute of project)
+      if (this.#field(attribute) !== undefined) mask[attribute] = true;
     const picked = this.schema.pick(mask);
     this.#projected.set(cacheKey, picked);
     return picked;

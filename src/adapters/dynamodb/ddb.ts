@@ -153,14 +153,17 @@ export class Ddb {
   /**
    * Runs BatchWriteItem requests (built by `batchWriteParams`), retrying unprocessed items
    * with backoff. Every batch is tried to the end even when one fails, so one error can
-   * name every item that was not written.
+   * name every item that was not written (by its key, given `keyAttributes`).
    */
-  async batchWrite(requests: readonly BatchWriteCommandInput[]): Promise<void> {
+  async batchWrite(
+    requests: readonly BatchWriteCommandInput[],
+    keyAttributes?: readonly string[],
+  ): Promise<void> {
     const results = await pMap(
       requests,
       async (request) => {
         try {
-          await this.#batchWriteOne(request);
+          await this.#batchWriteOne(request, keyAttributes);
           return undefined;
         } catch (error) {
           return error;
@@ -210,7 +213,10 @@ export class Ddb {
     }
   }
 
-  async #batchWriteOne(request: BatchWriteCommandInput): Promise<void> {
+  async #batchWriteOne(
+    request: BatchWriteCommandInput,
+    keyAttributes: readonly string[] | undefined,
+  ): Promise<void> {
     let pending: BatchWriteCommandInput['RequestItems'] = request.RequestItems;
     for (let attempt = 1; ; attempt++) {
       const result = await this.client.send(
@@ -221,7 +227,11 @@ export class Ddb {
       if (left.length === 0) return;
       if (attempt >= this.retry.maxAttempts) {
         const [table, writes] = left[0] ?? ['', []];
-        const keys = writes.map((w) => w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? {});
+        const keys = writes.map((w) => {
+          const item: Item = w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? {};
+          if (keyAttributes === undefined) return item;
+          return Object.fromEntries(keyAttributes.map((attribute) => [attribute, item[attribute]]));
+        });
         throw new UnprocessedItemsError(table, 'write', keys, attempt);
       }
       await this.retry.sleep(backoffDelay(this.retry, attempt));

@@ -90,6 +90,7 @@ export class DynamoRepository<T extends object, K extends keyof T & string> exte
         items.map((item) => ({ put: item })),
         this.#keyAttributes,
       ),
+      this.#keyAttributes,
     );
   }
 
@@ -113,6 +114,7 @@ export class DynamoRepository<T extends object, K extends keyof T & string> exte
         keys.map((key) => ({ delete: key })),
         this.#keyAttributes,
       ),
+      this.#keyAttributes,
     );
   }
 }

@@ -1,0 +1,50 @@
+/**
+ * The `lms` command line (DESIGN section 6). Each command lives in its own file under
+ * `commands/`; this file wires them and turns errors into a message and an exit code.
+ */
+import { Command, CommanderError } from 'commander';
+import { LmsError } from '../errors.ts';
+import { registerTables } from './commands/tables.ts';
+import { type Output, processOutput } from './context.ts';
+
+export const buildProgram = (output: Output = processOutput): Command => {
+  const program = new Command('lms')
+    .description('lms-lambdas: run, inspect and operate the LMS functions and their tables')
+    .option('--endpoint <url>', 'DynamoDB endpoint (default: $DYNAMODB_ENDPOINT, else AWS)')
+    .option('--prefix <prefix>', 'table name prefix (default: $LMS_TABLE_PREFIX)')
+    .option('--region <region>', 'AWS region (default: $AWS_REGION)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => output.out(text.trimEnd()),
+      writeErr: (text) => output.err(text.trimEnd()),
+    });
+  registerTables(program, output);
+  return program;
+};
+
+/**
+ * Runs the command line and returns the exit code (never throws).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv);
+ * ```
+ */
+export const main = async (
+  argv: readonly string[],
+  output: Output = processOutput,
+): Promise<number> => {
+  try {
+    await buildProgram(output).parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof LmsError) {
+      output.err(`lms: ${error.message} [${error.code}]`);
+      return 2;
+    }
+    output.err(`lms: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+};

