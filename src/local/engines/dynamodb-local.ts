@@ -12,7 +12,13 @@ import {
 } from './errors.ts';
 import { findFreePort, formatEndpoint, isPortFree, isValidPort } from './network.ts';
 import { OutputTail } from './output-tail.ts';
-import { hasExited, killOnParentExit, signalProcess, waitForExit } from './process.ts';
+import {
+  hasExited,
+  killOnParentExit,
+  listensOnPort,
+  signalProcess,
+  waitForExit,
+} from './process.ts';
 import { describeError, waitForDynamoDb } from './ready.ts';
 
 /**
@@ -40,6 +46,7 @@ const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 const KILL_TIMEOUT_MS = 5_000;
 // DynamoDB Local binds every interface; clients reach it on loopback.
 const HOST = '127.0.0.1';
+const MAX_PORT_ATTEMPTS = 3;
 
 type State = 'idle' | 'starting' | 'running' | 'stopping';
 
@@ -121,10 +128,6 @@ export class DynamoDbLocalEngine implements LocalEngine {
   }
 
   async #start(): Promise<void> {
-    const port = this.#port === 0 ? await findFreePort(HOST) : this.#port;
-    if (this.#port !== 0 && !(await isPortFree(port, HOST))) {
-      throw new EngineStartError(`DynamoDB Local cannot use port ${port}: it is already in use`);
-    }
     if (this.#path !== undefined) {
       try {
         await mkdir(this.#path, { recursive: true });
@@ -134,7 +137,30 @@ export class DynamoDbLocalEngine implements LocalEngine {
         });
       }
     }
+    const deadline = Date.now() + this.#startTimeoutMs;
+    if (this.#port !== 0) {
+      if (!(await isPortFree(this.#port, HOST))) {
+        throw new EngineStartError(`DynamoDB Local cannot use port ${this.#port}: it is in use`);
+      }
+      await this.#launch(this.#port, deadline);
+      return;
+    }
+    // A port found free can be taken by someone else before the JVM binds it (parallel test
+    // workers do that all the time); losing it that way is worth a retry on a new port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await findFreePort(HOST);
+      try {
+        await this.#launch(port, deadline);
+        return;
+      } catch (error) {
+        if (attempt >= MAX_PORT_ATTEMPTS || !lostThePort(this.#tail) || Date.now() >= deadline) {
+          throw error;
+        }
+      }
+    }
+  }
 
+  async #launch(port: number, deadline: number): Promise<void> {
     const tail = new OutputTail(50);
     this.#tail = tail;
     const child = spawn({
@@ -166,7 +192,14 @@ export class DynamoDbLocalEngine implements LocalEngine {
 
     const endpoint = formatEndpoint(HOST, port);
     try {
-      await waitForDynamoDb(endpoint, { timeoutMs: this.#startTimeoutMs, signal: exited.signal });
+      await waitForDynamoDb(endpoint, {
+        timeoutMs: Math.max(deadline - Date.now(), 0),
+        signal: exited.signal,
+        // Whoever took the port first would answer too, while our JVM dies of "address already
+        // in use" a few seconds later; only an answer from a socket the JVM owns counts.
+        confirm: () =>
+          child.pid !== undefined && listensOnPort(child.pid, port) !== false && !hasExited(child),
+      });
     } catch (error) {
       await terminate(child, this.#stopTimeoutMs).catch(() => {});
       throw new EngineStartError(
@@ -195,6 +228,11 @@ export class DynamoDbLocalEngine implements LocalEngine {
       this.#state = 'idle';
     }
   }
+}
+
+/** Whether the JVM died because its port was taken (Jetty's bind failure). */
+function lostThePort(tail: OutputTail): boolean {
+  return tail.lines().some((line) => /Address already in use|Failed to bind/.test(line));
 }
 
 /**

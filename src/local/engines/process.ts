@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
  * Whether a process with this pid is running. Signal 0 checks without delivering anything;
@@ -26,18 +26,80 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 function isZombieOrGone(pid: number): boolean {
-  let stat: string;
+  let tasks: string[];
   try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
     // Without procfs (macOS) signal 0 is all we can go by; with it, the process was reaped
     // between the signal and the read.
     return existsSync('/proc/self/stat');
   }
-  // The command name (field 2) is in parentheses and may itself contain ') '; the state
-  // is the first field after the last ')'.
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === 'Z' || state === 'X';
+  // Every thread, not just the main one: a JVM's main thread can be a zombie while other
+  // threads are still exiting and its sockets still open.
+  return tasks.every((task) => {
+    const state = threadState(`/proc/${pid}/task/${task}/stat`);
+    return state === undefined || state === 'Z' || state === 'X';
+  });
+}
+
+function threadState(statPath: string): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(statPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may itself contain ') '; the state is
+  // the first field after the last ')'.
+  const end = stat.lastIndexOf(')');
+  return stat.slice(end + 2, end + 3);
+}
+
+/**
+ * Whether process `pid` itself holds a socket listening on TCP `port`, or undefined where that
+ * cannot be told (no procfs). An answer on the port only proves that someone listens there;
+ * this tells whether it is our child or a squatter that took the port first.
+ *
+ * @example
+ * ```ts
+ * if (listensOnPort(child.pid, 8000) === false) console.warn('8000 is served by someone else');
+ * ```
+ */
+export function listensOnPort(pid: number, port: number): boolean | undefined {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return existsSync('/proc/self/fd') ? false : undefined;
+  }
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // The fd was closed while we listed them.
+    }
+  }
+  if (inodes.size === 0) return false;
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  for (const table of ['tcp', 'tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      if (fields[3] !== '0A' || local === undefined) continue; // 0A: LISTEN
+      if (local.slice(local.lastIndexOf(':') + 1) !== portHex) continue;
+      if (fields[9] !== undefined && inodes.has(fields[9])) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -22,6 +22,11 @@ export interface WaitForDynamoDbOptions {
    * so waiting out the whole deadline would only delay the error.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Checked after each answer; false keeps polling. An answer alone does not prove that the
+   * server we started is the one answering (another may hold the port).
+   */
+  readonly confirm?: () => boolean | Promise<boolean>;
 }
 
 // A cap on one attempt, so that a server that accepts the connection but never answers
@@ -43,7 +48,7 @@ export async function waitForDynamoDb(
   endpoint: string,
   options: WaitForDynamoDbOptions,
 ): Promise<void> {
-  const { timeoutMs, intervalMs = 100, signal } = options;
+  const { timeoutMs, intervalMs = 100, signal, confirm } = options;
   const deadline = Date.now() + timeoutMs;
   // One attempt per poll: the SDK's own retries would hide how long we have waited.
   const client = new DynamoDBClient({
@@ -63,7 +68,8 @@ export async function waitForDynamoDb(
         await client.send(new ListTablesCommand({ Limit: 1 }), {
           abortSignal: signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal,
         });
-        return;
+        if (!confirm || (await confirm())) return;
+        lastError = new Error(`${endpoint} answered, but not from the expected server`);
       } catch (error) {
         signal?.throwIfAborted();
         lastError = error;

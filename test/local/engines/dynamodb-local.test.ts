@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { DynaliteEngine } from '../../../src/local/engines/dynalite.ts';
 import { DynamoDbLocalEngine } from '../../../src/local/engines/dynamodb-local.ts';
-import { isProcessAlive } from '../../../src/local/engines/process.ts';
+import { isProcessAlive, listensOnPort } from '../../../src/local/engines/process.ts';
 import {
   clientFor,
   createTable,
@@ -45,6 +46,8 @@ describe('DynamoDbLocalEngine', () => {
       expect(running).toHaveLength(1);
       expect(running[0]?.[1]).toContain(`-port ${port}`);
       expect(running[0]?.[1]).toContain('-sharedDb');
+      expect(listensOnPort(pid, Number(port))).toBe(true);
+      expect(listensOnPort(process.pid, Number(port))).toBe(false);
 
       const client = clientFor(endpoint);
       try {
@@ -211,6 +214,45 @@ describe('DynamoDbLocalEngine', () => {
       expect(isProcessAlive(pid)).toBe(false);
       expect(dynamoDbLocalProcesses().filter(([p]) => p === pid)).toEqual([]);
       await expect(listTables(endpoint)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    },
+    JVM_TIMEOUT_MS,
+  );
+
+  it(
+    'is not fooled by another server taking its port, and retries on a new one',
+    async () => {
+      const engine = new DynamoDbLocalEngine();
+      const startedAt = Date.now();
+      const starting = engine.start();
+      // Wait (deadline-bound) for the JVM to be spawned, then read the port it was given.
+      let firstPid: number | undefined;
+      let port: number | undefined;
+      while (port === undefined && Date.now() - startedAt < 10_000) {
+        await new Promise((resolve) => setImmediate(resolve));
+        firstPid = engine.pid;
+        const args = dynamoDbLocalProcesses().find(([p]) => p === firstPid)?.[1];
+        const match = args === undefined ? null : / -port (\d+)/.exec(args);
+        if (match?.[1]) port = Number(match[1]);
+      }
+      expect(port).toBeTypeOf('number');
+      // A DynamoDB of someone else's binds that port before the JVM (which takes seconds).
+      const squatter = new DynaliteEngine({ port });
+      await squatter.start();
+      try {
+        const client = clientFor(squatter.endpoint);
+        await createTable(client, 'squatter-table');
+        client.destroy();
+
+        await starting;
+        expect(engine.endpoint).not.toBe(squatter.endpoint);
+        expect(engine.pid).not.toBe(firstPid);
+        expect(await listTables(engine.endpoint)).toEqual([]);
+        if (firstPid !== undefined) expect(isProcessAlive(firstPid)).toBe(false);
+      } finally {
+        await starting.catch(() => {});
+        await engine.stop();
+        await squatter.stop();
+      }
     },
     JVM_TIMEOUT_MS,
   );
