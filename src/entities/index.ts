@@ -4,7 +4,7 @@
  */
 import type { TableName } from '../tables/definitions.ts';
 import { answerSchema } from './answer.ts';
-import { jobSchema } from './job.ts';
+import { jobSchema, studentMarkSchema } from './job.ts';
 import {
   classSchema,
   groupSchema,
@@ -29,6 +29,7 @@ export const entitySchemas = {
   student_progress: studentProgressSchema,
   parent_summaries: parentSummarySchema,
   jobs: jobSchema,
+  student_marks: studentMarkSchema,
 } as const satisfies Record<TableName, unknown>;
 
 export type EntitySchemas = typeof entitySchemas;

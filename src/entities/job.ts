@@ -11,3 +11,11 @@ export const jobSchema = z.looseObject({
   last_summary: z.record(z.string(), z.unknown()).optional(),
 });
 export type Job = z.output<typeof jobSchema>;
+
+/** A student with answers not yet aggregated (see `tables.student_marks`). */
+export const studentMarkSchema = z.looseObject({
+  student_id: id,
+  token: id,
+  marked_at: utcTimestamp,
+});
+export type StudentMark = z.output<typeof studentMarkSchema>;

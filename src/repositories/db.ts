@@ -46,4 +46,5 @@ export const buildDb = (
   student_progress: make('student_progress'),
   parent_summaries: make('parent_summaries'),
   jobs: make('jobs'),
+  student_marks: make('student_marks'),
 });

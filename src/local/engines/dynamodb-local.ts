@@ -140,7 +140,9 @@ export class DynamoDbLocalEngine implements LocalEngine {
     const deadline = Date.now() + this.#startTimeoutMs;
     if (this.#port !== 0) {
       if (!(await isPortFree(this.#port, HOST))) {
-        throw new EngineStartError(`DynamoDB Local cannot use port ${this.#port}: it is in use`);
+        throw new EngineStartError(
+          `DynamoDB Local cannot use port ${this.#port}: it is already in use`,
+        );
       }
       await this.#launch(this.#port, deadline);
       return;
