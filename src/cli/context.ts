@@ -14,11 +14,14 @@ export interface GlobalOptions {
 export interface Output {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Progress as bars (a terminal) rather than log lines (CI, cron, a pipe, a test). */
+  readonly interactive?: boolean;
 }
 
 export const processOutput: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
+  interactive: process.stderr.isTTY === true && process.env.CI !== 'true',
 };
 
 /** The configuration of a command: flags take precedence over the environment. */

@@ -3,7 +3,9 @@
  * `commands/`; this file wires them and turns errors into a message and an exit code.
  */
 import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerStats } from './commands/stats.ts';
 import { registerTables } from './commands/tables.ts';
 import { type Output, processOutput } from './context.ts';
 
@@ -20,6 +22,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
       writeErr: (text) => output.err(text.trimEnd()),
     });
   registerTables(program, output);
+  registerStats(program, output);
   return program;
 };
 
@@ -42,7 +45,8 @@ export const main = async (
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof LmsError) {
       output.err(`lms: ${error.message} [${error.code}]`);
-      return 2;
+      // 2 is a usage error (fix the command or the environment); 1 a failed run.
+      return error instanceof ConfigError ? 2 : 1;
     }
     output.err(`lms: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -19,6 +19,8 @@ export interface Faults {
   holdWrite?: (write: WriteRequest, call: number) => boolean;
   /** Decides, per key of a BatchGet, whether this attempt leaves it unprocessed. */
   holdKey?: (key: Item, call: number) => boolean;
+  /** Runs before a request is sent: lets a test interleave another writer's work. */
+  beforeSend?: (command: unknown) => Promise<void>;
 }
 
 export interface Recorded {
@@ -34,6 +36,7 @@ export const faultyClient = (doc: DynamoDBDocumentClient, faults: Faults = {}) =
 
   const send = async (command: unknown): Promise<unknown> => {
     call += 1;
+    await faults.beforeSend?.(command);
     if (command instanceof BatchWriteCommand && faults.holdWrite !== undefined) {
       const held: Record<string, WriteRequest[]> = {};
       const passed: Record<string, WriteRequest[]> = {};
@@ -84,5 +87,7 @@ export const faultyClient = (doc: DynamoDBDocumentClient, faults: Faults = {}) =
     get: (target, property, receiver) =>
       property === 'send' ? send : Reflect.get(target, property, receiver),
   });
-  return { client, recorded };
+  /** How many requests of a kind were sent (`'UpdateCommand'`, `'BatchWriteCommand'`, ...). */
+  const count = (name: string) => recorded.filter((r) => r.name === name).length;
+  return { client, recorded, count };
 };

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { InvalidEventError } from './errors.ts';
+
+/**
+ * The options a job accepts in its event. Any scheduled event is accepted (EventBridge
+ * Scheduler and rules send their own fields, which are ignored); only fields a job knows
+ * are validated, so `{ "dry_run": "yes" }` fails loudly instead of running for real.
+ */
+export const jobEventSchema = z.looseObject({
+  dry_run: z.boolean().optional(),
+});
+
+export type JobEvent = z.output<typeof jobEventSchema>;
+
+/**
+ * @example
+ * ```ts
+ * parseJobEvent({ 'detail-type': 'Scheduled Event' }); // {}
+ * parseJobEvent({ dry_run: true });                    // { dry_run: true }
+ * ```
+ */
+export const parseJobEvent = <S extends z.ZodType>(schema: S, event: unknown): z.output<S> => {
+  // A bare invocation (`lms invoke`, a test console) may send null or nothing at all.
+  const result = schema.safeParse(event ?? {});
+  if (!result.success) {
+    throw new InvalidEventError(
+      `invalid event: ${result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return result.data;
+};

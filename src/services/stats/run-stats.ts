@@ -1,0 +1,115 @@
+/**
+ * One stats run: read every needed table once, count in memory, write what changed.
+ * The per-level functions and `calc_all_stats` all run this; they differ only in levels.
+ */
+import { computeStats, statsUnchanged } from '../../domain/stats/compute.ts';
+import type { StatsLevel } from '../../domain/stats/levels.ts';
+import { ALL_LEVELS } from '../../domain/stats/levels.ts';
+import { warning } from '../../domain/stats/warnings.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { StatsProgressListener } from './progress.ts';
+import { readSnapshot } from './read-snapshot.ts';
+import { type LevelSummary, MAX_LISTED_WARNINGS, type StatsSummary } from './summary.ts';
+import { writeStats } from './write-stats.ts';
+
+export interface RunStatsOptions {
+  /** The name the summary carries (the function's name). */
+  readonly job: string;
+  readonly levels: readonly StatsLevel[];
+  readonly dryRun?: boolean;
+  /** Writes in flight at once. */
+  readonly concurrency?: number;
+  /** Parallel scan segments for the students table. */
+  readonly segments?: number;
+  readonly now?: () => Date;
+  readonly onProgress?: StatsProgressListener;
+}
+
+export const DEFAULT_WRITE_CONCURRENCY = 16;
+
+const COUNTERS = ['scanned', 'updated', 'unchanged', 'vanished', 'failed'] as const;
+
+const emptyLevel = (): LevelSummary => ({
+  scanned: 0,
+  updated: 0,
+  unchanged: 0,
+  vanished: 0,
+  failed: 0,
+});
+
+/**
+ * @example
+ * ```ts
+ * const summary = await runStats(db, { job: 'calc_all_stats', levels: ALL_LEVELS });
+ * summary.updated; // records whose stats changed and were written
+ * ```
+ */
+export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsSummary> => {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const startedTick = performance.now();
+  const levels = ALL_LEVELS.filter((level) => options.levels.includes(level));
+  const dryRun = options.dryRun === true;
+
+  const read = await readSnapshot(db, levels, {
+    segments: options.segments,
+    onProgress: options.onProgress,
+  });
+  const computed = computeStats(read.snapshot, levels);
+  const warnings = [...read.warnings, ...computed.warnings];
+
+  const byLevel: Partial<Record<StatsLevel, LevelSummary>> = {};
+  for (const level of levels) byLevel[level] = emptyLevel();
+  const changed = computed.targets.filter((target) => {
+    const level = byLevel[target.level] ?? emptyLevel();
+    level.scanned += 1;
+    if (statsUnchanged(target.stored, target.counts)) {
+      level.unchanged += 1;
+      return false;
+    }
+    return true;
+  });
+
+  if (dryRun) {
+    for (const target of changed) {
+      const level = byLevel[target.level];
+      if (level) level.updated += 1;
+    }
+  } else {
+    const results = await writeStats(db, changed, {
+      updatedAt: started.toISOString(),
+      concurrency: options.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
+      onProgress: options.onProgress,
+    });
+    for (const result of results) {
+      const level = byLevel[result.target.level];
+      if (level) level[result.outcome] += 1;
+      if (result.outcome === 'failed') {
+        warnings.push(
+          warning(
+            'write_failed',
+            `${result.target.level} ${result.target.key}: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+          ),
+        );
+      }
+    }
+  }
+
+  const total = emptyLevel();
+  for (const level of Object.values(byLevel)) {
+    for (const key of COUNTERS) total[key] += level[key];
+  }
+  return {
+    job: options.job,
+    levels,
+    dry_run: dryRun,
+    started_at: started.toISOString(),
+    duration_ms: Math.round(performance.now() - startedTick),
+    ...total,
+    warnings: warnings.slice(0, MAX_LISTED_WARNINGS),
+    warnings_total: warnings.length,
+    by_level: byLevel,
+    items_read: read.itemsRead,
+    unassigned_students: read.snapshot.unassignedStudents,
+  };
+};
