@@ -5,9 +5,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerSeed } from './commands/seed.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerTables } from './commands/tables.ts';
 import { type Output, processOutput } from './context.ts';
+import { UsageError } from './errors.ts';
 
 export const buildProgram = (output: Output = processOutput): Command => {
   const program = new Command('lms')
@@ -23,6 +25,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
     });
   registerTables(program, output);
   registerStats(program, output);
+  registerSeed(program, output);
   return program;
 };
 
@@ -46,7 +49,7 @@ export const main = async (
     if (error instanceof LmsError) {
       output.err(`lms: ${error.message} [${error.code}]`);
       // 2 is a usage error (fix the command or the environment); 1 a failed run.
-      return error instanceof ConfigError ? 2 : 1;
+      return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
     }
     output.err(`lms: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

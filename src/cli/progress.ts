@@ -89,10 +89,12 @@ const logProgress = (log: (line: string) => void, options: ProgressOptions): Pro
   const every = options.logEveryMs ?? 5_000;
   const clock = options.clock ?? Date.now;
   const lastLogged = new Map<string, number>();
+  const loggedValue = new Map<string, number>();
   const last = new Map<string, { value: number; total: number | undefined }>();
   const write = (task: string) => {
     const state = last.get(task);
     if (state === undefined) return;
+    loggedValue.set(task, state.value);
     log(describe(task, state.value, state.total));
     lastLogged.set(task, clock());
   };
@@ -103,7 +105,8 @@ const logProgress = (log: (line: string) => void, options: ProgressOptions): Pro
       if (previous === undefined || clock() - previous >= every) write(task);
     },
     finish(task) {
-      write(task);
+      // The final value, unless that very line was just written.
+      if (loggedValue.get(task) !== last.get(task)?.value) write(task);
     },
     stop() {},
   };

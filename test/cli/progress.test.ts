@@ -18,12 +18,15 @@ describe('progress as log lines (no terminal)', () => {
     progress.update('students read', 300);
     progress.update('stats written', 5, 20);
     progress.finish('students read');
+    now = 1200;
+    progress.update('stats written', 20, 20);
+    progress.finish('stats written');
     progress.stop();
     expect(lines).toEqual([
       'students read: 100',
       'students read: 300',
       'stats written: 5/20 (25%)',
-      'students read: 300',
+      'stats written: 20/20 (100%)',
     ]);
   });
 });

@@ -4,6 +4,7 @@
  * code under test.
  */
 import type { Db, Entity } from '../../src/repositories/db.ts';
+import { seeded } from '../../src/seed/random.ts';
 
 export interface Organisation {
   groups: Entity<'groups'>[];
@@ -13,26 +14,11 @@ export interface Organisation {
   students: Entity<'students'>[];
 }
 
-/** mulberry32: a tiny seeded PRNG, so a failing case can be replayed. */
-export const random = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
-
 /** A random organisation in which about `dangling` of the links point at nothing. */
 export const randomOrganisation = (seed: number, size = 1, dangling = 0.05): Organisation => {
-  const next = random(seed);
-  const pick = <T>(items: readonly T[]): T => {
-    const item = items[Math.floor(next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  };
+  const random = seeded(seed);
+  const next = random.next;
+  const pick = random.pick;
   const link = (codes: readonly string[], missing: string) =>
     next() < dangling ? missing : next() < 0.03 ? undefined : pick(codes);
   const groups = Array.from({ length: 2 * size }, (_, i) => ({

@@ -61,7 +61,7 @@ export const registerTables = (program: Command, output: Output): void => {
         for (const row of rows) {
           output.out(
             row.exists
-              ? `${row.table.padEnd(width)}  ${String(row.items ?? '?').padStart(9)} items  ${row.indexes.length > 0 ? `indexes: ${row.indexes.join(', ')}` : ''}`.trimEnd()
+              ? `${row.table.padEnd(width)}  ~${String(row.items ?? '?').padStart(9)} items  ${row.indexes.length > 0 ? `indexes: ${row.indexes.join(', ')}` : ''}`.trimEnd()
               : `${row.table.padEnd(width)}  missing`,
           );
         }

@@ -1,0 +1,64 @@
+import { type Command, Option } from 'commander';
+import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { localDate } from '../../domain/time-zone.ts';
+import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
+import { writeSeed } from '../../seed/write.ts';
+import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import { nonNegativeInteger } from '../parse.ts';
+import { createProgress } from '../progress.ts';
+
+/** `lms seed`: a deterministic demo organisation with 30 days of answers. */
+export const registerSeed = (program: Command, output: Output): void => {
+  program
+    .command('seed')
+    .description('write a deterministic demo organisation and 30 days of answers')
+    .addOption(
+      new Option('--size <size>', 'how big').choices(Object.keys(SEED_SIZES)).default('small'),
+    )
+    .option('--seed <n>', 'random seed: the same seed writes the same data', nonNegativeInteger, 1)
+    .option('--today <date>', 'last day of answers (YYYY-MM-DD in LMS_TIMEZONE; default: today)')
+    .action(
+      async (options: { size: SeedSizeName; seed: number; today?: string }, command: Command) => {
+        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+        const now = new Date();
+        const today = options.today ?? localDate(now, config.timezone);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {
+          throw new UsageError(`--today ${today}: expected a date such as 2026-11-24`);
+        }
+        const connection = connectDynamo(config);
+        const progress = createProgress({
+          interactive: output.interactive ?? false,
+          log: output.err,
+        });
+        try {
+          const summary = await writeSeed(
+            connection.db,
+            {
+              size: SEED_SIZES[options.size],
+              seed: options.seed,
+              today,
+              timezone: config.timezone,
+              ...(options.today === undefined ? { notAfter: now } : {}),
+            },
+            {
+              onProgress: (p) => {
+                progress.update(p.table, p.written, p.total);
+                if (p.total !== undefined && p.written === p.total) progress.finish(p.table);
+              },
+            },
+          );
+          progress.stop();
+          const counts = Object.entries(summary.written)
+            .map(([table, count]) => `${count} ${table}`)
+            .join(', ');
+          output.err(
+            `seed ${options.size} #${options.seed} up to ${today}: ${counts} in ${(summary.duration_ms / 1000).toFixed(1)} s`,
+          );
+        } finally {
+          progress.stop();
+          connection.close();
+        }
+      },
+    );
+};

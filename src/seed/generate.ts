@@ -1,0 +1,237 @@
+/**
+ * A deterministic, realistic organisation: groups, schools, teachers, classes, students
+ * with their parents, modules of 15-25 words, and 30 days of answers in which students
+ * differ in skill and activity and words in difficulty, so every figure is interesting.
+ * Pure: the same plan gives the same data on every machine (answers are generated per
+ * student from a generator forked by the student's id, so they stream).
+ */
+import { addDays, startOfLocalDay } from '../domain/time-zone.ts';
+import { answerKey } from '../entities/answer.ts';
+import type { Entity } from '../repositories/db.ts';
+import { firstNames, lastNames, places, regions } from './names.ts';
+import { type Random, seeded } from './random.ts';
+import type { SeedSize } from './sizes.ts';
+import { type Theme, themes } from './vocabulary.ts';
+
+export interface SeedPlan {
+  readonly size: SeedSize;
+  readonly seed: number;
+  /** The last day of the 30 days of answers (YYYY-MM-DD in `timezone`). */
+  readonly today: string;
+  readonly timezone: string;
+  /** No answer is later than this (a demo seeded at 09:00 has no afternoon answers yet). */
+  readonly notAfter?: Date;
+}
+
+export const ANSWER_DAYS = 30;
+export const LEVELS = [1, 2, 3, 4, 5, 6] as const;
+
+export interface Organisation {
+  readonly groups: Entity<'groups'>[];
+  readonly schools: Entity<'schools'>[];
+  readonly teachers: Entity<'teachers'>[];
+  readonly classes: Entity<'classes'>[];
+  readonly students: Entity<'students'>[];
+  readonly parents: Entity<'parents'>[];
+  readonly modules: Entity<'modules'>[];
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+const personName = (random: Random) => `${random.pick(firstNames)} ${random.pick(lastNames)}`;
+
+const buildModules = (random: Random, size: SeedSize): Entity<'modules'>[] => {
+  const themeNames = Object.keys(themes) as Theme[];
+  const modules: Entity<'modules'>[] = [];
+  let n = 0;
+  for (const level of LEVELS) {
+    for (let i = 0; i < size.modulesPerLevel; i++) {
+      n += 1;
+      const theme = themeNames[(level * 7 + i * 3) % themeNames.length] ?? 'Animals';
+      const words = themes[theme];
+      const count = random.int(15, Math.min(25, words.length));
+      const start = random.int(0, words.length - count);
+      modules.push({
+        id: `m-${pad(n, 3)}`,
+        title: `${theme} ${level}.${i + 1}`,
+        level,
+        words: words.slice(start, start + count),
+      });
+    }
+  }
+  return modules;
+};
+
+/**
+ * @example
+ * ```ts
+ * const org = buildOrganisation({ size: SEED_SIZES.small, seed: 1, today: '2026-11-24', timezone: 'Asia/Shanghai' });
+ * org.students.length; // about 200, the same on every run
+ * ```
+ */
+export const buildOrganisation = (plan: SeedPlan): Organisation => {
+  const random = seeded(plan.seed);
+  const { size } = plan;
+  const org: Organisation = {
+    groups: [],
+    schools: [],
+    teachers: [],
+    classes: [],
+    students: [],
+    parents: [],
+    modules: buildModules(random.fork('modules'), size),
+  };
+  let schoolN = 0;
+  let teacherN = 0;
+  let classN = 0;
+  let studentN = 0;
+  let parentN = 0;
+  for (let g = 1; g <= size.groups; g++) {
+    const groupCode = `g-${pad(g, 2)}`;
+    org.groups.push({
+      code: groupCode,
+      name: `${regions[(g - 1) % regions.length]} Education Group ${g}`,
+    });
+    for (let s = 0; s < size.schoolsPerGroup; s++) {
+      schoolN += 1;
+      const schoolCode = `sc-${pad(schoolN, 3)}`;
+      org.schools.push({
+        code: schoolCode,
+        name: `${places[(schoolN - 1) % places.length]} Primary School ${schoolN}`,
+        group_code: groupCode,
+      });
+      let previous: Entity<'students'> | undefined;
+      for (let t = 0; t < size.teachersPerSchool; t++) {
+        teacherN += 1;
+        const teacherId = `t-${pad(teacherN, 4)}`;
+        org.teachers.push({
+          id: teacherId,
+          name: `${random.chance(0.8) ? 'Ms' : 'Mr'} ${random.pick(lastNames)}`,
+          school_code: schoolCode,
+        });
+        const classes = random.int(...size.classesPerTeacher);
+        for (let c = 0; c < classes; c++) {
+          classN += 1;
+          const classCode = `c-${pad(classN, 4)}`;
+          const level = LEVELS[(classN - 1) % LEVELS.length] ?? 1;
+          org.classes.push({
+            code: classCode,
+            name: `Class ${level}${String.fromCharCode(65 + (c % 26))} (${teacherId})`,
+            teacher_id: teacherId,
+            school_code: schoolCode,
+            level,
+          });
+          const students = random.int(...size.studentsPerClass);
+          for (let k = 0; k < students; k++) {
+            studentN += 1;
+            const studentId = `s-${pad(studentN, 6)}`;
+            // About one child in seven is a younger sibling of the previous one: same parents.
+            const sibling = previous !== undefined && random.chance(0.15) ? previous : undefined;
+            let parentIds: string[];
+            if (sibling !== undefined) {
+              parentIds = [...sibling.parent_ids];
+            } else {
+              parentIds = Array.from({ length: random.chance(0.6) ? 2 : 1 }, () => {
+                parentN += 1;
+                return `p-${pad(parentN, 6)}`;
+              });
+              for (const parentId of parentIds) {
+                org.parents.push({ id: parentId, name: personName(random), student_ids: [] });
+              }
+            }
+            const surname = sibling?.name.split(' ')[1] ?? random.pick(lastNames);
+            const student = {
+              id: studentId,
+              name: `${random.pick(firstNames)} ${surname}`,
+              class_code: classCode,
+              parent_ids: parentIds,
+            };
+            org.students.push(student);
+            previous = student;
+          }
+        }
+      }
+    }
+  }
+  const parents = new Map(org.parents.map((parent) => [parent.id, parent]));
+  for (const student of org.students) {
+    for (const parentId of student.parent_ids) parents.get(parentId)?.student_ids.push(student.id);
+  }
+  return org;
+};
+
+/** How hard a word is: the same for everyone, in [0, 0.45]. */
+const difficulty = (plan: SeedPlan, word: string) =>
+  seeded(plan.seed).fork(`word:${word}`).next() * 0.45;
+
+/**
+ * The answers one student gave over the 30 days ending `plan.today`, in time order.
+ * Students differ in skill (how often they are right) and activity (how many days they
+ * practise); a word gets easier with practice.
+ */
+export function* studentAnswers(
+  plan: SeedPlan,
+  student: Pick<Entity<'students'>, 'id' | 'class_code'>,
+  classLevel: number,
+  modules: readonly Entity<'modules'>[],
+): Generator<Entity<'answers'>> {
+  const random = seeded(plan.seed).fork(`student:${student.id}`);
+  const skill = 0.3 + 0.65 * ((random.next() + random.next()) / 2);
+  // One student in twenty never practised: their rows show zeros and nulls.
+  const activity = random.chance(0.05) ? 0 : 0.05 + 0.55 * random.next();
+  const ownModules = modules.filter((module) => module.level === classLevel);
+  if (ownModules.length === 0 || activity === 0) return;
+  const practice = new Map<string, number>();
+  let n = 0;
+  for (let day = ANSWER_DAYS - 1; day >= 0; day--) {
+    if (!random.chance(activity)) continue;
+    const date = addDays(plan.today, -day);
+    const dayStart = startOfLocalDay(date, plan.timezone).getTime();
+    // Practice happens between 08:00 and 20:00 school time.
+    let at = dayStart + (8 + random.next() * 10) * 3_600_000;
+    const module =
+      ownModules[
+        Math.min(
+          ownModules.length - 1,
+          Math.floor(((ANSWER_DAYS - day) / ANSWER_DAYS) * ownModules.length),
+        )
+      ];
+    if (module === undefined) continue;
+    const count = random.int(2, 5);
+    for (let i = 0; i < count; i++) {
+      if (plan.notAfter !== undefined && at > plan.notAfter.getTime()) break;
+      const word = random.pick(module.words);
+      const seen = practice.get(`${module.id}:${word}`) ?? 0;
+      practice.set(`${module.id}:${word}`, seen + 1);
+      const p = Math.min(
+        0.98,
+        Math.max(0.05, skill - difficulty(plan, word) + Math.min(0.2, 0.05 * seen)),
+      );
+      const correct = random.chance(p);
+      n += 1;
+      const answerId = `a-${pad(n, 5)}`;
+      const answeredAt = new Date(at);
+      at += random.int(4_000, 40_000);
+      yield {
+        student_id: student.id,
+        answer_key: answerKey(module.id, answerId),
+        answer_id: answerId,
+        module_id: module.id,
+        word,
+        correct,
+        answered_at: answeredAt.toISOString(),
+        ...(random.chance(0.95)
+          ? {
+              duration_ms: Math.round(
+                2_000 +
+                  difficulty(plan, word) * 8_000 +
+                  (correct ? 0 : 1_500) +
+                  random.next() * 2_000,
+              ),
+            }
+          : {}),
+        recorded_at: new Date(answeredAt.getTime() + random.int(200, 5_000)).toISOString(),
+      };
+    }
+  }
+}
