@@ -75,18 +75,21 @@ const isActive = (table: TableDescription | undefined): boolean =>
   table?.TableStatus === 'ACTIVE' &&
   (table.GlobalSecondaryIndexes ?? []).every((index) => index.IndexStatus === 'ACTIVE');
 
-/** Polls until the table and its indexes are ACTIVE (local engines: at once). */
+/**
+ * Polls until the table and its indexes are ACTIVE. Local engines take milliseconds
+ * (dynalite still answers CREATING first), AWS seconds to minutes: the delay starts small
+ * and doubles up to `pollMs`.
+ */
 export const waitUntilActive = async (
   client: DynamoDBClient,
   tableName: string,
-  { timeoutMs = 120_000, pollMs = 200 }: WaitOptions = {},
+  { timeoutMs = 120_000, pollMs = 500 }: WaitOptions = {},
 ): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let delay = 5; ; delay = Math.min(pollMs, delay * 2)) {
     if (isActive(await describe(client, tableName))) return;
-    if (Date.now() > deadline)
-      throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 };
 

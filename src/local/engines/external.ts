@@ -35,6 +35,7 @@ export class ExternalEngine implements LocalEngine {
   readonly #endpoint: string;
   readonly #startTimeoutMs: number;
   #state: 'idle' | 'starting' | 'running' = 'idle';
+  #starting: Promise<void> | undefined;
 
   constructor(options: ExternalEngineOptions) {
     this.#endpoint = parseEndpoint(options.endpoint);
@@ -58,16 +59,22 @@ export class ExternalEngine implements LocalEngine {
       throw new EngineAlreadyStartedError(`external engine is already ${this.#state}`);
     }
     this.#state = 'starting';
+    this.#starting = waitForDynamoDb(this.#endpoint, { timeoutMs: this.#startTimeoutMs });
     try {
-      await waitForDynamoDb(this.#endpoint, { timeoutMs: this.#startTimeoutMs });
+      await this.#starting;
       this.#state = 'running';
     } catch (error) {
       this.#state = 'idle';
       throw error;
+    } finally {
+      this.#starting = undefined;
     }
   }
 
+  /** Forgets the endpoint; the server behind it is not ours to stop. */
   async stop(): Promise<void> {
+    // A stop during start must win, or the engine would turn 'running' after it.
+    await this.#starting?.catch(() => {});
     this.#state = 'idle';
   }
 }

@@ -137,22 +137,46 @@ export async function waitForExit(child: ChildProcess, timeoutMs: number): Promi
   }
 }
 
-// One shared 'exit' listener for all children instead of one per engine, so that running many
+// One shared set of listeners for all children instead of one per engine, so that running many
 // engines (parallel tests) never trips Node's max-listeners warning.
 const childrenToKill = new Set<number>();
 
-function killChildrenOnExit(): void {
+// Signals whose default action ends Node without an 'exit' event. Test runners SIGTERM their
+// workers (vitest does), and a terminal closing sends SIGHUP.
+const FATAL_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function killChildren(): void {
   // Only synchronous work runs in an 'exit' listener, which a kill is.
   for (const pid of childrenToKill) signalProcess(pid, 'SIGKILL');
 }
 
+function onFatalSignal(signal: NodeJS.Signals): void {
+  // Someone else handles this signal (the CLI stopping its engine gracefully): our listener's
+  // mere presence must not change what the signal does, so leave it all to them.
+  if (process.listenerCount(signal) > 1) return;
+  killChildren();
+  removeListeners();
+  // With our listener gone the default action applies again, so the process dies of the
+  // signal, with the exit status it would have had without us.
+  process.kill(process.pid, signal);
+}
+
+function addListeners(): void {
+  process.on('exit', killChildren);
+  for (const signal of FATAL_SIGNALS) process.on(signal, onFatalSignal);
+}
+
+function removeListeners(): void {
+  process.off('exit', killChildren);
+  for (const signal of FATAL_SIGNALS) process.off(signal, onFatalSignal);
+}
+
 /**
- * SIGKILLs `pid` if this process exits while the child still runs, so that a crashing or
- * forgetful parent does not leave a JVM holding a port. Call the returned function once the
- * child is stopped.
- *
- * Signals that end Node without an 'exit' event (an unhandled SIGTERM, SIGKILL) bypass this;
- * the CLI should handle SIGINT/SIGTERM by stopping its engine.
+ * SIGKILLs `pid` if this process ends while the child still runs, so that a crashing or
+ * forgetful parent does not leave a JVM holding a port. Covers `process.exit()`, uncaught
+ * errors, and SIGINT/SIGTERM/SIGHUP when nothing else handles them (the signal then still ends
+ * the process as it would have). Only SIGKILL of the parent escapes. Call the returned
+ * function once the child has exited.
  *
  * @example
  * ```ts
@@ -161,10 +185,10 @@ function killChildrenOnExit(): void {
  * ```
  */
 export function killOnParentExit(pid: number): () => void {
-  if (childrenToKill.size === 0) process.on('exit', killChildrenOnExit);
+  if (childrenToKill.size === 0) addListeners();
   childrenToKill.add(pid);
   return () => {
     if (!childrenToKill.delete(pid)) return;
-    if (childrenToKill.size === 0) process.off('exit', killChildrenOnExit);
+    if (childrenToKill.size === 0) removeListeners();
   };
 }

@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +50,23 @@ describe('DynaliteEngine in memory', () => {
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }
+  });
+
+  it('stops promptly even while a client holds a connection with a request half sent', async () => {
+    const engine = new DynaliteEngine();
+    await engine.start();
+    const url = new URL(engine.endpoint);
+    const socket = connect(Number(url.port), url.hostname);
+    await once(socket, 'connect');
+    // The server resets the connection; that error is the expected outcome here.
+    socket.on('error', () => {});
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    // Headers never finished: the server sees a request in progress, not an idle connection.
+    socket.write('POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{');
+    const startedAt = Date.now();
+    await engine.stop();
+    await closed;
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it('rejects a second start and treats stop on a stopped engine as done', async () => {
