@@ -6,8 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
 import { registerSeed } from './commands/seed.ts';
+import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
 import { registerTables } from './commands/tables.ts';
+import { registerToken } from './commands/token.ts';
 import { type Output, processOutput } from './context.ts';
 import { UsageError } from './errors.ts';
 
@@ -26,6 +28,8 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerTables(program, output);
   registerStats(program, output);
   registerSeed(program, output);
+  registerStart(program, output);
+  registerToken(program, output);
   return program;
 };
 

@@ -1,0 +1,120 @@
+import { type Command, Option } from 'commander';
+import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { ROLES } from '../../local/auth/roles.ts';
+import { signDevToken } from '../../local/auth/tokens.ts';
+import { banner } from '../../local/banner.ts';
+import { findDemoIdentities } from '../../local/demo-identities.ts';
+import { startLocalStack } from '../../local/start.ts';
+import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
+import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import { nonNegativeInteger } from '../parse.ts';
+
+interface StartFlags {
+  port: number;
+  dbPort: number;
+  host: string;
+  engine: 'dynalite' | 'dynamodb-local';
+  inMemory?: boolean;
+  data: string;
+  seed: boolean;
+  seedSize: SeedSizeName;
+  seedNumber: number;
+  schedule: boolean;
+}
+
+/** `lms start` (= `npm start`): the whole system on this machine until Ctrl-C. */
+export const registerStart = (program: Command, output: Output): void => {
+  program
+    .command('start')
+    .description('run the local stack: DynamoDB, tables, demo data, HTTP API, scheduled jobs')
+    .option('--port <n>', 'HTTP API port', nonNegativeInteger, 3000)
+    .option('--db-port <n>', 'embedded DynamoDB port (0: any free one)', nonNegativeInteger, 8000)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .addOption(
+      new Option('--engine <engine>', 'embedded DynamoDB engine')
+        .choices(['dynalite', 'dynamodb-local'])
+        .default('dynalite'),
+    )
+    .option('--in-memory', 'keep nothing on disk (data and signing key vanish at exit)')
+    .option('--data <dir>', 'where data and the signing key are kept', '.data')
+    .option('--no-seed', 'do not write demo data into empty tables')
+    .addOption(
+      new Option('--seed-size <size>', 'size of the demo data')
+        .choices(Object.keys(SEED_SIZES))
+        .default('small'),
+    )
+    .option('--seed-number <n>', 'random seed of the demo data', nonNegativeInteger, 1)
+    .option('--no-schedule', 'do not fire the cron schedules (jobs still run via /_jobs)')
+    .action(async (flags: StartFlags, command: Command) => {
+      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+      const stack = await startLocalStack({
+        config,
+        engine: flags.engine,
+        inMemory: flags.inMemory === true,
+        dataDir: flags.data,
+        port: flags.port,
+        dbPort: flags.dbPort,
+        host: flags.host,
+        seed: flags.seed ? { size: flags.seedSize, seed: flags.seedNumber } : false,
+        schedule: flags.schedule,
+        log: output.err,
+      });
+      const stopped = new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          output.err(`${signal}: stopping`);
+          stack.stop().finally(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      try {
+        const connection = connectDynamo({
+          ...config,
+          dynamodbEndpoint: stack.dynamodbEndpoint,
+          awsRegion: config.awsRegion ?? 'local',
+        });
+        const demo = await findDemoIdentities(connection.db);
+        connection.close();
+        const subs: Record<(typeof ROLES)[number], string | undefined> = {
+          admin: 'admin',
+          teacher: demo.teacherId,
+          parent: demo.parentId,
+          student: demo.studentId,
+          service: 'lms-app',
+        };
+        const tokens: Record<string, { sub: string; token: string }> = {};
+        for (const role of ROLES) {
+          const sub = subs[role];
+          if (sub !== undefined)
+            tokens[role] = { sub, token: await signDevToken(stack.keys, { sub, role }) };
+        }
+        output.out(
+          banner({
+            apiUrl: stack.apiUrl,
+            dynamodbEndpoint: stack.dynamodbEndpoint,
+            engine: stack.engine.kind,
+            storage:
+              stack.engine.kind === 'external'
+                ? 'external'
+                : flags.inMemory === true
+                  ? 'in memory'
+                  : `persisted in ${flags.data}`,
+            prefix: config.tablePrefix,
+            timezone: config.timezone,
+            jobs: stack.jobs.list(),
+            tokens,
+            demo,
+            now: new Date(),
+          }),
+        );
+      } catch (error) {
+        await stack.stop();
+        throw error;
+      }
+      await stopped;
+      output.err('local stack stopped');
+    });
+};

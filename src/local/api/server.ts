@@ -1,0 +1,272 @@
+/**
+ * The local HTTP API: every HTTP function of the catalogue behind API Gateway HTTP API
+ * semantics (payload format 2.0, a JWT authorizer that answers 401 itself, 404 for an
+ * unknown route, 413 above the payload limit), plus `/_jobs` to list and run scheduled
+ * functions now.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FunctionName } from '../../functions/catalog.ts';
+import type { DevKeys } from '../auth/dev-keys.ts';
+import { verifyDevToken } from '../auth/tokens.ts';
+import { JobBusyError, type LocalJobs, NotAJobError } from '../jobs.ts';
+import { localContext } from '../runtime/lambda-context.ts';
+import { type Handle, isFunctionName } from '../runtime/load-function.ts';
+import { buildHttpEvent } from './event.ts';
+import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
+
+/** API Gateway HTTP API's payload limit. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+export interface LocalApiOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly keys: DevKeys;
+  readonly load: (name: FunctionName) => Promise<Handle>;
+  readonly jobs: LocalJobs;
+  readonly log: (line: string) => void;
+}
+
+class PayloadTooLarge extends Error {}
+
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new PayloadTooLarge());
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const send = (
+  response: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => {
+  response.writeHead(status, headers);
+  response.end(body);
+};
+
+const json = (value: unknown) => JSON.stringify(value);
+
+/** Lambda's result → the HTTP response API Gateway makes of it (payload format 2.0 rules). */
+const sendResult = (response: ServerResponse, result: unknown) => {
+  if (
+    typeof result === 'object' &&
+    result !== null &&
+    'statusCode' in result &&
+    typeof result.statusCode === 'number'
+  ) {
+    const headers: Record<string, string> = {};
+    if ('headers' in result && typeof result.headers === 'object' && result.headers !== null) {
+      for (const [name, value] of Object.entries(result.headers)) headers[name] = String(value);
+    }
+    const body = 'body' in result && typeof result.body === 'string' ? result.body : '';
+    const base64 = 'isBase64Encoded' in result && result.isBase64Encoded === true;
+    response.writeHead(result.statusCode, headers);
+    response.end(base64 ? Buffer.from(body, 'base64') : body);
+    return;
+  }
+  // Anything else is taken as a JSON body with status 200, as API Gateway does.
+  send(response, 200, typeof result === 'string' ? result : json(result ?? null));
+};
+
+/**
+ * @example
+ * ```ts
+ * const api = new LocalApi({ port: 3000, keys, load: loadFunction, jobs, log: console.error });
+ * await api.start(); // http://127.0.0.1:3000
+ * await api.stop();
+ * ```
+ */
+export class LocalApi {
+  readonly #routes: LocalRoute[] = localRoutes();
+  readonly #sockets = new Set<Socket>();
+  #server: Server | undefined;
+  #url: string | undefined;
+
+  constructor(private readonly options: LocalApiOptions) {}
+
+  get url(): string {
+    if (this.#url === undefined) throw new Error('the local API is not started');
+    return this.#url;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        this.options.log(
+          `api: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
+        if (!response.headersSent) send(response, 500, json({ message: 'Internal Server Error' }));
+        else response.end();
+      });
+    });
+    server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : this.options.port;
+    this.#server = server;
+    this.#url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (server === undefined) return;
+    this.#server = undefined;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive connections would hold close() open for minutes.
+    for (const socket of this.#sockets) socket.destroy();
+    await closed;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = request.method ?? 'GET';
+    response.on('finish', () => {
+      this.options.log(
+        `${method} ${url.pathname}${url.search} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
+      );
+    });
+
+    if (url.pathname === '/_jobs' || url.pathname.startsWith('/_jobs/')) {
+      await this.#jobs(request, response, url, method);
+      return;
+    }
+
+    const match = matchRoute(this.#routes, method, url.pathname);
+    if (match.kind === 'not-found') {
+      send(response, 404, json({ message: 'Not Found' }));
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(request, MAX_PAYLOAD_BYTES);
+    } catch (error) {
+      if (error instanceof PayloadTooLarge) {
+        send(response, 413, json({ message: 'Request Entity Too Large' }));
+        return;
+      }
+      throw error;
+    }
+    // The JWT authorizer: API Gateway answers 401 itself; the function is never invoked.
+    const header = request.headers.authorization ?? '';
+    const token = header.replace(/^Bearer\s+/i, '').trim();
+    const verified = token === '' ? undefined : await verifyDevToken(this.options.keys, token);
+    if (verified === undefined || !verified.ok) {
+      send(response, 401, json({ message: 'Unauthorized' }), {
+        'content-type': 'application/json',
+        'www-authenticate': 'Bearer',
+      });
+      return;
+    }
+    const event = buildHttpEvent({
+      request,
+      url,
+      route: match.route,
+      pathParameters: match.pathParameters,
+      claims: verified.claims,
+      body,
+    });
+    const handle = await this.options.load(match.route.functionName);
+    let result: unknown;
+    try {
+      result = await handle(
+        event,
+        localContext(match.route.functionName, match.route.timeoutSeconds),
+      );
+    } catch (error) {
+      // A function that throws is a 500 from API Gateway; the details stay in the logs.
+      this.options.log(
+        `${match.route.functionName} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      send(response, 500, json({ message: 'Internal Server Error' }));
+      return;
+    }
+    sendResult(response, result);
+  }
+
+  async #jobs(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    method: string,
+  ): Promise<void> {
+    const name = decodeURIComponent(url.pathname.slice('/_jobs/'.length));
+    if (url.pathname === '/_jobs' || name === '') {
+      if (method !== 'GET')
+        return send(
+          response,
+          405,
+          json({ error: { code: 'METHOD_NOT_ALLOWED', message: 'GET /_jobs lists the jobs' } }),
+        );
+      return send(response, 200, json({ jobs: this.options.jobs.list() }));
+    }
+    if (method !== 'POST') {
+      return send(
+        response,
+        405,
+        json({
+          error: { code: 'METHOD_NOT_ALLOWED', message: `POST /_jobs/${name} runs the job now` },
+        }),
+      );
+    }
+    if (!isFunctionName(name)) {
+      return send(
+        response,
+        404,
+        json({ error: { code: 'UNKNOWN_FUNCTION', message: `no function ${name}` } }),
+      );
+    }
+    const text = (await readBody(request, MAX_PAYLOAD_BYTES)).toString('utf8').trim();
+    let event: unknown;
+    try {
+      event = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      return send(
+        response,
+        400,
+        json({
+          error: { code: 'INVALID_JSON', message: 'the body must be a JSON event or empty' },
+        }),
+      );
+    }
+    try {
+      send(response, 200, json(await this.options.jobs.run(name, event)));
+    } catch (error) {
+      if (error instanceof NotAJobError)
+        return send(response, 400, json({ error: { code: error.code, message: error.message } }));
+      if (error instanceof JobBusyError)
+        return send(response, 409, json({ error: { code: error.code, message: error.message } }));
+      const code =
+        error instanceof Error && 'code' in error && typeof error.code === 'string'
+          ? error.code
+          : 'JOB_FAILED';
+      send(
+        response,
+        500,
+        json({ error: { code, message: error instanceof Error ? error.message : String(error) } }),
+      );
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/** What `lms start` prints once everything runs: where things are and what to try. */
+import type { DemoIdentities } from './demo-identities.ts';
+import type { JobInfo } from './jobs.ts';
+
+export interface BannerInput {
+  readonly apiUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly engine: string;
+  readonly storage: string;
+  readonly prefix: string;
+  readonly timezone: string;
+  readonly jobs: readonly JobInfo[];
+  readonly tokens: Readonly<Record<string, { sub: string; token: string }>>;
+  readonly demo: DemoIdentities;
+  readonly now: Date;
+}
+
+export const banner = (input: BannerInput): string => {
+  const { apiUrl, demo } = input;
+  const lines = [
+    '',
+    'lms-lambdas local stack is running',
+    '',
+    `  HTTP API   ${apiUrl}   (API Gateway HTTP API, payload 2.0, JWT authorizer)`,
+    `  DynamoDB   ${input.dynamodbEndpoint}   (${input.engine}, ${input.storage}, table prefix "${input.prefix}")`,
+    `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,
+    ...input.jobs
+      .filter((job) => job.enabled)
+      .map(
+        (job) =>
+          `             ${job.function.padEnd(20)} cron "${job.schedule}" in ${input.timezone}, next ${job.next_run ?? '-'}`,
+      ),
+    '',
+    '  Tokens (valid 12 h; paste into your shell):',
+    ...Object.entries(input.tokens).map(
+      ([role, { sub, token }]) => `    export ${role.toUpperCase()}_TOKEN=${token}   # sub ${sub}`,
+    ),
+    '',
+    '  Try:',
+  ];
+  const auth = (role: string) => `-H "Authorization: Bearer $${role.toUpperCase()}_TOKEN"`;
+  if (demo.classCode !== undefined && demo.moduleId !== undefined) {
+    lines.push(
+      `    curl ${auth('teacher')} ${apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results`,
+    );
+  }
+  if (demo.studentId !== undefined) {
+    lines.push(`    curl ${auth('parent')} ${apiUrl}/students/${demo.studentId}/progress`);
+    if (demo.moduleId !== undefined && demo.word !== undefined) {
+      const body = JSON.stringify({
+        answers: [
+          {
+            answer_id: `demo-${input.now.getTime()}`,
+            student_id: demo.studentId,
+            module_id: demo.moduleId,
+            word: demo.word,
+            correct: true,
+            answered_at: input.now.toISOString(),
+          },
+        ],
+      });
+      lines.push(
+        `    curl ${auth('student')} -H "content-type: application/json" -d '${body}' ${apiUrl}/answers`,
+      );
+    }
+  }
+  if (demo.parentId !== undefined)
+    lines.push(`    curl ${auth('parent')} ${apiUrl}/parents/${demo.parentId}/summary`);
+  lines.push(`    curl -X POST ${apiUrl}/_jobs/calc_all_stats`);
+  lines.push('', 'Ctrl-C stops everything.', '');
+  return lines.join('\n');
+};
