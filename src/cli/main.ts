@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerInvoke } from './commands/invoke.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
@@ -30,6 +31,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerSeed(program, output);
   registerStart(program, output);
   registerToken(program, output);
+  registerInvoke(program, output);
   return program;
 };
 

@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { resetConfig } from '../../config/config.ts';
+import { functions } from '../../functions/catalog.ts';
+import { localContext } from '../../local/runtime/lambda-context.ts';
+import { isFunctionName, loadFunction } from '../../local/runtime/load-function.ts';
+import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import { UsageError } from '../errors.ts';
+
+/** The event given to `--event`: inline JSON, a file, or `-` for standard input. */
+export const readEvent = async (value: string | undefined): Promise<unknown> => {
+  if (value === undefined) return {};
+  let text: string;
+  if (value === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    text = Buffer.concat(chunks).toString('utf8');
+  } else if (/^\s*[[{"]/.test(value) || !existsSync(value)) {
+    text = value;
+  } else {
+    text = await readFile(value, 'utf8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--event: not JSON and not a readable file: ${value.slice(0, 80)}`, {
+      cause: error,
+    });
+  }
+};
+
+/** `lms invoke`: one handler, against the configured endpoint, its return value on stdout. */
+export const registerInvoke = (program: Command, output: Output): void => {
+  program
+    .command('invoke')
+    .description('run one function handler now; its result as JSON on stdout, logs on stderr')
+    .argument('<function>', 'function name (see src/functions)')
+    .option('--event <json|file|->', 'the event: inline JSON, a file, or - for stdin', undefined)
+    .action(async (name: string, options: { event?: string }, command: Command) => {
+      if (!isFunctionName(name)) {
+        throw new UsageError(
+          `unknown function ${name}; known: ${Object.keys(functions).join(', ')}`,
+        );
+      }
+      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+      // Handlers read their configuration from the environment, as in Lambda.
+      if (config.dynamodbEndpoint !== undefined)
+        process.env.DYNAMODB_ENDPOINT = config.dynamodbEndpoint;
+      if (config.awsRegion !== undefined) process.env.AWS_REGION = config.awsRegion;
+      process.env.LMS_TABLE_PREFIX = config.tablePrefix;
+      resetConfig();
+      const event = await readEvent(options.event);
+      const handle = await loadFunction(name);
+      const result = await handle(event, localContext(name, functions[name].timeoutSeconds));
+      output.out(JSON.stringify(result, null, 2));
+    });
+};
