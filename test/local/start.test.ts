@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { signDevToken } from '../../src/local/auth/tokens.ts';
+import { findDemoIdentities } from '../../src/local/demo-identities.ts';
+import { isProcessAlive } from '../../src/local/engines/index.ts';
+import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
+import { uniquePrefix } from '../support/test-db.ts';
+
+const engine = inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
+let stack: RunningStack;
+const logs: string[] = [];
+const prefix = uniquePrefix(import.meta.url);
+
+beforeAll(async () => {
+  stack = await startLocalStack({
+    // Its own engine, as `npm start` would have: not the test run's shared one.
+    config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
+    engine,
+    inMemory: true,
+    dataDir: '.data-test-unused',
+    port: 0,
+    dbPort: 0,
+    seed: { size: 'small', seed: 4 },
+    schedule: false,
+    log: (line) => logs.push(line),
+  });
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const db = () =>
+  connectDynamo({
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    awsRegion: 'local',
+    tablePrefix: prefix,
+  });
+
+describe('the local stack (lms start)', () => {
+  it('boots with demo data and answers a token-authenticated module_results request', async () => {
+    expect(stack.seeded).toBe(true);
+    const connection = db();
+    const demo = await findDemoIdentities(connection.db);
+    const classStudents = await connection.db.students.get(
+      { class_code: demo.classCode ?? '' },
+      { project: ['id'] },
+    );
+    connection.close();
+    expect(demo.teacherId).toBeDefined();
+    const token = await signDevToken(stack.keys, { sub: demo.teacherId ?? '', role: 'teacher' });
+    const response = await fetch(
+      `${stack.apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results`,
+      {
+        headers: { authorization: `Bearer ${token}` },
+      },
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      class_code: string;
+      students: { id: string }[];
+      overall: { attempts: number };
+    };
+    expect(body.class_code).toBe(demo.classCode);
+    expect(body.students.map((s) => s.id).sort()).toEqual(classStudents.map((s) => s.id).sort());
+    expect(body.overall.attempts).toBeGreaterThan(0);
+  });
+
+  it('answers 401 as API Gateway does without a valid token, and 404 for an unknown route', async () => {
+    const url = `${stack.apiUrl}/students/s-000001/progress`;
+    const missing = await fetch(url);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({ message: 'Unauthorized' });
+    const forged = await fetch(url, { headers: { authorization: 'Bearer not.a.token' } });
+    expect(forged.status).toBe(401);
+    const unknown = await fetch(`${stack.apiUrl}/nowhere`);
+    expect(unknown.status).toBe(404);
+  });
+
+  it('runs a job now through /_jobs, and it updates stats', async () => {
+    const connection = db();
+    const [klass] = await connection.db.classes.get({}, { scan: true, project: ['code', 'stats'] });
+    expect(klass?.stats?.students).toBeGreaterThan(0);
+    await connection.db.students.putMany(
+      Array.from({ length: 3 }, (_, i) => ({
+        id: `s-new-${i}`,
+        name: `New ${i}`,
+        class_code: klass?.code ?? '',
+        parent_ids: [],
+      })),
+    );
+    const response = await fetch(`${stack.apiUrl}/_jobs/calc_all_stats`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ job: 'calc_all_stats', failed: 0 });
+    const after = await connection.db.classes.find(
+      { code: klass?.code ?? '' },
+      { project: ['stats'] },
+    );
+    connection.close();
+    expect(after?.stats?.students).toBe((klass?.stats?.students ?? 0) + 3);
+    const listed = await fetch(`${stack.apiUrl}/_jobs`);
+    expect(await listed.json()).toMatchObject({
+      jobs: expect.arrayContaining([expect.objectContaining({ function: 'calc_all_stats' })]),
+    });
+    expect((await fetch(`${stack.apiUrl}/_jobs/module_results`, { method: 'POST' })).status).toBe(
+      400,
+    );
+  });
+
+  it('stops everything in reverse order and leaves no process or port behind', async () => {
+    const pid = stack.engine.pid;
+    const { apiUrl, dynamodbEndpoint } = stack;
+    await stack.stop();
+    expect(logs.filter((line) => line.endsWith(' stopped'))[0]).toBe('HTTP API stopped');
+    expect(logs.filter((line) => line.endsWith(' stopped')).at(-1)).toMatch(
+      /^DynamoDB .* stopped$/,
+    );
+    await expect(fetch(apiUrl)).rejects.toThrow();
+    await expect(fetch(dynamodbEndpoint)).rejects.toThrow();
+    if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);
+  });
+});
