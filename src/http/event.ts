@@ -1,0 +1,97 @@
+/**
+ * The incoming API Gateway HTTP API event (payload format 2.0), validated before use.
+ *
+ * The top-level fields come from Powertools' own schema (`@aws-lambda-powertools/parser`).
+ * Its `requestContext` is replaced by a looser one that holds only what we read: the stock
+ * schema insists on every context field, including `http.sourceIp` as a bare IP address,
+ * and rejects the events `sam local generate-event apigateway http-api-proxy` produces
+ * (`"192.168.0.1/32"`). A field we never read must not fail a request.
+ */
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
+import { z } from 'zod';
+import { InvalidHttpEventError } from './errors.ts';
+
+const requestContextSchema = z.looseObject({
+  requestId: z.string(),
+  routeKey: z.string(),
+  stage: z.string(),
+  http: z.looseObject({ method: z.string(), path: z.string() }),
+  authorizer: z
+    .looseObject({
+      jwt: z
+        .looseObject({
+          // Claim values are read by `principalFromClaims`, which validates them.
+          claims: z.record(z.string(), z.unknown()).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+});
+
+const httpEventSchema = APIGatewayProxyEventV2Schema.pick({
+  routeKey: true,
+  rawPath: true,
+  rawQueryString: true,
+  headers: true,
+  queryStringParameters: true,
+  body: true,
+  pathParameters: true,
+  isBase64Encoded: true,
+}).extend({
+  version: z.literal('2.0'),
+  requestContext: requestContextSchema,
+});
+
+/** What a route handler sees of a request. */
+export interface HttpRequest {
+  readonly method: string;
+  readonly routeKey: string;
+  readonly rawPath: string;
+  readonly requestId: string;
+  /** Path parameters of the route (`class_code`, `id`, ...), as API Gateway decoded them. */
+  readonly pathParameters: Readonly<Record<string, string>>;
+  /** Query parameters; a repeated parameter arrives comma-joined, as API Gateway sends it. */
+  readonly query: Readonly<Record<string, string>>;
+  /** Header names in lower case (API Gateway already lower-cases them in 2.0 events). */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly isBase64Encoded: boolean;
+  /** The JWT authorizer's claims, or `undefined` when the route had no authorizer. */
+  readonly claims: Readonly<Record<string, unknown>> | undefined;
+}
+
+const lowerCaseKeys = (record: Readonly<Record<string, string>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
+
+/**
+ * Validates an HTTP API 2.0 event and returns the request in it.
+ *
+ * @example
+ * ```ts
+ * const request = parseHttpEvent(event);
+ * request.pathParameters.class_code; // 'c-001'
+ * request.claims?.sub;               // 't-1'
+ * ```
+ */
+export const parseHttpEvent = (event: unknown): HttpRequest => {
+  const result = httpEventSchema.safeParse(event);
+  if (!result.success) {
+    const problems = result.error.issues
+      .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
+      .join('; ');
+    throw new InvalidHttpEventError(`not an API Gateway HTTP API 2.0 event: ${problems}`);
+  }
+  const event2 = result.data;
+  return {
+    method: event2.requestContext.http.method,
+    routeKey: event2.routeKey,
+    rawPath: event2.rawPath,
+    requestId: event2.requestContext.requestId,
+    pathParameters: event2.pathParameters ?? {},
+    query: event2.queryStringParameters ?? {},
+    headers: lowerCaseKeys(event2.headers),
+    body: event2.body,
+    isBase64Encoded: event2.isBase64Encoded,
+    claims: event2.requestContext.authorizer?.jwt?.claims,
+  };
+};

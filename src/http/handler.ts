@@ -1,0 +1,73 @@
+/**
+ * The frame every HTTP function shares: validate the event, establish who is calling,
+ * run the route, and turn whatever it throws into the one error reply format. Routes stay
+ * a few lines each: parse, call a service, shape the reply.
+ *
+ * Not `@aws-lambda-powertools/event-handler`'s Router: each function serves exactly one
+ * route that API Gateway has already matched (its `pathParameters` are in the event), and
+ * the Router matches again on `rawPath`, which carries the stage name on any stage other
+ * than `$default`. The error contract of DESIGN section 5 is ours either way.
+ */
+import type { Context } from 'aws-lambda';
+import type { Runtime } from '../functions/runtime.ts';
+import { createLogger } from '../observability/logger.ts';
+import { type Principal, principalFromClaims } from '../services/access/principal.ts';
+import { errorReply } from './error-reply.ts';
+import { type HttpRequest, parseHttpEvent } from './event.ts';
+import { type HttpReply, jsonReply } from './reply.ts';
+
+/** A successful outcome of a route: its status (200 unless said) and JSON body. */
+export interface RouteResult {
+  readonly status?: number;
+  readonly body: unknown;
+}
+
+/** One route: what it does with an authenticated request. */
+export type Route = (
+  request: HttpRequest,
+  principal: Principal,
+  runtime: Runtime,
+) => Promise<RouteResult>;
+
+/** Where a handler gets its runtime: `runtimeFor(name)` in Lambda, a test Db in tests. */
+export type RuntimeProvider = () => Runtime;
+
+/** The Lambda entry point of an HTTP function. */
+export type HttpHandler = (event: unknown, context: Context) => Promise<HttpReply>;
+
+/**
+ * An HTTP function's `handle` from its route.
+ *
+ * @example
+ * ```ts
+ * export const createStudentProgressHandler = (runtime: RuntimeProvider) =>
+ *   createHttpHandler('student_progress', runtime, async (request, principal, { db }) => ({
+ *     body: await getStudentProgress(db, principal, pathParameter(request, 'id')),
+ *   }));
+ * ```
+ */
+export const createHttpHandler =
+  (name: string, provide: RuntimeProvider, route: Route): HttpHandler =>
+  async (event, context) => {
+    let runtime: Runtime;
+    try {
+      runtime = provide();
+    } catch (error) {
+      // No runtime, no configured logger: a bad configuration still gets a JSON 500.
+      return errorReply(error, createLogger(name, 'error'));
+    }
+    const { logger } = runtime;
+    logger.resetKeys();
+    logger.addContext(context);
+    try {
+      const request = parseHttpEvent(event);
+      logger.setCorrelationId(request.requestId);
+      logger.appendKeys({ route: request.routeKey });
+      const principal = principalFromClaims(request.claims);
+      logger.appendKeys({ principal: { sub: principal.sub, role: principal.role } });
+      const result = await route(request, principal, runtime);
+      return jsonReply(result.status ?? 200, result.body);
+    } catch (error) {
+      return errorReply(error, logger);
+    }
+  };

@@ -1,0 +1,25 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** What every function of the HTTP API returns to API Gateway (payload format 2.0). */
+export type HttpReply = APIGatewayProxyStructuredResultV2;
+
+const HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  // Replies hold children's data and depend on the caller: no shared cache may keep them.
+  'cache-control': 'no-store',
+} as const;
+
+/**
+ * A JSON reply.
+ *
+ * @example
+ * ```ts
+ * jsonReply(200, { accepted: 2, duplicates: 0 });
+ * // { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', ... }, body: '{"accepted":2,"duplicates":0}' }
+ * ```
+ */
+export const jsonReply = (statusCode: number, body: unknown): HttpReply => ({
+  statusCode,
+  headers: { ...HEADERS },
+  body: JSON.stringify(body),
+});

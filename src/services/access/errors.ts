@@ -1,0 +1,14 @@
+import { LmsError } from '../../errors.ts';
+
+/** The request carries no usable identity (no JWT claims, no `sub` or no `custom:role`). */
+export class UnauthenticatedError extends LmsError {
+  readonly code = 'UNAUTHENTICATED';
+}
+
+/**
+ * The caller is known but may not do this. The message never says whether the resource
+ * exists: to someone not allowed to see it, a missing record and another's look the same.
+ */
+export class ForbiddenError extends LmsError {
+  readonly code = 'FORBIDDEN';
+}

@@ -1,0 +1,121 @@
+/**
+ * Which records a principal may reach (DESIGN section 5): an admin everything; a teacher
+ * the classes whose `teacher_id` is its `sub` and their students; a parent its own summary
+ * and its children (the existing students listed in its `student_ids`); a student its own
+ * answers and progress; `service` answers of anyone.
+ *
+ * Order of 404 and 403: whoever may not see a record gets 403 whether or not it exists
+ * (a missing class and another teacher's class look the same to a teacher); only someone
+ * allowed to see it learns that it is missing (404, decided by the caller afterwards).
+ */
+import type { Db } from '../../repositories/db.ts';
+import { ForbiddenError } from './errors.ts';
+import { ACTIONS, assertMayAttempt } from './permissions.ts';
+import { type Principal, ROLES } from './principal.ts';
+
+/**
+ * Throws unless the principal may post answers for every one of these students (given in
+ * batch order, so the message names the first offending item).
+ *
+ * @example
+ * ```ts
+ * assertMayPostAnswersFor({ sub: 's-1', role: 'student' }, ['s-1', 's-2']); // throws (answers[1])
+ * ```
+ */
+export const assertMayPostAnswersFor = (
+  principal: Principal,
+  studentIds: readonly string[],
+): void => {
+  assertMayAttempt(principal, ACTIONS.postAnswers);
+  if (principal.role !== ROLES.student) return;
+  const index = studentIds.findIndex((studentId) => studentId !== principal.sub);
+  if (index >= 0) {
+    throw new ForbiddenError(
+      `a student may post only its own answers: answers[${index}].student_id is not the caller`,
+    );
+  }
+};
+
+/**
+ * Throws unless the principal may see the results of this class. `klass` is the stored
+ * class or `undefined`; for an admin a missing class is left to the caller (404).
+ *
+ * @example
+ * ```ts
+ * const klass = await db.classes.find({ code }, { project: ['code', 'teacher_id'] });
+ * assertMayReadClass(principal, klass);
+ * if (klass === undefined) throw new ClassNotFoundError(code);
+ * ```
+ */
+export const assertMayReadClass = (
+  principal: Principal,
+  klass: { readonly teacher_id?: string | undefined } | undefined,
+): void => {
+  assertMayAttempt(principal, ACTIONS.readModuleResults);
+  if (principal.role === ROLES.admin) return;
+  if (principal.role === ROLES.teacher && klass?.teacher_id === principal.sub) return;
+  throw new ForbiddenError('not allowed to see this class');
+};
+
+/**
+ * Throws unless the principal may see this student's progress, reading only the records
+ * the principal's role needs (a teacher: the student and its class; a parent: itself and
+ * the student). Whether the progress itself exists is left to the caller.
+ *
+ * @example
+ * ```ts
+ * await assertMayReadStudent(db, principal, 's-001');
+ * const progress = await db.student_progress.find({ student_id: 's-001' });
+ * ```
+ */
+export const assertMayReadStudent = async (
+  db: Db,
+  principal: Principal,
+  studentId: string,
+): Promise<void> => {
+  assertMayAttempt(principal, ACTIONS.readStudentProgress);
+  const denied = new ForbiddenError("not allowed to see this student's progress");
+  switch (principal.role) {
+    case ROLES.admin:
+      return;
+    case ROLES.student:
+      if (studentId === principal.sub) return;
+      throw denied;
+    case ROLES.teacher: {
+      const student = await db.students.find({ id: studentId }, { project: ['id', 'class_code'] });
+      if (student?.class_code === undefined) throw denied;
+      const klass = await db.classes.find(
+        { code: student.class_code },
+        { project: ['code', 'teacher_id'] },
+      );
+      if (klass?.teacher_id === principal.sub) return;
+      throw denied;
+    }
+    case ROLES.parent: {
+      const [parent, student] = await Promise.all([
+        db.parents.find({ id: principal.sub }, { project: ['id', 'student_ids'] }),
+        db.students.find({ id: studentId }, { project: ['id'] }),
+      ]);
+      if (student !== undefined && parent?.student_ids.includes(studentId) === true) return;
+      throw denied;
+    }
+    default:
+      throw denied;
+  }
+};
+
+/**
+ * Throws unless the principal may see this parent's summary: an admin, or the parent
+ * itself.
+ *
+ * @example
+ * ```ts
+ * assertMayReadParentSummary({ sub: 'p-1', role: 'parent' }, 'p-1'); // passes
+ * ```
+ */
+export const assertMayReadParentSummary = (principal: Principal, parentId: string): void => {
+  assertMayAttempt(principal, ACTIONS.readParentSummary);
+  if (principal.role === ROLES.admin) return;
+  if (principal.role === ROLES.parent && principal.sub === parentId) return;
+  throw new ForbiddenError("not allowed to see this parent's summary");
+};

@@ -1,0 +1,71 @@
+import { LmsError } from '../../errors.ts';
+
+/** One problem of a request body: which answer (`index`, or null for the body), which field. */
+export interface AnswerIssue {
+  readonly index: number | null;
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The batch is invalid; every problem found is named. Nothing of the batch is stored. */
+export class AnswersValidationError extends LmsError {
+  readonly code = 'VALIDATION_FAILED';
+
+  constructor(readonly issues: readonly AnswerIssue[]) {
+    super(
+      `invalid request: ${issues
+        .slice(0, 20)
+        .map(
+          (issue) =>
+            `${issue.index === null ? issue.field : `answers[${issue.index}].${issue.field}`}: ${issue.message}`,
+        )
+        .join('; ')}${issues.length > 20 ? `; and ${issues.length - 20} more` : ''}`,
+    );
+  }
+}
+
+/** More answers in one request than allowed. Nothing of the batch is stored. */
+export class TooManyAnswersError extends LmsError {
+  readonly code = 'TOO_MANY_ANSWERS';
+
+  constructor(
+    readonly count: number,
+    readonly limit: number,
+  ) {
+    super(`at most ${limit} answers per request, got ${count}`);
+  }
+}
+
+/** An answer whose identity is already taken by different content. */
+export interface AnswerConflict {
+  readonly index: number;
+  readonly student_id: string;
+  readonly module_id: string;
+  readonly answer_id: string;
+  /** The earlier answer of the same request it contradicts, or null: the stored answer. */
+  readonly conflicting_index: number | null;
+}
+
+/**
+ * Some answers carry an identity (student, module, answer_id) that is stored, or sent
+ * earlier in the batch, with different content. Nothing of the batch is stored.
+ */
+export class AnswerConflictError extends LmsError {
+  readonly code = 'ANSWER_CONFLICT';
+
+  constructor(readonly conflicts: readonly AnswerConflict[]) {
+    super(
+      `${conflicts.length} answer(s) conflict with different content under the same identity: ${conflicts
+        .slice(0, 20)
+        .map(
+          (conflict) =>
+            `answers[${conflict.index}] (${conflict.student_id}, ${conflict.module_id}, ${conflict.answer_id}) differs from ${
+              conflict.conflicting_index === null
+                ? 'the stored answer'
+                : `answers[${conflict.conflicting_index}]`
+            }`,
+        )
+        .join('; ')}${conflicts.length > 20 ? '; …' : ''}`,
+    );
+  }
+}

@@ -1,0 +1,24 @@
+import type { Db, Entity } from '../../repositories/db.ts';
+import { assertMayReadStudent } from '../access/policy.ts';
+import type { Principal } from '../access/principal.ts';
+import { StudentProgressNotFoundError } from './errors.ts';
+
+/**
+ * The stored progress of a student (written by `aggregate_students`), for a principal
+ * allowed to see the student; 404 until the aggregate has run for the student.
+ *
+ * @example
+ * ```ts
+ * const progress = await getStudentProgress(db, { sub: 's-001', role: 'student' }, 's-001');
+ * ```
+ */
+export const getStudentProgress = async (
+  db: Db,
+  principal: Principal,
+  studentId: string,
+): Promise<Entity<'student_progress'>> => {
+  await assertMayReadStudent(db, principal, studentId);
+  const progress = await db.student_progress.find({ student_id: studentId });
+  if (progress === undefined) throw new StudentProgressNotFoundError(studentId);
+  return progress;
+};

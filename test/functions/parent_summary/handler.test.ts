@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createParentSummaryHandler } from '../../../src/functions/parent_summary/handler.ts';
+import type { Entity } from '../../../src/repositories/db.ts';
+import { bodyOf, testRuntime } from '../../http/runtime.ts';
+import { claimsFor, lambdaContext, parentSummaryEvent } from '../../support/events.ts';
+import { createTestDb, type TestDb } from '../../support/test-db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb(import.meta.url);
+});
+afterAll(() => t.destroy());
+
+const summary: Entity<'parent_summaries'> = {
+  parent_id: 'p-1',
+  children: [
+    {
+      student_id: 's-1',
+      name: 'Ann',
+      class_code: 'c-1',
+      attempts_7d: 4,
+      correct_7d: 3,
+      accuracy_7d: 0.75,
+      words_mastered: 1,
+      streak_days: 2,
+      last_active_at: '2026-03-04T02:00:00.000Z',
+    },
+  ],
+  updated_at: '2026-03-05T00:05:00.000Z',
+};
+
+const get = (parentId: string, claims = claimsFor('parent', 'p-1')) =>
+  createParentSummaryHandler(() => testRuntime(t.db))(
+    parentSummaryEvent(parentId, claims),
+    lambdaContext('parent_summary'),
+  );
+
+describe('parent_summary', () => {
+  it('answers 404 until the aggregate has written the summary, then the stored item', async () => {
+    const before = await get('p-1');
+    expect(before.statusCode).toBe(404);
+    expect(bodyOf(before)).toEqual({
+      error: { code: 'SUMMARY_NOT_FOUND', message: 'no summary for parent "p-1" yet' },
+    });
+    await t.db.parent_summaries.put(summary);
+    const after = await get('p-1');
+    expect(after.statusCode).toBe(200);
+    expect(bodyOf(after)).toEqual(summary);
+  });
+
+  it("refuses another parent's summary with 403, existing or not", async () => {
+    await t.db.parent_summaries.put({ ...summary, parent_id: 'p-2' });
+    for (const id of ['p-2', 'p-404']) {
+      const reply = await get(id);
+      expect(reply.statusCode).toBe(403);
+      expect(bodyOf(reply)).toMatchObject({ error: { code: 'FORBIDDEN' } });
+    }
+  });
+});

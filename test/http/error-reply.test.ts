@@ -1,0 +1,59 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it, vi } from 'vitest';
+import { errorReply, HTTP_STATUS_BY_CODE } from '../../src/http/error-reply.ts';
+import { InvalidJsonError, PayloadTooLargeError } from '../../src/http/errors.ts';
+import { InvalidStoredItemError } from '../../src/repositories/errors.ts';
+import { ForbiddenError } from '../../src/services/access/errors.ts';
+import { AnswersValidationError } from '../../src/services/answers/errors.ts';
+import { bodyOf } from './runtime.ts';
+
+const quiet = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+
+describe('errorReply', () => {
+  it('maps each client error to its status and { error: { code, message } }', () => {
+    const reply = errorReply(new ForbiddenError('not allowed to see this class'), quiet());
+    expect(reply.statusCode).toBe(403);
+    expect(reply.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8' });
+    expect(bodyOf(reply)).toEqual({
+      error: { code: 'FORBIDDEN', message: 'not allowed to see this class' },
+    });
+    expect(errorReply(new InvalidJsonError('x'), quiet()).statusCode).toBe(400);
+    expect(errorReply(new PayloadTooLargeError('x'), quiet()).statusCode).toBe(413);
+    expect(new Set(Object.values(HTTP_STATUS_BY_CODE))).toEqual(
+      new Set([400, 401, 403, 404, 409, 413]),
+    );
+  });
+
+  it('adds the details a client can act on', () => {
+    const issues = [{ index: 2, field: 'correct', message: 'must be true or false' }];
+    expect(bodyOf(errorReply(new AnswersValidationError(issues), quiet()))).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'invalid request: answers[2].correct: must be true or false',
+        details: issues,
+      },
+    });
+  });
+
+  it('turns anything else into a 500 that reveals nothing, logging the error with its stack', () => {
+    const logger = quiet();
+    const logged = vi.spyOn(logger, 'error');
+    for (const error of [
+      new TypeError("Cannot read properties of undefined (reading 'x')"),
+      new InvalidStoredItemError('dev-answers', { student_id: 's-1' }, []),
+      'a string',
+    ]) {
+      const reply = errorReply(error, logger);
+      expect(reply.statusCode).toBe(500);
+      expect(bodyOf(reply)).toEqual({
+        error: {
+          code: 'INTERNAL_ERROR',
+          message: 'internal error; the request id identifies it in the logs',
+        },
+      });
+      expect(reply.body).not.toMatch(/dev-answers|TypeError|at /);
+    }
+    expect(logged).toHaveBeenCalledTimes(3);
+    expect(logged.mock.calls[0]?.[1]).toBeInstanceOf(TypeError);
+  });
+});
