@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerEvents } from './commands/events.ts';
 import { registerInvoke } from './commands/invoke.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStart } from './commands/start.ts';
@@ -32,6 +33,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerStart(program, output);
   registerToken(program, output);
   registerInvoke(program, output);
+  registerEvents(program, output);
   return program;
 };
 

@@ -1,0 +1,124 @@
+/**
+ * A valid sample event for every function, for `lms events` and as a starting point for
+ * `lms invoke`. Each sample is checked, before it is printed, by the very parsers the
+ * handlers use, so a sample that drifts from what a handler accepts fails loudly (and a
+ * test runs every one).
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { type FunctionName, functions } from '../../functions/catalog.ts';
+import { jobEventSchema, parseJobEvent } from '../../handlers/job-event.ts';
+import { parseHttpEvent } from '../../http/event.ts';
+import { validateAnswers } from '../../services/answers/validate.ts';
+
+/** The demo ids `lms seed` writes (seed 1), so a sample works against the local stack. */
+const SAMPLE_PATH_PARAMETERS: Readonly<Record<string, string>> = {
+  class_code: 'c-0001',
+  module_id: 'm-001',
+  id: 's-000001',
+};
+
+/** Who a sample request comes from: someone allowed to make it. */
+const SAMPLE_CALLER: Partial<Record<FunctionName, { sub: string; role: string }>> = {
+  record_answers: { sub: 'lms-app', role: 'service' },
+  module_results: { sub: 't-0001', role: 'teacher' },
+  student_progress: { sub: 's-000001', role: 'student' },
+  parent_summary: { sub: 'p-000001', role: 'parent' },
+};
+
+const sampleAnswersBody = (now: Date) => ({
+  answers: [
+    {
+      answer_id: 'sample-1',
+      student_id: 's-000001',
+      module_id: 'm-001',
+      word: 'apple',
+      correct: true,
+      answered_at: now.toISOString(),
+      duration_ms: 2300,
+    },
+  ],
+});
+
+const httpSample = (name: FunctionName, now: Date): APIGatewayProxyEventV2WithJWTAuthorizer => {
+  const trigger = functions[name].trigger;
+  if (trigger.kind !== 'http') throw new TypeError(`${name} is not an HTTP function`);
+  const { method, path } = trigger.route;
+  const parameters = [...path.matchAll(/\{([A-Za-z0-9_]+)\}/g)].map((m) => m[1] ?? '');
+  const pathParameters = Object.fromEntries(
+    parameters.map((p) => [
+      p,
+      p === 'id' && name === 'parent_summary' ? 'p-000001' : (SAMPLE_PATH_PARAMETERS[p] ?? 'x'),
+    ]),
+  );
+  const rawPath = path.replace(/\{([A-Za-z0-9_]+)\}/g, (_, p: string) => pathParameters[p] ?? p);
+  const caller = SAMPLE_CALLER[name] ?? { sub: 'admin', role: 'admin' };
+  const body = name === 'record_answers' ? JSON.stringify(sampleAnswersBody(now)) : undefined;
+  const routeKey = `${method} ${path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    headers: {
+      accept: 'application/json',
+      authorization: 'Bearer <the token; the authorizer already checked it>',
+      'content-type': 'application/json',
+      host: 'api.example.com',
+      'user-agent': 'curl/8.5.0',
+    },
+    ...(parameters.length > 0 ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api-id',
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: {
+          claims: {
+            sub: caller.sub,
+            'custom:role': caller.role,
+            iss: 'https://cognito-idp.region.amazonaws.com/pool',
+            token_use: 'id',
+          },
+          scopes: [],
+        },
+      },
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: {
+        method,
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: '192.0.2.1',
+        userAgent: 'curl/8.5.0',
+      },
+      requestId: 'sample-request-id',
+      routeKey,
+      stage: '$default',
+      time: '24/Nov/2026:08:00:00 +0000',
+      timeEpoch: now.getTime(),
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+};
+
+/**
+ * @example
+ * ```ts
+ * sampleEvent('module_results'); // an API Gateway HTTP API 2.0 event with a teacher's claims
+ * sampleEvent('calc_all_stats'); // {} as the scheduler sends it (add "dry_run": true to try)
+ * ```
+ */
+export const sampleEvent = (name: FunctionName, now: Date = new Date()): unknown => {
+  const trigger = functions[name].trigger;
+  if (trigger.kind === 'http') {
+    const event = httpSample(name, now);
+    const request = parseHttpEvent(event);
+    if (name === 'record_answers') validateAnswers(JSON.parse(request.body ?? '{}'));
+    return event;
+  }
+  const event = { ...trigger.schedule.input };
+  parseJobEvent(jobEventSchema, event);
+  return event;
+};
