@@ -1,0 +1,68 @@
+/**
+ * One measurement: wall time, DynamoDB requests and consumed capacity (from the request
+ * metrics middleware), and the peak growth of the JS heap while it ran.
+ */
+import type { MetricsHandle } from '../src/adapters/dynamodb/request-metrics.ts';
+
+export interface Measurement<T> {
+  readonly value: T;
+  readonly ms: number;
+  readonly requests: number;
+  readonly writes: number;
+  readonly byCommand: Record<string, number>;
+  readonly readCapacity: number;
+  readonly writeCapacity: number;
+  /** Peak heap above the heap at the start, in MB (sampled every 5 ms after a GC). */
+  readonly peakHeapMb: number;
+}
+
+const gc = (): void => {
+  const collect: unknown = Reflect.get(globalThis, 'gc');
+  if (typeof collect === 'function') collect();
+};
+
+export const measure = async <T>(
+  counter: MetricsHandle,
+  run: () => Promise<T>,
+): Promise<Measurement<T>> => {
+  gc();
+  const baseline = process.memoryUsage().heapUsed;
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 5);
+  counter.reset();
+  const started = performance.now();
+  try {
+    const value = await run();
+    const ms = performance.now() - started;
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    const snapshot = counter.snapshot();
+    return {
+      value,
+      ms,
+      requests: snapshot.requests,
+      writes: snapshot.writes,
+      byCommand: snapshot.byCommand,
+      readCapacity: snapshot.readCapacity,
+      writeCapacity: snapshot.writeCapacity,
+      peakHeapMb: (peak - baseline) / 1024 / 1024,
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+};
+
+/** The median of repeated runs by time (the machines are noisy; one run proves little). */
+export const medianBy = <T extends { ms: number }>(runs: readonly T[]): T => {
+  const sorted = [...runs].sort((a, b) => a.ms - b.ms);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new RangeError('no runs');
+  return middle;
+};
+
+export const percentile = (values: readonly number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+};

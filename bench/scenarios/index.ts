@@ -1,0 +1,9 @@
+import type { BenchContext, ScenarioResult } from '../context.ts';
+import { apiScenario } from './api.ts';
+import { statsScenario } from './stats.ts';
+
+/** Every scenario, in the order the report shows them. */
+export const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResult>> = {
+  stats: statsScenario,
+  api: apiScenario,
+};

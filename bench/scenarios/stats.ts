@@ -1,0 +1,296 @@
+/**
+ * calc_all_stats against its floor (the reads and writes it cannot avoid) and against the
+ * seed's way (a query per class, teacher, school and group, writing every record).
+ */
+import pMap from 'p-map';
+import { scanParams, updateParams } from '../../src/adapters/dynamodb/params.ts';
+import { ALL_LEVELS } from '../../src/domain/stats/levels.ts';
+import { seeded } from '../../src/seed/random.ts';
+import { tablesNeeded } from '../../src/services/stats/read-snapshot.ts';
+import { DEFAULT_WRITE_CONCURRENCY, runStats } from '../../src/services/stats/run-stats.ts';
+import type { StatsSummary } from '../../src/services/stats/summary.ts';
+import { physicalName, tables } from '../../src/tables/definitions.ts';
+import type { BenchContext, ScenarioResult } from '../context.ts';
+import { type Measurement, measure, medianBy } from '../measure.ts';
+import { fmtMs, fmtRatio, type Row } from '../report.ts';
+
+const job = () => ({ job: 'calc_all_stats', levels: ALL_LEVELS });
+
+/** The projections the job reads with, table by table. */
+const projections = (): [keyof typeof tables, string[]][] => {
+  const needed = tablesNeeded(ALL_LEVELS);
+  return [
+    ['students', ['class_code']],
+    ['classes', ['code', 'teacher_id', 'school_code', 'stats']],
+    ['teachers', ['id', ...(needed.teachers?.schoolCode ? ['school_code'] : []), 'stats']],
+    ['schools', ['code', 'group_code', 'stats']],
+    ['groups', ['code', 'stats']],
+  ];
+};
+
+/**
+ * The floor: a bare paginated scan of the same tables with the same projections, then one
+ * single-attribute update per record the job changed, at the job's concurrency. Which
+ * records does not matter for cost: every UpdateItem of one small attribute costs the same.
+ */
+const floor = async (context: BenchContext, updates: number) => {
+  const keys: { table: string; key: Record<string, string> }[] = [];
+  await Promise.all(
+    projections().map(async ([name, project]) => {
+      const definition = tables[name];
+      for await (const page of context.ddb.scan(
+        scanParams(physicalName(context.prefix, definition), {}, { project }),
+      )) {
+        if (name === 'students') continue;
+        for (const item of page) {
+          const value = item[definition.partitionKey];
+          if (typeof value === 'string')
+            keys.push({
+              table: physicalName(context.prefix, definition),
+              key: { [definition.partitionKey]: value },
+            });
+        }
+      }
+    }),
+  );
+  await pMap(
+    keys.slice(0, updates),
+    ({ table, key }) => context.ddb.update(updateParams(table, key, { stats_floor: 1 }, [])),
+    { concurrency: DEFAULT_WRITE_CONCURRENCY },
+  );
+};
+
+/** The seed's way, written with our repositories (and the job's concurrency, to be fair). */
+const naive = async (context: BenchContext) => {
+  const { db } = context;
+  const now = new Date().toISOString();
+  const classStudents = async (code: string) =>
+    (await db.students.get({ class_code: code }, { project: ['id'] })).length;
+  const opts = { concurrency: DEFAULT_WRITE_CONCURRENCY };
+  const classes = await db.classes.get({}, { scan: true, project: ['code'] });
+  await pMap(
+    classes,
+    async ({ code }) => {
+      await db.classes.update(
+        { code },
+        { set: { stats: { students: await classStudents(code), updated_at: now } } },
+      );
+    },
+    opts,
+  );
+  const teachers = await db.teachers.get({}, { scan: true, project: ['id'] });
+  await pMap(
+    teachers,
+    async ({ id }) => {
+      const own = await db.classes.get({ teacher_id: id }, { project: ['code'] });
+      const students = (await Promise.all(own.map((c) => classStudents(c.code)))).reduce(
+        (a, b) => a + b,
+        0,
+      );
+      await db.teachers.update(
+        { id },
+        { set: { stats: { classes: own.length, students, updated_at: now } } },
+      );
+    },
+    opts,
+  );
+  const schoolCounts = async (code: string) => {
+    const [ts, cs] = await Promise.all([
+      db.teachers.get({ school_code: code }, { project: ['id'] }),
+      db.classes.get({ school_code: code }, { project: ['code'] }),
+    ]);
+    const students = (await Promise.all(cs.map((c) => classStudents(c.code)))).reduce(
+      (a, b) => a + b,
+      0,
+    );
+    return { teachers: ts.length, classes: cs.length, students };
+  };
+  const schools = await db.schools.get({}, { scan: true, project: ['code'] });
+  await pMap(
+    schools,
+    async ({ code }) => {
+      await db.schools.update(
+        { code },
+        { set: { stats: { ...(await schoolCounts(code)), updated_at: now } } },
+      );
+    },
+    opts,
+  );
+  const groups = await db.groups.get({}, { scan: true, project: ['code'] });
+  await pMap(
+    groups,
+    async ({ code }) => {
+      const own = await db.schools.get({ group_code: code }, { project: ['code'] });
+      const counts = await Promise.all(own.map((s) => schoolCounts(s.code)));
+      const sum = (k: 'teachers' | 'classes' | 'students') => counts.reduce((a, c) => a + c[k], 0);
+      await db.groups.update(
+        { code },
+        {
+          set: {
+            stats: {
+              schools: own.length,
+              teachers: sum('teachers'),
+              classes: sum('classes'),
+              students: sum('students'),
+              updated_at: now,
+            },
+          },
+        },
+      );
+    },
+    opts,
+  );
+};
+
+/** Moves a share of the students to another class, as a night of school admin would. */
+const moveStudents = async (context: BenchContext, share: number) => {
+  const random = seeded(context.plan.seed).fork('moves');
+  const classes = (await context.db.classes.get({}, { scan: true, project: ['code'] })).map(
+    (c) => c.code,
+  );
+  const students = await context.db.students.get({}, { scan: true, project: ['id', 'class_code'] });
+  const moving = students.filter(() => random.chance(share));
+  await pMap(
+    moving,
+    (s) => context.db.students.update({ id: s.id }, { set: { class_code: random.pick(classes) } }),
+    { concurrency: 16 },
+  );
+  return moving.length;
+};
+
+const repeat = async <T>(n: number, run: () => Promise<Measurement<T>>) => {
+  const runs: Measurement<T>[] = [];
+  for (let i = 0; i < n; i++) runs.push(await run());
+  return medianBy(runs);
+};
+
+export const statsScenario = async (context: BenchContext): Promise<ScenarioResult> => {
+  const { counter, log } = context;
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const raw: Record<string, unknown> = {};
+
+  log('stats: first run on fresh data');
+  const fresh = await measure(counter, () => runStats(context.db, job()));
+  const freshFloor = await repeat(context.repetitions, () =>
+    measure(counter, () => floor(context, fresh.value.updated)),
+  );
+  raw.fresh = { job: fresh, floor: freshFloor };
+  rows.push(...statsRows('calc_all_stats, first run', fresh, freshFloor, undefined));
+
+  log('stats: nightly run after 1 % of the students moved');
+  const jobRuns: Measurement<StatsSummary>[] = [];
+  const floorRuns: Measurement<void>[] = [];
+  const naiveRuns: Measurement<void>[] = [];
+  for (let i = 0; i < context.repetitions; i++) {
+    await runStats(context.db, job()); // settle whatever the previous repetition left
+    const moved = await moveStudents(context, 0.01);
+    const nightly = await measure(counter, () => runStats(context.db, job()));
+    jobRuns.push(nightly);
+    floorRuns.push(await measure(counter, () => floor(context, nightly.value.updated)));
+    naiveRuns.push(await measure(counter, () => naive(context)));
+    raw[`nightly_${i}`] = { moved, job: nightly, floor: floorRuns.at(-1), naive: naiveRuns.at(-1) };
+  }
+  const nightly = medianBy(jobRuns);
+  rows.push(
+    ...statsRows(
+      'calc_all_stats, nightly (1 % moved)',
+      nightly,
+      medianBy(floorRuns),
+      medianBy(naiveRuns),
+    ),
+  );
+
+  log('stats: a run over unchanged data');
+  await runStats(context.db, job());
+  const unchanged = await measure(counter, () => runStats(context.db, job()));
+  raw.unchanged = unchanged;
+  rows.push({
+    section: 'calc_all_stats, unchanged data',
+    figure: 'writes',
+    value: String(unchanged.writes),
+    comparison: '',
+    ratio: '',
+    target: '0',
+    met: unchanged.writes === 0,
+  });
+  notes.push(
+    `calc_all_stats writes one UpdateItem per record whose stats changed (${nightly.value.updated} of ${nightly.value.scanned} records in the nightly run): a conditional update of one attribute cannot be batched, so writes, not reads, bound the request count once anything moved. The naive way queries once per class, teacher, school and group (and again per class under each teacher and school) and writes every record.`,
+  );
+  return { rows, notes, raw };
+};
+
+const statsRows = (
+  section: string,
+  job: Measurement<StatsSummary>,
+  floorRun: Measurement<void>,
+  naiveRun: Measurement<void> | undefined,
+): Row[] => {
+  const floorTime = job.ms / floorRun.ms;
+  const rows: Row[] = [
+    {
+      section,
+      figure: 'time',
+      value: fmtMs(job.ms),
+      comparison: `floor ${fmtMs(floorRun.ms)}`,
+      ratio: fmtRatio(job.ms, floorRun.ms),
+      target: '<= 1.25x floor',
+      met: floorTime <= 1.25,
+    },
+    {
+      section,
+      figure: 'requests',
+      value: `${job.requests} (${Object.entries(job.byCommand)
+        .map(([c, n]) => `${n} ${c.replace('Command', '')}`)
+        .join(', ')})`,
+      comparison: `floor ${floorRun.requests}`,
+      ratio: fmtRatio(job.requests, floorRun.requests),
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'capacity (RCU / WCU)',
+      value: `${job.readCapacity.toFixed(1)} / ${job.writeCapacity.toFixed(1)}`,
+      comparison: `floor ${floorRun.readCapacity.toFixed(1)} / ${floorRun.writeCapacity.toFixed(1)}`,
+      ratio: fmtRatio(
+        job.readCapacity + job.writeCapacity,
+        floorRun.readCapacity + floorRun.writeCapacity,
+      ),
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'peak heap growth',
+      value: `${job.peakHeapMb.toFixed(1)} MB`,
+      comparison: `floor ${floorRun.peakHeapMb.toFixed(1)} MB`,
+      ratio: '',
+      target: '',
+      met: undefined,
+    },
+  ];
+  if (naiveRun !== undefined) {
+    rows.push(
+      {
+        section,
+        figure: 'requests vs naive',
+        value: String(job.requests),
+        comparison: `naive ${naiveRun.requests}`,
+        ratio: `${(naiveRun.requests / Math.max(1, job.requests)).toFixed(1)}x fewer`,
+        target: '>= 50x fewer',
+        met: naiveRun.requests / Math.max(1, job.requests) >= 50,
+      },
+      {
+        section,
+        figure: 'time vs naive',
+        value: fmtMs(job.ms),
+        comparison: `naive ${fmtMs(naiveRun.ms)}`,
+        ratio: `${(naiveRun.ms / job.ms).toFixed(1)}x faster`,
+        target: '>= 10x faster',
+        met: naiveRun.ms / job.ms >= 10,
+      },
+    );
+  }
+  return rows;
+};
