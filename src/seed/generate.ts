@@ -26,15 +26,19 @@ export interface SeedPlan {
 export const ANSWER_DAYS = 30;
 export const LEVELS = [1, 2, 3, 4, 5, 6] as const;
 
-export interface Organisation {
-  readonly groups: Entity<'groups'>[];
-  readonly schools: Entity<'schools'>[];
-  readonly teachers: Entity<'teachers'>[];
-  readonly classes: Entity<'classes'>[];
-  readonly students: Entity<'students'>[];
-  readonly parents: Entity<'parents'>[];
-  readonly modules: Entity<'modules'>[];
-}
+/** The organisation tables a seed fills, in the order they are written. */
+export const ORGANISATION_TABLES = [
+  'groups',
+  'schools',
+  'teachers',
+  'classes',
+  'modules',
+  'parents',
+  'students',
+] as const;
+export type OrganisationTable = (typeof ORGANISATION_TABLES)[number];
+
+export type Organisation = { readonly [N in OrganisationTable]: Entity<N>[] };
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

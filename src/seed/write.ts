@@ -5,8 +5,14 @@
  * the aggregate jobs, exactly as `record_answers` marks them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../repositories/db.ts';
-import { buildOrganisation, type SeedPlan, studentAnswers } from './generate.ts';
+import type { Db, Entity } from '../repositories/db.ts';
+import {
+  buildOrganisation,
+  ORGANISATION_TABLES,
+  type OrganisationTable,
+  type SeedPlan,
+  studentAnswers,
+} from './generate.ts';
 
 export interface SeedProgress {
   readonly table: string;
@@ -62,48 +68,11 @@ export const writeSeed = async (
     options.onProgress?.({ table, written: count, total });
   };
 
-  await inChunks(
-    org.groups,
-    chunk,
-    (c) => db.groups.putMany(c),
-    report('groups', org.groups.length),
-  );
-  await inChunks(
-    org.schools,
-    chunk,
-    (c) => db.schools.putMany(c),
-    report('schools', org.schools.length),
-  );
-  await inChunks(
-    org.teachers,
-    chunk,
-    (c) => db.teachers.putMany(c),
-    report('teachers', org.teachers.length),
-  );
-  await inChunks(
-    org.classes,
-    chunk,
-    (c) => db.classes.putMany(c),
-    report('classes', org.classes.length),
-  );
-  await inChunks(
-    org.modules,
-    chunk,
-    (c) => db.modules.putMany(c),
-    report('modules', org.modules.length),
-  );
-  await inChunks(
-    org.parents,
-    chunk,
-    (c) => db.parents.putMany(c),
-    report('parents', org.parents.length),
-  );
-  await inChunks(
-    org.students,
-    chunk,
-    (c) => db.students.putMany(c),
-    report('students', org.students.length),
-  );
+  const write = async <N extends OrganisationTable>(table: N) => {
+    const items: readonly Entity<N>[] = org[table];
+    await inChunks(items, chunk, (c) => db[table].putMany(c), report(table, items.length));
+  };
+  for (const table of ORGANISATION_TABLES) await write(table);
 
   const levelOf = new Map(org.classes.map((klass) => [klass.code, Number(klass.level ?? 1)]));
   const slice = options.studentsPerSlice ?? 200;
