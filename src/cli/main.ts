@@ -5,7 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerCheck } from './commands/check.ts';
 import { registerEvents } from './commands/events.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import.ts';
 import { registerInvoke } from './commands/invoke.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStart } from './commands/start.ts';
@@ -34,6 +37,9 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerToken(program, output);
   registerInvoke(program, output);
   registerEvents(program, output);
+  registerExport(program, output);
+  registerImport(program, output);
+  registerCheck(program, output);
   return program;
 };
 

@@ -27,7 +27,9 @@ export const transferProgressListener = (progress: Progress) => (event: Transfer
 export const registerExport = (program: Command, output: Output): void => {
   program
     .command('export')
-    .description('write tables, as stored, to JSON Lines files with a manifest (all tables by default)')
+    .description(
+      'write tables, as stored, to JSON Lines files with a manifest (all tables by default)',
+    )
     .argument('[tables...]', `logical table names (${tableNames.join(', ')})`)
     .requiredOption('--out <dir>', 'directory to write (created if needed)')
     .option('--segments <n>', 'parallel scan segments per table', positiveInteger, 1)
