@@ -2,7 +2,7 @@
  * Configuration (DESIGN section 1), read from the environment and validated once. A wrong
  * value fails at start with an error that names the variable, not later in a request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LmsError } from '../errors.ts';
 
 export class ConfigError extends LmsError {

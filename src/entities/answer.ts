@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { count, id, utcTimestamp } from './common.ts';
 
 /** Separates the module id from the answer id in the `answers` sort key. */

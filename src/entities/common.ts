@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A non-empty string identifier (every key of the system is a string). */
 export const id = z.string().min(1);

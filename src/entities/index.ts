@@ -4,7 +4,7 @@
  */
 import type { TableName } from '../tables/definitions.ts';
 import { answerSchema } from './answer.ts';
-import { jobSchema, studentMarkSchema } from './job.ts';
+import { jobSchema, parentMarkSchema, studentMarkSchema } from './job.ts';
 import {
   classSchema,
   groupSchema,
@@ -30,6 +30,7 @@ export const entitySchemas = {
   parent_summaries: parentSummarySchema,
   jobs: jobSchema,
   student_marks: studentMarkSchema,
+  parent_marks: parentMarkSchema,
 } as const satisfies Record<TableName, unknown>;
 
 export type EntitySchemas = typeof entitySchemas;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, utcTimestamp } from './common.ts';
 
 /**
@@ -9,6 +9,11 @@ export const jobSchema = z.looseObject({
   name: id,
   last_run_at: utcTimestamp.optional(),
   last_summary: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * `aggregate_students`: the last local day (`LMS_TIMEZONE`) for which the date-dependent
+   * figures of every student were brought up to date (see `docs/aggregates.md`).
+   */
+  last_rollover_day: z.iso.date().optional(),
 });
 export type Job = z.output<typeof jobSchema>;
 
@@ -19,3 +24,11 @@ export const studentMarkSchema = z.looseObject({
   marked_at: utcTimestamp,
 });
 export type StudentMark = z.output<typeof studentMarkSchema>;
+
+/** A parent whose children's progress changed since its summary (see `tables.parent_marks`). */
+export const parentMarkSchema = z.looseObject({
+  parent_id: id,
+  token: id,
+  marked_at: utcTimestamp,
+});
+export type ParentMark = z.output<typeof parentMarkSchema>;

@@ -4,7 +4,7 @@
  * Links (`group_code`, `school_code`, `teacher_id`, `class_code`) are optional because
  * records legitimately exist before they are linked, and links can dangle.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { count, id, idList, utcTimestamp } from './common.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accuracy, count, id, utcTimestamp } from './common.ts';
 
 export const childSummarySchema = z.object({

@@ -162,6 +162,10 @@ export const functions = {
       modules: read,
       students: read,
       student_progress: ['read', 'put'],
+      // The parents of every student whose figures were (re)computed, for aggregate_parents.
+      parent_marks: ['put'],
+      // `last_rollover_day`: the first run of a local day also refreshes date-dependent figures.
+      jobs: ['read', 'update'],
     },
     ...job,
   },
@@ -175,6 +179,7 @@ export const functions = {
       students: read,
       student_progress: read,
       parent_summaries: ['read', 'put'],
+      parent_marks: ['read', 'delete'],
     },
     ...job,
   },

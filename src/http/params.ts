@@ -1,5 +1,5 @@
 /** Path and query parameters, validated where the route reads them. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidHttpEventError, InvalidParameterError } from './errors.ts';
 import type { HttpRequest } from './event.ts';
 

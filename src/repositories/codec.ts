@@ -3,7 +3,7 @@
  * implementations use it, so an invalid stored item is reported the same way whatever
  * the store, and nothing unvalidated reaches a service.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { TableDefinition } from '../tables/definitions.ts';
 import {
   InvalidItemError,

@@ -3,7 +3,7 @@
  * Entity types and key attributes are derived from the table definitions and the entity
  * schemas, so a key can only be what the table declares.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type EntitySchemas, entitySchemas } from '../entities/index.ts';
 import { type TableName, tables } from '../tables/definitions.ts';
 import { type Codec, EntityCodec } from './codec.ts';
@@ -47,4 +47,5 @@ export const buildDb = (
   parent_summaries: make('parent_summaries'),
   jobs: make('jobs'),
   student_marks: make('student_marks'),
+  parent_marks: make('parent_marks'),
 });

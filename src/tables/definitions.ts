@@ -101,6 +101,18 @@ export const tables = {
     indexes: [],
     owner: 'lms-lambdas',
   },
+  /**
+   * Parents whose children's progress changed since their summary was last computed (added
+   * by this project, like `student_marks`). `aggregate_students` marks a student's parents
+   * after writing the student's progress; `aggregate_parents` deletes a mark only if its
+   * token is still the one it read, so a change during its run is never lost.
+   */
+  parent_marks: {
+    name: 'parent_marks',
+    partitionKey: 'parent_id',
+    indexes: [],
+    owner: 'lms-lambdas',
+  },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableName = keyof typeof tables;

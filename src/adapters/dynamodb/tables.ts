@@ -88,7 +88,8 @@ export const waitUntilActive = async (
   const deadline = Date.now() + timeoutMs;
   for (let delay = 5; ; delay = Math.min(pollMs, delay * 2)) {
     if (isActive(await describe(client, tableName))) return;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 };

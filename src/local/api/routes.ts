@@ -15,7 +15,7 @@ export interface LocalRoute {
   readonly parameterNames: readonly string[];
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const compile = (path: string) => {
   const parameterNames: string[] = [];
@@ -23,7 +23,7 @@ const compile = (path: string) => {
     .split('/')
     .map((segment) => {
       const parameter = /^\{([A-Za-z0-9_]+)\}$/.exec(segment);
-      if (parameter?.[1] === undefined) return escape(segment);
+      if (parameter?.[1] === undefined) return escapeRegExp(segment);
       parameterNames.push(parameter[1]);
       return '([^/]+)';
     })

@@ -6,7 +6,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const DEV_KEY_ALGORITHM = 'ES256';
 export const DEV_ISSUER = 'https://lms-local.dev';

@@ -2,7 +2,7 @@
  * Who is calling: the identity the API Gateway JWT authorizer vouches for (DESIGN
  * section 5). The gateway has already verified the token; this only reads its claims.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 /** The roles of the `custom:role` claim. */

@@ -2,7 +2,7 @@
  * Validation of a `POST /answers` body (DESIGN section 4) with zod. Items are validated
  * one by one so that every bad item is named (index and field), not only the first.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { utcTimestamp } from '../../entities/common.ts';
 import { type AnswerIssue, AnswersValidationError, TooManyAnswersError } from './errors.ts';
 

@@ -1,0 +1,108 @@
+/**
+ * How a function is bundled: ONE set of esbuild settings, rendered both as the CDK
+ * `NodejsFunction` bundling options (what is deployed) and as esbuild build options (what
+ * the bundle budget measures), so the budget measures exactly what ships.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { BuildOptions } from 'esbuild';
+import type { FunctionName } from '../src/functions/catalog.ts';
+import { functionNames } from '../src/functions/catalog.ts';
+
+/** The repository root (where `package.json` and `package-lock.json` are). */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The largest minified bundle (code only, source map excluded) CI lets through: 400 KiB. */
+export const BUNDLE_BUDGET_BYTES = 400 * 1024;
+
+/**
+ * The settings shared by the stack and the budget.
+ *
+ * - `@aws-sdk/*` stays external: the `nodejs22.x` runtime ships SDK v3 (DynamoDB client and
+ *   lib-dynamodb included), and bundling it would add ~400 KB per function, the whole budget,
+ *   and slow every cold start. The price is that the runtime's SDK version is used, not the
+ *   lock file's; the code only uses long-stable DynamoDB document-client calls.
+ * - The banner gives ESM bundles a `require`: a CommonJS dependency that requires a Node
+ *   built-in would otherwise fail at run time with "Dynamic require of ... is not supported".
+ */
+export const bundleSettings = {
+  target: 'node22',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourcemap: true,
+  // Stack traces only need mappings; the sources themselves would triple the map's size.
+  sourcesContent: false,
+  external: ['@aws-sdk/*'],
+  banner:
+    "import { createRequire as __lmsCreateRequire } from 'node:module'; const require = __lmsCreateRequire(import.meta.url);",
+} as const;
+
+/**
+ * The bundling options of every `NodejsFunction`: local esbuild only (never Docker, which a
+ * developer or CI machine may not have), minified ESM, module-first, with source maps.
+ *
+ * @example
+ * ```ts
+ * new NodejsFunction(scope, 'Fn', { entry, handler: 'handle', bundling: nodejsBundling() });
+ * ```
+ */
+export const nodejsBundling = (): BundlingOptions => ({
+  forceDockerBundling: false,
+  target: bundleSettings.target,
+  format: OutputFormat.ESM,
+  mainFields: [...bundleSettings.mainFields],
+  minify: bundleSettings.minify,
+  sourceMap: bundleSettings.sourcemap,
+  sourcesContent: bundleSettings.sourcesContent,
+  externalModules: [...bundleSettings.external],
+  banner: bundleSettings.banner,
+});
+
+/**
+ * The same bundle as esbuild build options (the CLI flags CDK passes, as an object), kept
+ * in memory: the budget only needs the sizes.
+ *
+ * @example
+ * ```ts
+ * const result = await build(esbuildOptions(functionEntry('calc_all_stats')));
+ * ```
+ */
+export const esbuildOptions = (entry: string): BuildOptions & { write: false } => ({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  target: bundleSettings.target,
+  format: bundleSettings.format,
+  mainFields: [...bundleSettings.mainFields],
+  minify: bundleSettings.minify,
+  sourcemap: bundleSettings.sourcemap,
+  sourcesContent: bundleSettings.sourcesContent,
+  external: [...bundleSettings.external],
+  banner: { js: bundleSettings.banner },
+  // CDK names the output index.mjs for ESM; the name only matters for the map's reference.
+  outfile: join(PROJECT_ROOT, 'cdk.out', 'budget', 'index.mjs'),
+  write: false,
+  logLevel: 'warning',
+  absWorkingDir: PROJECT_ROOT,
+});
+
+/** The entry point of a function: `src/functions/<name>/main.ts`. */
+export const functionEntry = (name: FunctionName, root: string = PROJECT_ROOT): string =>
+  join(root, 'src', 'functions', name, 'main.ts');
+
+/**
+ * The catalogue's functions whose entry point exists. Functions land one issue at a time,
+ * so the stack, the budget and the tests deploy, measure and check exactly this set, and a
+ * new folder is picked up without touching the infrastructure.
+ *
+ * @example
+ * ```ts
+ * deployableFunctions(); // ['calc_class_stats', ..., 'calc_all_stats', 'record_answers', ...]
+ * ```
+ */
+export const deployableFunctions = (root: string = PROJECT_ROOT): FunctionName[] =>
+  functionNames.filter((name) => existsSync(functionEntry(name, root)));

@@ -1,0 +1,107 @@
+/**
+ * One Lambda function per catalogue entry with an entry point: bundled locally by esbuild,
+ * configured from DESIGN section 1, with its own log group and only the table actions the
+ * catalogue lists for it.
+ */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../../src/functions/catalog.ts';
+import { functions } from '../../src/functions/catalog.ts';
+import { grantsOf } from '../access.ts';
+import { functionEntry, nodejsBundling, PROJECT_ROOT } from '../bundling.ts';
+import type { StageSettings } from '../settings.ts';
+import type { LmsTables } from './tables.ts';
+
+export interface LmsFunctionsProps {
+  readonly settings: StageSettings;
+  readonly tables: LmsTables;
+  /** Which catalogue functions to deploy (those whose entry point exists). */
+  readonly names: readonly FunctionName[];
+  /**
+   * Tests only: the code of each function instead of an esbuild bundle, so a template can
+   * be asserted without bundling every function. Undefined: bundle.
+   */
+  readonly code?: ((name: FunctionName) => Code) | undefined;
+}
+
+/** `calc_all_stats` -> `CalcAllStats`: an IAM statement id (alphanumeric only). */
+const pascal = (name: string): string =>
+  name
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/**
+ * The functions of a stage, named `${stage}-${name}` (the catalogue names stay the
+ * deployment identifiers, DESIGN section 3), each logging to `/aws/lambda/${stage}-${name}`.
+ *
+ * @example
+ * ```ts
+ * const fns = new LmsFunctions(stack, 'Functions', { settings, tables, names: ['calc_all_stats'] });
+ * fns.byName.get('calc_all_stats'); // the NodejsFunction
+ * ```
+ */
+export class LmsFunctions extends Construct {
+  readonly byName = new Map<FunctionName, NodejsFunction>();
+
+  constructor(scope: Construct, id: string, props: LmsFunctionsProps) {
+    super(scope, id);
+    const { settings, tables } = props;
+    const bundling = nodejsBundling();
+    for (const name of props.names) {
+      const definition = functions[name];
+      const functionName = `${settings.stage}-${name}`;
+      // An explicit log group (not the deprecated `logRetention` custom resource) so the
+      // retention is part of the template and the group goes with a disposable stage.
+      const logGroup = new LogGroup(this, `${name}-logs`, {
+        logGroupName: `/aws/lambda/${functionName}`,
+        retention: settings.production ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
+        removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      });
+      const code = props.code?.(name);
+      const fn = new NodejsFunction(this, name, {
+        functionName,
+        description: `${definition.description} (lms-lambdas, ${settings.stage})`,
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: definition.memoryMb,
+        timeout: Duration.seconds(definition.timeoutSeconds),
+        logGroup,
+        environment: {
+          LMS_TABLE_PREFIX: settings.tablePrefix,
+          LMS_TIMEZONE: settings.timezone,
+          LOG_LEVEL: settings.logLevel,
+          POWERTOOLS_SERVICE_NAME: name,
+          // The bundles ship source maps; without this flag Node ignores them in stack traces.
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+        ...(code !== undefined
+          ? { code, handler: 'index.handle' }
+          : {
+              entry: functionEntry(name),
+              handler: 'handle',
+              bundling,
+              projectRoot: PROJECT_ROOT,
+              depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+            }),
+      });
+      for (const grant of grantsOf(definition)) {
+        const arn = tables.arnOf(grant.table);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            sid: `${pascal(grant.table)}${grant.includesIndexes ? 'Read' : 'Write'}`,
+            effect: Effect.ALLOW,
+            actions: [...grant.actions],
+            resources: grant.includesIndexes ? [arn, `${arn}/index/*`] : [arn],
+          }),
+        );
+      }
+      this.byName.set(name, fn);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The HTTP API (DESIGN section 5): API Gateway HTTP API, payload format 2.0, every route of
+ * the catalogue behind a JWT authorizer on a Cognito user pool whose users carry a
+ * `custom:role` claim.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  ClientAttributes,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../../src/functions/catalog.ts';
+import { functions } from '../../src/functions/catalog.ts';
+import type { StageSettings } from '../settings.ts';
+
+export interface LmsHttpApiProps {
+  readonly settings: StageSettings;
+  /** The deployed functions; only HTTP ones get a route. */
+  readonly functions: ReadonlyMap<FunctionName, IFunction>;
+}
+
+/**
+ * The user pool, its app client, the API and its routes.
+ *
+ * - Users are created by an administrator (no self sign-up): a role is a grant of access
+ *   to children's data. `custom:role` is readable by the app client but NOT writable by
+ *   it, so nobody can promote themselves; admins set it with AdminUpdateUserAttributes.
+ * - The authorizer checks issuer and audience (the app client). Cognito puts custom
+ *   attributes in ID tokens only, so clients send the ID token as `Authorization: Bearer`.
+ * - The `$default` stage is throttled (steady rate and burst) and writes JSON access logs.
+ *
+ * @example
+ * ```ts
+ * const api = new LmsHttpApi(stack, 'Http', { settings, functions: fns.byName });
+ * api.api.apiEndpoint; // https://{id}.execute-api.{region}.amazonaws.com
+ * ```
+ */
+export class LmsHttpApi extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: LmsHttpApiProps) {
+    super(scope, id);
+    const { settings } = props;
+    const keep = settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.userPool = new UserPool(this, 'Users', {
+      userPoolName: `lms-${settings.stage}`,
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      customAttributes: {
+        // Mutable, or an administrator could never change a user's role; the client below
+        // cannot write it, which is what keeps users from changing their own.
+        role: new StringAttribute({ mutable: true, minLen: 1, maxLen: 16 }),
+      },
+      passwordPolicy: { minLength: 12, requireSymbols: false },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: settings.production,
+      removalPolicy: keep,
+    });
+    this.client = this.userPool.addClient('AppClient', {
+      userPoolClientName: `lms-${settings.stage}-app`,
+      authFlows: { userSrp: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
+        .withCustomAttributes('role'),
+      writeAttributes: new ClientAttributes().withStandardAttributes({
+        fullname: true,
+        email: true,
+      }),
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
+      userPoolClients: [this.client],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `lms-${settings.stage}`,
+      description: `lms-lambdas HTTP API (${settings.stage})`,
+      // The default stage is created below, with throttling and access logs.
+      createDefaultStage: false,
+      defaultAuthorizer: authorizer,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/lms-${settings.stage}`,
+      retention: settings.production ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
+      removalPolicy: keep,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: settings.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            sub: '$context.authorizer.claims.sub',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+
+    for (const [name, fn] of props.functions) {
+      const definition = functions[name];
+      if (definition.trigger.kind !== 'http') continue;
+      const { route } = definition.trigger;
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${name}-integration`, fn),
+        authorizer,
+      });
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The deployment settings of one stage, read from CDK context (`-c stage=prod`, or the
+ * `context` of `cdk.json`) and validated before any construct is built, so a typo fails
+ * `cdk synth` with a message naming the key instead of deploying something odd.
+ */
+import type { TableName } from '../src/tables/definitions.ts';
+import { tables } from '../src/tables/definitions.ts';
+
+/** The one stage whose data is real: retained, deletion-protected, kept longer. */
+export const PRODUCTION_STAGE = 'prod';
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type DeployLogLevel = (typeof LOG_LEVELS)[number];
+
+export interface StageSettings {
+  /** `dev`, `prod`, ...: names the stack, prefixes tables, functions and log groups. */
+  readonly stage: string;
+  /** `LMS_TABLE_PREFIX` of every function; `${stage}-` unless overridden. */
+  readonly tablePrefix: string;
+  /** `LMS_TIMEZONE`: the zone of the schedules and of a school "day". */
+  readonly timezone: string;
+  /** `LOG_LEVEL` of every function. */
+  readonly logLevel: DeployLogLevel;
+  /** Whether data outlives the stack (retain + deletion protection) and logs are kept longer. */
+  readonly production: boolean;
+  /**
+   * Tables that already exist (created by the LMS app) and are referenced by name instead
+   * of created: the functions get the same least-privilege grants on them.
+   */
+  readonly externalTables: readonly TableName[];
+  /** Where alarm notifications go besides the SNS topic; none when undefined. */
+  readonly alarmEmail: string | undefined;
+  /** API Gateway default stage limits: steady requests per second, and burst. */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/** Reads one context value as CDK hands it over (`-c` gives strings, cdk.json any JSON). */
+export type ContextReader = (key: string) => unknown;
+
+const text = (read: ContextReader, key: string): string | undefined => {
+  const value = read(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new SettingsError(`context ${key} must be a string, got ${JSON.stringify(value)}`);
+  }
+  return String(value);
+};
+
+const positiveInteger = (read: ContextReader, key: string, fallback: number): number => {
+  const raw = text(read, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new SettingsError(`context ${key}=${raw} must be a positive integer`);
+  }
+  return value;
+};
+
+const canonicalZone = (zone: string): string => {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    throw new SettingsError(`context timezone=${zone} is not an IANA time zone (Asia/Shanghai)`);
+  }
+};
+
+const tablesOwnedBy = (owner: 'lms-app' | 'lms-lambdas'): TableName[] =>
+  (Object.keys(tables) as TableName[]).filter((name) => tables[name].owner === owner);
+
+const parseExternalTables = (raw: string | undefined): TableName[] => {
+  if (raw === undefined || raw === 'none') return [];
+  // `lms-app` is the common case: the LMS app's tables exist, ours are new.
+  if (raw === 'lms-app') return tablesOwnedBy('lms-app');
+  const names = raw.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!Object.hasOwn(tables, name)) {
+      throw new SettingsError(
+        `context externalTables names an unknown table "${name}" (known: ${Object.keys(tables).join(', ')}, or lms-app)`,
+      );
+    }
+  }
+  return names as TableName[];
+};
+
+/**
+ * Validated settings of a stage from CDK context. Unset keys take the defaults:
+ * stage `dev`, prefix `${stage}-`, time zone `Asia/Shanghai`, log level `info`, every
+ * table created, throttling 100 requests/s with bursts of 200.
+ *
+ * @example
+ * ```ts
+ * const settings = readSettings((key) => app.node.tryGetContext(key));
+ * readSettings(() => undefined).tablePrefix; // 'dev-'
+ * readSettings((key) => ({ stage: 'prod' })[key]).production; // true
+ * ```
+ */
+export const readSettings = (read: ContextReader): StageSettings => {
+  const stage = text(read, 'stage') ?? 'dev';
+  // Stage names end up in table, function, log group and stack names: keep them plain.
+  if (!/^[a-z][a-z0-9]{0,15}$/.test(stage)) {
+    throw new SettingsError(
+      `context stage=${stage} must be 1-16 lower-case letters or digits, starting with a letter`,
+    );
+  }
+  // An empty prefix is meaningful (tables named plainly, DESIGN's default): only unset
+  // falls back to the stage.
+  const prefixValue = read('tablePrefix');
+  const tablePrefix = typeof prefixValue === 'string' ? prefixValue : `${stage}-`;
+  if (!/^[A-Za-z0-9_.-]*$/.test(tablePrefix)) {
+    throw new SettingsError(`context tablePrefix=${tablePrefix} may hold only A-Z a-z 0-9 _ . -`);
+  }
+  const logLevel = (text(read, 'logLevel') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new SettingsError(`context logLevel=${logLevel} must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const alarmEmail = text(read, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) {
+    throw new SettingsError(`context alarmEmail=${alarmEmail} is not an e-mail address`);
+  }
+  const rateLimit = positiveInteger(read, 'throttleRate', 100);
+  const burstLimit = positiveInteger(read, 'throttleBurst', 200);
+  return {
+    stage,
+    tablePrefix,
+    timezone: canonicalZone(text(read, 'timezone') ?? 'Asia/Shanghai'),
+    logLevel: logLevel as DeployLogLevel,
+    production: stage === PRODUCTION_STAGE,
+    externalTables: parseExternalTables(text(read, 'externalTables')),
+    alarmEmail,
+    throttle: { rateLimit, burstLimit },
+  };
+};

@@ -1,0 +1,69 @@
+/**
+ * The whole system of one stage in one stack: tables, functions, schedules, HTTP API and
+ * alarms, each from the shared definitions (`src/tables/definitions.ts`,
+ * `src/functions/catalog.ts`).
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { FunctionName } from '../src/functions/catalog.ts';
+import { deployableFunctions } from './bundling.ts';
+import { LmsAlarms } from './constructs/alarms.ts';
+import { LmsFunctions } from './constructs/functions.ts';
+import { LmsHttpApi } from './constructs/http-api.ts';
+import { LmsSchedules } from './constructs/schedules.ts';
+import { LmsTables } from './constructs/tables.ts';
+import type { StageSettings } from './settings.ts';
+
+export interface LmsStackProps extends StackProps {
+  readonly settings: StageSettings;
+  /** Which functions to deploy; default: every catalogue entry whose folder exists. */
+  readonly functionNames?: readonly FunctionName[];
+  /** Tests only: code instead of an esbuild bundle (see `LmsFunctionsProps.code`). */
+  readonly code?: (name: FunctionName) => Code;
+}
+
+/**
+ * One stage of lms-lambdas. Environment-agnostic (no account or region is looked up), so
+ * `cdk synth` needs no credentials; `cdk deploy` takes both from the AWS profile.
+ *
+ * @example
+ * ```ts
+ * const app = new App();
+ * new LmsStack(app, 'lms-dev', { settings: readSettings((k) => app.node.tryGetContext(k)) });
+ * ```
+ */
+export class LmsStack extends Stack {
+  readonly tables: LmsTables;
+  readonly functions: LmsFunctions;
+  readonly schedules: LmsSchedules;
+  readonly http: LmsHttpApi;
+  readonly alarms: LmsAlarms;
+
+  constructor(scope: Construct, id: string, props: LmsStackProps) {
+    const { settings, functionNames, code, ...stackProps } = props;
+    super(scope, id, stackProps);
+    this.tables = new LmsTables(this, 'Tables', { settings });
+    this.functions = new LmsFunctions(this, 'Functions', {
+      settings,
+      tables: this.tables,
+      names: functionNames ?? deployableFunctions(),
+      code,
+    });
+    const deployed = this.functions.byName;
+    this.schedules = new LmsSchedules(this, 'Schedules', { settings, functions: deployed });
+    this.http = new LmsHttpApi(this, 'Http', { settings, functions: deployed });
+    this.alarms = new LmsAlarms(this, 'Alarms', {
+      settings,
+      functions: deployed,
+      failedRuns: this.schedules.failedRuns,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.http.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.http.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.http.client.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.schedules.failedRuns.queueUrl });
+    new CfnOutput(this, 'TablePrefix', { value: settings.tablePrefix });
+  }
+}

@@ -1,0 +1,236 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { deployableFunctions, PROJECT_ROOT } from '../../infra/bundling.ts';
+import {
+  type FunctionName,
+  functionNames,
+  functions,
+  type TableAccess,
+} from '../../src/functions/catalog.ts';
+import { grantsOf, resourcesOf, type Synthesized, statementsOf, synth } from './support.ts';
+
+/**
+ * The access contract of the catalogue, written out again on purpose (not imported from
+ * `infra/access.ts`): the test states what each kind of access must allow.
+ */
+const allowed: Record<TableAccess, string[]> = {
+  read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+  update: ['dynamodb:UpdateItem'],
+  put: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+  delete: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+};
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+const union = (lists: string[][]): string[] => [...new Set(lists.flat())].sort();
+
+/** What a function's role must reach: exactly this, resource by resource. */
+const expectedGrants = (name: FunctionName, prefix: string): Map<string, string[]> => {
+  const expected = new Map<string, string[]>();
+  for (const [table, accesses] of Object.entries(functions[name].tables)) {
+    const list = accesses as readonly TableAccess[];
+    expected.set(`table:${prefix}${table}`, union(list.map((access) => allowed[access])));
+    if (list.includes('read')) expected.set(`index:${prefix}${table}`, allowed.read);
+  }
+  return expected;
+};
+
+const dynamoGrants = (synthesized: Synthesized, name: FunctionName): Map<string, string[]> =>
+  new Map(
+    [...grantsOf(synthesized.template, `${synthesized.settings.stage}-${name}`)]
+      .map(([resource, actions]): [string, string[]] => [
+        resource,
+        actions.filter((action) => action.startsWith('dynamodb:')),
+      ])
+      .filter(([, actions]) => actions.length > 0),
+  );
+
+describe('functions', () => {
+  /** The stack as deployed today: one function per catalogue entry with a folder. */
+  let deployed: Synthesized;
+  /** Every catalogue entry, folder or not: the grants of functions still being written. */
+  let catalogue: Synthesized;
+  beforeAll(() => {
+    deployed = synth({ context: { stage: 'dev' } });
+    catalogue = synth({ context: { stage: 'dev' }, functionNames });
+  });
+
+  it('deploys exactly the catalogue entries whose src/functions/<name>/main.ts exists', () => {
+    const folders = readdirSync(join(PROJECT_ROOT, 'src', 'functions'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+    const expected = functionNames.filter((name) => folders.includes(name));
+    expect(deployableFunctions()).toEqual(expected);
+    const deployedNames = Object.values(resourcesOf(deployed.template, 'AWS::Lambda::Function'))
+      .map((fn) => fn.Properties.FunctionName)
+      .sort();
+    expect(deployedNames).toEqual(expected.map((name) => `dev-${name}`).sort());
+    expect(expected.length, 'the stats functions at least are there').toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(deployableFunctions())(
+    '%s: nodejs22.x on arm64, the catalogue limits, DESIGN section 1 environment',
+    (name) => {
+      const definition = functions[name];
+      deployed.template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `dev-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handle',
+        MemorySize: definition.memoryMb,
+        Timeout: definition.timeoutSeconds,
+        Environment: {
+          Variables: {
+            LMS_TABLE_PREFIX: 'dev-',
+            LMS_TIMEZONE: 'Asia/Shanghai',
+            LOG_LEVEL: 'info',
+            POWERTOOLS_SERVICE_NAME: name,
+            NODE_OPTIONS: '--enable-source-maps',
+            // Real AWS: the functions must not be pointed at a local endpoint.
+            DYNAMODB_ENDPOINT: Match.absent(),
+          },
+        },
+        LoggingConfig: { LogGroup: Match.anyValue() },
+      });
+      deployed.template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/lambda/dev-${name}`,
+        RetentionInDays: 30,
+      });
+    },
+  );
+
+  it('prod keeps function logs for six months; context sets zone, level and prefix', () => {
+    const { template } = synth({
+      context: { stage: 'prod', timezone: 'europe/zagreb', logLevel: 'WARN' },
+      functionNames: ['calc_all_stats'],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'prod-calc_all_stats',
+      Environment: {
+        Variables: Match.objectLike({
+          LMS_TABLE_PREFIX: 'prod-',
+          LMS_TIMEZONE: 'Europe/Zagreb',
+          LOG_LEVEL: 'warn',
+        }),
+      },
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { LogGroupName: '/aws/lambda/prod-calc_all_stats', RetentionInDays: 180 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  describe('least privilege', () => {
+    it.each(functionNames)('%s: exactly the table actions the catalogue lists', (name) => {
+      expect(dynamoGrants(catalogue, name)).toEqual(expectedGrants(name, 'dev-'));
+    });
+
+    it.each(deployableFunctions())('%s (deployed): the same grants', (name) => {
+      expect(dynamoGrants(deployed, name)).toEqual(expectedGrants(name, 'dev-'));
+    });
+
+    it.each(functionNames)(
+      '%s: no wildcard, no Deny tricks, nothing beyond tables and the DLQ',
+      (name) => {
+        const scheduled = functions[name].trigger.kind === 'schedule';
+        for (const statement of statementsOf(catalogue.template, `dev-${name}`)) {
+          expect(statement.Effect).toBe('Allow');
+          const actions = ([] as string[]).concat(statement.Action);
+          for (const action of actions) {
+            expect(action).not.toContain('*');
+            if (action.startsWith('dynamodb:')) continue;
+            // The on-failure destination of scheduled runs (sqs:SendMessage and the lookups
+            // Lambda makes before sending); HTTP functions have no queue at all.
+            expect(scheduled, `${name} must not be granted ${action}`).toBe(true);
+            expect(['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']).toContain(
+              action,
+            );
+          }
+        }
+        for (const resource of grantsOf(catalogue.template, `dev-${name}`).keys()) {
+          expect(resource).toMatch(/^(table|index):dev-|^queue:/);
+        }
+      },
+    );
+
+    it('module_results cannot write anything', () => {
+      for (const [resource, actions] of grantsOf(catalogue.template, 'dev-module_results')) {
+        for (const write of WRITE_ACTIONS) {
+          expect(actions, `${write} on ${resource}`).not.toContain(write);
+        }
+      }
+    });
+
+    it.each(functionNames.filter((name) => name.startsWith('calc_')))(
+      '%s (stats job) cannot touch answers, nor any table it does not count',
+      (name) => {
+        const reached = [...grantsOf(catalogue.template, `dev-${name}`).keys()];
+        expect(reached.filter((resource) => resource.endsWith(':dev-answers'))).toEqual([]);
+        for (const forbidden of ['answers', 'student_progress', 'parent_summaries', 'parents']) {
+          expect(reached.some((resource) => resource.endsWith(`:dev-${forbidden}`))).toBe(false);
+        }
+        // Stats jobs write `stats` with UpdateItem only: never a put or a delete.
+        for (const actions of grantsOf(catalogue.template, `dev-${name}`).values()) {
+          expect(actions).not.toContain('dynamodb:PutItem');
+          expect(actions).not.toContain('dynamodb:DeleteItem');
+          expect(actions).not.toContain('dynamodb:BatchWriteItem');
+        }
+      },
+    );
+
+    it('parent_summary reaches nothing but parent_summaries (no students)', () => {
+      const reached = [...grantsOf(catalogue.template, 'dev-parent_summary').keys()];
+      expect(reached.filter((resource) => resource.includes(':dev-students'))).toEqual([]);
+      expect(reached.sort()).toEqual(['index:dev-parent_summaries', 'table:dev-parent_summaries']);
+    });
+
+    it('the LMS app tables are only ever updated (stats), never put or deleted', () => {
+      for (const name of functionNames) {
+        for (const [resource, actions] of grantsOf(catalogue.template, `dev-${name}`)) {
+          const table = resource.split(':dev-')[1];
+          if (
+            ![
+              'groups',
+              'schools',
+              'teachers',
+              'classes',
+              'students',
+              'parents',
+              'modules',
+            ].includes(table ?? '')
+          ) {
+            continue;
+          }
+          expect(actions).not.toContain('dynamodb:PutItem');
+          expect(actions).not.toContain('dynamodb:DeleteItem');
+          expect(actions).not.toContain('dynamodb:BatchWriteItem');
+        }
+      }
+    });
+
+    it('execution roles carry only the basic logging policy besides the inline grants', () => {
+      for (const role of Object.values(resourcesOf(catalogue.template, 'AWS::IAM::Role'))) {
+        const trusted = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
+        if (!trusted.includes('lambda.amazonaws.com')) continue;
+        expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(
+          /service-role\/AWSLambdaBasicExecutionRole"\]\]\}\]$/,
+        );
+      }
+    });
+
+    it('external tables get the same grants, on their ARN by name', () => {
+      const { template } = synth({
+        context: { stage: 'prod', externalTables: 'lms-app' },
+        functionNames: ['calc_all_stats'],
+      });
+      const reached = grantsOf(template, 'prod-calc_all_stats');
+      expect(reached.get('table:prod-classes')).toEqual(union([allowed.read, allowed.update]));
+      expect(reached.get('index:prod-classes')).toEqual(allowed.read);
+    });
+  });
+});

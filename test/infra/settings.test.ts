@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { readSettings, SettingsError } from '../../infra/settings.ts';
+import { tableNames, tables } from '../../src/tables/definitions.ts';
+
+const from = (context: Record<string, unknown>) => readSettings((key) => context[key]);
+
+describe('stage settings from CDK context', () => {
+  it('defaults: dev, prefix dev-, Asia/Shanghai, info, every table created', () => {
+    expect(from({})).toEqual({
+      stage: 'dev',
+      tablePrefix: 'dev-',
+      timezone: 'Asia/Shanghai',
+      logLevel: 'info',
+      production: false,
+      externalTables: [],
+      alarmEmail: undefined,
+      throttle: { rateLimit: 100, burstLimit: 200 },
+    });
+  });
+
+  it('prod is the production stage; the stage is the table prefix', () => {
+    expect(from({ stage: 'prod' })).toMatchObject({ production: true, tablePrefix: 'prod-' });
+    expect(from({ stage: 'staging2' })).toMatchObject({
+      production: false,
+      tablePrefix: 'staging2-',
+    });
+  });
+
+  it('an explicit prefix wins, including the empty one', () => {
+    expect(from({ stage: 'prod', tablePrefix: '' }).tablePrefix).toBe('');
+    expect(from({ tablePrefix: 'lms.' }).tablePrefix).toBe('lms.');
+  });
+
+  it('canonicalises the zone and the log level; numbers from -c arrive as strings', () => {
+    expect(from({ timezone: 'europe/zagreb', logLevel: 'DEBUG' })).toMatchObject({
+      timezone: 'Europe/Zagreb',
+      logLevel: 'debug',
+    });
+    expect(from({ throttleRate: '5', throttleBurst: 10 }).throttle).toEqual({
+      rateLimit: 5,
+      burstLimit: 10,
+    });
+  });
+
+  it('externalTables: lms-app is the tables the LMS app owns; names are checked', () => {
+    const appTables = tableNames.filter((name) => tables[name].owner === 'lms-app');
+    expect(from({ externalTables: 'lms-app' }).externalTables).toEqual(appTables);
+    expect(from({ externalTables: 'students, classes' }).externalTables).toEqual([
+      'students',
+      'classes',
+    ]);
+    expect(() => from({ externalTables: 'pupils' })).toThrow(/unknown table "pupils"/);
+  });
+
+  it.each([
+    [{ stage: 'Prod' }, /stage=Prod/],
+    [{ stage: 'dev-1' }, /stage=dev-1/],
+    [{ stage: 'a-very-long-stage-name' }, /stage=/],
+    [{ tablePrefix: 'dev/' }, /tablePrefix=dev\//],
+    [{ timezone: 'Mars/Olympus' }, /timezone=Mars\/Olympus/],
+    [{ logLevel: 'verbose' }, /logLevel=verbose/],
+    [{ alarmEmail: 'ops' }, /alarmEmail=ops/],
+    [{ throttleRate: '0' }, /throttleRate=0/],
+    [{ throttleBurst: 'many' }, /throttleBurst=many/],
+    [{ stage: { nested: true } }, /context stage must be a string/],
+  ])('rejects %j naming the key', (context, message) => {
+    expect(() => from(context)).toThrow(SettingsError);
+    expect(() => from(context)).toThrow(message);
+  });
+});
