@@ -1,9 +1,11 @@
 import type { BenchContext, ScenarioResult } from '../context.ts';
 import { apiScenario } from './api.ts';
+import { coldStartScenario } from './cold-start.ts';
 import { statsScenario } from './stats.ts';
 
 /** Every scenario, in the order the report shows them. */
 export const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResult>> = {
   stats: statsScenario,
   api: apiScenario,
+  cold: coldStartScenario,
 };
