@@ -1,4 +1,5 @@
 import type { BenchContext, ScenarioResult } from '../context.ts';
+import { aggregatesScenario } from './aggregates.ts';
 import { apiScenario } from './api.ts';
 import { coldStartScenario } from './cold-start.ts';
 import { statsScenario } from './stats.ts';
@@ -7,5 +8,6 @@ import { statsScenario } from './stats.ts';
 export const scenarios: Record<string, (context: BenchContext) => Promise<ScenarioResult>> = {
   stats: statsScenario,
   api: apiScenario,
+  aggregates: aggregatesScenario,
   cold: coldStartScenario,
 };

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { LmsError } from '../errors.ts';
+import { registerAggregate } from './commands/aggregate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerEvents } from './commands/events.ts';
 import { registerExport } from './commands/export.ts';
@@ -40,6 +41,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerExport(program, output);
   registerImport(program, output);
   registerCheck(program, output);
+  registerAggregate(program, output);
   return program;
 };
 

@@ -1,0 +1,74 @@
+/**
+ * `aggregate_parents`: recompute `parent_summaries` (DESIGN section 4) for the parents
+ * marked by `aggregate_students` (incremental, the default) or for every parent (full),
+ * from their children's records and progress. See `docs/aggregates.md`.
+ */
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { localDate } from '../../domain/time-zone.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
+import { readParentTasks } from './parent-tasks.ts';
+import { emptyParentCounts, processParents } from './process-parents.ts';
+import type { AggregateProgress } from './progress.ts';
+import type { ParentsSummary } from './summary.ts';
+import { WarningLog } from './warning-log.ts';
+
+export type AggregateParentsOptions = AggregateOptions<AggregateProgress>;
+
+/**
+ * @example
+ * ```ts
+ * const summary = await aggregateParents(db, { timeZone: 'Asia/Shanghai', mode: 'full' });
+ * summary.children_missing; // listed children that no longer exist
+ * ```
+ */
+export const aggregateParents = async (
+  db: Db,
+  options: AggregateParentsOptions,
+): Promise<ParentsSummary> => {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const tick = performance.now();
+  const mode = options.mode ?? 'incremental';
+  const dryRun = options.dryRun === true;
+  const { timeZone, onProgress } = options;
+  const today = options.today ?? localDate(started, timeZone);
+  const warnings = new WarningLog();
+  const onInvalid = (error: InvalidStoredItemError) => {
+    warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
+  };
+
+  const { tasks, marksRead } = await readParentTasks(db, mode, onInvalid, onProgress);
+  const counts =
+    tasks.size === 0
+      ? emptyParentCounts()
+      : await processParents(
+          {
+            db,
+            today,
+            timeZone,
+            dryRun,
+            concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+            updatedAt: started.toISOString(),
+            warnings,
+            onInvalid,
+            onProgress,
+          },
+          [...tasks.values()],
+        );
+
+  return {
+    job: 'aggregate_parents',
+    mode,
+    dry_run: dryRun,
+    today,
+    time_zone: timeZone,
+    ...counts,
+    marks_read: marksRead,
+    warnings: warnings.listed,
+    warnings_total: warnings.total,
+    started_at: started.toISOString(),
+    duration_ms: Math.round(performance.now() - tick),
+  };
+};

@@ -1,0 +1,98 @@
+/**
+ * `aggregate_students`: recompute `student_progress` (DESIGN section 4) for the students
+ * marked by `record_answers` (incremental, the default) or for every student (full), from
+ * each student's own answers. Never scans `answers`. See `docs/aggregates.md`.
+ */
+import { needsRollover, rolloverThreshold } from '../../domain/progress/rollover.ts';
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { localDate } from '../../domain/time-zone.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { lastRolloverDay, recordRollover } from './job-state.ts';
+import { moduleWords } from './module-words.ts';
+import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
+import { emptyStudentCounts, processStudents } from './process-students.ts';
+import type { AggregateProgress } from './progress.ts';
+import { readStudentTasks } from './student-tasks.ts';
+import type { StudentsSummary } from './summary.ts';
+import { WarningLog } from './warning-log.ts';
+
+export type AggregateStudentsOptions = AggregateOptions<AggregateProgress>;
+
+/**
+ * @example
+ * ```ts
+ * const summary = await aggregateStudents(db, { timeZone: 'Asia/Shanghai' });
+ * summary.updated; // progress items written
+ * summary.remarked; // students that got new answers during the run: next run redoes them
+ * ```
+ */
+export const aggregateStudents = async (
+  db: Db,
+  options: AggregateStudentsOptions,
+): Promise<StudentsSummary> => {
+  const now = options.now ?? (() => new Date());
+  const started = now();
+  const tick = performance.now();
+  const mode = options.mode ?? 'incremental';
+  const dryRun = options.dryRun === true;
+  const { timeZone, onProgress } = options;
+  const today = options.today ?? localDate(started, timeZone);
+  const warnings = new WarningLog();
+  const onInvalid = (error: InvalidStoredItemError) => {
+    warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
+  };
+
+  const lastDay = await lastRolloverDay(db);
+  const rollover = needsRollover(lastDay, today)
+    ? { threshold: rolloverThreshold(lastDay, today) }
+    : undefined;
+  const { tasks, marksRead } = await readStudentTasks(db, {
+    mode,
+    rollover,
+    timeZone,
+    onInvalid,
+    onProgress,
+  });
+
+  // Nothing marked and no roll-over: nothing else is read (not even the modules).
+  const counts =
+    tasks.size === 0
+      ? emptyStudentCounts()
+      : await processStudents(
+          {
+            db,
+            today,
+            timeZone,
+            moduleWords: await moduleWords(db, onInvalid, onProgress),
+            dryRun,
+            concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+            updatedAt: started.toISOString(),
+            rollover,
+            warnings,
+            onInvalid,
+            onProgress,
+          },
+          [...tasks.values()],
+        );
+
+  // Only once every student of the roll-over is done; otherwise the next run rolls over again.
+  if (rollover !== undefined && counts.failed === 0 && !dryRun) {
+    await recordRollover(db, today, started);
+  }
+
+  return {
+    job: 'aggregate_students',
+    mode,
+    dry_run: dryRun,
+    today,
+    time_zone: timeZone,
+    rollover: rollover !== undefined,
+    ...counts,
+    marks_read: marksRead,
+    warnings: warnings.listed,
+    warnings_total: warnings.total,
+    started_at: started.toISOString(),
+    duration_ms: Math.round(performance.now() - tick),
+  };
+};

@@ -1,0 +1,30 @@
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import type { AggregateProgressListener } from './progress.ts';
+import { readTable } from './read-table.ts';
+
+/**
+ * The current word list of every module (the table is small: a few hundred modules of
+ * 15-25 words), read once per run. An invalid module is skipped and reported; its answers
+ * then count as those of a missing module.
+ *
+ * @example
+ * ```ts
+ * const words = await moduleWords(db, onInvalid);
+ * words.get('m-01'); // ['apple', 'banana', ...]
+ * ```
+ */
+export const moduleWords = async (
+  db: Db,
+  onInvalid: (error: InvalidStoredItemError) => void,
+  onProgress?: AggregateProgressListener,
+): Promise<Map<string, readonly string[]>> => {
+  const words = new Map<string, readonly string[]>();
+  await readTable(
+    'modules',
+    db.modules.pages({}, { scan: true, project: ['id', 'words'], onInvalid }),
+    (module) => words.set(module.id, module.words),
+    onProgress,
+  );
+  return words;
+};

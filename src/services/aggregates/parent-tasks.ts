@@ -1,0 +1,65 @@
+/**
+ * Which parents a run recomputes: the marked ones (incremental), or every parent plus any
+ * marked one (full; a mark of a parent that is gone is then cleared).
+ */
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import type { AggregateMode } from './options.ts';
+import type { AggregateProgressListener } from './progress.ts';
+import { readTable } from './read-table.ts';
+
+export interface ParentTask {
+  readonly parentId: string;
+  /** The mark's token as read, when the parent is marked. */
+  token?: string;
+  /** The parent's `student_ids`, when already read (a full run scans them). */
+  studentIds?: readonly string[];
+}
+
+export interface ParentTasks {
+  readonly tasks: Map<string, ParentTask>;
+  readonly marksRead: number;
+}
+
+const taskOf = (tasks: Map<string, ParentTask>, parentId: string): ParentTask => {
+  let task = tasks.get(parentId);
+  if (task === undefined) {
+    task = { parentId };
+    tasks.set(parentId, task);
+  }
+  return task;
+};
+
+/**
+ * @example
+ * ```ts
+ * const { tasks } = await readParentTasks(db, 'incremental', onInvalid);
+ * ```
+ */
+export const readParentTasks = async (
+  db: Db,
+  mode: AggregateMode,
+  onInvalid: (error: InvalidStoredItemError) => void,
+  onProgress?: AggregateProgressListener,
+): Promise<ParentTasks> => {
+  const tasks = new Map<string, ParentTask>();
+  const marksRead = await readTable(
+    'parent_marks',
+    db.parent_marks.pages({}, { scan: true, project: ['parent_id', 'token'], onInvalid }),
+    (mark) => {
+      taskOf(tasks, mark.parent_id).token = mark.token;
+    },
+    onProgress,
+  );
+  if (mode === 'full') {
+    await readTable(
+      'parents',
+      db.parents.pages({}, { scan: true, project: ['id', 'student_ids'], onInvalid }),
+      (parent) => {
+        taskOf(tasks, parent.id).studentIds = parent.student_ids;
+      },
+      onProgress,
+    );
+  }
+  return { tasks, marksRead };
+};

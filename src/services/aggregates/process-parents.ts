@@ -1,0 +1,194 @@
+/**
+ * Recomputes parents, a chunk at a time: read the parents (when not yet read), their
+ * children's records and progress and the stored summaries with one batch get per table,
+ * then for each parent: compute → write the summary if it changed → clear the mark if its
+ * token is unchanged. No answer is read: a child's figures come from its progress.
+ */
+import pMap from 'p-map';
+import { parentChildren } from '../../domain/progress/parent-children.ts';
+import { sameFigures } from '../../domain/progress/same-figures.ts';
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { clearParentMark } from './marks.ts';
+import { CHUNK_SIZE } from './options.ts';
+import type { ParentTask } from './parent-tasks.ts';
+import type { AggregateProgressListener } from './progress.ts';
+import type { WarningLog } from './warning-log.ts';
+
+export interface ProcessParentsContext {
+  readonly db: Db;
+  readonly today: string;
+  readonly timeZone: string;
+  readonly dryRun: boolean;
+  readonly concurrency: number;
+  readonly updatedAt: string;
+  readonly warnings: WarningLog;
+  readonly onInvalid: (error: InvalidStoredItemError) => void;
+  readonly onProgress?: AggregateProgressListener;
+}
+
+export interface ParentCounts {
+  scanned: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  marks_cleared: number;
+  remarked: number;
+  children: number;
+  children_missing: number;
+}
+
+export const emptyParentCounts = (): ParentCounts => ({
+  scanned: 0,
+  updated: 0,
+  unchanged: 0,
+  failed: 0,
+  marks_cleared: 0,
+  remarked: 0,
+  children: 0,
+  children_missing: 0,
+});
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The attributes of a progress item a child's figures use (not `modules`, the big part). */
+const PROGRESS_FIELDS = [
+  'student_id',
+  'daily',
+  'streak_days',
+  'words_mastered',
+  'last_active_at',
+] as const;
+
+/**
+ * @example
+ * ```ts
+ * const counts = await processParents(context, [...tasks.values()]);
+ * ```
+ */
+export const processParents = async (
+  context: ProcessParentsContext,
+  tasks: readonly ParentTask[],
+): Promise<ParentCounts> => {
+  const counts = emptyParentCounts();
+  let done = 0;
+  context.onProgress?.({ phase: 'compute', unit: 'parents', done, total: tasks.length });
+  const report = () => {
+    done += 1;
+    context.onProgress?.({ phase: 'compute', unit: 'parents', done, total: tasks.length });
+  };
+  const fail = (task: ParentTask, error: unknown) => {
+    counts.failed += 1;
+    context.warnings.add(aggregateWarning('failed', `parent ${task.parentId}: ${describe(error)}`));
+  };
+  for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
+    const chunk = tasks.slice(start, start + CHUNK_SIZE);
+    try {
+      await processChunk(context, chunk, counts, fail, report);
+    } catch (error) {
+      // The chunk's shared reads failed: nothing of it was written; all of it stays marked.
+      for (const task of chunk) {
+        counts.scanned += 1;
+        fail(task, error);
+        report();
+      }
+    }
+  }
+  return counts;
+};
+
+const processChunk = async (
+  context: ProcessParentsContext,
+  chunk: readonly ParentTask[],
+  counts: ParentCounts,
+  fail: (task: ParentTask, error: unknown) => void,
+  report: () => void,
+): Promise<void> => {
+  const { db, onInvalid } = context;
+  const unread = chunk.filter((task) => task.studentIds === undefined);
+  const records =
+    unread.length === 0
+      ? []
+      : await db.parents.findMany(
+          unread.map((task) => ({ id: task.parentId })),
+          { project: ['id', 'student_ids'], onInvalid },
+        );
+  const studentIdsOf = new Map<string, readonly string[]>(
+    records.map((record) => [record.id, record.student_ids]),
+  );
+  for (const task of chunk) {
+    if (task.studentIds !== undefined) studentIdsOf.set(task.parentId, task.studentIds);
+  }
+
+  const childIds = [...new Set([...studentIdsOf.values()].flat())];
+  const [students, progress, stored] = await Promise.all([
+    db.students.findMany(
+      childIds.map((id) => ({ id })),
+      { project: ['id', 'name', 'class_code'], onInvalid },
+    ),
+    db.student_progress.findMany(
+      childIds.map((id) => ({ student_id: id })),
+      { project: [...PROGRESS_FIELDS], onInvalid },
+    ),
+    db.parent_summaries.findMany(
+      [...studentIdsOf.keys()].map((id) => ({ parent_id: id })),
+      { onInvalid },
+    ),
+  ]);
+  const studentOf = new Map(students.map((student) => [student.id, student]));
+  const progressOf = new Map(progress.map((item) => [item.student_id, item]));
+  const storedOf = new Map(stored.map((summary) => [summary.parent_id, summary]));
+
+  await pMap(
+    chunk,
+    async (task) => {
+      counts.scanned += 1;
+      try {
+        const studentIds = studentIdsOf.get(task.parentId);
+        let changed = false;
+        if (studentIds === undefined) {
+          context.warnings.add(
+            aggregateWarning(
+              'parent_missing',
+              `parent ${task.parentId} is marked but does not exist; mark cleared`,
+            ),
+          );
+        } else {
+          const { children, missing } = parentChildren({
+            studentIds,
+            students: studentOf,
+            progress: progressOf,
+            today: context.today,
+            timeZone: context.timeZone,
+          });
+          counts.children += children.length;
+          counts.children_missing += missing.length;
+          for (const studentId of missing) {
+            context.warnings.add(
+              aggregateWarning(
+                'child_missing',
+                `parent ${task.parentId} lists student ${studentId}, who does not exist; left out`,
+              ),
+            );
+          }
+          const figures = { parent_id: task.parentId, children };
+          changed = !sameFigures(storedOf.get(task.parentId), figures);
+          if (changed && !context.dryRun) {
+            await db.parent_summaries.put({ ...figures, updated_at: context.updatedAt });
+          }
+        }
+        if (task.token !== undefined && !context.dryRun) {
+          const result = await clearParentMark(db, task.parentId, task.token, context.updatedAt);
+          counts[result === 'cleared' ? 'marks_cleared' : 'remarked'] += 1;
+        }
+        counts[changed ? 'updated' : 'unchanged'] += 1;
+      } catch (error) {
+        fail(task, error);
+      } finally {
+        report();
+      }
+    },
+    { concurrency: context.concurrency },
+  );
+};

@@ -1,0 +1,246 @@
+/**
+ * Recomputes students, a chunk at a time. For each student, in this order:
+ * read the mark (done by the caller) → read the answers → compute → write the progress if
+ * it changed → mark the parents → clear the mark if its token is unchanged. Every step
+ * happens after the data it depends on, so a crash or a concurrent writer at any point
+ * leaves either finished work or a mark that makes the next run finish it.
+ */
+import pMap from 'p-map';
+import { dependsOnDate } from '../../domain/progress/rollover.ts';
+import { sameFigures } from '../../domain/progress/same-figures.ts';
+import { studentFigures } from '../../domain/progress/student-figures.ts';
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import type { Db, Entity } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { clearStudentMark, markParents } from './marks.ts';
+import { CHUNK_SIZE } from './options.ts';
+import type { AggregateProgressListener } from './progress.ts';
+import type { StudentTask } from './student-tasks.ts';
+import type { WarningLog } from './warning-log.ts';
+
+/** The attributes of an answer the figures use; nothing else is read. */
+const ANSWER_FIELDS = ['answer_id', 'module_id', 'word', 'correct', 'answered_at'] as const;
+
+export interface ProcessStudentsContext {
+  readonly db: Db;
+  readonly today: string;
+  readonly timeZone: string;
+  readonly moduleWords: ReadonlyMap<string, readonly string[]>;
+  readonly dryRun: boolean;
+  readonly concurrency: number;
+  /** `updated_at` of what this run writes, and `marked_at` of the parents it marks. */
+  readonly updatedAt: string;
+  /** Set when the run rolls the day over (see `readStudentTasks`). */
+  readonly rollover: { readonly threshold: string | undefined } | undefined;
+  readonly warnings: WarningLog;
+  readonly onInvalid: (error: InvalidStoredItemError) => void;
+  readonly onProgress?: AggregateProgressListener;
+}
+
+export interface StudentCounts {
+  /** Students recomputed: `updated + unchanged + failed`. */
+  scanned: number;
+  /** Progress written (in a dry run: that would be written). */
+  updated: number;
+  unchanged: number;
+  /** Students whose work did not finish; they stay marked. */
+  failed: number;
+  /** Marks cleared (their token was unchanged). */
+  marks_cleared: number;
+  /** Marks left in place because new answers arrived during the run. */
+  remarked: number;
+  /** Distinct parents marked for `aggregate_parents` (in a dry run: that would be). */
+  parents_marked: number;
+  answers_read: number;
+}
+
+export const emptyStudentCounts = (): StudentCounts => ({
+  scanned: 0,
+  updated: 0,
+  unchanged: 0,
+  failed: 0,
+  marks_cleared: 0,
+  remarked: 0,
+  parents_marked: 0,
+  answers_read: 0,
+});
+
+type Outcome =
+  | { readonly task: StudentTask; readonly ok: false }
+  | {
+      readonly task: StudentTask;
+      readonly ok: true;
+      readonly changed: boolean;
+      /** Parents to mark (empty when the student's figures cannot have changed for them). */
+      readonly parentIds: readonly string[];
+    };
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * @example
+ * ```ts
+ * const counts = await processStudents(context, [...tasks.values()]);
+ * ```
+ */
+export const processStudents = async (
+  context: ProcessStudentsContext,
+  tasks: readonly StudentTask[],
+): Promise<StudentCounts> => {
+  const counts = emptyStudentCounts();
+  const parentsMarked = new Set<string>();
+  let done = 0;
+  context.onProgress?.({ phase: 'compute', unit: 'students', done, total: tasks.length });
+  const report = () => {
+    done += 1;
+    context.onProgress?.({ phase: 'compute', unit: 'students', done, total: tasks.length });
+  };
+  const fail = (task: StudentTask, error: unknown) => {
+    counts.failed += 1;
+    context.warnings.add(
+      aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+    );
+  };
+
+  for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
+    const chunk = tasks.slice(start, start + CHUNK_SIZE);
+    counts.scanned += chunk.length;
+    let outcomes: Outcome[];
+    try {
+      outcomes = await computeChunk(context, chunk, counts, report);
+    } catch (error) {
+      // The chunk's shared reads failed: none of it was written; all of it stays marked.
+      for (const task of chunk) {
+        fail(task, error);
+        report();
+      }
+      continue;
+    }
+
+    const succeeded: Extract<Outcome, { ok: true }>[] = [];
+    for (const outcome of outcomes) {
+      if (outcome.ok) succeeded.push(outcome);
+      else counts.failed += 1;
+    }
+
+    // Parents after the progress they will read, before the marks are cleared.
+    const parents = new Set(succeeded.flatMap((outcome) => outcome.parentIds));
+    let finished = succeeded;
+    if (parents.size > 0 && !context.dryRun) {
+      try {
+        await markParents(context.db, parents, context.updatedAt);
+      } catch (error) {
+        // Their progress may be written, but their parents are not marked: keep them marked.
+        finished = succeeded.filter((outcome) => outcome.parentIds.length === 0);
+        for (const outcome of succeeded) {
+          if (outcome.parentIds.length > 0) fail(outcome.task, error);
+        }
+        parents.clear();
+      }
+    }
+    for (const parentId of parents) parentsMarked.add(parentId);
+
+    await pMap(
+      finished,
+      async (outcome) => {
+        const { token, studentId } = outcome.task;
+        if (token !== undefined && !context.dryRun) {
+          try {
+            const result = await clearStudentMark(context.db, studentId, token, context.updatedAt);
+            counts[result === 'cleared' ? 'marks_cleared' : 'remarked'] += 1;
+          } catch (error) {
+            fail(outcome.task, error);
+            return;
+          }
+        }
+        counts[outcome.changed ? 'updated' : 'unchanged'] += 1;
+      },
+      { concurrency: context.concurrency },
+    );
+  }
+  counts.parents_marked = parentsMarked.size;
+  return counts;
+};
+
+/** Reads the chunk's records and stored progress, then computes and writes each student. */
+const computeChunk = async (
+  context: ProcessStudentsContext,
+  chunk: readonly StudentTask[],
+  counts: StudentCounts,
+  report: () => void,
+): Promise<Outcome[]> => {
+  const { db, onInvalid } = context;
+  const withoutParents = chunk.filter((task) => task.parentIds === undefined);
+  const [records, stored] = await Promise.all([
+    withoutParents.length === 0
+      ? Promise.resolve([])
+      : db.students.findMany(
+          withoutParents.map((task) => ({ id: task.studentId })),
+          { project: ['id', 'parent_ids'], onInvalid },
+        ),
+    db.student_progress.findMany(
+      chunk.map((task) => ({ student_id: task.studentId })),
+      { onInvalid },
+    ),
+  ]);
+  const parentsOf = new Map(records.map((record) => [record.id, record.parent_ids]));
+  const storedOf = new Map(stored.map((progress) => [progress.student_id, progress]));
+
+  return pMap(
+    chunk,
+    async (task): Promise<Outcome> => {
+      try {
+        const answers = await db.answers.get(
+          { student_id: task.studentId },
+          // Consistent: the mark was written after these answers, so having seen the mark,
+          // this read must see them, or the mark would be cleared with answers left out.
+          { project: [...ANSWER_FIELDS], consistent: true, onInvalid },
+        );
+        counts.answers_read += answers.length;
+        const figures = studentFigures({
+          studentId: task.studentId,
+          answers,
+          moduleWords: context.moduleWords,
+          today: context.today,
+          timeZone: context.timeZone,
+        });
+        const existing: Entity<'student_progress'> | undefined = storedOf.get(task.studentId);
+        const changed = !sameFigures(existing, figures);
+        if (changed && !context.dryRun) {
+          await db.student_progress.put({ ...figures, updated_at: context.updatedAt });
+        }
+        const parentIds = task.parentIds ?? parentsOf.get(task.studentId);
+        if (parentIds === undefined) {
+          context.warnings.add(
+            aggregateWarning(
+              'student_missing',
+              `student ${task.studentId} has answers or progress but no record in students; no parent marked`,
+            ),
+          );
+        }
+        // A parent's figures of this child changed if the progress did, if new answers came
+        // in (covers a retry after a crash between the write and the parents' marks), or if
+        // the day rolled over for a child whose 7-day window and streak move with the date.
+        const parentsMayChange =
+          changed ||
+          task.token !== undefined ||
+          (context.rollover !== undefined &&
+            dependsOnDate(existing?.last_active_at, context.rollover.threshold, context.timeZone));
+        return {
+          task,
+          ok: true,
+          changed,
+          parentIds: parentsMayChange ? (parentIds ?? []) : [],
+        };
+      } catch (error) {
+        context.warnings.add(
+          aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+        );
+        return { task, ok: false };
+      } finally {
+        report();
+      }
+    },
+    { concurrency: context.concurrency },
+  );
+};

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { record } from '../services/aggregates/support.ts';
+import { module, student } from '../support/fixtures.ts';
+import { createTestDb, type TestDb } from '../support/test-db.ts';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb(import.meta.url);
+  await t.db.modules.put(module('m-1'));
+  await t.db.students.putMany([
+    student('s-1', { name: 'Bo', parent_ids: ['p-1'] }),
+    student('s-2', { name: 'Al', parent_ids: ['p-1'] }),
+  ]);
+  await t.db.parents.put({ id: 'p-1', name: 'Parent', student_ids: ['s-1', 's-2'] });
+  await record(t.db, [
+    {
+      student_id: 's-1',
+      answer_id: 'a-1',
+      module_id: 'm-1',
+      word: 'apple',
+      correct: true,
+      answered_at: '2026-11-23T02:00:00.000Z',
+    },
+  ]);
+});
+afterAll(() => t.destroy());
+
+const run = async (...args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    ['node', 'lms', '--endpoint', t.endpoint, '--prefix', t.prefix, 'aggregate', ...args],
+    { out: (line) => out.push(line), err: (line) => err.push(line), interactive: false },
+  );
+  return { code, out: out.join('\n'), err };
+};
+
+describe('lms aggregate', () => {
+  it('reports a dry run without writing, with progress lines and a closing summary', async () => {
+    const { code, out, err } = await run(
+      'students',
+      '--dry-run',
+      '--json',
+      '--today',
+      '2026-11-24',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(out)).toMatchObject({
+      job: 'aggregate_students',
+      mode: 'incremental',
+      dry_run: true,
+      today: '2026-11-24',
+      scanned: 1,
+      updated: 1,
+    });
+    expect(err).toContain('student_marks read: 1');
+    expect(err).toContain('students aggregated: 1/1 (100%)');
+    expect(err.at(-1)).toMatch(
+      /^aggregate_students \(incremental, dry run, 2026-11-24\): 1 students recomputed, 1 would be updated, 0 unchanged, 0 failed, 0 still marked, 0 warning\(s\) in \d+\.\d s$/,
+    );
+    expect(await t.db.student_progress.get({}, { scan: true })).toEqual([]);
+  });
+
+  it('runs the students, then the parents, incremental and full', async () => {
+    const students = await run('students', '--today', '2026-11-24');
+    expect(students.code).toBe(0);
+    expect(students.err.at(-1)).toMatch(
+      /^aggregate_students \(incremental, 2026-11-24\): 1 students recomputed, 1 updated/,
+    );
+    // Answered on 11-23 (local), run on 11-24: a streak of one day, ending yesterday.
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.streak_days).toBe(1);
+
+    const parents = await run('parents', '--today', '2026-11-24');
+    expect(parents.code).toBe(0);
+    expect(parents.err.at(-1)).toMatch(
+      /^aggregate_parents \(incremental, 2026-11-24\): 1 parents recomputed, 1 updated/,
+    );
+    const summary = await t.db.parent_summaries.find({ parent_id: 'p-1' });
+    expect(summary?.children.map((c) => [c.name, c.attempts_7d])).toEqual([
+      ['Al', 0],
+      ['Bo', 1],
+    ]);
+
+    const full = await run('students', '--full', '--today', '2026-11-24');
+    expect(full.err.at(-1)).toMatch(
+      /\(full, 2026-11-24\): 2 students recomputed, 1 updated, 1 unchanged/,
+    );
+  });
+
+  it('refuses a wrong target or date before touching anything', async () => {
+    expect((await run('teachers')).code).not.toBe(0);
+    const bad = await run('students', '--today', '2026-02-30');
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toContain('--today 2026-02-30');
+    expect((await run('parents', '--concurrency', '0')).code).not.toBe(0);
+  });
+});

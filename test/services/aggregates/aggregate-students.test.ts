@@ -1,0 +1,400 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
+import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
+import { addDays, localDate } from '../../../src/domain/time-zone.ts';
+import type { Db } from '../../../src/repositories/db.ts';
+import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
+import { physicalName, tables } from '../../../src/tables/definitions.ts';
+import {
+  ANSWERS,
+  EXPECTED,
+  MODULE_WORDS,
+  TIME_ZONE,
+  TODAY,
+} from '../../domain/progress/hand-example.ts';
+import { faultyClient } from '../../support/faulty-client.ts';
+import { module, student } from '../../support/fixtures.ts';
+import { createTestDb, type TestDb } from '../../support/test-db.ts';
+import { expectedProgress, type RawAnswer } from './oracle.ts';
+import { record, storedProgress, WRITES } from './support.ts';
+
+const opened: TestDb[] = [];
+const freshDb = async () => {
+  const t = await createTestDb(import.meta.url);
+  opened.push(t);
+  return t;
+};
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((t) => t.destroy()));
+});
+
+/** Noon in Shanghai on a day: well inside it. */
+const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);
+
+const run = (db: Db, day: string, options: Parameters<typeof aggregateStudents>[1] | object = {}) =>
+  aggregateStudents(db, { timeZone: TIME_ZONE, now: () => noonOf(day), ...options });
+
+const handAnswers: RawAnswer[] = ANSWERS.map((a) => ({ ...a, student_id: 's-1' }));
+
+/** One answer of s-2, on the day of the hand example's first answer. */
+const s2Answer: RawAnswer = {
+  student_id: 's-2',
+  answer_id: 'b-1',
+  module_id: 'm-1',
+  word: 'apple',
+  correct: true,
+  answered_at: '2026-11-20T02:00:00.000Z',
+};
+
+const seedHandExample = async (db: Db) => {
+  await db.modules.putMany(
+    [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
+  );
+  await db.students.putMany([
+    student('s-1', { parent_ids: ['p-1', 'p-2'] }),
+    student('s-2', { parent_ids: ['p-2'] }),
+  ]);
+  await record(db, handAnswers, noonOf(TODAY));
+};
+
+const racingDb = (t: TestDb, beforeSend: (command: unknown) => Promise<void>) => {
+  const faulty = faultyClient(t.doc, { beforeSend });
+  return { ...faulty, db: createDynamoDb(new Ddb(faulty.client), t.prefix) };
+};
+
+describe('aggregate_students, incremental', () => {
+  it('stores every field of the hand-computed example for the marked student, and marks its parents', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const summary = await run(t.db, TODAY);
+    expect(summary).toMatchObject({
+      job: 'aggregate_students',
+      mode: 'incremental',
+      dry_run: false,
+      today: TODAY,
+      time_zone: TIME_ZONE,
+      rollover: true,
+      scanned: 1,
+      updated: 1,
+      unchanged: 0,
+      failed: 0,
+      marks_read: 1,
+      marks_cleared: 1,
+      remarked: 0,
+      parents_marked: 2,
+      answers_read: 12,
+      warnings_total: 0,
+    });
+    expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
+      ...EXPECTED,
+      updated_at: noonOf(TODAY).toISOString(),
+    });
+    // Only the marked student: s-2 has no answers and no mark.
+    expect(await t.db.student_progress.find({ student_id: 's-2' })).toBeUndefined();
+    expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+    const parentMarks = await t.db.parent_marks.get({}, { scan: true });
+    expect(parentMarks.map((m) => m.parent_id).sort()).toEqual(['p-1', 'p-2']);
+    expect(await t.db.jobs.find({ name: 'aggregate_students' })).toMatchObject({
+      last_rollover_day: TODAY,
+    });
+  });
+
+  it('never loses an answer recorded after the answers were read: the student stays marked', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const marks = physicalName(t.prefix, tables.student_marks);
+    const late: RawAnswer = {
+      student_id: 's-1',
+      answer_id: 'a-13',
+      module_id: 'm-1',
+      word: 'cherry',
+      correct: true,
+      answered_at: '2026-11-24T03:30:00.000Z',
+    };
+    let interleaved = false;
+    const racing = racingDb(t, async (command) => {
+      if (interleaved || !(command instanceof DeleteCommand)) return;
+      if (command.input.TableName !== marks || command.input.Key?.student_id !== 's-1') return;
+      interleaved = true;
+      // record_answers runs to completion between our read of the answers and our delete.
+      await record(t.db, [late], noonOf(TODAY));
+    });
+    const first = await run(racing.db, TODAY);
+    expect(interleaved).toBe(true);
+    expect(first).toMatchObject({ updated: 1, marks_cleared: 0, remarked: 1, failed: 0 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
+    expect(await t.db.student_marks.find({ student_id: 's-1' })).toBeDefined();
+
+    const second = await run(t.db, TODAY);
+    expect(second).toMatchObject({ scanned: 1, updated: 1, marks_cleared: 1, remarked: 0 });
+    expect(await t.db.student_progress.find({ student_id: 's-1' })).toMatchObject({
+      attempts: 13,
+      correct: 10,
+      modules: { 'm-1': { attempts: 7, words_practised: 3 } },
+    });
+    expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+  });
+
+  it('counts an answer recorded between the marks and the answers read in this run', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const answersTable = physicalName(t.prefix, tables.answers);
+    const late: RawAnswer = {
+      student_id: 's-1',
+      answer_id: 'a-13',
+      module_id: 'm-2',
+      word: 'dog',
+      correct: true,
+      answered_at: '2026-11-24T03:30:00.000Z',
+    };
+    let interleaved = false;
+    const racing = racingDb(t, async (command) => {
+      if (interleaved || !(command instanceof QueryCommand)) return;
+      if (command.input.TableName !== answersTable) return;
+      interleaved = true;
+      await record(t.db, [late], noonOf(TODAY));
+    });
+    const first = await run(racing.db, TODAY);
+    expect(interleaved).toBe(true);
+    // In this run's figures (the answers read is consistent), and the mark, renewed by the
+    // late batch, stays: the next run recomputes, finds nothing new, and clears it.
+    expect(first).toMatchObject({ updated: 1, remarked: 1 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
+    expect(await run(t.db, TODAY)).toMatchObject({
+      scanned: 1,
+      updated: 0,
+      unchanged: 1,
+      marks_cleared: 1,
+    });
+    expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+  });
+
+  it('is safe when another run overlaps: an older figure written last leaves the student marked', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const progressTable = physicalName(t.prefix, tables.student_progress);
+    let overlapped = false;
+    const slow = racingDb(t, async (command) => {
+      if (overlapped || !(command instanceof PutCommand)) return;
+      if (command.input.TableName !== progressTable) return;
+      overlapped = true;
+      // Before this run writes its figures (12 answers), a 13th answer arrives and a
+      // second run computes, writes and clears the mark; this run then writes older figures.
+      await record(t.db, [{ ...s2Answer, student_id: 's-1', answer_id: 'a-13' }], noonOf(TODAY));
+      expect(await run(t.db, TODAY)).toMatchObject({ updated: 1, marks_cleared: 1 });
+    });
+    const summary = await run(slow.db, TODAY);
+    expect(overlapped).toBe(true);
+    expect(summary).toMatchObject({ updated: 1, marks_cleared: 0, remarked: 1 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
+    // The mark is back, so the next run repairs it.
+    expect(await t.db.student_marks.find({ student_id: 's-1' })).toBeDefined();
+    expect(await run(t.db, TODAY)).toMatchObject({ updated: 1, marks_cleared: 1 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
+  });
+
+  it('does (almost) no work when no answers came since the last run: two reads, no write', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    await run(t.db, TODAY);
+    const watched = racingDb(t, async () => {});
+    const again = await run(watched.db, TODAY);
+    expect(again).toMatchObject({ scanned: 0, updated: 0, rollover: false, marks_read: 0 });
+    expect(watched.recorded.map((r) => r.name).sort()).toEqual(['GetCommand', 'ScanCommand']);
+    // Even later the same day.
+    const evening = await aggregateStudents(watched.db, {
+      timeZone: TIME_ZONE,
+      now: () => new Date(`${TODAY}T15:59:59.999Z`),
+    });
+    expect(evening.scanned).toBe(0);
+    for (const name of [...WRITES, 'QueryCommand']) expect(watched.count(name)).toBe(0);
+  });
+
+  it('writes nothing in a dry run, yet reports what would change', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const watched = racingDb(t, async () => {});
+    const summary = await run(watched.db, TODAY, { dryRun: true });
+    expect(summary).toMatchObject({
+      dry_run: true,
+      scanned: 1,
+      updated: 1,
+      marks_cleared: 0,
+      parents_marked: 2,
+    });
+    for (const name of WRITES) expect(watched.count(name)).toBe(0);
+    expect(await t.db.student_progress.get({}, { scan: true })).toEqual([]);
+    expect(await t.db.student_marks.get({}, { scan: true })).toHaveLength(1);
+    expect(await t.db.jobs.find({ name: 'aggregate_students' })).toBeUndefined();
+  });
+
+  it('keeps a student whose write failed marked, reports it, and rolls the day over again next time', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    await record(t.db, [s2Answer], noonOf(TODAY));
+    const progressTable = physicalName(t.prefix, tables.student_progress);
+    const failing = racingDb(t, async (command) => {
+      if (
+        command instanceof PutCommand &&
+        command.input.TableName === progressTable &&
+        command.input.Item?.student_id === 's-2'
+      ) {
+        throw new Error('throttled');
+      }
+    });
+    const summary = await run(failing.db, TODAY);
+    expect(summary).toMatchObject({ scanned: 2, updated: 1, failed: 1, marks_cleared: 1 });
+    expect(summary.warnings).toEqual([
+      { kind: 'failed', message: expect.stringContaining('student s-2: throttled') },
+    ]);
+    expect(await t.db.student_marks.find({ student_id: 's-2' })).toBeDefined();
+    expect(await t.db.jobs.find({ name: 'aggregate_students' })).toBeUndefined();
+    expect(await run(t.db, TODAY)).toMatchObject({
+      scanned: 2,
+      updated: 1,
+      unchanged: 1,
+      failed: 0,
+    });
+    expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+  });
+});
+
+describe('aggregate_students, day roll-over', () => {
+  // s-1 practises yesterday and today (a streak), s-3 ten days ago (in daily, no streak),
+  // s-2 forty days ago (nothing depends on the date any more).
+  const answersOf = (studentId: string, days: readonly string[]): RawAnswer[] =>
+    days.map((day, i) => ({
+      student_id: studentId,
+      answer_id: `${studentId}-${i}`,
+      module_id: 'm-1',
+      word: 'apple',
+      correct: true,
+      answered_at: noonOf(day).toISOString(),
+    }));
+  const history = [
+    ...answersOf('s-1', [addDays(TODAY, -1), TODAY]),
+    ...answersOf('s-2', [addDays(TODAY, -40)]),
+    ...answersOf('s-3', [addDays(TODAY, -10), addDays(TODAY, -10)]),
+  ];
+  const expected = (day: string) =>
+    new Map(
+      ['s-1', 's-2', 's-3'].map((id) => [
+        id,
+        expectedProgress(id, history, MODULE_WORDS, day, TIME_ZONE),
+      ]),
+    );
+
+  it('recomputes, on the first run of a day, only students whose figures depend on the date', async () => {
+    const t = await freshDb();
+    await t.db.modules.putMany(
+      [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
+    );
+    await t.db.students.putMany(
+      ['s-1', 's-2', 's-3'].map((id) => student(id, { parent_ids: [`p-${id}`] })),
+    );
+    await record(t.db, history, noonOf(TODAY));
+    await run(t.db, TODAY);
+    expect(await storedProgress(t.db)).toEqual(expected(TODAY));
+
+    const answersTable = physicalName(t.prefix, tables.answers);
+    for (const later of [1, 2, 25, 40]) {
+      const day = addDays(TODAY, later);
+      const watched = racingDb(t, async () => {});
+      const summary = await run(watched.db, day);
+      const queried = watched.recorded
+        .filter((r) => r.name === 'QueryCommand')
+        .map((r) => JSON.stringify(r.input));
+      // s-2 is never read again: its last answer is long before any window.
+      expect(
+        queried.every((q) => q.includes(answersTable) && !q.includes('"s-2"')),
+        day,
+      ).toBe(true);
+      expect(summary, day).toMatchObject({ rollover: true, marks_read: 0, failed: 0 });
+      expect(await storedProgress(t.db), day).toEqual(expected(day));
+      expect(await t.db.jobs.find({ name: 'aggregate_students' }), day).toMatchObject({
+        last_rollover_day: day,
+      });
+      // And the next run that day does nothing.
+      expect(await run(t.db, day), day).toMatchObject({ rollover: false, scanned: 0 });
+    }
+  });
+
+  it('marks the parents of students whose 7-day figures move with the date, even with unchanged progress', async () => {
+    const t = await freshDb();
+    await t.db.modules.putMany(
+      [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
+    );
+    await t.db.students.putMany(
+      ['s-1', 's-2', 's-3'].map((id) => student(id, { parent_ids: [`p-${id}`] })),
+    );
+    await record(t.db, history, noonOf(TODAY));
+    await run(t.db, TODAY);
+    await t.db.parent_marks.deleteMany(
+      ['p-s-1', 'p-s-2', 'p-s-3'].map((parent_id) => ({ parent_id })),
+    );
+    const summary = await run(t.db, addDays(TODAY, 1));
+    // A day later both progress items are the same (s-1's streak now ends yesterday; s-3's
+    // day is still in daily), but their 7-day windows moved: their parents are marked.
+    // s-2's parent is not.
+    expect(summary).toMatchObject({ scanned: 2, updated: 0, unchanged: 2, parents_marked: 2 });
+    const marked = await t.db.parent_marks.get({}, { scan: true });
+    expect(marked.map((m) => m.parent_id).sort()).toEqual(['p-s-1', 'p-s-3']);
+  });
+
+  it('computes "today" in LMS_TIMEZONE from the clock', async () => {
+    const t = await freshDb();
+    const justAfterMidnight = new Date('2026-11-24T16:00:00.000Z');
+    const summary = await aggregateStudents(t.db, {
+      timeZone: TIME_ZONE,
+      now: () => justAfterMidnight,
+    });
+    expect(summary.today).toBe('2026-11-25');
+    expect(localDate(justAfterMidnight, 'UTC')).toBe('2026-11-24');
+    const utc = await aggregateStudents(t.db, { timeZone: 'UTC', now: () => justAfterMidnight });
+    expect(utc.today).toBe('2026-11-24');
+  });
+});
+
+describe('aggregate_students, full', () => {
+  it('recomputes every student, zeros for those without answers; a re-run writes nothing', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    const summary = await run(t.db, TODAY, { mode: 'full' });
+    expect(summary).toMatchObject({ mode: 'full', scanned: 2, updated: 2, marks_cleared: 1 });
+    expect(await t.db.student_progress.find({ student_id: 's-2' })).toEqual({
+      student_id: 's-2',
+      attempts: 0,
+      correct: 0,
+      accuracy: null,
+      words_practised: 0,
+      words_mastered: 0,
+      last_active_at: null,
+      streak_days: 0,
+      daily: {},
+      modules: {},
+      updated_at: noonOf(TODAY).toISOString(),
+    });
+    const watched = racingDb(t, async () => {});
+    expect(await run(watched.db, TODAY, { mode: 'full' })).toMatchObject({
+      scanned: 2,
+      updated: 0,
+      unchanged: 2,
+      parents_marked: 0,
+    });
+    for (const name of WRITES) expect(watched.count(name)).toBe(0);
+  });
+
+  it('recomputes a student who is gone from students but has answers, and says so', async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    await run(t.db, TODAY);
+    await t.db.students.delete({ id: 's-1' });
+    await t.db.student_progress.update({ student_id: 's-1' }, { set: { attempts: 999 } });
+    const summary = await run(t.db, TODAY, { mode: 'full' });
+    expect(summary.warnings).toEqual([
+      { kind: 'student_missing', message: expect.stringContaining('student s-1 ') },
+    ]);
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
+  });
+});

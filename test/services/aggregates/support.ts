@@ -1,0 +1,41 @@
+/** Shared by the aggregate tests: recording answers the way the API does, reading results. */
+import type { Db, Entity } from '../../../src/repositories/db.ts';
+import { recordAnswers } from '../../../src/services/answers/record-answers.ts';
+import type { RawAnswer } from './oracle.ts';
+
+export const SERVICE = { sub: 'lms-app', role: 'service' } as const;
+
+/**
+ * Records answers through `record_answers`' service (answers, then marks), 500 a request.
+ */
+export const record = async (db: Db, answers: readonly RawAnswer[], now = new Date()) => {
+  for (let i = 0; i < answers.length; i += 500) {
+    await recordAnswers({ db, now: () => now }, SERVICE, { answers: answers.slice(i, i + 500) });
+  }
+};
+
+const withoutTimestamp = <T extends { readonly updated_at: string }>(item: T) => {
+  const { updated_at: _ignored, ...rest } = item;
+  return rest;
+};
+
+/** Every stored progress, by student, without `updated_at`. */
+export const storedProgress = async (db: Db) =>
+  new Map(
+    (await db.student_progress.get({}, { scan: true })).map((p: Entity<'student_progress'>) => [
+      p.student_id,
+      withoutTimestamp(p),
+    ]),
+  );
+
+/** Every stored parent summary, by parent, without `updated_at`. */
+export const storedSummaries = async (db: Db) =>
+  new Map(
+    (await db.parent_summaries.get({}, { scan: true })).map((s: Entity<'parent_summaries'>) => [
+      s.parent_id,
+      withoutTimestamp(s),
+    ]),
+  );
+
+/** The names of the requests a faulty client recorded that write. */
+export const WRITES = ['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand'];
