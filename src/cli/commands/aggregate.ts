@@ -1,15 +1,15 @@
 import { Argument, type Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { addDays } from '../../domain/time-zone.ts';
 import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
 import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
 import type { AggregateProgress } from '../../services/aggregates/progress.ts';
 import { summaryLine } from '../../services/aggregates/summary.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { printSummary, withJobContext } from '../job-command.ts';
 import { positiveInteger } from '../parse.ts';
-import { createProgress, type Progress } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 
 export const AGGREGATE_TARGETS = ['students', 'parents'] as const;
 export type AggregateTarget = (typeof AGGREGATE_TARGETS)[number];
@@ -61,14 +61,8 @@ export const registerAggregate = (program: Command, output: Output): void => {
     .option('--concurrency <n>', 'students or parents in flight at once', positiveInteger, 16)
     .option('--json', 'print the whole summary as JSON on stdout')
     .action(async (target: AggregateTarget, options: AggregateCommandOptions, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
       const today = options.today === undefined ? undefined : calendarDate(options.today);
-      const connection = connectDynamo(config);
-      const progress = createProgress({
-        interactive: output.interactive ?? false,
-        log: output.err,
-      });
-      try {
+      await withJobContext(command, output, async ({ config, connection, progress }) => {
         const run = target === 'students' ? aggregateStudents : aggregateParents;
         const summary = await run(connection.db, {
           mode: options.full === true ? 'full' : 'incremental',
@@ -79,16 +73,8 @@ export const registerAggregate = (program: Command, output: Output): void => {
           onProgress: aggregateProgressListener(progress),
         });
         progress.stop();
-        for (const warning of summary.warnings) output.err(`warning: ${warning.message}`);
-        if (summary.warnings_total > summary.warnings.length) {
-          output.err(`warning: … and ${summary.warnings_total - summary.warnings.length} more`);
-        }
-        if (options.json === true) output.out(JSON.stringify(summary, null, 2));
-        output.err(summaryLine(summary));
+        printSummary(output, summary, summaryLine(summary), options.json);
         if (summary.failed > 0) throw new AggregateRunError(summary);
-      } finally {
-        progress.stop();
-        connection.close();
-      }
+      });
     });
 };

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { IntegrityProblemsError } from '../../services/check/errors.ts';
 import { runCheck } from '../../services/check/run-check.ts';
 import { reportLines, summaryLine } from '../../services/check/summary.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { Output } from '../context.ts';
+import { withJobContext } from '../job-command.ts';
 import { nonNegativeInteger, positiveInteger } from '../parse.ts';
-import { createProgress } from '../progress.ts';
 
 /**
  * `lms check`: the integrity report. Exit 0 when clean, 1 when something is wrong (the
@@ -26,13 +25,7 @@ export const registerCheck = (program: Command, output: Output): void => {
         options: { skipAnswers?: boolean; examples: number; segments: number; json?: boolean },
         command: Command,
       ) => {
-        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-        const connection = connectDynamo(config);
-        const progress = createProgress({
-          interactive: output.interactive ?? false,
-          log: output.err,
-        });
-        try {
+        await withJobContext(command, output, async ({ connection, progress }) => {
           const report = await runCheck(connection.db, {
             skipAnswers: options.skipAnswers === true,
             examples: options.examples,
@@ -47,10 +40,7 @@ export const registerCheck = (program: Command, output: Output): void => {
           else for (const line of reportLines(report)) output.out(line);
           if (!report.ok) throw new IntegrityProblemsError(report, summaryLine(report));
           output.err(summaryLine(report));
-        } finally {
-          progress.stop();
-          connection.close();
-        }
+        });
       },
     );
 };

@@ -1,13 +1,13 @@
 import { type Command, Option } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { ALL_LEVELS, type StatsLevel } from '../../domain/stats/levels.ts';
 import { StatsWriteError } from '../../services/stats/errors.ts';
 import type { StatsProgress } from '../../services/stats/progress.ts';
 import { runStats } from '../../services/stats/run-stats.ts';
 import { summaryLine } from '../../services/stats/summary.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { Output } from '../context.ts';
+import { printSummary, withJobContext } from '../job-command.ts';
 import { positiveInteger } from '../parse.ts';
-import { createProgress, type Progress } from '../progress.ts';
+import type { Progress } from '../progress.ts';
 
 const jobOf = (level: StatsLevel | 'all') =>
   level === 'all' ? 'calc_all_stats' : `calc_${level}_stats`;
@@ -48,13 +48,7 @@ export const registerStats = (program: Command, output: Output): void => {
         },
         command: Command,
       ) => {
-        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-        const connection = connectDynamo(config);
-        const progress = createProgress({
-          interactive: output.interactive ?? false,
-          log: output.err,
-        });
-        try {
+        await withJobContext(command, output, async ({ connection, progress }) => {
           const summary = await runStats(connection.db, {
             job: jobOf(options.level),
             levels: options.level === 'all' ? ALL_LEVELS : [options.level],
@@ -64,17 +58,9 @@ export const registerStats = (program: Command, output: Output): void => {
             onProgress: statsProgressListener(progress),
           });
           progress.stop();
-          for (const warning of summary.warnings) output.err(`warning: ${warning.message}`);
-          if (summary.warnings_total > summary.warnings.length) {
-            output.err(`warning: … and ${summary.warnings_total - summary.warnings.length} more`);
-          }
-          if (options.json === true) output.out(JSON.stringify(summary, null, 2));
-          output.err(summaryLine(summary));
+          printSummary(output, summary, summaryLine(summary), options.json);
           if (summary.failed > 0) throw new StatsWriteError(summary);
-        } finally {
-          progress.stop();
-          connection.close();
-        }
+        });
       },
     );
 };
