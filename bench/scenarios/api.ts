@@ -180,7 +180,7 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
       authorizer: { jwt: { claims: { sub: 'admin', 'custom:role': 'admin' }, scopes: [] } },
     },
   };
-  const calls = 30;
+  const calls = 60;
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
   counter.reset();

@@ -198,6 +198,7 @@ export const localDayRange = (
  * ```
  */
 export const isWithin = (instant: string | Date, range: InstantRange): boolean => {
+  if (range.start === undefined && range.end === undefined) return true;
   const ms = new Date(instant).getTime();
   return (
     (range.start === undefined || ms >= range.start.getTime()) &&
