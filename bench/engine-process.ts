@@ -17,3 +17,7 @@ const stop = async () => {
 };
 process.once('SIGTERM', () => void stop());
 process.once('SIGINT', () => void stop());
+// The parent holds our stdin open: when it dies, however it dies, the pipe closes and the
+// engine stops with it instead of lingering.
+process.stdin.on('end', () => void stop());
+process.stdin.resume();

@@ -14,7 +14,7 @@ export const startBenchEngine = async (kind: string, timeoutMs = 120_000): Promi
     process.execPath,
     ['--import', 'tsx', new URL('./engine-process.ts', import.meta.url).pathname, kind],
     {
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     },
   );
