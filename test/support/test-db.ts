@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { createDocumentClient, createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
 import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
 import { Ddb, type DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
@@ -63,5 +63,27 @@ export const createTestDb = async (fileUrl: string, options: DdbOptions = {}): P
       doc.destroy();
       client.destroy();
     },
+  };
+};
+
+/**
+ * For files whose tests each need empty tables: a fresh {@link TestDb} per call, all of
+ * them destroyed after each test.
+ *
+ * @example
+ * ```ts
+ * const freshDb = useFreshTestDbs(import.meta.url);
+ * it('...', async () => { const t = await freshDb(); ... });
+ * ```
+ */
+export const useFreshTestDbs = (fileUrl: string): (() => Promise<TestDb>) => {
+  const opened: TestDb[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((t) => t.destroy()));
+  });
+  return async () => {
+    const t = await createTestDb(fileUrl);
+    opened.push(t);
+    return t;
   };
 };

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { addDays, localDate } from '../../../src/domain/time-zone.ts';
@@ -15,19 +15,11 @@ import {
 } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
 import { module, student } from '../../support/fixtures.ts';
-import { createTestDb, type TestDb } from '../../support/test-db.ts';
+import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
 import { record, storedProgress, WRITES } from './support.ts';
 
-const opened: TestDb[] = [];
-const freshDb = async () => {
-  const t = await createTestDb(import.meta.url);
-  opened.push(t);
-  return t;
-};
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((t) => t.destroy()));
-});
+const freshDb = useFreshTestDbs(import.meta.url);
 
 /** Noon in Shanghai on a day: well inside it. */
 const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { ALL_LEVELS } from '../../../src/domain/stats/levels.ts';
@@ -16,17 +16,9 @@ import {
   storeOrganisation,
 } from '../../support/organisation.ts';
 import { testRuntime } from '../../support/runtime.ts';
-import { createTestDb, type TestDb } from '../../support/test-db.ts';
+import { useFreshTestDbs } from '../../support/test-db.ts';
 
-const opened: TestDb[] = [];
-const freshDb = async () => {
-  const t = await createTestDb(import.meta.url);
-  opened.push(t);
-  return t;
-};
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((t) => t.destroy()));
-});
+const freshDb = useFreshTestDbs(import.meta.url);
 
 const all = { job: 'calc_all_stats', levels: ALL_LEVELS };
 
