@@ -3,16 +3,13 @@
  * marked by `aggregate_students` (incremental, the default) or for every parent (full),
  * from their children's records and progress. See `docs/aggregates.md`.
  */
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
-import { localDate } from '../../domain/time-zone.ts';
 import type { Db } from '../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
 import { readParentTasks } from './parent-tasks.ts';
 import { emptyParentCounts, processParents } from './process-parents.ts';
 import type { AggregateProgress } from './progress.ts';
+import { startRun } from './run-start.ts';
 import type { ParentsSummary } from './summary.ts';
-import { WarningLog } from './warning-log.ts';
 
 export type AggregateParentsOptions = AggregateOptions<AggregateProgress>;
 
@@ -27,17 +24,8 @@ export const aggregateParents = async (
   db: Db,
   options: AggregateParentsOptions,
 ): Promise<ParentsSummary> => {
-  const now = options.now ?? (() => new Date());
-  const started = now();
-  const tick = performance.now();
-  const mode = options.mode ?? 'incremental';
-  const dryRun = options.dryRun === true;
+  const { started, tick, mode, dryRun, today, warnings, onInvalid } = startRun(options);
   const { timeZone, onProgress } = options;
-  const today = options.today ?? localDate(started, timeZone);
-  const warnings = new WarningLog();
-  const onInvalid = (error: InvalidStoredItemError) => {
-    warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
-  };
 
   const { tasks, marksRead } = await readParentTasks(db, mode, onInvalid, onProgress);
   const counts =

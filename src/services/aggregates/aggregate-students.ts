@@ -4,18 +4,15 @@
  * each student's own answers. Never scans `answers`. See `docs/aggregates.md`.
  */
 import { needsRollover, rolloverThreshold } from '../../domain/progress/rollover.ts';
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
-import { localDate } from '../../domain/time-zone.ts';
 import type { Db } from '../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { lastRolloverDay, recordRollover } from './job-state.ts';
 import { moduleWords } from './module-words.ts';
 import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
 import { emptyStudentCounts, processStudents } from './process-students.ts';
 import type { AggregateProgress } from './progress.ts';
+import { startRun } from './run-start.ts';
 import { readStudentTasks } from './student-tasks.ts';
 import type { StudentsSummary } from './summary.ts';
-import { WarningLog } from './warning-log.ts';
 
 export type AggregateStudentsOptions = AggregateOptions<AggregateProgress>;
 
@@ -31,17 +28,8 @@ export const aggregateStudents = async (
   db: Db,
   options: AggregateStudentsOptions,
 ): Promise<StudentsSummary> => {
-  const now = options.now ?? (() => new Date());
-  const started = now();
-  const tick = performance.now();
-  const mode = options.mode ?? 'incremental';
-  const dryRun = options.dryRun === true;
+  const { started, tick, mode, dryRun, today, warnings, onInvalid } = startRun(options);
   const { timeZone, onProgress } = options;
-  const today = options.today ?? localDate(started, timeZone);
-  const warnings = new WarningLog();
-  const onInvalid = (error: InvalidStoredItemError) => {
-    warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
-  };
 
   const lastDay = await lastRolloverDay(db);
   const rollover = needsRollover(lastDay, today)
