@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { record } from '../services/aggregates/support.ts';
+import { runLms } from '../support/cli.ts';
 import { module, student } from '../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
@@ -26,15 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.destroy());
 
-const run = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    ['node', 'lms', '--endpoint', t.endpoint, '--prefix', t.prefix, 'aggregate', ...args],
-    { out: (line) => out.push(line), err: (line) => err.push(line), interactive: false },
-  );
-  return { code, out: out.join('\n'), err };
-};
+const run = (...args: string[]) => runLms(t, 'aggregate', ...args);
 
 describe('lms aggregate', () => {
   it('reports a dry run without writing, with progress lines and a closing summary', async () => {

@@ -1,10 +1,10 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { buildOrganisation, type SeedPlan } from '../../src/seed/generate.ts';
 import { writeSeed } from '../../src/seed/write.ts';
 import type { CheckReport } from '../../src/services/check/run-check.ts';
 import { physicalName, tables } from '../../src/tables/definitions.ts';
+import { runLms } from '../support/cli.ts';
 import { answer, klass, student } from '../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
@@ -30,19 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.destroy());
 
-const run = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    ['node', 'lms', '--endpoint', t.endpoint, '--prefix', t.prefix, ...args],
-    {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: false,
-    },
-  );
-  return { code, out: out.join('\n'), err };
-};
+const run = (...args: string[]) => runLms(t, ...args);
 
 describe('lms check', () => {
   it('exits 0 on a consistent organisation, with progress lines and a closing summary', async () => {

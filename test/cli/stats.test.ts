@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runLms } from '../support/cli.ts';
 import {
   expectedStats,
   randomOrganisation,
@@ -16,19 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.destroy());
 
-const run = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    ['node', 'lms', '--endpoint', t.endpoint, '--prefix', t.prefix, ...args],
-    {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: false,
-    },
-  );
-  return { code, out: out.join('\n'), err };
-};
+const run = (...args: string[]) => runLms(t, ...args);
 
 describe('lms stats', () => {
   it('reports a dry run without writing, with progress lines and a closing summary', async () => {
