@@ -57,10 +57,15 @@ const hourly = (minute: number, input: Record<string, unknown> = {}): Schedule =
   input,
   enabled: true,
 });
-const daily = (hour: number, minute: number, enabled = true): Schedule => ({
+const daily = (
+  hour: number,
+  minute: number,
+  enabled = true,
+  input: Record<string, unknown> = {},
+): Schedule => ({
   hour,
   minute,
-  input: {},
+  input,
   enabled,
 });
 
@@ -172,8 +177,10 @@ export const functions = {
   aggregate_parents: {
     name: 'aggregate_parents',
     description: 'recomputes parent_summaries',
-    // After the 00:15 run of aggregate_students, so "today" has its figures.
-    trigger: { kind: 'schedule', schedule: daily(0, 45) },
+    // After the 00:15 run of aggregate_students, so "today" has its figures. A full run:
+    // it reads no answers (only parents, students and progress), and it picks up what no
+    // mark announces (a new parent, an edited parent or student link, a renamed child).
+    trigger: { kind: 'schedule', schedule: daily(0, 45, true, { mode: 'full' }) },
     tables: {
       parents: read,
       students: read,

@@ -89,6 +89,7 @@ describe('schedules', () => {
     expect(expression('aggregate_parents')).toMatchObject({
       ScheduleExpression: 'cron(45 0 * * ? *)',
       State: 'ENABLED',
+      Target: { Input: JSON.stringify({ mode: 'full' }) },
     });
     // The per-level jobs are deployed but off: calc_all_stats does all four in one pass.
     for (const level of ['class', 'teacher', 'school', 'group']) {

@@ -22,7 +22,7 @@ export {
 } from './errors.ts';
 export { ExternalEngine, type ExternalEngineOptions } from './external.ts';
 export { isProcessAlive } from './process.ts';
-export { LOCAL_CREDENTIALS, LOCAL_REGION, waitForDynamoDb } from './ready.ts';
+export { waitForDynamoDb } from './ready.ts';
 
 /**
  * Builds (does not start) the engine `options.kind` names. Options that do not apply to that

@@ -1,15 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { dynamoProbe } from '../../adapters/dynamodb/probe.ts';
 import { EngineStartError } from './errors.ts';
-
-/**
- * Credentials for talking to an emulator. The SDK refuses to sign without some, and reading
- * the real chain (profiles, IMDS) would be slow and could point at a real account.
- */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/** A region name no real endpoint has, so a misrouted client fails instead of hitting AWS. */
-export const LOCAL_REGION = 'local';
 
 /** How {@link waitForDynamoDb} polls. */
 export interface WaitForDynamoDbOptions {
@@ -50,13 +41,7 @@ export async function waitForDynamoDb(
 ): Promise<void> {
   const { timeoutMs, intervalMs = 100, signal, confirm } = options;
   const deadline = Date.now() + timeoutMs;
-  // One attempt per poll: the SDK's own retries would hide how long we have waited.
-  const client = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 1,
-  });
+  const probe = dynamoProbe(endpoint);
   let lastError: unknown;
   try {
     for (;;) {
@@ -65,9 +50,7 @@ export async function waitForDynamoDb(
       if (remaining <= 0) break;
       const attemptSignal = AbortSignal.timeout(Math.min(remaining, MAX_ATTEMPT_MS));
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }), {
-          abortSignal: signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal,
-        });
+        await probe.ping(signal ? AbortSignal.any([signal, attemptSignal]) : attemptSignal);
         if (!confirm || (await confirm())) return;
         lastError = new Error(`${endpoint} answered, but not from the expected server`);
       } catch (error) {
@@ -82,7 +65,7 @@ export async function waitForDynamoDb(
       }
     }
   } finally {
-    client.destroy();
+    probe.close();
   }
   throw new EngineStartError(
     `DynamoDB at ${endpoint} did not answer within ${timeoutMs} ms: ${describeError(lastError)}`,
