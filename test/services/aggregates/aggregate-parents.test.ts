@@ -9,35 +9,16 @@ import { aggregateParents } from '../../../src/services/aggregates/aggregate-par
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { markParents } from '../../../src/services/aggregates/marks.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
-import {
-  ANSWERS,
-  EXPECTED_CHILD,
-  MODULE_WORDS,
-  TIME_ZONE,
-  TODAY,
-} from '../../domain/progress/hand-example.ts';
+import { EXPECTED_CHILD, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
-import { module, student } from '../../support/fixtures.ts';
+import { student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
-import { expectedSummary, type RawAnswer } from './oracle.ts';
-import { record, WRITES } from './support.ts';
+import { expectedSummary } from './oracle.ts';
+import { handAnswers, noonOf, record, s2Answer, storeHandModules, WRITES } from './support.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
 
-const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);
 const options = (day: string) => ({ timeZone: TIME_ZONE, now: () => noonOf(day) });
-
-const handAnswers: RawAnswer[] = ANSWERS.map((a) => ({ ...a, student_id: 's-1' }));
-
-/** One answer of s-2, on the day of the hand example's first answer. */
-const s2Answer: RawAnswer = {
-  student_id: 's-2',
-  answer_id: 'b-1',
-  module_id: 'm-1',
-  word: 'apple',
-  correct: true,
-  answered_at: '2026-11-20T02:00:00.000Z',
-};
 
 /**
  * p-1 has three children: s-1 (the hand example), s-2 (no answers yet), and s-9, who no
@@ -45,9 +26,7 @@ const s2Answer: RawAnswer = {
  * sorts after upper case in code-unit order) belongs to p-2 with s-1.
  */
 const seed = async (db: Db) => {
-  await db.modules.putMany(
-    [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
-  );
+  await storeHandModules(db);
   await db.students.putMany([
     student('s-1', { name: 'Zoe', class_code: 'c-1', parent_ids: ['p-1', 'p-2'] }),
     student('s-2', { name: 'Zoe', class_code: 'c-2', parent_ids: ['p-1'] }),

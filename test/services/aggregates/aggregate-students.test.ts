@@ -6,43 +6,28 @@ import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
-import {
-  ANSWERS,
-  EXPECTED,
-  MODULE_WORDS,
-  TIME_ZONE,
-  TODAY,
-} from '../../domain/progress/hand-example.ts';
+import { EXPECTED, MODULE_WORDS, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
-import { module, student } from '../../support/fixtures.ts';
+import { student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
-import { record, storedProgress, WRITES } from './support.ts';
+import {
+  handAnswers,
+  noonOf,
+  record,
+  s2Answer,
+  storedProgress,
+  storeHandModules,
+  WRITES,
+} from './support.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
-
-/** Noon in Shanghai on a day: well inside it. */
-const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);
 
 const run = (db: Db, day: string, options: Parameters<typeof aggregateStudents>[1] | object = {}) =>
   aggregateStudents(db, { timeZone: TIME_ZONE, now: () => noonOf(day), ...options });
 
-const handAnswers: RawAnswer[] = ANSWERS.map((a) => ({ ...a, student_id: 's-1' }));
-
-/** One answer of s-2, on the day of the hand example's first answer. */
-const s2Answer: RawAnswer = {
-  student_id: 's-2',
-  answer_id: 'b-1',
-  module_id: 'm-1',
-  word: 'apple',
-  correct: true,
-  answered_at: '2026-11-20T02:00:00.000Z',
-};
-
 const seedHandExample = async (db: Db) => {
-  await db.modules.putMany(
-    [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
-  );
+  await storeHandModules(db);
   await db.students.putMany([
     student('s-1', { parent_ids: ['p-1', 'p-2'] }),
     student('s-2', { parent_ids: ['p-2'] }),
@@ -279,9 +264,7 @@ describe('aggregate_students, day roll-over', () => {
 
   it('recomputes, on the first run of a day, only students whose figures depend on the date', async () => {
     const t = await freshDb();
-    await t.db.modules.putMany(
-      [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
-    );
+    await storeHandModules(t.db);
     await t.db.students.putMany(
       ['s-1', 's-2', 's-3'].map((id) => student(id, { parent_ids: [`p-${id}`] })),
     );
@@ -314,9 +297,7 @@ describe('aggregate_students, day roll-over', () => {
 
   it('marks the parents of students whose 7-day figures move with the date, even with unchanged progress', async () => {
     const t = await freshDb();
-    await t.db.modules.putMany(
-      [...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })),
-    );
+    await storeHandModules(t.db);
     await t.db.students.putMany(
       ['s-1', 's-2', 's-3'].map((id) => student(id, { parent_ids: [`p-${id}`] })),
     );

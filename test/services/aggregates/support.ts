@@ -1,6 +1,8 @@
 /** Shared by the aggregate tests: recording answers the way the API does, reading results. */
 import type { Db, Entity } from '../../../src/repositories/db.ts';
 import { recordAnswers } from '../../../src/services/answers/record-answers.ts';
+import { ANSWERS, MODULE_WORDS } from '../../domain/progress/hand-example.ts';
+import { module } from '../../support/fixtures.ts';
 import type { RawAnswer } from './oracle.ts';
 
 export const SERVICE = { sub: 'lms-app', role: 'service' } as const;
@@ -39,3 +41,23 @@ export const storedSummaries = async (db: Db) =>
 
 /** The names of the requests a faulty client recorded that write. */
 export const WRITES = ['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand'];
+
+/** Noon in Shanghai on a day: well inside it. */
+export const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);
+
+/** The hand example's answers, as student s-1's. */
+export const handAnswers: RawAnswer[] = ANSWERS.map((a) => ({ ...a, student_id: 's-1' }));
+
+/** One answer of s-2, on the day of the hand example's first answer. */
+export const s2Answer: RawAnswer = {
+  student_id: 's-2',
+  answer_id: 'b-1',
+  module_id: 'm-1',
+  word: 'apple',
+  correct: true,
+  answered_at: '2026-11-20T02:00:00.000Z',
+};
+
+/** The hand example's modules, stored. */
+export const storeHandModules = (db: Db) =>
+  db.modules.putMany([...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })));
