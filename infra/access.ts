@@ -2,7 +2,7 @@
  * Least privilege, derived from the catalogue: what a function may do to a table becomes
  * exactly these DynamoDB actions, and nothing the catalogue does not list is granted.
  */
-import type { FunctionDefinition, TableAccess } from '../src/functions/catalog.ts';
+import type { FunctionDefinition, TableAccess } from '../src/catalog/functions.ts';
 import type { TableName } from '../src/tables/definitions.ts';
 
 /**

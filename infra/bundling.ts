@@ -3,14 +3,14 @@
  * `NodejsFunction` bundling options (what is deployed) and as esbuild build options (what
  * the bundle budget measures), so the budget measures exactly what ships.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import type { FunctionName } from '../src/functions/catalog.ts';
-import { functionNames } from '../src/functions/catalog.ts';
+import { assertFunctionFolders } from '../src/catalog/function-folders.ts';
+import type { FunctionName } from '../src/catalog/functions.ts';
+import { functionNames } from '../src/catalog/functions.ts';
 
 /** The repository root (where `package.json` and `package-lock.json` are). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -95,14 +95,16 @@ export const functionEntry = (name: FunctionName, root: string = PROJECT_ROOT): 
   join(root, 'src', 'functions', name, 'main.ts');
 
 /**
- * The catalogue's functions whose entry point exists. Functions land one issue at a time,
- * so the stack, the budget and the tests deploy, measure and check exactly this set, and a
- * new folder is picked up without touching the infrastructure.
+ * Every function of the catalogue, after checking that each has its folder and every
+ * folder its catalogue entry: a missing one fails the synth (and the budget) with a
+ * message naming it, instead of silently deploying less.
  *
  * @example
  * ```ts
- * deployableFunctions(); // ['calc_class_stats', ..., 'calc_all_stats', 'record_answers', ...]
+ * deployedFunctions(); // ['calc_class_stats', ..., 'calc_all_stats', 'record_answers', ...]
  * ```
  */
-export const deployableFunctions = (root: string = PROJECT_ROOT): FunctionName[] =>
-  functionNames.filter((name) => existsSync(functionEntry(name, root)));
+export const deployedFunctions = (root: string = PROJECT_ROOT): FunctionName[] => {
+  assertFunctionFolders(join(root, 'src', 'functions'));
+  return [...functionNames];
+};

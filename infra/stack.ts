@@ -1,13 +1,13 @@
 /**
  * The whole system of one stage in one stack: tables, functions, schedules, HTTP API and
  * alarms, each from the shared definitions (`src/tables/definitions.ts`,
- * `src/functions/catalog.ts`).
+ * `src/catalog/functions.ts`).
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import type { FunctionName } from '../src/functions/catalog.ts';
-import { deployableFunctions } from './bundling.ts';
+import type { FunctionName } from '../src/catalog/functions.ts';
+import { deployedFunctions } from './bundling.ts';
 import { LmsAlarms } from './constructs/alarms.ts';
 import { LmsFunctions } from './constructs/functions.ts';
 import { LmsHttpApi } from './constructs/http-api.ts';
@@ -17,7 +17,7 @@ import type { StageSettings } from './settings.ts';
 
 export interface LmsStackProps extends StackProps {
   readonly settings: StageSettings;
-  /** Which functions to deploy; default: every catalogue entry whose folder exists. */
+  /** Which functions to deploy (tests); default: the whole catalogue, its folders checked. */
   readonly functionNames?: readonly FunctionName[];
   /** Tests only: code instead of an esbuild bundle (see `LmsFunctionsProps.code`). */
   readonly code?: (name: FunctionName) => Code;
@@ -47,7 +47,7 @@ export class LmsStack extends Stack {
     this.functions = new LmsFunctions(this, 'Functions', {
       settings,
       tables: this.tables,
-      names: functionNames ?? deployableFunctions(),
+      names: functionNames ?? deployedFunctions(),
       code,
     });
     const deployed = this.functions.byName;

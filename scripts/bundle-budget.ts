@@ -9,7 +9,7 @@
 import { build, type Metafile } from 'esbuild';
 import {
   BUNDLE_BUDGET_BYTES,
-  deployableFunctions,
+  deployedFunctions,
   esbuildOptions,
   functionEntry,
 } from '../infra/bundling.ts';
@@ -30,7 +30,7 @@ const heaviest = (metafile: Metafile, count: number): [string, number][] => {
 };
 
 const main = async (): Promise<number> => {
-  const names = deployableFunctions();
+  const names = deployedFunctions();
   if (names.length === 0) {
     console.error('bundle budget: no function folder with a main.ts under src/functions');
     return 2;

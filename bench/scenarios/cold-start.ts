@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import {
   BUNDLE_BUDGET_BYTES,
-  deployableFunctions,
+  deployedFunctions,
   esbuildOptions,
   functionEntry,
   PROJECT_ROOT,
@@ -50,7 +50,7 @@ export const coldStartScenario = async (context: BenchContext): Promise<Scenario
   const bare = await bundle('bare', join(PROJECT_ROOT, 'bench', 'bare-handler.ts'));
   const rows: Row[] = [];
   const raw: Record<string, unknown> = { bare: { bytes: bare.bytes } };
-  for (const name of deployableFunctions()) {
+  for (const name of deployedFunctions()) {
     const fn = await bundle(name, functionEntry(name));
     const own: number[] = [];
     const base: number[] = [];

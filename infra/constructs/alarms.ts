@@ -11,7 +11,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../src/functions/catalog.ts';
+import type { FunctionName } from '../../src/catalog/functions.ts';
 import type { StageSettings } from '../settings.ts';
 
 export interface LmsAlarmsProps {

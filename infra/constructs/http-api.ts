@@ -23,8 +23,8 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../src/functions/catalog.ts';
-import { functions } from '../../src/functions/catalog.ts';
+import type { FunctionName } from '../../src/catalog/functions.ts';
+import { functions } from '../../src/catalog/functions.ts';
 import type { StageSettings } from '../settings.ts';
 
 export interface LmsHttpApiProps {

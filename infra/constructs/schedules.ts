@@ -16,8 +16,8 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../src/functions/catalog.ts';
-import { functions, schedulerExpression } from '../../src/functions/catalog.ts';
+import type { FunctionName } from '../../src/catalog/functions.ts';
+import { functions, schedulerExpression } from '../../src/catalog/functions.ts';
 import type { StageSettings } from '../settings.ts';
 
 /** How often a failed run is tried again, and for how long, before it is dead-lettered. */

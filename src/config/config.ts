@@ -104,16 +104,3 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     logLevel: values.LOG_LEVEL,
   };
 };
-
-let cached: Config | undefined;
-
-/** The process's configuration, read from `process.env` on first use and kept. */
-export const getConfig = (): Config => {
-  cached ??= loadConfig(process.env);
-  return cached;
-};
-
-/** Forgets the kept configuration (the CLI sets variables from flags before first use). */
-export const resetConfig = (): void => {
-  cached = undefined;
-};

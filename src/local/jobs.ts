@@ -5,16 +5,16 @@
  * itself, as a scheduler retry would not either.
  */
 import { Cron } from 'croner';
-import { LmsError } from '../errors.ts';
 import {
   cronPattern,
   type FunctionName,
   functionNames,
   functions,
   type Schedule,
-} from '../functions/catalog.ts';
-import { localContext } from './runtime/lambda-context.ts';
-import type { Handle } from './runtime/load-function.ts';
+} from '../catalog/functions.ts';
+import { LmsError } from '../errors.ts';
+import { localContext } from './invoke/lambda-context.ts';
+import type { Handle } from './invoke/load-function.ts';
 
 export class JobBusyError extends LmsError {
   readonly code = 'JOB_BUSY';

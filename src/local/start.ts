@@ -7,17 +7,19 @@
 import { join } from 'node:path';
 import { connectDynamo } from '../adapters/dynamodb/connect.ts';
 import { createMissingTables } from '../adapters/dynamodb/tables.ts';
-import { type Config, resetConfig } from '../config/config.ts';
+import { assertFunctionFolders } from '../catalog/function-folders.ts';
+import type { FunctionName } from '../catalog/functions.ts';
+import type { Config } from '../config/config.ts';
 import { localDate } from '../domain/time-zone.ts';
-import type { FunctionName } from '../functions/catalog.ts';
+import { createRuntime } from '../runtime/runtime.ts';
 import { SEED_SIZES, type SeedSizeName } from '../seed/sizes.ts';
 import { writeSeed } from '../seed/write.ts';
 import { tables } from '../tables/definitions.ts';
 import { LocalApi } from './api/server.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
+import { type Handle, loadFunction } from './invoke/load-function.ts';
 import { LocalJobs } from './jobs.ts';
-import { type Handle, loadFunction } from './runtime/load-function.ts';
 import { type LocalService, ServiceStack } from './stack.ts';
 
 export interface StartOptions {
@@ -64,6 +66,9 @@ const isMissingModule = (error: unknown) =>
  * ```
  */
 export const startLocalStack = async (options: StartOptions): Promise<RunningStack> => {
+  // A function the catalogue names but the tree lacks (or the reverse) would be silently
+  // missing from the API or the schedules: refuse to start, naming it.
+  assertFunctionFolders();
   const { config, log } = options;
   const engine =
     config.dynamodbEndpoint !== undefined
@@ -76,11 +81,15 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   let connection: ReturnType<typeof connectDynamo> | undefined;
   let keys: DevKeys | undefined;
   let seeded = false;
+  // What the functions run with: the stack's configuration and one shared connection.
+  let functionConfig = config;
   const handles = new Map<FunctionName, Handle>();
   const load = async (name: FunctionName) => {
     let handle = handles.get(name);
     if (handle === undefined) {
-      handle = await loadFunction(name);
+      if (connection === undefined) throw new Error('DynamoDB is not connected');
+      const runtime = createRuntime(name, functionConfig, { db: connection.db });
+      handle = await loadFunction(name, runtime);
       handles.set(name, handle);
     }
     return handle;
@@ -92,18 +101,12 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
       name: `DynamoDB (${engine.kind})`,
       start: async () => {
         await engine.start();
-        // The functions read their configuration from the environment, as in Lambda.
-        process.env.DYNAMODB_ENDPOINT = engine.endpoint;
-        process.env.AWS_REGION = config.awsRegion ?? 'local';
-        process.env.LMS_TABLE_PREFIX = config.tablePrefix;
-        process.env.LMS_TIMEZONE = config.timezone;
-        process.env.LOG_LEVEL = config.logLevel;
-        resetConfig();
-        connection = connectDynamo({
+        functionConfig = {
           ...config,
           dynamodbEndpoint: engine.endpoint,
           awsRegion: config.awsRegion ?? 'local',
-        });
+        };
+        connection = connectDynamo(functionConfig);
       },
       stop: async () => {
         connection?.close();

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '../../src/config/config.ts';
-import { functionNames, functions } from '../../src/functions/catalog.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functionNames, functions } from '../../src/catalog/functions.ts';
 import { sampleEvent } from '../../src/local/events/samples.ts';
-import { localContext } from '../../src/local/runtime/lambda-context.ts';
-import { loadFunction } from '../../src/local/runtime/load-function.ts';
+import { localContext } from '../../src/local/invoke/lambda-context.ts';
+import { loadFunction } from '../../src/local/invoke/load-function.ts';
 import { SEED_SIZES } from '../../src/seed/sizes.ts';
 import { writeSeed } from '../../src/seed/write.ts';
+import { testRuntime } from '../support/runtime.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
@@ -18,14 +18,8 @@ beforeAll(async () => {
     today: '2026-11-24',
     timezone: 'Asia/Shanghai',
   });
-  vi.stubEnv('DYNAMODB_ENDPOINT', t.endpoint);
-  vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
-  vi.stubEnv('LOG_LEVEL', 'error');
-  resetConfig();
 });
 afterAll(async () => {
-  vi.unstubAllEnvs();
-  resetConfig();
   await t.destroy();
 });
 
@@ -45,7 +39,7 @@ describe('lms events: sample events', () => {
       parent_summary: [200, 404],
     };
     for (const name of functionNames.filter((n) => functions[n].trigger.kind === 'http')) {
-      const handle = await loadFunction(name);
+      const handle = await loadFunction(name, testRuntime(t.db, { now: new Date() }));
       const reply = (await handle(sampleEvent(name), localContext(name))) as {
         statusCode: number;
         body: string;
@@ -56,7 +50,7 @@ describe('lms events: sample events', () => {
   });
 
   it('gives scheduled samples that their handlers run', async () => {
-    const handle = await loadFunction('calc_all_stats');
+    const handle = await loadFunction('calc_all_stats', testRuntime(t.db, { now: new Date() }));
     const summary = await handle(
       { ...(sampleEvent('calc_all_stats') as object), dry_run: true },
       localContext('calc_all_stats'),

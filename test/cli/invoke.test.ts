@@ -40,7 +40,7 @@ describe('lms invoke', () => {
     const result = JSON.parse(stdout) as { job: string; dry_run: boolean; scanned: number };
     expect(result).toMatchObject({ job: 'calc_class_stats', dry_run: true });
     expect(result.scanned).toBeGreaterThan(0);
-    expect(stderr).toContain('"message": "stats run"');
+    expect(stderr).toContain('"message": "calc_class_stats run"');
     expect((await t.db.classes.find({ code: 'c-0' }))?.stats).toBeUndefined();
   });
 

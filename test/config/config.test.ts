@@ -1,11 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  ConfigError,
-  getConfig,
-  LOG_LEVELS,
-  loadConfig,
-  resetConfig,
-} from '../../src/config/config.ts';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, LOG_LEVELS, loadConfig } from '../../src/config/config.ts';
 
 const configError = (env: Record<string, string | undefined>): ConfigError => {
   try {
@@ -111,44 +105,5 @@ describe('loadConfig', () => {
       expect(error.message).toContain(variable);
     }
     expect(error.message).not.toContain('AWS_REGION');
-  });
-});
-
-describe('getConfig', () => {
-  beforeEach(() => {
-    for (const variable of [
-      'DYNAMODB_ENDPOINT',
-      'AWS_REGION',
-      'LMS_TABLE_PREFIX',
-      'LMS_TIMEZONE',
-      'LOG_LEVEL',
-    ]) {
-      vi.stubEnv(variable, undefined);
-    }
-    resetConfig();
-  });
-
-  afterEach(() => {
-    vi.unstubAllEnvs();
-    resetConfig();
-  });
-
-  it('reads process.env once and keeps the result until resetConfig', () => {
-    vi.stubEnv('LMS_TABLE_PREFIX', 'one-');
-    const first = getConfig();
-    expect(first.tablePrefix).toBe('one-');
-
-    vi.stubEnv('LMS_TABLE_PREFIX', 'two-');
-    expect(getConfig()).toBe(first);
-
-    resetConfig();
-    expect(getConfig().tablePrefix).toBe('two-');
-  });
-
-  it('throws for a bad environment and does not cache the failure', () => {
-    vi.stubEnv('LOG_LEVEL', 'chatty');
-    expect(() => getConfig()).toThrow(ConfigError);
-    vi.stubEnv('LOG_LEVEL', 'warn');
-    expect(getConfig().logLevel).toBe('warn');
   });
 });

@@ -5,12 +5,13 @@
  * for every role allowed to see them and for no other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createModuleResultsHandler } from '../../src/functions/module_results/handler.ts';
-import { createParentSummaryHandler } from '../../src/functions/parent_summary/handler.ts';
-import { createRecordAnswersHandler } from '../../src/functions/record_answers/handler.ts';
-import { createStudentProgressHandler } from '../../src/functions/student_progress/handler.ts';
+import { createHandler as createModuleResultsHandler } from '../../src/functions/module_results/handler.ts';
+import { createHandler as createParentSummaryHandler } from '../../src/functions/parent_summary/handler.ts';
+import { createHandler as createRecordAnswersHandler } from '../../src/functions/record_answers/handler.ts';
+import { createHandler as createStudentProgressHandler } from '../../src/functions/student_progress/handler.ts';
 import type { HttpReply } from '../../src/http/reply.ts';
 import {
+  bodyOf,
   type Claims,
   claimsFor,
   httpApiEvent,
@@ -21,8 +22,8 @@ import {
   studentProgressEvent,
 } from '../support/events.ts';
 import { klass, module, student } from '../support/fixtures.ts';
+import { testRuntime } from '../support/runtime.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
-import { bodyOf, testRuntime } from './runtime.ts';
 
 let t: TestDb;
 const context = lambdaContext('api');

@@ -5,7 +5,7 @@ import { InvalidJsonError, PayloadTooLargeError } from '../../src/http/errors.ts
 import { InvalidStoredItemError } from '../../src/repositories/errors.ts';
 import { ForbiddenError } from '../../src/services/access/errors.ts';
 import { AnswersValidationError } from '../../src/services/answers/errors.ts';
-import { bodyOf } from './runtime.ts';
+import { bodyOf } from '../support/events.ts';
 
 const quiet = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 

@@ -1,18 +1,19 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployableFunctions, PROJECT_ROOT } from '../../infra/bundling.ts';
+import { deployedFunctions } from '../../infra/bundling.ts';
 import {
   type FunctionName,
   functionNames,
   functions,
   type TableAccess,
-} from '../../src/functions/catalog.ts';
+} from '../../src/catalog/functions.ts';
 import { grantsOf, resourcesOf, type Synthesized, statementsOf, synth } from './support.ts';
 
 /**
- * The access contract of the catalogue, written out again on purpose (not imported from
+ * The access contract of the deployed, written out again on purpose (not imported from
  * `infra/access.ts`): the test states what each kind of access must allow.
  */
 const allowed: Record<TableAccess, string[]> = {
@@ -51,29 +52,37 @@ const dynamoGrants = (synthesized: Synthesized, name: FunctionName): Map<string,
   );
 
 describe('functions', () => {
-  /** The stack as deployed today: one function per catalogue entry with a folder. */
+  /** The stack as deployed: one function per catalogue entry. */
   let deployed: Synthesized;
-  /** Every catalogue entry, folder or not: the grants of functions still being written. */
-  let catalogue: Synthesized;
   beforeAll(() => {
     deployed = synth({ context: { stage: 'dev' } });
-    catalogue = synth({ context: { stage: 'dev' }, functionNames });
   });
 
-  it('deploys exactly the catalogue entries whose src/functions/<name>/main.ts exists', () => {
-    const folders = readdirSync(join(PROJECT_ROOT, 'src', 'functions'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name);
-    const expected = functionNames.filter((name) => folders.includes(name));
-    expect(deployableFunctions()).toEqual(expected);
+  it('deploys every catalogue entry, each from its src/functions/<name>/main.ts', () => {
+    expect(deployedFunctions()).toEqual(functionNames);
     const deployedNames = Object.values(resourcesOf(deployed.template, 'AWS::Lambda::Function'))
       .map((fn) => fn.Properties.FunctionName)
       .sort();
-    expect(deployedNames).toEqual(expected.map((name) => `dev-${name}`).sort());
-    expect(expected.length, 'the stats functions at least are there').toBeGreaterThanOrEqual(5);
+    expect(deployedNames).toEqual(functionNames.map((name) => `dev-${name}`).sort());
   });
 
-  it.each(deployableFunctions())(
+  it('refuses to synthesise when a catalogued function has no folder, naming it', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lms-synth-'));
+    try {
+      for (const name of functionNames.filter((n) => n !== 'record_answers')) {
+        mkdirSync(join(root, 'src', 'functions', name), { recursive: true });
+        for (const file of ['main.ts', 'handler.ts'])
+          writeFileSync(join(root, 'src', 'functions', name, file), '');
+      }
+      expect(() => deployedFunctions(root)).toThrow(
+        /record_answers is in the catalogue .* but src\/functions\/record_answers\/ is missing/,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it.each(deployedFunctions())(
     '%s: nodejs22.x on arm64, the catalogue limits, DESIGN section 1 environment',
     (name) => {
       const definition = functions[name];
@@ -127,10 +136,6 @@ describe('functions', () => {
 
   describe('least privilege', () => {
     it.each(functionNames)('%s: exactly the table actions the catalogue lists', (name) => {
-      expect(dynamoGrants(catalogue, name)).toEqual(expectedGrants(name, 'dev-'));
-    });
-
-    it.each(deployableFunctions())('%s (deployed): the same grants', (name) => {
       expect(dynamoGrants(deployed, name)).toEqual(expectedGrants(name, 'dev-'));
     });
 
@@ -138,7 +143,7 @@ describe('functions', () => {
       '%s: no wildcard, no Deny tricks, nothing beyond tables and the DLQ',
       (name) => {
         const scheduled = functions[name].trigger.kind === 'schedule';
-        for (const statement of statementsOf(catalogue.template, `dev-${name}`)) {
+        for (const statement of statementsOf(deployed.template, `dev-${name}`)) {
           expect(statement.Effect).toBe('Allow');
           const actions = ([] as string[]).concat(statement.Action);
           for (const action of actions) {
@@ -152,14 +157,14 @@ describe('functions', () => {
             );
           }
         }
-        for (const resource of grantsOf(catalogue.template, `dev-${name}`).keys()) {
+        for (const resource of grantsOf(deployed.template, `dev-${name}`).keys()) {
           expect(resource).toMatch(/^(table|index):dev-|^queue:/);
         }
       },
     );
 
     it('module_results cannot write anything', () => {
-      for (const [resource, actions] of grantsOf(catalogue.template, 'dev-module_results')) {
+      for (const [resource, actions] of grantsOf(deployed.template, 'dev-module_results')) {
         for (const write of WRITE_ACTIONS) {
           expect(actions, `${write} on ${resource}`).not.toContain(write);
         }
@@ -169,13 +174,13 @@ describe('functions', () => {
     it.each(functionNames.filter((name) => name.startsWith('calc_')))(
       '%s (stats job) cannot touch answers, nor any table it does not count',
       (name) => {
-        const reached = [...grantsOf(catalogue.template, `dev-${name}`).keys()];
+        const reached = [...grantsOf(deployed.template, `dev-${name}`).keys()];
         expect(reached.filter((resource) => resource.endsWith(':dev-answers'))).toEqual([]);
         for (const forbidden of ['answers', 'student_progress', 'parent_summaries', 'parents']) {
           expect(reached.some((resource) => resource.endsWith(`:dev-${forbidden}`))).toBe(false);
         }
         // Stats jobs write `stats` with UpdateItem only: never a put or a delete.
-        for (const actions of grantsOf(catalogue.template, `dev-${name}`).values()) {
+        for (const actions of grantsOf(deployed.template, `dev-${name}`).values()) {
           expect(actions).not.toContain('dynamodb:PutItem');
           expect(actions).not.toContain('dynamodb:DeleteItem');
           expect(actions).not.toContain('dynamodb:BatchWriteItem');
@@ -184,14 +189,14 @@ describe('functions', () => {
     );
 
     it('parent_summary reaches nothing but parent_summaries (no students)', () => {
-      const reached = [...grantsOf(catalogue.template, 'dev-parent_summary').keys()];
+      const reached = [...grantsOf(deployed.template, 'dev-parent_summary').keys()];
       expect(reached.filter((resource) => resource.includes(':dev-students'))).toEqual([]);
       expect(reached.sort()).toEqual(['index:dev-parent_summaries', 'table:dev-parent_summaries']);
     });
 
     it('the LMS app tables are only ever updated (stats), never put or deleted', () => {
       for (const name of functionNames) {
-        for (const [resource, actions] of grantsOf(catalogue.template, `dev-${name}`)) {
+        for (const [resource, actions] of grantsOf(deployed.template, `dev-${name}`)) {
           const table = resource.split(':dev-')[1];
           if (
             ![
@@ -214,7 +219,7 @@ describe('functions', () => {
     });
 
     it('execution roles carry only the basic logging policy besides the inline grants', () => {
-      for (const role of Object.values(resourcesOf(catalogue.template, 'AWS::IAM::Role'))) {
+      for (const role of Object.values(resourcesOf(deployed.template, 'AWS::IAM::Role'))) {
         const trusted = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
         if (!trusted.includes('lambda.amazonaws.com')) continue;
         expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(

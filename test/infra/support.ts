@@ -11,7 +11,7 @@ import { Code } from 'aws-cdk-lib/aws-lambda';
 import { PROJECT_ROOT } from '../../infra/bundling.ts';
 import { readSettings, type StageSettings } from '../../infra/settings.ts';
 import { LmsStack } from '../../infra/stack.ts';
-import type { FunctionName } from '../../src/functions/catalog.ts';
+import type { FunctionName } from '../../src/catalog/functions.ts';
 
 /** CloudFormation as JSON: the assertions library hands it out untyped. */
 // biome-ignore lint/suspicious/noExplicitAny: a CloudFormation template is arbitrary JSON

@@ -1,13 +1,13 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deployableFunctions } from '../../infra/bundling.ts';
+import { deployedFunctions } from '../../infra/bundling.ts';
 import {
   type FunctionName,
   functionNames,
   functions,
   type Schedule,
   schedulerExpression,
-} from '../../src/functions/catalog.ts';
+} from '../../src/catalog/functions.ts';
 import { functionLogicalId, resourcesOf, type Synthesized, synth } from './support.ts';
 
 const scheduleOf = (name: FunctionName): Schedule | undefined => {
@@ -38,7 +38,7 @@ describe('schedules', () => {
     const names = Object.values(resourcesOf(deployed.template, 'AWS::Scheduler::Schedule'))
       .map((schedule) => schedule.Properties.Name)
       .sort();
-    expect(names).toEqual([...scheduled(deployableFunctions())].sort());
+    expect(names).toEqual([...scheduled(deployedFunctions())].sort());
     deployed.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'lms-dev' });
   });
 
@@ -247,7 +247,7 @@ describe('HTTP API', () => {
     const deployedRoutes = Object.values(
       resourcesOf(deployed.template, 'AWS::ApiGatewayV2::Route'),
     );
-    expect(deployedRoutes).toHaveLength(routed(deployableFunctions()).length);
+    expect(deployedRoutes).toHaveLength(routed(deployedFunctions()).length);
   });
 
   it('the authorizer checks the Cognito pool as issuer and its app client as audience', () => {

@@ -214,3 +214,7 @@ export const lambdaContext = (functionName: string): Context => ({
   fail: () => undefined,
   succeed: () => undefined,
 });
+
+/** The JSON body of a reply (every reply of the HTTP API is JSON). */
+export const bodyOf = (reply: { readonly body?: string | undefined }): unknown =>
+  JSON.parse(reply.body ?? 'null');

@@ -1,18 +1,33 @@
+/**
+ * The ONE runtime of tests: `createRuntime`, as Lambda, the local stack and `lms invoke`
+ * use it, over a test Db, with a fixed clock and a logger that keeps quiet.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../../src/config/config.ts';
-import type { Runtime } from '../../src/functions/runtime.ts';
 import type { Db } from '../../src/repositories/db.ts';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime.ts';
 
-/** A function runtime over a test Db, with a fixed clock and a silent logger. */
-export const testRuntime = (
-  db: Db,
-  options: { now?: Date; env?: Record<string, string> } = {},
-): Runtime => {
-  const now = options.now ?? new Date('2026-11-24T16:05:00.000Z');
-  return {
-    config: loadConfig(options.env ?? {}),
+/** The clock of a test runtime unless a test sets one: 00:05 on 2026-11-25 in Shanghai. */
+export const TEST_NOW = new Date('2026-11-24T16:05:00.000Z');
+
+export interface TestRuntimeOptions {
+  readonly now?: Date;
+  /** Configuration variables (DESIGN section 1), e.g. `{ LMS_TIMEZONE: 'America/New_York' }`. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logger?: Logger;
+}
+
+/**
+ * @example
+ * ```ts
+ * const handle = createHandler(() => testRuntime(t.db, { now: new Date('2026-03-05T00:00:00Z') }));
+ * ```
+ */
+export const testRuntime = (db: Db, options: TestRuntimeOptions = {}): Runtime => {
+  const now = options.now ?? TEST_NOW;
+  return createRuntime('test', loadConfig(options.env ?? {}), {
     db,
-    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     now: () => new Date(now),
-  };
+    logger: options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  });
 };

@@ -22,7 +22,7 @@ export interface DynamoConnection {
  *
  * @example
  * ```ts
- * const { db, close } = connectDynamo(getConfig());
+ * const { db, close } = connectDynamo(loadConfig(process.env));
  * const classes = await db.classes.get({ teacher_id: 't-1' });
  * close();
  * ```

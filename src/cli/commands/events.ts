@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { functions } from '../../functions/catalog.ts';
+import { functions } from '../../catalog/functions.ts';
 import { sampleEvent } from '../../local/events/samples.ts';
-import { isFunctionName } from '../../local/runtime/load-function.ts';
+import { isFunctionName } from '../../local/invoke/load-function.ts';
 import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 

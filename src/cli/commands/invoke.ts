@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { resetConfig } from '../../config/config.ts';
-import { functions } from '../../functions/catalog.ts';
-import { localContext } from '../../local/runtime/lambda-context.ts';
-import { isFunctionName, loadFunction } from '../../local/runtime/load-function.ts';
+import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { functions } from '../../catalog/functions.ts';
+import { localContext } from '../../local/invoke/lambda-context.ts';
+import { isFunctionName, loadFunction } from '../../local/invoke/load-function.ts';
+import { createRuntime } from '../../runtime/runtime.ts';
 import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 
@@ -44,15 +45,14 @@ export const registerInvoke = (program: Command, output: Output): void => {
         );
       }
       const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-      // Handlers read their configuration from the environment, as in Lambda.
-      if (config.dynamodbEndpoint !== undefined)
-        process.env.DYNAMODB_ENDPOINT = config.dynamodbEndpoint;
-      if (config.awsRegion !== undefined) process.env.AWS_REGION = config.awsRegion;
-      process.env.LMS_TABLE_PREFIX = config.tablePrefix;
-      resetConfig();
       const event = await readEvent(options.event);
-      const handle = await loadFunction(name);
-      const result = await handle(event, localContext(name, functions[name].timeoutSeconds));
-      output.out(JSON.stringify(result, null, 2));
+      const connection = connectDynamo(config);
+      try {
+        const handle = await loadFunction(name, createRuntime(name, config, { db: connection.db }));
+        const result = await handle(event, localContext(name, functions[name].timeoutSeconds));
+        output.out(JSON.stringify(result, null, 2));
+      } finally {
+        connection.close();
+      }
     });
 };

@@ -1,5 +1,5 @@
 /** `aggregate_parents`: scheduled after `aggregate_students`, and on demand; DESIGN section 3. */
-import { createAggregateParentsHandler } from '../../handlers/aggregate-parents.ts';
-import { runtimeFor } from '../runtime.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createAggregateParentsHandler(() => runtimeFor('aggregate_parents'));
+export const handle = lambdaHandle('aggregate_parents', createHandler);

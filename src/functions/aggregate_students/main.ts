@@ -1,5 +1,5 @@
 /** `aggregate_students`: scheduled hourly (incremental) and on demand; DESIGN section 3. */
-import { createAggregateStudentsHandler } from '../../handlers/aggregate-students.ts';
-import { runtimeFor } from '../runtime.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createAggregateStudentsHandler(() => runtimeFor('aggregate_students'));
+export const handle = lambdaHandle('aggregate_students', createHandler);

@@ -1,7 +1,5 @@
 /** `calc_teacher_stats`: scheduled; DESIGN section 3. */
-import { createStatsHandler } from '../../handlers/stats.ts';
-import { runtimeFor } from '../runtime.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createStatsHandler('calc_teacher_stats', ['teacher'], () =>
-  runtimeFor('calc_teacher_stats'),
-);
+export const handle = lambdaHandle('calc_teacher_stats', createHandler);

@@ -1,18 +1,14 @@
-import { createHttpHandler, type HttpHandler, type RuntimeProvider } from '../../http/handler.ts';
+import { createHttpHandler } from '../../http/http-handler.ts';
 import { dateRangeQuery, moduleIdParameter, pathParameter } from '../../http/params.ts';
 import { getModuleResults } from '../../services/results/module-results.ts';
 
 /**
  * `GET /classes/{class_code}/modules/{module_id}/results[?from=YYYY-MM-DD&to=YYYY-MM-DD]`
  * (DESIGN sections 3-5): the results of a module in a class, dates in `LMS_TIMEZONE`.
- *
- * @example
- * ```ts
- * export const handle = createModuleResultsHandler(() => runtimeFor('module_results'));
- * ```
  */
-export const createModuleResultsHandler = (runtime: RuntimeProvider): HttpHandler =>
-  createHttpHandler('module_results', runtime, async (request, principal, { db, now, config }) => {
+export const createHandler = createHttpHandler(
+  'module_results',
+  async (request, principal, { db, now, config }) => {
     const query = {
       classCode: pathParameter(request, 'class_code'),
       moduleId: moduleIdParameter(request, 'module_id'),
@@ -21,4 +17,5 @@ export const createModuleResultsHandler = (runtime: RuntimeProvider): HttpHandle
     return {
       body: await getModuleResults({ db, now, timezone: config.timezone }, principal, query),
     };
-  });
+  },
+);

@@ -1,5 +1,5 @@
 /** `module_results`: `GET /classes/{class_code}/modules/{module_id}/results`; DESIGN section 3. */
-import { runtimeFor } from '../runtime.ts';
-import { createModuleResultsHandler } from './handler.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createModuleResultsHandler(() => runtimeFor('module_results'));
+export const handle = lambdaHandle('module_results', createHandler);

@@ -1,5 +1,5 @@
 /** `parent_summary`: `GET /parents/{id}/summary`; DESIGN section 3. */
-import { runtimeFor } from '../runtime.ts';
-import { createParentSummaryHandler } from './handler.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createParentSummaryHandler(() => runtimeFor('parent_summary'));
+export const handle = lambdaHandle('parent_summary', createHandler);

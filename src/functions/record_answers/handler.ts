@@ -1,5 +1,5 @@
 import { readJsonBody } from '../../http/body.ts';
-import { createHttpHandler, type HttpHandler, type RuntimeProvider } from '../../http/handler.ts';
+import { createHttpHandler } from '../../http/http-handler.ts';
 import { ACTIONS, assertMayAttempt } from '../../services/access/permissions.ts';
 import { recordAnswers } from '../../services/answers/record-answers.ts';
 
@@ -8,15 +8,12 @@ import { recordAnswers } from '../../services/answers/record-answers.ts';
  *
  * A role that may never post is refused before the body is read; then 413 / 400 for the
  * body, 403 for an answer of another student (role `student`), 409 for a conflict.
- *
- * @example
- * ```ts
- * export const handle = createRecordAnswersHandler(() => runtimeFor('record_answers'));
- * ```
  */
-export const createRecordAnswersHandler = (runtime: RuntimeProvider): HttpHandler =>
-  createHttpHandler('record_answers', runtime, async (request, principal, { db, now }) => {
+export const createHandler = createHttpHandler(
+  'record_answers',
+  async (request, principal, { db, now }) => {
     assertMayAttempt(principal, ACTIONS.postAnswers);
     const body = readJsonBody(request);
     return { body: await recordAnswers({ db, now }, principal, body) };
-  });
+  },
+);

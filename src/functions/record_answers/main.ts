@@ -1,5 +1,5 @@
 /** `record_answers`: `POST /answers`; DESIGN section 3. */
-import { runtimeFor } from '../runtime.ts';
-import { createRecordAnswersHandler } from './handler.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createRecordAnswersHandler(() => runtimeFor('record_answers'));
+export const handle = lambdaHandle('record_answers', createHandler);

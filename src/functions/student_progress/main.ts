@@ -1,5 +1,5 @@
 /** `student_progress`: `GET /students/{id}/progress`; DESIGN section 3. */
-import { runtimeFor } from '../runtime.ts';
-import { createStudentProgressHandler } from './handler.ts';
+import { lambdaHandle } from '../../runtime/lambda.ts';
+import { createHandler } from './handler.ts';
 
-export const handle = createStudentProgressHandler(() => runtimeFor('student_progress'));
+export const handle = lambdaHandle('student_progress', createHandler);

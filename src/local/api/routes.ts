@@ -2,7 +2,7 @@
  * The HTTP routes of the catalogue, matched the way API Gateway matches them: method and
  * path, `{name}` capturing one path segment.
  */
-import { type FunctionName, functionNames, functions } from '../../functions/catalog.ts';
+import { type FunctionName, functionNames, functions } from '../../catalog/functions.ts';
 
 export interface LocalRoute {
   readonly functionName: FunctionName;

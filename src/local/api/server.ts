@@ -6,12 +6,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FunctionName } from '../../functions/catalog.ts';
+import type { FunctionName } from '../../catalog/functions.ts';
 import type { DevKeys } from '../auth/dev-keys.ts';
 import { verifyDevToken } from '../auth/tokens.ts';
+import { localContext } from '../invoke/lambda-context.ts';
+import { type Handle, isFunctionName } from '../invoke/load-function.ts';
 import { JobBusyError, type LocalJobs, NotAJobError } from '../jobs.ts';
-import { localContext } from '../runtime/lambda-context.ts';
-import { type Handle, isFunctionName } from '../runtime/load-function.ts';
 import { buildHttpEvent } from './event.ts';
 import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
 

@@ -5,9 +5,9 @@
  * test runs every one).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { type FunctionName, functions } from '../../functions/catalog.ts';
-import { jobEventSchema, parseJobEvent } from '../../handlers/job-event.ts';
+import { type FunctionName, functions } from '../../catalog/functions.ts';
 import { parseHttpEvent } from '../../http/event.ts';
+import { jobEventSchema, parseJobEvent } from '../../jobs/events.ts';
 import { validateAnswers } from '../../services/answers/validate.ts';
 
 /** The demo ids `lms seed` writes (seed 1), so a sample works against the local stack. */

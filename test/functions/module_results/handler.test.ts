@@ -13,11 +13,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
-import { createModuleResultsHandler } from '../../../src/functions/module_results/handler.ts';
-import { createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
+import { createHandler as createModuleResultsHandler } from '../../../src/functions/module_results/handler.ts';
+import { createHandler as createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
 import type { Db } from '../../../src/repositories/db.ts';
-import { bodyOf, testRuntime } from '../../http/runtime.ts';
 import {
+  bodyOf,
   claimsFor,
   lambdaContext,
   moduleResultsEvent,
@@ -25,7 +25,11 @@ import {
 } from '../../support/events.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
 import { klass, module, student } from '../../support/fixtures.ts';
+import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
+
+/** The clock of these tests: the fixtures' answers are from early March 2026. */
+const NOW = new Date('2026-03-05T00:00:00.000Z');
 
 let t: TestDb;
 
@@ -84,7 +88,10 @@ const results = (
   } = {},
 ) =>
   createModuleResultsHandler(() =>
-    testRuntime(options.db ?? t.db, { timezone: options.timezone ?? 'Asia/Shanghai' }),
+    testRuntime(options.db ?? t.db, {
+      now: NOW,
+      env: { LMS_TIMEZONE: options.timezone ?? 'Asia/Shanghai' },
+    }),
   )(
     moduleResultsEvent(
       options.classCode ?? 'c-1',
@@ -115,7 +122,7 @@ beforeAll(async () => {
     student('s-6', { name: 'Cid', class_code: 'c-1' }),
     student('s-9', { name: 'Aaron', class_code: 'c-2' }),
   ]);
-  const record = createRecordAnswersHandler(() => testRuntime(t.db));
+  const record = createRecordAnswersHandler(() => testRuntime(t.db, { now: NOW }));
   const answers = [
     ...rows.map((row) => toAnswer(row)),
     toAnswer(['s-1', 'x01', 'apple', false, '2026-03-01T01:00:00.000Z'], 'm-2'),

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParentSummaryHandler } from '../../../src/functions/parent_summary/handler.ts';
+import { createHandler as createParentSummaryHandler } from '../../../src/functions/parent_summary/handler.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
-import { bodyOf, testRuntime } from '../../http/runtime.ts';
-import { claimsFor, lambdaContext, parentSummaryEvent } from '../../support/events.ts';
+import { bodyOf, claimsFor, lambdaContext, parentSummaryEvent } from '../../support/events.ts';
+import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
 
 let t: TestDb;

@@ -6,12 +6,21 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
-import { createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
+import { createHandler as createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
 import type { Db } from '../../../src/repositories/db.ts';
-import { bodyOf, testRuntime } from '../../http/runtime.ts';
-import { type Claims, claimsFor, lambdaContext, postAnswersEvent } from '../../support/events.ts';
+import {
+  bodyOf,
+  type Claims,
+  claimsFor,
+  lambdaContext,
+  postAnswersEvent,
+} from '../../support/events.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
+import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
+
+/** The clock of these tests: the fixtures' answers are from early March 2026. */
+const NOW = new Date('2026-03-05T00:00:00.000Z');
 
 let t: TestDb;
 beforeAll(async () => {
@@ -22,7 +31,7 @@ afterAll(() => t.destroy());
 const service = claimsFor('service', 'lms-app');
 const context = lambdaContext('record_answers');
 const post = (body: unknown, claims: Claims | null = service, options = {}, db: Db = t.db) =>
-  createRecordAnswersHandler(() => testRuntime(db))(
+  createRecordAnswersHandler(() => testRuntime(db, { now: NOW }))(
     postAnswersEvent(body, claims, options),
     context,
   );
@@ -253,7 +262,7 @@ describe('record_answers', () => {
   });
 
   it('answers 400 INVALID_EVENT to something that is not an HTTP API event', async () => {
-    const reply = await createRecordAnswersHandler(() => testRuntime(t.db))(
+    const reply = await createRecordAnswersHandler(() => testRuntime(t.db, { now: NOW }))(
       { answers: [] },
       context,
     );

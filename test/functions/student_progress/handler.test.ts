@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStudentProgressHandler } from '../../../src/functions/student_progress/handler.ts';
+import { createHandler as createStudentProgressHandler } from '../../../src/functions/student_progress/handler.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
-import { bodyOf, testRuntime } from '../../http/runtime.ts';
-import { claimsFor, lambdaContext, studentProgressEvent } from '../../support/events.ts';
+import { bodyOf, claimsFor, lambdaContext, studentProgressEvent } from '../../support/events.ts';
+import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
 
 let t: TestDb;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { ALL_LEVELS } from '../../../src/domain/stats/levels.ts';
-import { createStatsHandler } from '../../../src/handlers/stats.ts';
+import { loadFunction } from '../../../src/local/invoke/load-function.ts';
 import { runStats } from '../../../src/services/stats/run-stats.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
@@ -253,27 +253,24 @@ describe('calc stats on a real engine', () => {
     const t = await freshDb();
     const org = randomOrganisation(99);
     await storeOrganisation(t.db, org);
-    const runtime = () => testRuntime(t.db);
-    for (const [job, level] of [
-      ['calc_class_stats', 'class'],
-      ['calc_teacher_stats', 'teacher'],
-      ['calc_school_stats', 'school'],
-      ['calc_group_stats', 'group'],
-    ] as const) {
-      await createStatsHandler(job, [level], runtime)({});
+    for (const job of [
+      'calc_class_stats',
+      'calc_teacher_stats',
+      'calc_school_stats',
+      'calc_group_stats',
+    ]) {
+      await (await loadFunction(job, testRuntime(t.db)))({});
     }
     const perLevel = await storedStats(t.db);
     expect(perLevel).toEqual(expectedStats(org));
 
     const u = await freshDb();
     await storeOrganisation(u.db, org);
-    const summary = await createStatsHandler('calc_all_stats', ALL_LEVELS, () => testRuntime(u.db))(
-      {
-        'detail-type': 'Scheduled Event',
-        source: 'aws.scheduler',
-      },
-    );
-    expect(summary.job).toBe('calc_all_stats');
+    const summary = await (await loadFunction('calc_all_stats', testRuntime(u.db)))({
+      'detail-type': 'Scheduled Event',
+      source: 'aws.scheduler',
+    });
+    expect(summary).toMatchObject({ job: 'calc_all_stats' });
     expect(await storedStats(u.db)).toEqual(perLevel);
   });
 });

@@ -5,7 +5,6 @@
  * answer figures equal to a naive recomputation from the raw answers.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '../../src/config/config.ts';
 import { addDays, localDate, startOfLocalDay } from '../../src/domain/time-zone.ts';
 import { handle as aggregateParents } from '../../src/functions/aggregate_parents/main.ts';
 import { handle as aggregateStudents } from '../../src/functions/aggregate_students/main.ts';
@@ -54,11 +53,9 @@ beforeAll(async () => {
   vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
   vi.stubEnv('LMS_TIMEZONE', ZONE);
   vi.stubEnv('LOG_LEVEL', 'error');
-  resetConfig();
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
-  resetConfig();
   await t.destroy();
 });
 

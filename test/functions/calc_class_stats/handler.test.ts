@@ -1,20 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryDb } from '../../src/adapters/memory/db.ts';
-import { MemoryRepository } from '../../src/adapters/memory/repository.ts';
-import { InvalidEventError } from '../../src/handlers/errors.ts';
-import { createStatsHandler } from '../../src/handlers/stats.ts';
-import { codecFor, type Entity } from '../../src/repositories/db.ts';
-import { StatsWriteError } from '../../src/services/stats/errors.ts';
-import { tables } from '../../src/tables/definitions.ts';
-import { klass, student } from '../support/fixtures.ts';
-import { testRuntime } from '../support/runtime.ts';
+import { createMemoryDb } from '../../../src/adapters/memory/db.ts';
+import { MemoryRepository } from '../../../src/adapters/memory/repository.ts';
+import { createHandler as calcAllStats } from '../../../src/functions/calc_all_stats/handler.ts';
+import { createHandler } from '../../../src/functions/calc_class_stats/handler.ts';
+import { InvalidEventError } from '../../../src/jobs/errors.ts';
+import { codecFor, type Entity } from '../../../src/repositories/db.ts';
+import { StatsWriteError } from '../../../src/services/stats/errors.ts';
+import { tables } from '../../../src/tables/definitions.ts';
+import { klass, student } from '../../support/fixtures.ts';
+import { testRuntime } from '../../support/runtime.ts';
 
-describe('stats handler', () => {
+describe('calc_class_stats handler (and the job frame)', () => {
   it('accepts any scheduled event and honours dry_run', async () => {
     const { db } = createMemoryDb();
     await db.classes.put(klass('c-1'));
     await db.students.put(student('s-1', { class_code: 'c-1' }));
-    const handle = createStatsHandler('calc_class_stats', ['class'], () => testRuntime(db));
+    const handle = createHandler(() => testRuntime(db));
     const dry = await handle({ dry_run: true, source: 'aws.scheduler' });
     expect(dry).toMatchObject({ dry_run: true, updated: 1 });
     expect((await db.classes.find({ code: 'c-1' }))?.stats).toBeUndefined();
@@ -28,7 +29,7 @@ describe('stats handler', () => {
 
   it('rejects an event whose options have the wrong type', async () => {
     const { db } = createMemoryDb();
-    const handle = createStatsHandler('calc_all_stats', ['class'], () => testRuntime(db));
+    const handle = calcAllStats(() => testRuntime(db));
     await expect(handle({ dry_run: 'yes' })).rejects.toBeInstanceOf(InvalidEventError);
     await expect(handle({ dry_run: 'yes' })).rejects.toThrow(/dry_run/);
   });
@@ -45,7 +46,7 @@ describe('stats handler', () => {
       ...memory.db,
       classes: new Throttled(tables.classes, codecFor('classes'), memory.raw('classes')),
     };
-    const handle = createStatsHandler('calc_class_stats', ['class'], () => testRuntime(broken));
+    const handle = createHandler(() => testRuntime(broken));
     const error = await handle({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StatsWriteError);
     expect((error as StatsWriteError).summary).toMatchObject({

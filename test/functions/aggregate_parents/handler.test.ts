@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryDb } from '../../src/adapters/memory/db.ts';
-import { MemoryRepository } from '../../src/adapters/memory/repository.ts';
-import { createAggregateParentsHandler } from '../../src/handlers/aggregate-parents.ts';
-import { InvalidEventError } from '../../src/handlers/errors.ts';
-import { codecFor, type Db, type Entity } from '../../src/repositories/db.ts';
-import { AggregateRunError } from '../../src/services/aggregates/errors.ts';
-import { tables } from '../../src/tables/definitions.ts';
-import { student } from '../support/fixtures.ts';
-import { testRuntime } from '../support/runtime.ts';
+import { createMemoryDb } from '../../../src/adapters/memory/db.ts';
+import { MemoryRepository } from '../../../src/adapters/memory/repository.ts';
+import { createHandler as createAggregateParentsHandler } from '../../../src/functions/aggregate_parents/handler.ts';
+import { InvalidEventError } from '../../../src/jobs/errors.ts';
+import { codecFor, type Db, type Entity } from '../../../src/repositories/db.ts';
+import { AggregateRunError } from '../../../src/services/aggregates/errors.ts';
+import { tables } from '../../../src/tables/definitions.ts';
+import { student } from '../../support/fixtures.ts';
+import { testRuntime } from '../../support/runtime.ts';
 
 const seeded = async () => {
   const memory = createMemoryDb();

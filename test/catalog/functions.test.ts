@@ -6,7 +6,7 @@ import {
   functionNames,
   functions,
   schedulerExpression,
-} from '../../src/functions/catalog.ts';
+} from '../../src/catalog/functions.ts';
 import { tables } from '../../src/tables/definitions.ts';
 
 const functionsDir = fileURLToPath(new URL('../../src/functions/', import.meta.url));

@@ -8,9 +8,8 @@
  * the Router matches again on `rawPath`, which carries the stage name on any stage other
  * than `$default`. The error contract of DESIGN section 5 is ours either way.
  */
-import type { Context } from 'aws-lambda';
-import type { Runtime } from '../functions/runtime.ts';
 import { createLogger } from '../observability/logger.ts';
+import type { HandlerFactory, Runtime } from '../runtime/runtime.ts';
 import { type Principal, principalFromClaims } from '../services/access/principal.ts';
 import { errorReply } from './error-reply.ts';
 import { type HttpRequest, parseHttpEvent } from './event.ts';
@@ -29,25 +28,20 @@ export type Route = (
   runtime: Runtime,
 ) => Promise<RouteResult>;
 
-/** Where a handler gets its runtime: `runtimeFor(name)` in Lambda, a test Db in tests. */
-export type RuntimeProvider = () => Runtime;
-
-/** The Lambda entry point of an HTTP function. */
-export type HttpHandler = (event: unknown, context: Context) => Promise<HttpReply>;
-
 /**
- * An HTTP function's `handle` from its route.
+ * An HTTP function's `createHandler` from its route.
  *
  * @example
  * ```ts
- * export const createStudentProgressHandler = (runtime: RuntimeProvider) =>
- *   createHttpHandler('student_progress', runtime, async (request, principal, { db }) => ({
- *     body: await getStudentProgress(db, principal, pathParameter(request, 'id')),
- *   }));
+ * // src/functions/student_progress/handler.ts
+ * export const createHandler = createHttpHandler('student_progress', async (request, principal, { db }) => ({
+ *   body: await getStudentProgress(db, principal, pathParameter(request, 'id')),
+ * }));
  * ```
  */
 export const createHttpHandler =
-  (name: string, provide: RuntimeProvider, route: Route): HttpHandler =>
+  (name: string, route: Route): HandlerFactory<HttpReply> =>
+  (provide) =>
   async (event, context) => {
     let runtime: Runtime;
     try {
@@ -58,7 +52,7 @@ export const createHttpHandler =
     }
     const { logger } = runtime;
     logger.resetKeys();
-    logger.addContext(context);
+    if (context !== undefined) logger.addContext(context);
     try {
       const request = parseHttpEvent(event);
       logger.setCorrelationId(request.requestId);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AGGREGATE_MODES } from '../services/aggregates/options.ts';
 import { InvalidEventError } from './errors.ts';
 
 /**
@@ -11,6 +12,14 @@ export const jobEventSchema = z.looseObject({
 });
 
 export type JobEvent = z.output<typeof jobEventSchema>;
+
+/**
+ * The event of both aggregate jobs: any scheduled event, optionally with
+ * `{ "mode": "incremental" | "full" }` (default incremental) and `{ "dry_run": true }`.
+ */
+export const aggregateEventSchema = jobEventSchema.extend({
+  mode: z.enum(AGGREGATE_MODES).optional(),
+});
 
 /**
  * @example

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { resetConfig } from '../../src/config/config.ts';
 import {
   expectedStats,
   randomOrganisation,
@@ -18,11 +17,9 @@ beforeAll(async () => {
   vi.stubEnv('DYNAMODB_ENDPOINT', t.endpoint);
   vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
   vi.stubEnv('LOG_LEVEL', 'error');
-  resetConfig();
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
-  resetConfig();
   await t.destroy();
 });
 

@@ -1,14 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryDb } from '../../src/adapters/memory/db.ts';
-import { MemoryRepository } from '../../src/adapters/memory/repository.ts';
-import { createAggregateStudentsHandler } from '../../src/handlers/aggregate-students.ts';
-import { InvalidEventError } from '../../src/handlers/errors.ts';
-import { codecFor, type Db, type Entity } from '../../src/repositories/db.ts';
-import { AggregateRunError } from '../../src/services/aggregates/errors.ts';
-import { tables } from '../../src/tables/definitions.ts';
-import { answer, module, student } from '../support/fixtures.ts';
-import { testRuntime } from '../support/runtime.ts';
+import { createMemoryDb } from '../../../src/adapters/memory/db.ts';
+import { MemoryRepository } from '../../../src/adapters/memory/repository.ts';
+import { createHandler as createAggregateStudentsHandler } from '../../../src/functions/aggregate_students/handler.ts';
+import { InvalidEventError } from '../../../src/jobs/errors.ts';
+import { codecFor, type Db, type Entity } from '../../../src/repositories/db.ts';
+import { AggregateRunError } from '../../../src/services/aggregates/errors.ts';
+import { tables } from '../../../src/tables/definitions.ts';
+import { answer, module, student } from '../../support/fixtures.ts';
+import { testRuntime } from '../../support/runtime.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
