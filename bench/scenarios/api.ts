@@ -11,8 +11,8 @@ import { createHandler as createModuleResultsHandler } from '../../src/functions
 import { createHandler as createRecordAnswersHandler } from '../../src/functions/record_answers/handler.ts';
 import { sampleEvent } from '../../src/local/events/samples.ts';
 import { localContext } from '../../src/local/invoke/lambda-context.ts';
-import { createLogger } from '../../src/observability/logger.ts';
 import type { Entity } from '../../src/repositories/db.ts';
+import { createRuntime } from '../../src/runtime/runtime.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
 import { physicalName, tables } from '../../src/tables/definitions.ts';
@@ -24,13 +24,15 @@ const STUDENTS = 40;
 const WORDS = 30;
 const ATTEMPTS = 20;
 
-const runtime = (context: BenchContext) => {
-  const value = {
-    config: loadConfig({ LMS_TABLE_PREFIX: context.prefix }),
-    db: context.db,
-    logger: createLogger('bench', 'error'),
-    now: () => new Date(),
-  };
+/** A function as the local stack runs it: `createRuntime` over the bench's own Db. */
+const runtime = (context: BenchContext, name: 'module_results' | 'record_answers') => {
+  const value = createRuntime(
+    name,
+    loadConfig({ LMS_TABLE_PREFIX: context.prefix, LOG_LEVEL: 'error' }),
+    {
+      db: context.db,
+    },
+  );
   return () => value;
 };
 
@@ -168,7 +170,7 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
 
   log('module_results: 40 students x 30 words x 20 attempts');
   const students = await setUpClass(context);
-  const handle = createModuleResultsHandler(runtime(context));
+  const handle = createModuleResultsHandler(runtime(context, 'module_results'));
   const event = httpEvent('module_results', {
     rawPath: '/classes/bench-class/modules/bench-module/results',
     pathParameters: { class_code: 'bench-class', module_id: 'bench-module' },
@@ -233,7 +235,7 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
   );
 
   log('record_answers: 500-answer batches');
-  const post = createRecordAnswersHandler(runtime(context));
+  const post = createRecordAnswersHandler(runtime(context, 'record_answers'));
   const batches = 20;
   const batchOf = (b: number, student: string) =>
     Array.from({ length: 500 }, (_, i) => ({

@@ -35,6 +35,8 @@ export interface StartOptions {
   /** Fire the cron schedules (tests run jobs only on request). */
   readonly schedule: boolean;
   readonly log: (line: string) => void;
+  /** Where the function folders are checked against the catalogue (tests); default src/functions. */
+  readonly functionsDir?: string;
 }
 
 export interface RunningStack {
@@ -68,7 +70,7 @@ const isMissingModule = (error: unknown) =>
 export const startLocalStack = async (options: StartOptions): Promise<RunningStack> => {
   // A function the catalogue names but the tree lacks (or the reverse) would be silently
   // missing from the API or the schedules: refuse to start, naming it.
-  assertFunctionFolders();
+  assertFunctionFolders(options.functionsDir);
   const { config, log } = options;
   const engine =
     config.dynamodbEndpoint !== undefined

@@ -1,6 +1,13 @@
-import { readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  assertFunctionFolders,
+  CatalogueMismatchError,
+  FUNCTION_FILES,
+  functionFolderProblems,
+} from '../../src/catalog/function-folders.ts';
 import {
   cronPattern,
   functionNames,
@@ -9,15 +16,44 @@ import {
 } from '../../src/catalog/functions.ts';
 import { tables } from '../../src/tables/definitions.ts';
 
-const functionsDir = fileURLToPath(new URL('../../src/functions/', import.meta.url));
-const folders = readdirSync(functionsDir).filter((entry) =>
-  statSync(`${functionsDir}${entry}`).isDirectory(),
-);
+/** A src/functions/ of the given folders, each with the given files. */
+const functionsTree = (folders: readonly string[], files: readonly string[] = FUNCTION_FILES) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lms-functions-'));
+  for (const folder of folders) {
+    mkdirSync(join(dir, folder));
+    for (const file of files) writeFileSync(join(dir, folder, file), '');
+  }
+  return dir;
+};
 
 describe('function catalogue', () => {
-  it('has an entry for every function folder, under the folder name', () => {
-    for (const folder of folders) expect(functionNames).toContain(folder);
+  it('names exactly the folders of src/functions/, each with main.ts and handler.ts', () => {
+    expect(functionFolderProblems()).toEqual([]);
     for (const name of functionNames) expect(functions[name].name).toBe(name);
+  });
+
+  it('names each function missing from either side', () => {
+    const dir = functionsTree(['calc_all_stats', 'recordAnswers']);
+    try {
+      expect(functionFolderProblems(dir, ['calc_all_stats', 'record_answers'])).toEqual([
+        'record_answers is in the catalogue (src/catalog/functions.ts) but src/functions/record_answers/ is missing',
+        'src/functions/recordAnswers/ has no entry in the catalogue (src/catalog/functions.ts)',
+      ]);
+      expect(() => assertFunctionFolders(dir)).toThrow(CatalogueMismatchError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a function folder without its entry point or its handler', () => {
+    const dir = functionsTree(['calc_all_stats'], ['main.ts']);
+    try {
+      expect(functionFolderProblems(dir, ['calc_all_stats'])).toEqual([
+        'calc_all_stats: src/functions/calc_all_stats/handler.ts is missing',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names only defined tables', () => {

@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
+import { CatalogueMismatchError, FUNCTION_FILES } from '../../src/catalog/function-folders.ts';
+import { functionNames } from '../../src/catalog/functions.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { signDevToken } from '../../src/local/auth/tokens.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
@@ -118,5 +123,36 @@ describe('the local stack (lms start)', () => {
     await expect(fetch(apiUrl)).rejects.toThrow();
     await expect(fetch(dynamodbEndpoint)).rejects.toThrow();
     if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);
+  });
+});
+
+describe('the local stack refuses a catalogue that disagrees with src/functions/', () => {
+  it('fails before starting anything, naming the function', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lms-functions-'));
+    try {
+      for (const name of functionNames.filter((n) => n !== 'record_answers')) {
+        mkdirSync(join(dir, name));
+        for (const file of FUNCTION_FILES) writeFileSync(join(dir, name, file), '');
+      }
+      mkdirSync(join(dir, 'recordAnswers'));
+      const started = startLocalStack({
+        config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
+        engine,
+        inMemory: true,
+        dataDir: '.data-test-unused',
+        port: 0,
+        dbPort: 0,
+        seed: false,
+        schedule: false,
+        log: () => {},
+        functionsDir: dir,
+      });
+      await expect(started).rejects.toBeInstanceOf(CatalogueMismatchError);
+      await expect(started).rejects.toThrow(
+        /record_answers is in the catalogue .*src\/functions\/recordAnswers\/ has no entry/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
