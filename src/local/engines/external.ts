@@ -1,5 +1,5 @@
-import { EngineKind, type LocalEngine } from './engine.ts';
-import { EngineAlreadyStartedError, EngineNotStartedError, EngineOptionsError } from './errors.ts';
+import { BaseEngine, EngineKind, type RunningEngine } from './engine.ts';
+import { EngineOptionsError } from './errors.ts';
 import { waitForDynamoDb } from './ready.ts';
 
 /**
@@ -30,53 +30,24 @@ const DEFAULT_START_TIMEOUT_MS = 10_000;
  * await engine.start(); // rejects with ENGINE_START_FAILED if nothing answers
  * ```
  */
-export class ExternalEngine implements LocalEngine {
+export class ExternalEngine extends BaseEngine<RunningEngine> {
   readonly kind = EngineKind.External;
   readonly #endpoint: string;
   readonly #startTimeoutMs: number;
-  #state: 'idle' | 'starting' | 'running' = 'idle';
-  #starting: Promise<void> | undefined;
 
   constructor(options: ExternalEngineOptions) {
+    super('external');
     this.#endpoint = parseEndpoint(options.endpoint);
     this.#startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   }
 
-  get endpoint(): string {
-    if (this.#state !== 'running') {
-      throw new EngineNotStartedError(`external engine is ${this.#state}, call start() first`);
-    }
-    return this.#endpoint;
-  }
-
-  /** Always undefined: no process of ours serves an external endpoint. */
-  get pid(): number | undefined {
-    return undefined;
-  }
-
-  async start(): Promise<void> {
-    if (this.#state !== 'idle') {
-      throw new EngineAlreadyStartedError(`external engine is already ${this.#state}`);
-    }
-    this.#state = 'starting';
-    this.#starting = waitForDynamoDb(this.#endpoint, { timeoutMs: this.#startTimeoutMs });
-    try {
-      await this.#starting;
-      this.#state = 'running';
-    } catch (error) {
-      this.#state = 'idle';
-      throw error;
-    } finally {
-      this.#starting = undefined;
-    }
+  protected override async launch(): Promise<RunningEngine> {
+    await waitForDynamoDb(this.#endpoint, { timeoutMs: this.#startTimeoutMs });
+    return { endpoint: this.#endpoint };
   }
 
   /** Forgets the endpoint; the server behind it is not ours to stop. */
-  async stop(): Promise<void> {
-    // A stop during start must win, or the engine would turn 'running' after it.
-    await this.#starting?.catch(() => {});
-    this.#state = 'idle';
-  }
+  protected override async shutdown(): Promise<void> {}
 }
 
 // Normalised without a trailing slash, so that callers can append paths or compare endpoints.
