@@ -1,5 +1,5 @@
 /**
- * The bundle budget (`npm run bundle:budget`): bundles every deployable function with the
+ * The bundle budget (`npm run bundle:budget`): bundles every function of the catalogue with the
  * stack's own esbuild settings, prints each minified bundle's size, and exits 1 when one
  * is over 400 KiB (the source map is not counted: it is only read when an error is
  * printed). For a bundle over budget it also prints what weighs most in it.
