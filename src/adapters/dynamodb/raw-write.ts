@@ -5,12 +5,15 @@
  * follows the same policy and backoff as `Ddb` ({@link backoffDelay}), and fails the same
  * way ({@link UnprocessedItemsError} naming every key left).
  */
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { backoffDelay, type RetryPolicy } from '../../lib/backoff.ts';
 import { InvalidRequestError, UnprocessedItemsError } from '../../repositories/errors.ts';
 import type { AttributeMap } from './item-json.ts';
 import { BATCH_WRITE_LIMIT } from './params.ts';
-import type { RawClient } from './raw-scan.ts';
 
 export interface RawWriteOptions {
   readonly retry: RetryPolicy;
@@ -39,7 +42,7 @@ const keyOf = (item: AttributeMap, keyAttributes: readonly string[]) =>
  * ```
  */
 export const putRawBatch = async (
-  client: RawClient,
+  client: DynamoDBClient,
   tableName: string,
   items: readonly AttributeMap[],
   options: RawWriteOptions,
