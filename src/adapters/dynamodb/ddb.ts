@@ -24,9 +24,10 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
 import { ConditionFailedError, UnprocessedItemsError } from '../../repositories/errors.ts';
 import { countOf, itemPages, scanInSegments } from './pages.ts';
+import { sendUntilProcessed } from './unprocessed.ts';
 
 export type Item = Record<string, unknown>;
 
@@ -160,46 +161,41 @@ export class Ddb {
 
   async #batchGetOne(request: BatchGetCommandInput): Promise<Item[]> {
     const items: Item[] = [];
-    let pending: BatchGetCommandInput['RequestItems'] = request.RequestItems;
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.client.send(
-        new BatchGetCommand({ ...request, RequestItems: pending }),
-      );
-      for (const tableItems of Object.values(result.Responses ?? {})) items.push(...tableItems);
-      pending = result.UnprocessedKeys;
-      const left = Object.entries(pending ?? {}).filter(([, v]) => (v.Keys?.length ?? 0) > 0);
-      if (left.length === 0) return items;
-      if (attempt >= this.retry.maxAttempts) {
-        const [table, rest] = left[0] ?? ['', {}];
-        throw new UnprocessedItemsError(table, 'read', rest.Keys ?? [], attempt);
-      }
-      await this.retry.sleep(backoffDelay(this.retry, attempt));
-    }
+    await sendUntilProcessed(request.RequestItems ?? {}, {
+      policy: this.retry,
+      operation: 'read',
+      send: async (pending) => {
+        const result = await this.client.send(
+          new BatchGetCommand({ ...request, RequestItems: pending }),
+        );
+        for (const tableItems of Object.values(result.Responses ?? {})) items.push(...tableItems);
+        return result.UnprocessedKeys;
+      },
+      keysOf: (keys) => keys.Keys ?? [],
+    });
+    return items;
   }
 
   async #batchWriteOne(
     request: BatchWriteCommandInput,
     keyAttributes: readonly string[] | undefined,
   ): Promise<void> {
-    let pending: BatchWriteCommandInput['RequestItems'] = request.RequestItems;
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.client.send(
-        new BatchWriteCommand({ ...request, RequestItems: pending }),
-      );
-      pending = result.UnprocessedItems;
-      const left = Object.entries(pending ?? {}).filter(([, writes]) => writes.length > 0);
-      if (left.length === 0) return;
-      if (attempt >= this.retry.maxAttempts) {
-        const [table, writes] = left[0] ?? ['', []];
-        const keys = writes.map((w) => {
+    await sendUntilProcessed(request.RequestItems ?? {}, {
+      policy: this.retry,
+      operation: 'write',
+      send: async (pending) => {
+        const result = await this.client.send(
+          new BatchWriteCommand({ ...request, RequestItems: pending }),
+        );
+        return result.UnprocessedItems;
+      },
+      keysOf: (writes) =>
+        writes.map((w) => {
           const item: Item = w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? {};
           if (keyAttributes === undefined) return item;
           return Object.fromEntries(keyAttributes.map((attribute) => [attribute, item[attribute]]));
-        });
-        throw new UnprocessedItemsError(table, 'write', keys, attempt);
-      }
-      await this.retry.sleep(backoffDelay(this.retry, attempt));
-    }
+        }),
+    });
   }
 
   async #conditional<R>(send: () => Promise<R>, table: string | undefined): Promise<R> {
