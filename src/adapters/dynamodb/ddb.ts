@@ -16,20 +16,20 @@ import {
   type GetCommandInput,
   PutCommand,
   type PutCommandInput,
-  QueryCommand,
+  paginateQuery,
+  paginateScan,
   type QueryCommandInput,
-  ScanCommand,
   type ScanCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import pMap from 'p-map';
-import { backoffDelay, defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
-import { mergeAsync } from '../../lib/merge-async.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
 import { ConditionFailedError, UnprocessedItemsError } from '../../repositories/errors.ts';
+import { countOf, itemPages, scanInSegments } from './pages.ts';
+import { sendUntilProcessed } from './unprocessed.ts';
 
 export type Item = Record<string, unknown>;
-type Key = Record<string, unknown>;
 
 export interface DdbOptions {
   readonly retry?: Partial<RetryPolicy>;
@@ -67,15 +67,8 @@ export class Ddb {
   }
 
   /** Every page of a query, following `LastEvaluatedKey` until the end. */
-  async *query(params: QueryCommandInput): AsyncGenerator<Item[]> {
-    let start: Key | undefined = params.ExclusiveStartKey;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...params, ExclusiveStartKey: start }),
-      );
-      start = page.LastEvaluatedKey;
-      yield page.Items ?? [];
-    } while (start !== undefined);
+  query(params: QueryCommandInput): AsyncGenerator<Item[]> {
+    return itemPages<Item>(this.#queryResponses(params));
   }
 
   /**
@@ -83,48 +76,17 @@ export class Ddb {
    * segments and pages are yielded as they arrive (in no particular order).
    */
   scan(params: ScanCommandInput, segments = 1): AsyncGenerator<Item[]> {
-    if (segments <= 1) return this.#scanSegment(params);
-    return mergeAsync(
-      Array.from({ length: segments }, (_, segment) =>
-        this.#scanSegment({ ...params, Segment: segment, TotalSegments: segments }),
-      ),
-    );
+    return itemPages<Item>(this.#scanResponses(params, segments));
   }
 
   /** Sums `Count` over every page of a `Select: 'COUNT'` query. */
-  async countQuery(params: QueryCommandInput): Promise<number> {
-    let total = 0;
-    let start: Key | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({ ...params, ExclusiveStartKey: start }),
-      );
-      total += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return total;
+  countQuery(params: QueryCommandInput): Promise<number> {
+    return countOf(this.#queryResponses(params));
   }
 
-  async countScan(params: ScanCommandInput, segments = 1): Promise<number> {
-    const counts = await Promise.all(
-      Array.from({ length: Math.max(1, segments) }, async (_, segment) => {
-        let total = 0;
-        let start: Key | undefined;
-        do {
-          const page = await this.client.send(
-            new ScanCommand({
-              ...params,
-              ...(segments > 1 ? { Segment: segment, TotalSegments: segments } : {}),
-              ExclusiveStartKey: start,
-            }),
-          );
-          total += page.Count ?? 0;
-          start = page.LastEvaluatedKey;
-        } while (start !== undefined);
-        return total;
-      }),
-    );
-    return counts.reduce((a, b) => a + b, 0);
+  /** Sums `Count` over every page (of every segment) of a `Select: 'COUNT'` scan. */
+  countScan(params: ScanCommandInput, segments = 1): Promise<number> {
+    return countOf(this.#scanResponses(params, segments));
   }
 
   async put(params: PutCommandInput): Promise<void> {
@@ -185,57 +147,55 @@ export class Ddb {
     throw failures.find((f) => !(f instanceof UnprocessedItemsError));
   }
 
-  async *#scanSegment(params: ScanCommandInput): AsyncGenerator<Item[]> {
-    let start: Key | undefined = params.ExclusiveStartKey;
-    do {
-      const page = await this.client.send(new ScanCommand({ ...params, ExclusiveStartKey: start }));
-      start = page.LastEvaluatedKey;
-      yield page.Items ?? [];
-    } while (start !== undefined);
+  // The paginators write `ExclusiveStartKey` (and `Limit`) into the input they are given,
+  // so each gets its own copy: the caller's params stay as built, and reusable.
+  #queryResponses(params: QueryCommandInput) {
+    return paginateQuery({ client: this.client }, { ...params });
+  }
+
+  #scanResponses(params: ScanCommandInput, segments: number) {
+    return scanInSegments(segments, (segment) =>
+      paginateScan({ client: this.client }, { ...params, ...segment }),
+    );
   }
 
   async #batchGetOne(request: BatchGetCommandInput): Promise<Item[]> {
     const items: Item[] = [];
-    let pending: BatchGetCommandInput['RequestItems'] = request.RequestItems;
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.client.send(
-        new BatchGetCommand({ ...request, RequestItems: pending }),
-      );
-      for (const tableItems of Object.values(result.Responses ?? {})) items.push(...tableItems);
-      pending = result.UnprocessedKeys;
-      const left = Object.entries(pending ?? {}).filter(([, v]) => (v.Keys?.length ?? 0) > 0);
-      if (left.length === 0) return items;
-      if (attempt >= this.retry.maxAttempts) {
-        const [table, rest] = left[0] ?? ['', {}];
-        throw new UnprocessedItemsError(table, 'read', rest.Keys ?? [], attempt);
-      }
-      await this.retry.sleep(backoffDelay(this.retry, attempt));
-    }
+    await sendUntilProcessed(request.RequestItems ?? {}, {
+      policy: this.retry,
+      operation: 'read',
+      send: async (pending) => {
+        const result = await this.client.send(
+          new BatchGetCommand({ ...request, RequestItems: pending }),
+        );
+        for (const tableItems of Object.values(result.Responses ?? {})) items.push(...tableItems);
+        return result.UnprocessedKeys;
+      },
+      keysOf: (keys) => keys.Keys ?? [],
+    });
+    return items;
   }
 
   async #batchWriteOne(
     request: BatchWriteCommandInput,
     keyAttributes: readonly string[] | undefined,
   ): Promise<void> {
-    let pending: BatchWriteCommandInput['RequestItems'] = request.RequestItems;
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.client.send(
-        new BatchWriteCommand({ ...request, RequestItems: pending }),
-      );
-      pending = result.UnprocessedItems;
-      const left = Object.entries(pending ?? {}).filter(([, writes]) => writes.length > 0);
-      if (left.length === 0) return;
-      if (attempt >= this.retry.maxAttempts) {
-        const [table, writes] = left[0] ?? ['', []];
-        const keys = writes.map((w) => {
+    await sendUntilProcessed(request.RequestItems ?? {}, {
+      policy: this.retry,
+      operation: 'write',
+      send: async (pending) => {
+        const result = await this.client.send(
+          new BatchWriteCommand({ ...request, RequestItems: pending }),
+        );
+        return result.UnprocessedItems;
+      },
+      keysOf: (writes) =>
+        writes.map((w) => {
           const item: Item = w.PutRequest?.Item ?? w.DeleteRequest?.Key ?? {};
           if (keyAttributes === undefined) return item;
           return Object.fromEntries(keyAttributes.map((attribute) => [attribute, item[attribute]]));
-        });
-        throw new UnprocessedItemsError(table, 'write', keys, attempt);
-      }
-      await this.retry.sleep(backoffDelay(this.retry, attempt));
-    }
+        }),
+    });
   }
 
   async #conditional<R>(send: () => Promise<R>, table: string | undefined): Promise<R> {

@@ -3,28 +3,21 @@
  * (AttributeValue maps): nothing is unmarshalled, hence nothing is lost or refused (a
  * number beyond 2^53, a binary set, an attribute no schema knows). For exports; every
  * other read goes through the repositories.
+ *
+ * The client is a `DynamoDBClient`, not any object with a `send`: the SDK's `paginateScan`
+ * checks `instanceof` (a test that injects faults wraps a real client in a `Proxy`).
  */
-import { type DynamoDBClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/client-dynamodb';
-import { mergeAsync } from '../../lib/merge-async.ts';
+import { type DynamoDBClient, paginateScan } from '@aws-sdk/client-dynamodb';
 import type { AttributeMap } from './item-json.ts';
-
-/** The part of the low-level client these functions use (a test may wrap it). */
-export type RawClient = Pick<DynamoDBClient, 'send'>;
+import { itemPages, scanInSegments } from './pages.ts';
 
 export interface RawScanOptions {
   /** Items per request (DynamoDB also stops a page at 1 MB). */
   readonly pageSize?: number;
   /** Read the table as this many parallel segments; pages then come in no set order. */
   readonly segments?: number;
-}
-
-async function* scanSegment(client: RawClient, input: ScanCommandInput) {
-  let start: ScanCommandInput['ExclusiveStartKey'];
-  do {
-    const page = await client.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
-    start = page.LastEvaluatedKey;
-    yield page.Items ?? [];
-  } while (start !== undefined);
+  /** Strongly consistent reads (a check before writing, not an export). */
+  readonly consistent?: boolean;
 }
 
 /**
@@ -38,22 +31,22 @@ async function* scanSegment(client: RawClient, input: ScanCommandInput) {
  * ```
  */
 export const scanRawPages = (
-  client: RawClient,
+  client: DynamoDBClient,
   tableName: string,
   options: RawScanOptions = {},
-): AsyncGenerator<AttributeMap[]> => {
-  const input: ScanCommandInput = {
-    TableName: tableName,
-    ...(options.pageSize !== undefined ? { Limit: options.pageSize } : {}),
-  };
-  const segments = options.segments ?? 1;
-  if (segments <= 1) return scanSegment(client, input);
-  return mergeAsync(
-    Array.from({ length: segments }, (_, segment) =>
-      scanSegment(client, { ...input, Segment: segment, TotalSegments: segments }),
+): AsyncGenerator<AttributeMap[]> =>
+  itemPages(
+    scanInSegments(options.segments ?? 1, (segment) =>
+      paginateScan(
+        { client, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) },
+        {
+          TableName: tableName,
+          ...(options.consistent === true ? { ConsistentRead: true } : {}),
+          ...segment,
+        },
+      ),
     ),
   );
-};
 
 /**
  * Whether a table holds no item at all (reads at most one item, strongly consistent).
@@ -63,14 +56,10 @@ export const scanRawPages = (
  * if (await isTableEmpty(client, 'dev-answers')) console.log('fresh table');
  * ```
  */
-export const isTableEmpty = async (client: RawClient, tableName: string): Promise<boolean> => {
-  // Without a filter a page of Limit 1 holds the first item if there is one; the loop only
-  // guards against an engine that returns an empty page with a continuation key.
-  for await (const page of scanSegment(client, {
-    TableName: tableName,
-    Limit: 1,
-    ConsistentRead: true,
-  })) {
+export const isTableEmpty = async (client: DynamoDBClient, tableName: string): Promise<boolean> => {
+  // Without a filter a page of one item holds the first item if there is one; the loop
+  // only guards against an engine that returns an empty page with a continuation key.
+  for await (const page of scanRawPages(client, tableName, { pageSize: 1, consistent: true })) {
     if (page.length > 0) return false;
   }
   return true;

@@ -1,16 +1,20 @@
 /**
  * BatchWriteItem of items that are already AttributeValue maps (an import writes exactly
  * what an export read). `Ddb.batchWrite` cannot carry them: it goes through the document
- * client, which would marshal the maps as nested maps. The retry of unprocessed items
- * follows the same policy and backoff as `Ddb` ({@link backoffDelay}), and fails the same
- * way ({@link UnprocessedItemsError} naming every key left).
+ * client, which would marshal the maps as nested maps. The retry of unprocessed items is
+ * the one `Ddb` uses ({@link sendUntilProcessed}): same policy and backoff, and the same
+ * failure (`UnprocessedItemsError` naming every key left).
  */
-import { BatchWriteItemCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
-import { backoffDelay, type RetryPolicy } from '../../lib/backoff.ts';
-import { InvalidRequestError, UnprocessedItemsError } from '../../repositories/errors.ts';
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import type { RetryPolicy } from '../../lib/backoff.ts';
+import { InvalidRequestError } from '../../repositories/errors.ts';
 import type { AttributeMap } from './item-json.ts';
 import { BATCH_WRITE_LIMIT } from './params.ts';
-import type { RawClient } from './raw-scan.ts';
+import { sendUntilProcessed } from './unprocessed.ts';
 
 export interface RawWriteOptions {
   readonly retry: RetryPolicy;
@@ -39,7 +43,7 @@ const keyOf = (item: AttributeMap, keyAttributes: readonly string[]) =>
  * ```
  */
 export const putRawBatch = async (
-  client: RawClient,
+  client: DynamoDBClient,
   tableName: string,
   items: readonly AttributeMap[],
   options: RawWriteOptions,
@@ -50,21 +54,17 @@ export const putRawBatch = async (
       `${tableName}: a batch holds at most ${BATCH_WRITE_LIMIT} items, got ${items.length}`,
     );
   }
-  let pending: WriteRequest[] = items.map((item) => ({ PutRequest: { Item: item } }));
-  for (let attempt = 1; ; attempt++) {
-    const result = await client.send(
-      new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }),
-    );
-    pending = result.UnprocessedItems?.[tableName] ?? [];
-    if (pending.length === 0) return;
-    if (attempt >= options.retry.maxAttempts) {
-      throw new UnprocessedItemsError(
-        tableName,
-        'write',
-        pending.map((write) => keyOf(write.PutRequest?.Item ?? {}, options.keyAttributes)),
-        attempt,
-      );
-    }
-    await options.retry.sleep(backoffDelay(options.retry, attempt));
-  }
+  await sendUntilProcessed<WriteRequest[]>(
+    { [tableName]: items.map((item) => ({ PutRequest: { Item: item } })) },
+    {
+      policy: options.retry,
+      operation: 'write',
+      send: async (pending) => {
+        const result = await client.send(new BatchWriteItemCommand({ RequestItems: pending }));
+        return result.UnprocessedItems;
+      },
+      keysOf: (writes) =>
+        writes.map((write) => keyOf(write.PutRequest?.Item ?? {}, options.keyAttributes)),
+    },
+  );
 };

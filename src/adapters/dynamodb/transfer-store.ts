@@ -11,14 +11,14 @@ import type { DynamoConnection } from './connect.ts';
 import type { Ddb } from './ddb.ts';
 import { type AttributeMap, ItemLineError, itemFromLine, itemToLine } from './item-json.ts';
 import { scanParams } from './params.ts';
-import { isTableEmpty, type RawClient, scanRawPages } from './raw-scan.ts';
+import { isTableEmpty, scanRawPages } from './raw-scan.ts';
 import { putRawBatch } from './raw-write.ts';
 import { createMissingTables, describeTables } from './tables.ts';
 
 export interface TransferStoreSettings {
-  /** The low-level client (raw items); a test may pass a wrapper that injects faults. */
-  readonly client: RawClient;
-  /** Table administration needs the real client (not only `send`'s shape). */
+  /** The low-level client (raw items); a test may pass a `Proxy` of one that injects faults. */
+  readonly client: DynamoDBClient;
+  /** Table administration (a test keeps it free of the faults it injects into `client`). */
   readonly admin: DynamoDBClient;
   /** Counting scans and the retry policy of batches. */
   readonly ddb: Ddb;

@@ -1,7 +1,7 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { readPages } from '../read-pages.ts';
 import type { AggregateProgressListener } from './progress.ts';
-import { readTable } from './read-table.ts';
 
 /**
  * The current word list of every module (the table is small: a few hundred modules of
@@ -20,7 +20,7 @@ export const moduleWords = async (
   onProgress?: AggregateProgressListener,
 ): Promise<Map<string, readonly string[]>> => {
   const words = new Map<string, readonly string[]>();
-  await readTable(
+  await readPages(
     'modules',
     db.modules.pages({}, { scan: true, project: ['id', 'words'], onInvalid }),
     (module) => words.set(module.id, module.words),

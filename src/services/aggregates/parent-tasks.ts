@@ -4,9 +4,9 @@
  */
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { readPages } from '../read-pages.ts';
 import type { AggregateMode } from './options.ts';
 import type { AggregateProgressListener } from './progress.ts';
-import { readTable } from './read-table.ts';
 
 export interface ParentTask {
   readonly parentId: string;
@@ -43,7 +43,7 @@ export const readParentTasks = async (
   onProgress?: AggregateProgressListener,
 ): Promise<ParentTasks> => {
   const tasks = new Map<string, ParentTask>();
-  const marksRead = await readTable(
+  const marksRead = await readPages(
     'parent_marks',
     db.parent_marks.pages({}, { scan: true, project: ['parent_id', 'token'], onInvalid }),
     (mark) => {
@@ -52,7 +52,7 @@ export const readParentTasks = async (
     onProgress,
   );
   if (mode === 'full') {
-    await readTable(
+    await readPages(
       'parents',
       db.parents.pages({}, { scan: true, project: ['id', 'student_ids'], onInvalid }),
       (parent) => {

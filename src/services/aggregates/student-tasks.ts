@@ -7,9 +7,9 @@
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { readPages } from '../read-pages.ts';
 import type { AggregateMode } from './options.ts';
 import type { AggregateProgressListener } from './progress.ts';
-import { readTable } from './read-table.ts';
 
 export interface StudentTask {
   readonly studentId: string;
@@ -54,7 +54,7 @@ const taskOf = (tasks: Map<string, StudentTask>, studentId: string): StudentTask
 export const readStudentTasks = async (db: Db, options: TaskReadOptions): Promise<StudentTasks> => {
   const { onInvalid, onProgress } = options;
   const tasks = new Map<string, StudentTask>();
-  const marksRead = await readTable(
+  const marksRead = await readPages(
     'student_marks',
     db.student_marks.pages({}, { scan: true, project: ['student_id', 'token'], onInvalid }),
     (mark) => {
@@ -63,7 +63,7 @@ export const readStudentTasks = async (db: Db, options: TaskReadOptions): Promis
     onProgress,
   );
   if (options.mode === 'full') {
-    await readTable(
+    await readPages(
       'students',
       db.students.pages({}, { scan: true, project: ['id', 'parent_ids'], onInvalid }),
       (student) => {
@@ -72,7 +72,7 @@ export const readStudentTasks = async (db: Db, options: TaskReadOptions): Promis
       onProgress,
     );
     // Progress of a student no longer in `students` is recomputed too: "every student".
-    await readTable(
+    await readPages(
       'student_progress',
       db.student_progress.pages({}, { scan: true, project: ['student_id'], onInvalid }),
       (progress) => taskOf(tasks, progress.student_id),
@@ -80,7 +80,7 @@ export const readStudentTasks = async (db: Db, options: TaskReadOptions): Promis
     );
   } else if (options.rollover !== undefined) {
     const { threshold } = options.rollover;
-    await readTable(
+    await readPages(
       'student_progress',
       db.student_progress.pages(
         {},

@@ -11,6 +11,7 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import type { TableName } from '../../tables/definitions.ts';
+import { type ReadProgress, readPages } from '../read-pages.ts';
 import {
   type Finding,
   FindingCollector,
@@ -18,11 +19,8 @@ import {
   MissingTargetCounter,
 } from './findings.ts';
 
-export interface CheckProgress {
-  readonly table: string;
-  readonly items: number;
-  readonly done: boolean;
-}
+/** What a check reports while it reads: the events every job's read reports. */
+export type CheckProgress = ReadProgress;
 
 export interface CheckOptions {
   /** Leave out the answers (the biggest table by far). */
@@ -81,16 +79,9 @@ export const runCheck = async (db: Db, options: CheckOptions = {}): Promise<Chec
       exists?.(keyText(error.key));
     };
 
-  /** Reads a table page by page, handing each item on, counting and reporting progress. */
+  // The count each read returns is the report's `items_read`.
   const read = async <T>(table: TableName, pages: AsyncIterable<T[]>, each: (item: T) => void) => {
-    let items = 0;
-    for await (const page of pages) {
-      for (const item of page) each(item);
-      items += page.length;
-      options.onProgress?.({ table, items, done: false });
-    }
-    itemsRead[table] = items;
-    options.onProgress?.({ table, items, done: true });
+    itemsRead[table] = await readPages(table, pages, each, options.onProgress);
   };
   const scan = (table: TableName, exists?: (id: string) => void) => ({
     scan: true,

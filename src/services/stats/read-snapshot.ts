@@ -15,6 +15,7 @@ import type {
 import { type StatsWarning, warning } from '../../domain/stats/warnings.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { readPages } from '../read-pages.ts';
 import type { StatsProgressListener } from './progress.ts';
 
 export interface ReadResult {
@@ -60,16 +61,9 @@ export const readSnapshot = async (
     warnings.push(warning('invalid_item', `skipped: ${error.message}`));
   };
 
-  /** Streams a table page by page, counting what was read and reporting progress. */
+  // The count each read returns is the summary's `itemsRead`.
   const stream = async <T>(table: string, pages: AsyncIterable<T[]>, each: (item: T) => void) => {
-    let items = 0;
-    for await (const page of pages) {
-      for (const item of page) each(item);
-      items += page.length;
-      options.onProgress?.({ phase: 'read', table, items, done: false });
-    }
-    itemsRead[table] = items;
-    options.onProgress?.({ phase: 'read', table, items, done: true });
+    itemsRead[table] = await readPages(table, pages, each, options.onProgress);
   };
 
   const studentsPerClass = new Map<string, number>();

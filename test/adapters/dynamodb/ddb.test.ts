@@ -56,6 +56,34 @@ describe('a result set larger than 1 MB', () => {
   });
 });
 
+describe('a page size', () => {
+  it("pages a query and a count by Limit, and leaves the caller's params as built", async () => {
+    await t.db.students.putMany(
+      Array.from({ length: 7 }, (_, i) => student(`ps-${i}`, { class_code: 'ps' })),
+    );
+    const { client, count } = faultyClient(t.doc);
+    const ddb = new Ddb(client);
+    const path = {
+      kind: 'query',
+      index: tables.students.indexes[0],
+      partition: { attribute: 'class_code', value: 'ps' },
+      sort: undefined,
+      filter: {},
+    } as const;
+    const tableName = physicalName(t.prefix, tables.students);
+    const params = queryParams(tableName, path, { project: ['id'], pageSize: 3 });
+    const built = structuredClone(params);
+    const pages = await collect(ddb.query(params));
+    // 3 + 3 + 1; DynamoDB may add an empty last page after a full one.
+    expect(pages.flat()).toHaveLength(7);
+    expect(pages.slice(0, 3).map((page) => page.length)).toEqual([3, 3, 1]);
+    expect(params).toEqual(built);
+    const counting = queryParams(tableName, path, { countOnly: true, pageSize: 2 });
+    expect(await ddb.countQuery(counting)).toBe(7);
+    expect(count('QueryCommand')).toBeGreaterThanOrEqual(3 + 4);
+  });
+});
+
 describe('projections', () => {
   it('are applied by the engine: the response holds only the projected attributes', async () => {
     await t.db.students.putMany([

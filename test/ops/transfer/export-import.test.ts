@@ -38,10 +38,7 @@ let dir: string;
 const bare: string[] = [];
 const allDefinitions = Object.values(tables);
 
-const store = (
-  prefix: string,
-  client: Pick<DynamoDBClient, 'send'> = source.client,
-): TransferStore =>
+const store = (prefix: string, client: DynamoDBClient = source.client): TransferStore =>
   createTransferStore({
     client,
     admin: source.client,
