@@ -5,7 +5,7 @@
  * itself, as a scheduler retry would not either.
  */
 import { Cron } from 'croner';
-import { LmsError } from '../errors.ts';
+import { errorMessage, LmsError } from '../errors.ts';
 import {
   cronPattern,
   type FunctionName,
@@ -73,9 +73,7 @@ export class LocalJobs {
             await this.run(name, schedule.input);
           } catch (error) {
             // A failed scheduled run is logged; the next tick runs again (as the DLQ would keep it).
-            this.options.log(
-              `job ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            this.options.log(`job ${name} failed: ${errorMessage(error)}`);
           }
         },
       );

@@ -8,6 +8,7 @@ import pMap from 'p-map';
 import { parentChildren } from '../../domain/progress/parent-children.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { clearParentMark } from './marks.ts';
@@ -50,8 +51,6 @@ export const emptyParentCounts = (): ParentCounts => ({
   children_missing: 0,
 });
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** The attributes of a progress item a child's figures use (not `modules`, the big part). */
 const PROGRESS_FIELDS = [
   'student_id',
@@ -80,7 +79,9 @@ export const processParents = async (
   };
   const fail = (task: ParentTask, error: unknown) => {
     counts.failed += 1;
-    context.warnings.add(aggregateWarning('failed', `parent ${task.parentId}: ${describe(error)}`));
+    context.warnings.add(
+      aggregateWarning('failed', `parent ${task.parentId}: ${errorMessage(error)}`),
+    );
   };
   for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
     const chunk = tasks.slice(start, start + CHUNK_SIZE);

@@ -10,6 +10,7 @@ import { dependsOnDate } from '../../domain/progress/rollover.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { studentFigures } from '../../domain/progress/student-figures.ts';
 import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { clearStudentMark, markParents } from './marks.ts';
@@ -75,8 +76,6 @@ type Outcome =
       readonly parentIds: readonly string[];
     };
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * @example
  * ```ts
@@ -98,7 +97,7 @@ export const processStudents = async (
   const fail = (task: StudentTask, error: unknown) => {
     counts.failed += 1;
     context.warnings.add(
-      aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+      aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
     );
   };
 
@@ -234,7 +233,7 @@ const computeChunk = async (
         };
       } catch (error) {
         context.warnings.add(
-          aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+          aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
         );
         return { task, ok: false };
       } finally {

@@ -6,6 +6,7 @@ import { computeStats, statsUnchanged } from '../../domain/stats/compute.ts';
 import type { StatsLevel } from '../../domain/stats/levels.ts';
 import { ALL_LEVELS } from '../../domain/stats/levels.ts';
 import { warning } from '../../domain/stats/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { StatsProgressListener } from './progress.ts';
 import { readSnapshot } from './read-snapshot.ts';
@@ -88,7 +89,7 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
         warnings.push(
           warning(
             'write_failed',
-            `${result.target.level} ${result.target.key}: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+            `${result.target.level} ${result.target.key}: ${errorMessage(result.error)}`,
           ),
         );
       }
