@@ -7,15 +7,15 @@
 import pMap from 'p-map';
 import { parentChildren } from '../../domain/progress/parent-children.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import type { WarningLog } from '../warning-log.ts';
 import { clearParentMark } from './marks.ts';
 import { CHUNK_SIZE } from './options.ts';
 import type { ParentTask } from './parent-tasks.ts';
 import type { AggregateProgressListener } from './progress.ts';
-import type { WarningLog } from './warning-log.ts';
 
 export interface ProcessParentsContext {
   readonly db: Db;
@@ -24,7 +24,7 @@ export interface ProcessParentsContext {
   readonly dryRun: boolean;
   readonly concurrency: number;
   readonly updatedAt: string;
-  readonly warnings: WarningLog;
+  readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
   readonly onProgress?: AggregateProgressListener;
 }
