@@ -19,3 +19,23 @@ export abstract class LmsError extends Error {
     this.name = new.target.name;
   }
 }
+
+/**
+ * The message of anything thrown. `catch` and promise rejections hand over `unknown`: a
+ * library may throw a string or a plain object, and a report must still say something.
+ *
+ * @example
+ * ```ts
+ * errorMessage(new Error('table not found')); // 'table not found'
+ * errorMessage('timeout');                    // 'timeout'
+ * ```
+ */
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Like {@link errorMessage}, but the stack where there is one: for logs a developer reads,
+ * never for a reply.
+ */
+export const errorStack = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { connectDynamo, type DynamoConnection } from '../adapters/dynamodb/connect.ts';
 import type { Config } from '../config/config.ts';
+import type { ListedWarnings } from '../services/warning-log.ts';
 import { commandConfig, type GlobalOptions, type Output } from './context.ts';
 import { createProgress, type Progress } from './progress.ts';
 
@@ -36,10 +37,7 @@ export const withJobContext = async <T>(
   }
 };
 
-export interface PrintableSummary {
-  readonly warnings: readonly { readonly message: string }[];
-  readonly warnings_total: number;
-}
+export type PrintableSummary = ListedWarnings<{ readonly message: string }>;
 
 /** Warnings on stderr (listed, then counted), the JSON on stdout if asked, the one-line summary last. */
 export const printSummary = (

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
-import { LmsError } from '../errors.ts';
+import { errorMessage, LmsError } from '../errors.ts';
 import { registerAggregate } from './commands/aggregate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerEvents } from './commands/events.ts';
@@ -67,7 +67,7 @@ export const main = async (
       // 2 is a usage error (fix the command or the environment); 1 a failed run.
       return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
     }
-    output.err(`lms: ${error instanceof Error ? error.message : String(error)}`);
+    output.err(`lms: ${errorMessage(error)}`);
     return 1;
   }
 };

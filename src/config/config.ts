@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { LmsError } from '../errors.ts';
+import { zodIssues } from '../lib/zod-issues.ts';
 
 export class ConfigError extends LmsError {
   readonly code = 'INVALID_CONFIG';
@@ -89,8 +90,9 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     Object.fromEntries(Object.keys(variables).map((k) => [k, env[k]])),
   );
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? 'environment');
+    // The schema is flat: a path is the variable's name, or empty for the whole environment.
+    const problems = zodIssues(result.error).map((issue) => {
+      const variable = issue.path || 'environment';
       return `${variable}=${JSON.stringify(env[variable] ?? '')} ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

@@ -9,6 +9,7 @@
  * (its locales included) into every HTTP bundle, about 440 KB, over the 400 KB budget.
  */
 import * as z from 'zod';
+import { describeIssues, zodIssues } from '../lib/zod-issues.ts';
 import { InvalidHttpEventError } from './errors.ts';
 
 const requestContextSchema = z.looseObject({
@@ -77,10 +78,9 @@ const lowerCaseKeys = (record: Readonly<Record<string, string>>): Record<string,
 export const parseHttpEvent = (event: unknown): HttpRequest => {
   const result = httpEventSchema.safeParse(event);
   if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`)
-      .join('; ');
-    throw new InvalidHttpEventError(`not an API Gateway HTTP API 2.0 event: ${problems}`);
+    throw new InvalidHttpEventError(
+      `not an API Gateway HTTP API 2.0 event: ${describeIssues(zodIssues(result.error), '(event)')}`,
+    );
   }
   const event2 = result.data;
   return {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { describeIssues, zodIssues } from '../lib/zod-issues.ts';
 import { AGGREGATE_MODES } from '../services/aggregates/options.ts';
 import { InvalidEventError } from './errors.ts';
 
@@ -33,7 +34,7 @@ export const parseJobEvent = <S extends z.ZodType>(schema: S, event: unknown): z
   const result = schema.safeParse(event ?? {});
   if (!result.success) {
     throw new InvalidEventError(
-      `invalid event: ${result.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
+      `invalid event: ${describeIssues(zodIssues(result.error), '(event)')}`,
     );
   }
   return result.data;

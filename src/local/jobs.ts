@@ -12,7 +12,7 @@ import {
   functions,
   type Schedule,
 } from '../catalog/functions.ts';
-import { LmsError } from '../errors.ts';
+import { errorMessage, LmsError } from '../errors.ts';
 import { localContext } from './invoke/lambda-context.ts';
 import type { Handle } from './invoke/load-function.ts';
 
@@ -73,9 +73,7 @@ export class LocalJobs {
             await this.run(name, schedule.input);
           } catch (error) {
             // A failed scheduled run is logged; the next tick runs again (as the DLQ would keep it).
-            this.options.log(
-              `job ${name} failed: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            this.options.log(`job ${name} failed: ${errorMessage(error)}`);
           }
         },
       );

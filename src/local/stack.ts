@@ -3,6 +3,8 @@
  * `start`/`stop`; they start in series and stop in reverse, and a failed start stops
  * whatever had already started, so nothing is left behind either way.
  */
+import { errorMessage } from '../errors.ts';
+
 export interface LocalService {
   readonly name: string;
   start(): Promise<void>;
@@ -49,9 +51,7 @@ export class ServiceStack {
         this.log(`${service.name} stopped`);
       } catch (error) {
         failures.push(error);
-        this.log(
-          `${service.name} failed to stop: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        this.log(`${service.name} failed to stop: ${errorMessage(error)}`);
       }
     }
     if (failures.length > 0)

@@ -4,6 +4,7 @@
  * the store, and nothing unvalidated reaches a service.
  */
 import type * as z from 'zod';
+import { zodIssues } from '../lib/zod-issues.ts';
 import type { TableDefinition } from '../tables/definitions.ts';
 import {
   InvalidItemError,
@@ -13,9 +14,6 @@ import {
 } from './errors.ts';
 
 type Item = Record<string, unknown>;
-
-const issuesOf = (error: z.ZodError): ItemIssue[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 
 /** What a repository needs to validate the items of one table. */
 export interface Codec<T> {
@@ -58,7 +56,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   decode(raw: Item): z.output<S> {
     const result = this.schema.safeParse(raw);
     if (!result.success) {
-      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), issuesOf(result.error));
+      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), zodIssues(result.error));
     }
     return result.data;
   }
@@ -67,7 +65,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   decodeProjected(raw: Item, project: readonly string[]): Partial<z.output<S>> {
     const result = this.#pick(project).safeParse(raw);
     if (!result.success) {
-      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), issuesOf(result.error));
+      throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), zodIssues(result.error));
     }
     // The data has just been validated against the picked fields of `schema`; zod cannot
     // type `pick` over a generic shape, hence this one assertion.
@@ -77,7 +75,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   /** An item about to be written, validated; returns what is stored. */
   encode(item: z.output<S>): Item {
     const result = this.schema.safeParse(item);
-    if (!result.success) throw new InvalidItemError(this.table.name, issuesOf(result.error));
+    if (!result.success) throw new InvalidItemError(this.table.name, zodIssues(result.error));
     return { ...result.data };
   }
 
@@ -102,7 +100,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
       if (result.success) out[attribute] = result.data;
       else
         issues.push(
-          ...issuesOf(result.error).map((i) => ({
+          ...zodIssues(result.error).map((i) => ({
             ...i,
             path: [attribute, i.path].filter(Boolean).join('.'),
           })),

@@ -1,10 +1,8 @@
 import { LmsError } from '../errors.ts';
+import { describeIssues, type Issue } from '../lib/zod-issues.ts';
 
 /** One problem found in an item, in the words of the validator. */
-export interface ItemIssue {
-  readonly path: string;
-  readonly message: string;
-}
+export type ItemIssue = Issue;
 
 /**
  * An item read from the store does not match its entity schema. It is reported, never
@@ -18,11 +16,7 @@ export class InvalidStoredItemError extends LmsError {
     readonly key: Readonly<Record<string, unknown>>,
     readonly issues: readonly ItemIssue[],
   ) {
-    super(
-      `invalid item in ${table} ${JSON.stringify(key)}: ${issues
-        .map((issue) => `${issue.path || '(item)'}: ${issue.message}`)
-        .join('; ')}`,
-    );
+    super(`invalid item in ${table} ${JSON.stringify(key)}: ${describeIssues(issues, '(item)')}`);
   }
 }
 
@@ -34,11 +28,7 @@ export class InvalidItemError extends LmsError {
     readonly table: string,
     readonly issues: readonly ItemIssue[],
   ) {
-    super(
-      `invalid item for ${table}: ${issues
-        .map((issue) => `${issue.path || '(item)'}: ${issue.message}`)
-        .join('; ')}`,
-    );
+    super(`invalid item for ${table}: ${describeIssues(issues, '(item)')}`);
   }
 }
 

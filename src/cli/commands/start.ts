@@ -1,11 +1,11 @@
 import { type Command, Option } from 'commander';
 import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
-import { ROLES } from '../../local/auth/roles.ts';
 import { signDevToken } from '../../local/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
 import { findDemoIdentities } from '../../local/demo-identities.ts';
 import { startLocalStack } from '../../local/start.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
+import { ROLE_NAMES, type Role } from '../../services/access/principal.ts';
 import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
 import { nonNegativeInteger } from '../parse.ts';
 
@@ -78,7 +78,9 @@ export const registerStart = (program: Command, output: Output): void => {
         });
         const demo = await findDemoIdentities(connection.db);
         connection.close();
-        const subs: Record<(typeof ROLES)[number], string | undefined> = {
+        // A Record over every role: a role added to the policy fails to compile here until
+        // it has a demo identity, so `lms start` prints a token for each.
+        const subs: Record<Role, string | undefined> = {
           admin: 'admin',
           teacher: demo.teacherId,
           parent: demo.parentId,
@@ -86,7 +88,7 @@ export const registerStart = (program: Command, output: Output): void => {
           service: 'lms-app',
         };
         const tokens: Record<string, { sub: string; token: string }> = {};
-        for (const role of ROLES) {
+        for (const role of ROLE_NAMES) {
           const sub = subs[role];
           if (sub !== undefined)
             tokens[role] = { sub, token: await signDevToken(stack.keys, { sub, role }) };

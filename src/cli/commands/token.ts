@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadDevKeys } from '../../local/auth/dev-keys.ts';
-import { ROLES, type Role } from '../../local/auth/roles.ts';
 import { signDevToken } from '../../local/auth/tokens.ts';
+import { ROLE_CLAIM, ROLE_NAMES, type Role } from '../../services/access/principal.ts';
 import type { Output } from '../context.ts';
 import { positiveInteger } from '../parse.ts';
 
@@ -12,7 +12,9 @@ export const registerToken = (program: Command, output: Output): void => {
     .command('token')
     .description('print a signed development token for the local API')
     .addOption(
-      new Option('--role <role>', 'the custom:role claim').choices(ROLES).makeOptionMandatory(),
+      new Option('--role <role>', `the ${ROLE_CLAIM} claim`)
+        .choices(ROLE_NAMES)
+        .makeOptionMandatory(),
     )
     .requiredOption('--sub <id>', 'the sub claim (a teacher, parent or student id, ...)')
     .option('--ttl <seconds>', 'lifetime in seconds', positiveInteger, 12 * 3600)

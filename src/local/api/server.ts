@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FunctionName } from '../../catalog/functions.ts';
+import { errorMessage, errorStack } from '../../errors.ts';
 import type { DevKeys } from '../auth/dev-keys.ts';
 import { verifyDevToken } from '../auth/tokens.ts';
 import { localContext } from '../invoke/lambda-context.ts';
@@ -104,9 +105,7 @@ export class LocalApi {
   async start(): Promise<void> {
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
-        this.options.log(
-          `api: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        this.options.log(`api: ${errorStack(error)}`);
         if (!response.headersSent) send(response, 500, json({ message: 'Internal Server Error' }));
         else response.end();
       });
@@ -197,9 +196,7 @@ export class LocalApi {
       );
     } catch (error) {
       // A function that throws is a 500 from API Gateway; the details stay in the logs.
-      this.options.log(
-        `${match.route.functionName} threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+      this.options.log(`${match.route.functionName} threw: ${errorStack(error)}`);
       send(response, 500, json({ message: 'Internal Server Error' }));
       return;
     }
@@ -262,11 +259,7 @@ export class LocalApi {
         error instanceof Error && 'code' in error && typeof error.code === 'string'
           ? error.code
           : 'JOB_FAILED';
-      send(
-        response,
-        500,
-        json({ error: { code, message: error instanceof Error ? error.message : String(error) } }),
-      );
+      send(response, 500, json({ error: { code, message: errorMessage(error) } }));
     }
   }
 }

@@ -3,8 +3,8 @@
  * key, carrying the two claims the functions use (`sub`, `custom:role`).
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
+import { ROLE_CLAIM, type Role } from '../../services/access/principal.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_KEY_ALGORITHM, type DevKeys } from './dev-keys.ts';
-import type { Role } from './roles.ts';
 
 export interface TokenRequest {
   readonly sub: string;
@@ -20,7 +20,7 @@ export interface TokenRequest {
  * ```
  */
 export const signDevToken = async (keys: DevKeys, request: TokenRequest): Promise<string> =>
-  new SignJWT({ 'custom:role': request.role, token_use: 'id' })
+  new SignJWT({ [ROLE_CLAIM]: request.role, token_use: 'id' })
     .setProtectedHeader({ alg: DEV_KEY_ALGORITHM, kid: keys.kid, typ: 'JWT' })
     .setSubject(request.sub)
     .setIssuer(DEV_ISSUER)

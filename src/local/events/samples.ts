@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { type FunctionName, functions } from '../../catalog/functions.ts';
 import { parseHttpEvent } from '../../http/event.ts';
 import { jobEventSchema, parseJobEvent } from '../../jobs/events.ts';
+import { ROLE_CLAIM, type Role } from '../../services/access/principal.ts';
 import { validateAnswers } from '../../services/answers/validate.ts';
 
 /** The demo ids `lms seed` writes (seed 1), so a sample works against the local stack. */
@@ -18,7 +19,7 @@ const SAMPLE_PATH_PARAMETERS: Readonly<Record<string, string>> = {
 };
 
 /** Who a sample request comes from: someone allowed to make it. */
-const SAMPLE_CALLER: Partial<Record<FunctionName, { sub: string; role: string }>> = {
+const SAMPLE_CALLER: Partial<Record<FunctionName, { sub: string; role: Role }>> = {
   record_answers: { sub: 'lms-app', role: 'service' },
   module_results: { sub: 't-0001', role: 'teacher' },
   student_progress: { sub: 's-000001', role: 'student' },
@@ -76,7 +77,7 @@ const httpSample = (name: FunctionName, now: Date): APIGatewayProxyEventV2WithJW
         jwt: {
           claims: {
             sub: caller.sub,
-            'custom:role': caller.role,
+            [ROLE_CLAIM]: caller.role,
             iss: 'https://cognito-idp.region.amazonaws.com/pool',
             token_use: 'id',
           },

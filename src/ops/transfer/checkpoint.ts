@@ -8,6 +8,7 @@
  * a newer export does not resume from the old export's progress.
  */
 import * as z from 'zod';
+import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
 import type { TableName } from '../../tables/definitions.ts';
 import { ImportStateError } from './errors.ts';
 
@@ -65,7 +66,7 @@ export const parseImportState = (text: string, where: string): ImportState => {
   const result = stateSchema.safeParse(json);
   if (!result.success) {
     throw new ImportStateError(
-      `${where} is not an import checkpoint (${result.error.issues[0]?.message ?? 'invalid'}); run the import with --restart to start over`,
+      `${where} is not an import checkpoint (${describeIssues(zodIssues(result.error), '(checkpoint)')}); run the import with --restart to start over`,
     );
   }
   return result.data;

@@ -8,6 +8,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
+import { errorMessage } from '../../errors.ts';
 import { ExportFileError } from './errors.ts';
 import { syncDirectory, temporaryName } from './files.ts';
 
@@ -114,16 +115,13 @@ export const verifyLinesFile = async (
         try {
           checkLine(line);
         } catch (error) {
-          firstBad = `line ${lines} is not an item of its table (${error instanceof Error ? error.message : String(error)})`;
+          firstBad = `line ${lines} is not an item of its table (${errorMessage(error)})`;
         }
       }
       if (lines % 10_000 === 0) onProgress?.(lines);
     }
   } catch (error) {
-    throw refuse(
-      `cannot be read (${error instanceof Error ? error.message : String(error)})`,
-      error,
-    );
+    throw refuse(`cannot be read (${errorMessage(error)})`, error);
   }
   onProgress?.(lines);
   if (lines !== expected.items) {

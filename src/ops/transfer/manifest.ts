@@ -4,6 +4,7 @@
  * truncated or edited file is refused before anything is written. Pure.
  */
 import * as z from 'zod';
+import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
 import { type TableName, tableNames } from '../../tables/definitions.ts';
 import { ManifestError } from './errors.ts';
 
@@ -98,10 +99,9 @@ export const parseManifest = (text: string, where: string): Manifest => {
   }
   const result = manifestSchema.safeParse(json);
   if (!result.success) {
-    const issues = result.error.issues
-      .map((issue) => `${issue.path.join('.') || '(manifest)'}: ${issue.message}`)
-      .join('; ');
-    throw new ManifestError(`${where} is not an lms export manifest: ${issues}`);
+    throw new ManifestError(
+      `${where} is not an lms export manifest: ${describeIssues(zodIssues(result.error), '(manifest)')}`,
+    );
   }
   const tablesOut: Partial<Record<TableName, ManifestTable>> = {};
   const files = new Set<string>();

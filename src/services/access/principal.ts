@@ -5,7 +5,10 @@
 import * as z from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 
-/** The roles of the `custom:role` claim. */
+/**
+ * The roles of the `custom:role` claim: the one list. The policy, the local development
+ * tokens (`lms token`, `lms start`) and the sample events all take their roles from here.
+ */
 export const ROLES = {
   admin: 'admin',
   teacher: 'teacher',
@@ -15,6 +18,16 @@ export const ROLES = {
   service: 'service',
 } as const;
 export type Role = (typeof ROLES)[keyof typeof ROLES];
+
+/**
+ * Every role, in the order of {@link ROLES}: for lists and option choices.
+ *
+ * @example
+ * ```ts
+ * new Option('--role <role>').choices(ROLE_NAMES); // admin, teacher, parent, student, service
+ * ```
+ */
+export const ROLE_NAMES: readonly Role[] = Object.values(ROLES);
 
 export interface Principal {
   /** The subject: the id of the teacher, parent or student (or of the admin or service). */
@@ -30,7 +43,7 @@ const claimsSchema = z.looseObject({
   [ROLE_CLAIM]: z.string().trim().min(1),
 });
 
-const roles: ReadonlySet<string> = new Set(Object.values(ROLES));
+const roles: ReadonlySet<string> = new Set(ROLE_NAMES);
 const isRole = (value: string): value is Role => roles.has(value);
 
 /**

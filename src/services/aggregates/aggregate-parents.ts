@@ -54,8 +54,7 @@ export const aggregateParents = async (
     time_zone: timeZone,
     ...counts,
     marks_read: marksRead,
-    warnings: warnings.listed,
-    warnings_total: warnings.total,
+    ...warnings.summary(),
     started_at: started.toISOString(),
     duration_ms: Math.round(performance.now() - tick),
   };

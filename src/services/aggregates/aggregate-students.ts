@@ -78,8 +78,7 @@ export const aggregateStudents = async (
     rollover: rollover !== undefined,
     ...counts,
     marks_read: marksRead,
-    warnings: warnings.listed,
-    warnings_total: warnings.total,
+    ...warnings.summary(),
     started_at: started.toISOString(),
     duration_ms: Math.round(performance.now() - tick),
   };

@@ -7,14 +7,15 @@
 import pMap from 'p-map';
 import { parentChildren } from '../../domain/progress/parent-children.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import type { WarningLog } from '../warning-log.ts';
 import { clearParentMark } from './marks.ts';
 import { CHUNK_SIZE } from './options.ts';
 import type { ParentTask } from './parent-tasks.ts';
 import type { AggregateProgressListener } from './progress.ts';
-import type { WarningLog } from './warning-log.ts';
 
 export interface ProcessParentsContext {
   readonly db: Db;
@@ -23,7 +24,7 @@ export interface ProcessParentsContext {
   readonly dryRun: boolean;
   readonly concurrency: number;
   readonly updatedAt: string;
-  readonly warnings: WarningLog;
+  readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
   readonly onProgress?: AggregateProgressListener;
 }
@@ -49,8 +50,6 @@ export const emptyParentCounts = (): ParentCounts => ({
   children: 0,
   children_missing: 0,
 });
-
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The attributes of a progress item a child's figures use (not `modules`, the big part). */
 const PROGRESS_FIELDS = [
@@ -80,7 +79,9 @@ export const processParents = async (
   };
   const fail = (task: ParentTask, error: unknown) => {
     counts.failed += 1;
-    context.warnings.add(aggregateWarning('failed', `parent ${task.parentId}: ${describe(error)}`));
+    context.warnings.add(
+      aggregateWarning('failed', `parent ${task.parentId}: ${errorMessage(error)}`),
+    );
   };
   for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
     const chunk = tasks.slice(start, start + CHUNK_SIZE);

@@ -9,14 +9,15 @@ import pMap from 'p-map';
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { studentFigures } from '../../domain/progress/student-figures.ts';
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import type { WarningLog } from '../warning-log.ts';
 import { clearStudentMark, markParents } from './marks.ts';
 import { CHUNK_SIZE } from './options.ts';
 import type { AggregateProgressListener } from './progress.ts';
 import type { StudentTask } from './student-tasks.ts';
-import type { WarningLog } from './warning-log.ts';
 
 /** The attributes of an answer the figures use; nothing else is read. */
 const ANSWER_FIELDS = ['answer_id', 'module_id', 'word', 'correct', 'answered_at'] as const;
@@ -32,7 +33,7 @@ export interface ProcessStudentsContext {
   readonly updatedAt: string;
   /** Set when the run rolls the day over (see `readStudentTasks`). */
   readonly rollover: { readonly threshold: string | undefined } | undefined;
-  readonly warnings: WarningLog;
+  readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
   readonly onProgress?: AggregateProgressListener;
 }
@@ -75,8 +76,6 @@ type Outcome =
       readonly parentIds: readonly string[];
     };
 
-const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /**
  * @example
  * ```ts
@@ -98,7 +97,7 @@ export const processStudents = async (
   const fail = (task: StudentTask, error: unknown) => {
     counts.failed += 1;
     context.warnings.add(
-      aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+      aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
     );
   };
 
@@ -234,7 +233,7 @@ const computeChunk = async (
         };
       } catch (error) {
         context.warnings.add(
-          aggregateWarning('failed', `student ${task.studentId}: ${describe(error)}`),
+          aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
         );
         return { task, ok: false };
       } finally {

@@ -1,8 +1,8 @@
-import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { localDate } from '../../domain/time-zone.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { WarningLog } from '../warning-log.ts';
 import type { AggregateMode, AggregateOptions } from './options.ts';
-import { WarningLog } from './warning-log.ts';
 
 /** What both aggregate runs settle before they read anything. */
 export interface RunStart {
@@ -13,14 +13,14 @@ export interface RunStart {
   readonly dryRun: boolean;
   /** The day of the run in the time zone. */
   readonly today: string;
-  readonly warnings: WarningLog;
+  readonly warnings: WarningLog<AggregateWarning>;
   /** Skips an invalid stored item, keeping a warning of it. */
   readonly onInvalid: (error: InvalidStoredItemError) => void;
 }
 
 export const startRun = <P>(options: AggregateOptions<P>): RunStart => {
   const started = (options.now ?? (() => new Date()))();
-  const warnings = new WarningLog();
+  const warnings = new WarningLog<AggregateWarning>();
   return {
     started,
     tick: performance.now(),

@@ -1,9 +1,10 @@
 import type { AggregateWarning } from '../../domain/progress/warnings.ts';
+import type { ListedWarnings } from '../warning-log.ts';
 import type { AggregateMode } from './options.ts';
 import type { StudentCounts } from './process-students.ts';
 
 /** What every aggregate run reports. `scanned = updated + unchanged + failed`. */
-export interface AggregateSummaryBase {
+export interface AggregateSummaryBase extends ListedWarnings<AggregateWarning> {
   readonly mode: AggregateMode;
   readonly dry_run: boolean;
   /** The day of the run in `time_zone`: the day the figures are for. */
@@ -20,8 +21,6 @@ export interface AggregateSummaryBase {
   readonly marks_cleared: number;
   /** Marks left in place because their token changed during the run (new work arrived). */
   readonly remarked: number;
-  readonly warnings: readonly AggregateWarning[];
-  readonly warnings_total: number;
   readonly started_at: string;
   readonly duration_ms: number;
 }

@@ -1,4 +1,5 @@
 import { LmsError } from '../../errors.ts';
+import { describeIssues } from '../../lib/zod-issues.ts';
 
 /** One problem of a request body: which answer (`index`, or null for the body), which field. */
 export interface AnswerIssue {
@@ -13,13 +14,13 @@ export class AnswersValidationError extends LmsError {
 
   constructor(readonly issues: readonly AnswerIssue[]) {
     super(
-      `invalid request: ${issues
-        .slice(0, 20)
-        .map(
-          (issue) =>
-            `${issue.index === null ? issue.field : `answers[${issue.index}].${issue.field}`}: ${issue.message}`,
-        )
-        .join('; ')}${issues.length > 20 ? `; and ${issues.length - 20} more` : ''}`,
+      `invalid request: ${describeIssues(
+        issues.slice(0, 20).map((issue) => ({
+          path: issue.index === null ? issue.field : `answers[${issue.index}].${issue.field}`,
+          message: issue.message,
+        })),
+        '(body)',
+      )}${issues.length > 20 ? `; and ${issues.length - 20} more` : ''}`,
     );
   }
 }

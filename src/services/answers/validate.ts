@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { utcTimestamp } from '../../entities/common.ts';
+import { zodIssues } from '../../lib/zod-issues.ts';
 import { type AnswerIssue, AnswersValidationError, TooManyAnswersError } from './errors.ts';
 
 /** At most this many answers per request (DESIGN section 4). */
@@ -74,25 +75,13 @@ const bodySchema = z.strictObject(
   { error: 'must be a JSON object with an "answers" array' },
 );
 
-/** zod issues → our issues; an unknown key becomes one issue per key, named. */
+/** zod issues → our issues, each naming the answer (`index`, null for the body). */
 const issuesOf = (error: z.ZodError, index: number | null): AnswerIssue[] =>
-  error.issues.flatMap((issue): AnswerIssue[] => {
-    const field = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        index,
-        field: field === '' ? key : `${field}.${key}`,
-        message: 'is not a known field',
-      }));
-    }
-    return [
-      {
-        index,
-        field: field === '' ? (index === null ? '(body)' : '(answer)') : field,
-        message: issue.message,
-      },
-    ];
-  });
+  zodIssues(error).map(({ path, message }) => ({
+    index,
+    field: path === '' ? (index === null ? '(body)' : '(answer)') : path,
+    message,
+  }));
 
 /**
  * The answers of a request body, all valid, or an error naming every problem.

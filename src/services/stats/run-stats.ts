@@ -5,11 +5,13 @@
 import { computeStats, statsUnchanged } from '../../domain/stats/compute.ts';
 import type { StatsLevel } from '../../domain/stats/levels.ts';
 import { ALL_LEVELS } from '../../domain/stats/levels.ts';
-import { warning } from '../../domain/stats/warnings.ts';
+import { type StatsWarning, warning } from '../../domain/stats/warnings.ts';
+import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
+import { WarningLog } from '../warning-log.ts';
 import type { StatsProgressListener } from './progress.ts';
 import { readSnapshot } from './read-snapshot.ts';
-import { type LevelSummary, MAX_LISTED_WARNINGS, type StatsSummary } from './summary.ts';
+import type { LevelSummary, StatsSummary } from './summary.ts';
 import { writeStats } from './write-stats.ts';
 
 export interface RunStatsOptions {
@@ -56,7 +58,9 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
     onProgress: options.onProgress,
   });
   const computed = computeStats(read.snapshot, levels);
-  const warnings = [...read.warnings, ...computed.warnings];
+  const warnings = new WarningLog<StatsWarning>();
+  warnings.addAll(read.warnings);
+  warnings.addAll(computed.warnings);
 
   const byLevel: Partial<Record<StatsLevel, LevelSummary>> = {};
   for (const level of levels) byLevel[level] = emptyLevel();
@@ -85,10 +89,10 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
       const level = byLevel[result.target.level];
       if (level) level[result.outcome] += 1;
       if (result.outcome === 'failed') {
-        warnings.push(
+        warnings.add(
           warning(
             'write_failed',
-            `${result.target.level} ${result.target.key}: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+            `${result.target.level} ${result.target.key}: ${errorMessage(result.error)}`,
           ),
         );
       }
@@ -106,8 +110,7 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
     started_at: started.toISOString(),
     duration_ms: Math.round(performance.now() - startedTick),
     ...total,
-    warnings: warnings.slice(0, MAX_LISTED_WARNINGS),
-    warnings_total: warnings.length,
+    ...warnings.summary(),
     by_level: byLevel,
     items_read: read.itemsRead,
     unassigned_students: read.snapshot.unassignedStudents,

@@ -1,8 +1,6 @@
 import type { StatsLevel } from '../../domain/stats/levels.ts';
 import type { StatsWarning } from '../../domain/stats/warnings.ts';
-
-/** At most this many warnings are listed in a summary; `warnings_total` has the count. */
-export const MAX_LISTED_WARNINGS = 100;
+import type { ListedWarnings } from '../warning-log.ts';
 
 export interface LevelSummary {
   /** Records of this level whose stats were computed. */
@@ -20,14 +18,12 @@ export interface LevelSummary {
  * What a stats run returns and logs. `scanned = updated + unchanged + vanished + failed`,
  * per level and in total.
  */
-export interface StatsSummary extends LevelSummary {
+export interface StatsSummary extends LevelSummary, ListedWarnings<StatsWarning> {
   readonly job: string;
   readonly levels: readonly StatsLevel[];
   readonly dry_run: boolean;
   readonly started_at: string;
   readonly duration_ms: number;
-  readonly warnings: readonly StatsWarning[];
-  readonly warnings_total: number;
   readonly by_level: Partial<Record<StatsLevel, LevelSummary>>;
   /** Items read per table (each table is read once). */
   readonly items_read: Readonly<Record<string, number>>;

@@ -114,6 +114,8 @@ describe('the import checkpoint', () => {
   it('reads back what it writes and refuses anything else, pointing at --restart', () => {
     expect(parseImportState(stateText(state), 's.json')).toEqual(state);
     expect(() => parseImportState('{', 's.json')).toThrow(/s\.json is not JSON.*--restart/);
-    expect(() => parseImportState('{"version":2,"targets":{}}', 's.json')).toThrow(/--restart/);
+    expect(() => parseImportState('{"version":2,"targets":{}}', 's.json')).toThrow(
+      /s\.json is not an import checkpoint \(version: .+\); run the import with --restart/,
+    );
   });
 });

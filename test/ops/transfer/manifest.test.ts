@@ -49,6 +49,11 @@ describe('the export manifest', () => {
     ['a newer version', JSON.stringify({ ...manifest, version: 2 }), /version/],
     ['a negative count', withTables({ students: { ...entry('students'), items: -1 } }), /items/],
     [
+      'a field this version does not know',
+      JSON.stringify({ ...manifest, comment: 'x' }),
+      /not an lms export manifest: comment: is not a known field/,
+    ],
+    [
       'a bad checksum',
       withTables({ students: { ...entry('students'), sha256: 'xyz' } }),
       /SHA-256/,
