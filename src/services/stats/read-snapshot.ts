@@ -16,15 +16,17 @@ import { type StatsWarning, warning } from '../../domain/stats/warnings.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { readPages } from '../read-pages.ts';
+import type { WarningLog } from '../warning-log.ts';
 import type { StatsProgressListener } from './progress.ts';
 
 export interface ReadResult {
   readonly snapshot: OrganisationSnapshot;
   readonly itemsRead: Readonly<Record<string, number>>;
-  readonly warnings: StatsWarning[];
 }
 
 export interface ReadOptions {
+  /** The run's warnings: an invalid stored item is skipped and reported there (capped). */
+  readonly warnings: WarningLog<StatsWarning>;
   /** Parallel scan segments for the students table (the big one). */
   readonly segments?: number;
   readonly onProgress?: StatsProgressListener;
@@ -52,13 +54,13 @@ export const tablesNeeded = (levels: readonly StatsLevel[]) => {
 export const readSnapshot = async (
   db: Db,
   levels: readonly StatsLevel[],
-  options: ReadOptions = {},
+  options: ReadOptions,
 ): Promise<ReadResult> => {
   const needed = tablesNeeded(levels);
-  const warnings: StatsWarning[] = [];
+  const { warnings } = options;
   const itemsRead: Record<string, number> = {};
   const onInvalid = (error: InvalidStoredItemError) => {
-    warnings.push(warning('invalid_item', `skipped: ${error.message}`));
+    warnings.add(warning('invalid_item', `skipped: ${error.message}`));
   };
 
   // The count each read returns is the summary's `itemsRead`.
@@ -175,6 +177,5 @@ export const readSnapshot = async (
   return {
     snapshot: { studentsPerClass, unassignedStudents, classes, teachers, schools, groups },
     itemsRead,
-    warnings,
   };
 };

@@ -53,13 +53,13 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
   const levels = ALL_LEVELS.filter((level) => options.levels.includes(level));
   const dryRun = options.dryRun === true;
 
+  const warnings = new WarningLog<StatsWarning>();
   const read = await readSnapshot(db, levels, {
+    warnings,
     segments: options.segments,
     onProgress: options.onProgress,
   });
   const computed = computeStats(read.snapshot, levels);
-  const warnings = new WarningLog<StatsWarning>();
-  warnings.addAll(read.warnings);
   warnings.addAll(computed.warnings);
 
   const byLevel: Partial<Record<StatsLevel, LevelSummary>> = {};
