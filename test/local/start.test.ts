@@ -17,17 +17,21 @@ let stack: RunningStack;
 const logs: string[] = [];
 const prefix = uniquePrefix(import.meta.url);
 
+/** Its own engine, as `npm start` would have: not the test run's shared one. */
+const options = {
+  config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
+  engine,
+  inMemory: true,
+  dataDir: '.data-test-unused',
+  port: 0,
+  dbPort: 0,
+  schedule: false,
+} as const;
+
 beforeAll(async () => {
   stack = await startLocalStack({
-    // Its own engine, as `npm start` would have: not the test run's shared one.
-    config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
-    engine,
-    inMemory: true,
-    dataDir: '.data-test-unused',
-    port: 0,
-    dbPort: 0,
+    ...options,
     seed: { size: 'small', seed: 4 },
-    schedule: false,
     log: (line) => logs.push(line),
   });
 }, 120_000);
@@ -136,14 +140,8 @@ describe('the local stack refuses a catalogue that disagrees with src/functions/
       }
       mkdirSync(join(dir, 'recordAnswers'));
       const started = startLocalStack({
-        config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
-        engine,
-        inMemory: true,
-        dataDir: '.data-test-unused',
-        port: 0,
-        dbPort: 0,
+        ...options,
         seed: false,
-        schedule: false,
         log: () => {},
         functionsDir: dir,
       });
