@@ -7,6 +7,7 @@ import {
   AttributeType,
   Billing,
   type GlobalSecondaryIndexPropsV2,
+  type LocalSecondaryIndexProps,
   ProjectionType,
   TableEncryptionV2,
   TableV2,
@@ -24,6 +25,13 @@ const indexProps = (definition: TableDefinition): GlobalSecondaryIndexPropsV2[] 
     partitionKey: stringKey(index.partitionKey),
     ...(index.sortKey !== undefined ? { sortKey: stringKey(index.sortKey) } : {}),
     // The repositories read whole items through indexes; KEYS_ONLY would cost a second read.
+    projectionType: ProjectionType.ALL,
+  }));
+
+const localIndexProps = (definition: TableDefinition): LocalSecondaryIndexProps[] =>
+  (definition.localIndexes ?? []).map((index) => ({
+    indexName: index.name,
+    sortKey: stringKey(index.sortKey),
     projectionType: ProjectionType.ALL,
   }));
 
@@ -74,6 +82,7 @@ export class LmsTables extends Construct {
         partitionKey: stringKey(definition.partitionKey),
         ...(definition.sortKey !== undefined ? { sortKey: stringKey(definition.sortKey) } : {}),
         globalSecondaryIndexes: indexProps(definition),
+        localSecondaryIndexes: localIndexProps(definition),
         billing: Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryptionV2.awsManagedKey(),

@@ -21,6 +21,19 @@ export const answerKey = (moduleId: string, answerId: string): string =>
 export const moduleAnswerPrefix = (moduleId: string): string =>
   `${moduleId}${ANSWER_KEY_SEPARATOR}`;
 
+/**
+ * The key of an answer in the order answers were recorded (the `recorded_key` local index
+ * of `answers`): `<recorded_at>#<answer_key>`. ISO instants of one format sort as strings
+ * in time order, and the answer key makes it unique.
+ *
+ * @example
+ * ```ts
+ * recordedKey('2026-11-24T08:00:00.000Z', 'm-01#a-17'); // '2026-11-24T08:00:00.000Z#m-01#a-17'
+ * ```
+ */
+export const recordedKey = (recordedAt: string, key: string): string =>
+  `${recordedAt}${ANSWER_KEY_SEPARATOR}${key}`;
+
 export const answerSchema = z.looseObject({
   student_id: id,
   answer_key: id,
@@ -31,5 +44,7 @@ export const answerSchema = z.looseObject({
   answered_at: utcTimestamp,
   duration_ms: count.optional(),
   recorded_at: utcTimestamp,
+  /** See {@link recordedKey}. Absent on answers stored before it existed (a full run folds them). */
+  recorded_key: z.string().min(1).optional(),
 });
 export type Answer = z.output<typeof answerSchema>;

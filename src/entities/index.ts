@@ -16,6 +16,7 @@ import {
 } from './organisation.ts';
 import { parentSummarySchema } from './parent-summary.ts';
 import { studentProgressSchema } from './student-progress.ts';
+import { studentStateSchema } from './student-state.ts';
 
 export const entitySchemas = {
   groups: groupSchema,
@@ -29,6 +30,7 @@ export const entitySchemas = {
   student_progress: studentProgressSchema,
   parent_summaries: parentSummarySchema,
   jobs: jobSchema,
+  student_state: studentStateSchema,
   student_marks: studentMarkSchema,
   parent_marks: parentMarkSchema,
 } as const satisfies Record<TableName, unknown>;

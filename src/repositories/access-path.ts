@@ -26,6 +26,8 @@ export type AccessPath =
 
 export interface AccessPathOptions {
   readonly scan?: boolean;
+  /** Query this index by name; needed for a local index, whose partition key is the table's. */
+  readonly index?: string;
   readonly sortKey?: SortKeyCondition;
   readonly consistent?: boolean;
 }
@@ -79,6 +81,37 @@ const sortCondition = (
  * chooseAccessPath(tables.students, { name: 'Ann' });       // throws ScanRequiredError
  * ```
  */
+/** A query of the index the caller named (a local index is strongly consistent if asked). */
+const namedIndexPath = (
+  table: TableDefinition,
+  filter: Record<string, Scalar>,
+  name: string,
+  options: AccessPathOptions,
+): AccessPath => {
+  const local = table.localIndexes?.find((candidate) => candidate.name === name);
+  const index: IndexDefinition | undefined =
+    local === undefined
+      ? table.indexes.find((candidate) => candidate.name === name)
+      : { name: local.name, partitionKey: table.partitionKey, sortKey: local.sortKey };
+  if (index === undefined) throw new InvalidRequestError(`${table.name} has no index ${name}`);
+  if (local === undefined && options.consistent === true) {
+    throw new InvalidRequestError(
+      `index ${name} of ${table.name} is eventually consistent: a consistent read is not possible`,
+    );
+  }
+  const value = filter[index.partitionKey];
+  if (value === undefined) {
+    throw new InvalidRequestError(`a query of index ${name} needs ${index.partitionKey} in the filter`);
+  }
+  return {
+    kind: 'query',
+    index,
+    partition: { attribute: index.partitionKey, value },
+    sort: sortCondition(index.sortKey, filter, options.sortKey, `index ${index.name}`),
+    filter: without(filter, index.partitionKey, index.sortKey),
+  };
+};
+
 export const chooseAccessPath = (
   table: TableDefinition,
   rawFilter: object,
@@ -87,6 +120,7 @@ export const chooseAccessPath = (
   const filter = definedEntries(rawFilter);
   const attributes = Object.keys(filter);
   const pk = filter[table.partitionKey];
+  if (options.index !== undefined) return namedIndexPath(table, filter, options.index, options);
 
   if (pk !== undefined) {
     const keyAttributes = [table.partitionKey, table.sortKey].filter((a) => a !== undefined);

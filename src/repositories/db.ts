@@ -46,6 +46,7 @@ export const buildDb = (
   student_progress: make('student_progress'),
   parent_summaries: make('parent_summaries'),
   jobs: make('jobs'),
+  student_state: make('student_state'),
   student_marks: make('student_marks'),
   parent_marks: make('parent_marks'),
 });

@@ -31,7 +31,9 @@ export interface ReadOptions<P extends string = string> {
   readonly segments?: number;
   /** Narrows a query on the table's sort key (tables with a sort key only). */
   readonly sortKey?: SortKeyCondition;
-  /** Strongly consistent read (table reads only: an index is eventually consistent). */
+  /** Query this index (by name); a local index's partition key is the table's own. */
+  readonly index?: string;
+  /** Strongly consistent read (the table or a local index: a global index is eventually consistent). */
   readonly consistent?: boolean;
   /** Items read per request (a page may hold fewer after filtering). */
   readonly pageSize?: number;

@@ -6,7 +6,7 @@
  * student from a generator forked by the student's id, so they stream).
  */
 import { addDays, startOfLocalDay } from '../domain/time-zone.ts';
-import { answerKey } from '../entities/answer.ts';
+import { answerKey, recordedKey } from '../entities/answer.ts';
 import type { Entity } from '../repositories/db.ts';
 import { firstNames, lastNames, places, regions } from './names.ts';
 import { type Random, seeded } from './random.ts';
@@ -216,25 +216,30 @@ export function* studentAnswers(
       const answerId = `a-${pad(n, 5)}`;
       const answeredAt = new Date(at);
       at += random.int(4_000, 40_000);
+      // Drawn in this order (duration, then recording delay): the seed's output stays the same.
+      const duration = random.chance(0.95)
+        ? {
+            duration_ms: Math.round(
+              2_000 +
+                difficulty(plan, word) * 8_000 +
+                (correct ? 0 : 1_500) +
+                random.next() * 2_000,
+            ),
+          }
+        : {};
+      const recordedAt = new Date(answeredAt.getTime() + random.int(200, 5_000)).toISOString();
+      const key = answerKey(module.id, answerId);
       yield {
         student_id: student.id,
-        answer_key: answerKey(module.id, answerId),
+        answer_key: key,
         answer_id: answerId,
         module_id: module.id,
         word,
         correct,
         answered_at: answeredAt.toISOString(),
-        ...(random.chance(0.95)
-          ? {
-              duration_ms: Math.round(
-                2_000 +
-                  difficulty(plan, word) * 8_000 +
-                  (correct ? 0 : 1_500) +
-                  random.next() * 2_000,
-              ),
-            }
-          : {}),
-        recorded_at: new Date(answeredAt.getTime() + random.int(200, 5_000)).toISOString(),
+        ...duration,
+        recorded_at: recordedAt,
+        recorded_key: recordedKey(recordedAt, key),
       };
     }
   }

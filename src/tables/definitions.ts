@@ -19,12 +19,23 @@ export interface IndexDefinition {
   readonly sortKey?: string;
 }
 
+/**
+ * A local secondary index: the table's partition key with another sort key, named after
+ * that sort key. Unlike a global one it allows strongly consistent reads, but it exists
+ * only from the table's creation on: it cannot be added to a table later.
+ */
+export interface LocalIndexDefinition {
+  readonly name: string;
+  readonly sortKey: string;
+}
+
 export interface TableDefinition {
   /** Logical name; the physical name is `${LMS_TABLE_PREFIX}${name}`. */
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
   readonly indexes: readonly IndexDefinition[];
+  readonly localIndexes?: readonly LocalIndexDefinition[];
   /** Who writes the items: the LMS app (we only write `stats`) or this project. */
   readonly owner: 'lms-app' | 'lms-lambdas';
 }
@@ -73,6 +84,12 @@ export const tables = {
     partitionKey: 'student_id',
     sortKey: 'answer_key',
     indexes: [],
+    /**
+     * `recorded_key` = `<recorded_at>#<answer_key>`: a student's answers in the order they
+     * were recorded, so `aggregate_students` reads only those recorded since its last fold
+     * (consistently: a local index allows it), never the student's whole history.
+     */
+    localIndexes: [{ name: 'recorded_key', sortKey: 'recorded_key' }],
     owner: 'lms-lambdas',
   },
   student_progress: {
@@ -88,6 +105,19 @@ export const tables = {
     owner: 'lms-lambdas',
   },
   jobs: { name: 'jobs', partitionKey: 'name', indexes: [], owner: 'lms-lambdas' },
+  /**
+   * The state each student's progress is folded into (added by this project; see
+   * `domain/progress/fold/state.ts`): `part` is `root`, `m#<module_id>` (a module's words)
+   * or `w#<word>` (a word across modules). Module parts carry `module_id`, so the index
+   * finds every student of a module whose word list changed.
+   */
+  student_state: {
+    name: 'student_state',
+    partitionKey: 'student_id',
+    sortKey: 'part',
+    indexes: [{ name: 'module_id', partitionKey: 'module_id', sortKey: 'student_id' }],
+    owner: 'lms-lambdas',
+  },
   /**
    * Students with answers not yet aggregated (added by this project; DESIGN allows new
    * tables). `record_answers` sets a fresh `token` on every batch; `aggregate_students`
@@ -127,6 +157,7 @@ export const keyAttributes = (table: TableDefinition): string[] => {
     names.add(idx.partitionKey);
     if (idx.sortKey !== undefined) names.add(idx.sortKey);
   }
+  for (const idx of table.localIndexes ?? []) names.add(idx.sortKey);
   return [...names];
 };
 

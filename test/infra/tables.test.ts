@@ -56,6 +56,7 @@ describe('tables', () => {
         ...definition.indexes.flatMap((index) =>
           index.sortKey !== undefined ? [index.partitionKey, index.sortKey] : [index.partitionKey],
         ),
+        ...(definition.localIndexes ?? []).map((index) => index.sortKey),
       ]);
       dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         TableName: `dev-${name}`,

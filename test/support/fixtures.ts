@@ -1,4 +1,5 @@
 /** Small valid entities for tests; overrides replace any attribute. */
+import { recordedKey } from '../../src/entities/answer.ts';
 import type { Entity } from '../../src/repositories/db.ts';
 
 export const student = (
@@ -40,14 +41,17 @@ export const answer = (
   moduleId: string,
   answerId: string,
   overrides: Partial<Entity<'answers'>> = {},
-): Entity<'answers'> => ({
-  student_id: studentId,
-  answer_key: `${moduleId}#${answerId}`,
-  answer_id: answerId,
-  module_id: moduleId,
-  word: 'apple',
-  correct: true,
-  answered_at: '2026-11-20T01:02:03.000Z',
-  recorded_at: '2026-11-20T01:02:04.000Z',
-  ...overrides,
-});
+): Entity<'answers'> => {
+  const stored = {
+    student_id: studentId,
+    answer_key: `${moduleId}#${answerId}`,
+    answer_id: answerId,
+    module_id: moduleId,
+    word: 'apple',
+    correct: true,
+    answered_at: '2026-11-20T01:02:03.000Z',
+    recorded_at: '2026-11-20T01:02:04.000Z',
+    ...overrides,
+  };
+  return { ...stored, recorded_key: recordedKey(stored.recorded_at, stored.answer_key) };
+};

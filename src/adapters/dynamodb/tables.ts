@@ -13,7 +13,27 @@ import {
   type TableDescription,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
+import { LmsError } from '../../errors.ts';
 import { keyAttributes, physicalName, type TableDefinition } from '../../tables/definitions.ts';
+
+/**
+ * A table exists without a local index its definition has. DynamoDB creates local indexes
+ * only with their table, so nothing here can add it: the table must be made again.
+ */
+export class MissingLocalIndexError extends LmsError {
+  readonly code = 'MISSING_LOCAL_INDEX';
+
+  constructor(
+    readonly table: string,
+    readonly indexes: readonly string[],
+  ) {
+    super(
+      `${table} exists without its local index ${indexes.join(', ')}, which DynamoDB can only create with the table: ` +
+        `lms export ${table.replace(/^.*?(\w+)$/, '$1')} --out DIR, delete the table, lms tables create, lms import --from DIR ` +
+        '(a local .data folder can simply be deleted), then lms aggregate students --full',
+    );
+  }
+}
 
 /** CreateTable input for a definition (pure). */
 export const createTableParams = (
@@ -41,6 +61,18 @@ export const createTableParams = (
             ...(index.sortKey !== undefined
               ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }]
               : []),
+          ],
+          Projection: { ProjectionType: 'ALL' as const },
+        })),
+      }
+    : {}),
+  ...((table.localIndexes ?? []).length > 0
+    ? {
+        LocalSecondaryIndexes: (table.localIndexes ?? []).map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: table.partitionKey, KeyType: 'HASH' as const },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
           ],
           Projection: { ProjectionType: 'ALL' as const },
         })),
@@ -125,6 +157,11 @@ export const createMissingTables = async (
       await waitUntilActive(client, tableName, wait);
       continue;
     }
+    const local = new Set((existing.LocalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    const lacking = (definition.localIndexes ?? []).filter((index) => !local.has(index.name));
+    if (lacking.length > 0) {
+      throw new MissingLocalIndexError(tableName, lacking.map((index) => index.name));
+    }
     const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
     const missing = definition.indexes.filter((index) => !present.has(index.name));
     if (missing.length === 0) {
@@ -178,7 +215,9 @@ export const describeTables = async (
         table: tableName,
         exists: table !== undefined,
         items: table?.ItemCount,
-        indexes: (table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').sort(),
+        indexes: [...(table?.GlobalSecondaryIndexes ?? []), ...(table?.LocalSecondaryIndexes ?? [])]
+          .map((i) => i.IndexName ?? '')
+          .sort(),
       };
     }),
   );

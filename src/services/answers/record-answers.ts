@@ -20,6 +20,7 @@
  * item, breaking "nothing of a conflicting batch is stored"; see docs/http-api.md.
  */
 import { randomUUID } from 'node:crypto';
+import { recordedKey } from '../../entities/answer.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import { assertMayPostAnswersFor } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
@@ -49,6 +50,7 @@ const toStored = (answer: ValidAnswer, recordedAt: string): Entity<'answers'> =>
   answered_at: answer.answered_at,
   ...(answer.duration_ms === undefined ? {} : { duration_ms: answer.duration_ms }),
   recorded_at: recordedAt,
+  recorded_key: recordedKey(recordedAt, keyOf(answer).answer_key),
 });
 
 /**

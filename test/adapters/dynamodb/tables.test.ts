@@ -37,10 +37,22 @@ describe('tables from the shared definitions', () => {
         definition.indexes
           .map((index) => ({
             name: index.partitionKey,
-            keys: [index.partitionKey],
+            keys: [index.partitionKey, ...(index.sortKey !== undefined ? [index.sortKey] : [])],
             projection: 'ALL',
           }))
           .sort((a, b) => a.name.localeCompare(b.name)),
+      );
+      const local = (Table?.LocalSecondaryIndexes ?? []).map((index) => ({
+        name: index.IndexName,
+        keys: index.KeySchema?.map((k) => k.AttributeName),
+        projection: index.Projection?.ProjectionType,
+      }));
+      expect(local).toEqual(
+        (definition.localIndexes ?? []).map((index) => ({
+          name: index.sortKey,
+          keys: [definition.partitionKey, index.sortKey],
+          projection: 'ALL',
+        })),
       );
     }
   });

@@ -72,6 +72,7 @@ describe('record_answers', () => {
       correct: false,
       answered_at: '2026-03-01T00:15:00.000Z',
       recorded_at: '2026-03-05T00:00:00.000Z',
+      recorded_key: '2026-03-05T00:00:00.000Z#m-1#a-2',
     });
   });
 

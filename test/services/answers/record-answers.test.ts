@@ -43,6 +43,7 @@ describe('recordAnswers', () => {
       answered_at: '2026-03-01T00:00:00.000Z',
       duration_ms: 900,
       recorded_at: '2026-03-05T00:00:00.000Z',
+      recorded_key: '2026-03-05T00:00:00.000Z#m-1#a-1',
     });
   });
 

@@ -1,0 +1,75 @@
+/**
+ * The items of `student_state` (see `tables.student_state` and
+ * `domain/progress/fold/state.ts`): a root, a part per module, a part per word. Lists
+ * rather than maps where the keys are words or module ids, so no stored key can collide
+ * with an object's own properties (`__proto__`), and a stored part reads back in order.
+ */
+import * as z from 'zod';
+import { count, id, utcTimestamp } from './common.ts';
+
+const isoDate = z.iso.date();
+
+/** `[answered_at, answer_id, correct]` of one of a word's most recent attempts. */
+const recentSchema = z.tuple([utcTimestamp, id, z.boolean()]);
+
+/** What every part says about the folds that wrote it (see `services/aggregates/fold/`). */
+const written = {
+  student_id: id,
+  /** The `recorded_key` of the last answer this part holds. */
+  folded_to: z.string(),
+  /** The root version this write was made for: above the root's, the root has not seen it. */
+  root_version: count,
+};
+
+export const stateRootSchema = z.looseObject({
+  ...written,
+  part: z.literal('root'),
+  version: count,
+  /** Random per fold attempt: a retried write that finds it knows its first try landed. */
+  fold_token: z.string(),
+  time_zone: z.string().min(1),
+  attempts: count,
+  correct: count,
+  last_active_at: utcTimestamp.nullable(),
+  /** `day → [attempts, correct]`, the days `daily` may still show. */
+  days: z.record(isoDate, z.tuple([count, count])),
+  runs: z.array(z.tuple([isoDate, isoDate])),
+  words_practised: count,
+  words_mastered: count,
+  /** Modules folded into since the stored progress was last written for this version. */
+  pending_modules: z.array(id),
+});
+
+export const stateModuleSchema = z.looseObject({
+  ...written,
+  part: z.string().startsWith('m#'),
+  module_id: id,
+  /** `[word, attempts, correct, recent]` for every word answered in the module. */
+  words: z.array(z.tuple([z.string().min(1), count, count, z.array(recentSchema).max(3)])),
+});
+
+export const stateWordSchema = z.looseObject({
+  ...written,
+  part: z.string().startsWith('w#'),
+  word: z.string().min(1),
+  attempts: count,
+  correct: count,
+  recent: z.array(recentSchema).max(3),
+  /** `[practised, mastered]` as the root at `root_version - 1` counted this word. */
+  counted: z.tuple([count, count]),
+});
+
+/**
+ * What the repository validates of any part: its key and the fold bookkeeping. Each part
+ * is then read with the schema of its kind above (`fold/parts.ts`), so an invalid part is
+ * reported and rebuilt, never cast.
+ */
+export const studentStateSchema = z.looseObject({ ...written, part: id });
+export type StudentStateItem = z.output<typeof studentStateSchema>;
+export type StateRoot = z.output<typeof stateRootSchema>;
+export type StateModule = z.output<typeof stateModuleSchema>;
+export type StateWord = z.output<typeof stateWordSchema>;
+
+export const ROOT_PART = 'root';
+export const modulePart = (moduleId: string): string => `m#${moduleId}`;
+export const wordPart = (word: string): string => `w#${word}`;
