@@ -21,6 +21,8 @@ export interface Config {
   readonly tablePrefix: string;
   readonly timezone: string;
   readonly logLevel: LogLevel;
+  /** How old an answer must be before `aggregate_students` folds it (`ANSWER_SETTLE_MS`). */
+  readonly answerSettleSeconds: number;
 }
 
 const isTimeZone = (zone: string): boolean => {
@@ -67,6 +69,15 @@ const variables = {
       )
       .default('Asia/Shanghai'),
   ),
+  LMS_ANSWER_SETTLE_SECONDS: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of seconds, 0 to 3600' })
+      .int('must be a whole number of seconds, 0 to 3600')
+      .min(0, 'must be a whole number of seconds, 0 to 3600')
+      .max(3600, 'must be a whole number of seconds, 0 to 3600')
+      .default(60),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -104,5 +115,6 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     tablePrefix: values.LMS_TABLE_PREFIX,
     timezone: values.LMS_TIMEZONE,
     logLevel: values.LOG_LEVEL,
+    answerSettleSeconds: values.LMS_ANSWER_SETTLE_SECONDS,
   };
 };

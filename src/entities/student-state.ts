@@ -25,6 +25,8 @@ export const stateRootSchema = z.looseObject({
   ...written,
   part: z.literal('root'),
   version: count,
+  /** The `recorded_key` of the last answer folded (see `fold-student.ts`); '' before any. */
+  watermark: z.string(),
   /** Random per fold attempt: a retried write that finds it knows its first try landed. */
   fold_token: z.string(),
   time_zone: z.string().min(1),

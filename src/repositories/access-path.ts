@@ -101,7 +101,9 @@ const namedIndexPath = (
   }
   const value = filter[index.partitionKey];
   if (value === undefined) {
-    throw new InvalidRequestError(`a query of index ${name} needs ${index.partitionKey} in the filter`);
+    throw new InvalidRequestError(
+      `a query of index ${name} needs ${index.partitionKey} in the filter`,
+    );
   }
   return {
     kind: 'query',

@@ -53,6 +53,8 @@ beforeAll(async () => {
   vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
   vi.stubEnv('LMS_TIMEZONE', ZONE);
   vi.stubEnv('LOG_LEVEL', 'error');
+  // Answers are posted and aggregated within the same second here.
+  vi.stubEnv('LMS_ANSWER_SETTLE_SECONDS', '0');
 });
 afterAll(async () => {
   vi.unstubAllEnvs();

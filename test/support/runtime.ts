@@ -25,7 +25,8 @@ export interface TestRuntimeOptions {
  */
 export const testRuntime = (db: Db, options: TestRuntimeOptions = {}): Runtime => {
   const now = options.now ?? TEST_NOW;
-  return createRuntime('test', loadConfig(options.env ?? {}), {
+  // Tests record and aggregate on one clock: answers are folded at once unless a test says.
+  return createRuntime('test', loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0', ...options.env }), {
     db,
     now: () => new Date(now),
     logger: options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' }),

@@ -160,7 +160,10 @@ export const createMissingTables = async (
     const local = new Set((existing.LocalSecondaryIndexes ?? []).map((i) => i.IndexName));
     const lacking = (definition.localIndexes ?? []).filter((index) => !local.has(index.name));
     if (lacking.length > 0) {
-      throw new MissingLocalIndexError(tableName, lacking.map((index) => index.name));
+      throw new MissingLocalIndexError(
+        tableName,
+        lacking.map((index) => index.name),
+      );
     }
     const present = new Set((existing.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
     const missing = definition.indexes.filter((index) => !present.has(index.name));

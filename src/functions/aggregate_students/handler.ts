@@ -1,4 +1,7 @@
-/** `aggregate_students` (DESIGN section 3): recomputes `student_progress` for marked students (incremental) or everyone (full). */
+/**
+ * `aggregate_students` (DESIGN section 3): folds marked students' new answers into their
+ * state and progress (incremental), or rebuilds everyone's from the answers (full).
+ */
 import { aggregateEventSchema } from '../../jobs/events.ts';
 import { createJobHandler } from '../../jobs/job-handler.ts';
 import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
@@ -12,6 +15,7 @@ export const createHandler = createJobHandler({
       mode: options.mode,
       dryRun: options.dry_run,
       timeZone: config.timezone,
+      settleMs: config.answerSettleSeconds * 1000,
       now,
     }),
   // The failed students or parents stay marked; the scheduler's retry finishes them.

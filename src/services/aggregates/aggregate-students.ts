@@ -3,11 +3,13 @@
  * marked by `record_answers` (incremental, the default) or for every student (full), from
  * each student's own answers. Never scans `answers`. See `docs/aggregates.md`.
  */
+import { randomUUID } from 'node:crypto';
 import { needsRollover, rolloverThreshold } from '../../domain/progress/rollover.ts';
 import type { Db } from '../../repositories/db.ts';
+import { settledKey } from './fold/fold-student.ts';
 import { lastRolloverDay, recordRollover } from './job-state.ts';
 import { moduleWords } from './module-words.ts';
-import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
+import { type AggregateOptions, ANSWER_SETTLE_MS, DEFAULT_CONCURRENCY } from './options.ts';
 import { emptyStudentCounts, processStudents } from './process-students.ts';
 import type { AggregateProgress } from './progress.ts';
 import { startRun } from './run-start.ts';
@@ -50,6 +52,12 @@ export const aggregateStudents = async (
       : await processStudents(
           {
             db,
+            mode,
+            // Everything recorded up to this instant is in place (see ANSWER_SETTLE_MS).
+            settledKey: settledKey(
+              new Date(started.getTime() - (options.settleMs ?? ANSWER_SETTLE_MS)),
+            ),
+            newToken: randomUUID,
             today,
             timeZone,
             moduleWords: await moduleWords(db, onInvalid, onProgress),

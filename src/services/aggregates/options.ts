@@ -24,5 +24,22 @@ export interface AggregateOptions<P> {
   /** The day of the run, `YYYY-MM-DD` in `timeZone`; default: the day of `now()`. */
   readonly today?: string;
   readonly concurrency?: number;
+  /**
+   * How old an answer must be to be folded (default {@link ANSWER_SETTLE_MS}); younger
+   * ones wait for the next run. Tests that record and aggregate on one clock pass 0.
+   */
+  readonly settleMs?: number;
   readonly onProgress?: (event: P) => void;
 }
+
+/**
+ * Answers recorded in the last minute are left to the next run. `record_answers` gives a
+ * batch its `recorded_at` just before writing it, and may take up to its timeout (29 s,
+ * `src/catalog/functions.ts`) to finish; a fold that read past an answer still in flight
+ * would move its watermark beyond it and never fold it. Twice the timeout is enough for
+ * any write of a finished invocation to be visible.
+ */
+export const ANSWER_SETTLE_MS = 60_000;
+
+/** Answers folded per step of one student: what one student's fold holds in memory. */
+export const FOLD_PAGE_SIZE = 500;

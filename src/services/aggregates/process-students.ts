@@ -8,22 +8,26 @@
 import pMap from 'p-map';
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
-import { studentFigures } from '../../domain/progress/student-figures.ts';
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
+import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { ConditionFailedError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
+import { hasUnsettled } from './fold/fold-student.ts';
+import { FOLD_WORK, foldVersionOf, studentFold } from './fold/student-figures.ts';
 import { clearStudentMark, markParents } from './marks.ts';
-import { CHUNK_SIZE } from './options.ts';
+import { type AggregateMode, CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
 import type { AggregateProgressListener } from './progress.ts';
 import type { StudentTask } from './student-tasks.ts';
 
-/** The attributes of an answer the figures use; nothing else is read. */
-const ANSWER_FIELDS = ['answer_id', 'module_id', 'word', 'correct', 'answered_at'] as const;
-
 export interface ProcessStudentsContext {
   readonly db: Db;
+  readonly mode: AggregateMode;
+  /** The last `recorded_key` this run folds (see `settledKey`). */
+  readonly settledKey: string;
+  readonly newToken: () => string;
   readonly today: string;
   readonly timeZone: string;
   readonly moduleWords: ReadonlyMap<string, readonly string[]>;
@@ -50,6 +54,10 @@ export interface StudentCounts {
   marks_cleared: number;
   /** Marks left in place because new answers arrived during the run. */
   remarked: number;
+  /** Marks left in place because some answers are too recent to fold (`ANSWER_SETTLE_MS`). */
+  deferred: number;
+  /** Students whose state was rebuilt from their answers (full runs, students new to the fold). */
+  rebuilt: number;
   /** Distinct parents marked for `aggregate_parents` (in a dry run: that would be). */
   parents_marked: number;
   answers_read: number;
@@ -62,6 +70,8 @@ export const emptyStudentCounts = (): StudentCounts => ({
   failed: 0,
   marks_cleared: 0,
   remarked: 0,
+  deferred: 0,
+  rebuilt: 0,
   parents_marked: 0,
   answers_read: 0,
 });
@@ -74,6 +84,8 @@ type Outcome =
       readonly changed: boolean;
       /** Parents to mark (empty when the student's figures cannot have changed for them). */
       readonly parentIds: readonly string[];
+      /** Answers too recent for this run: the mark stays. */
+      readonly unsettled: boolean;
     };
 
 /**
@@ -143,7 +155,9 @@ export const processStudents = async (
       finished,
       async (outcome) => {
         const { token, studentId } = outcome.task;
-        if (token !== undefined && !context.dryRun) {
+        if (token !== undefined && outcome.unsettled) {
+          counts.deferred += 1;
+        } else if (token !== undefined && !context.dryRun) {
           try {
             const result = await clearStudentMark(context.db, studentId, token, context.updatedAt);
             counts[result === 'cleared' ? 'marks_cleared' : 'remarked'] += 1;
@@ -183,31 +197,59 @@ const computeChunk = async (
     ),
   ]);
   const parentsOf = new Map(records.map((record) => [record.id, record.parent_ids]));
+  const foldContext = {
+    db,
+    timeZone: context.timeZone,
+    today: context.today,
+    settledKey: context.settledKey,
+    pageSize: FOLD_PAGE_SIZE,
+    newToken: context.newToken,
+    dryRun: context.dryRun,
+    moduleWords: context.moduleWords,
+  };
   const storedOf = new Map(stored.map((progress) => [progress.student_id, progress]));
 
   return pMap(
     chunk,
     async (task): Promise<Outcome> => {
       try {
-        const answers = await db.answers.get(
-          { student_id: task.studentId },
-          // Consistent: the mark was written after these answers, so having seen the mark,
-          // this read must see them, or the mark would be cleared with answers left out.
-          { project: [...ANSWER_FIELDS], consistent: true, onInvalid },
-        );
-        counts.answers_read += answers.length;
-        const figures = studentFigures({
-          studentId: task.studentId,
-          answers,
-          moduleWords: context.moduleWords,
-          today: context.today,
-          timeZone: context.timeZone,
-        });
         const existing: Entity<'student_progress'> | undefined = storedOf.get(task.studentId);
+        const work =
+          context.mode === 'full'
+            ? FOLD_WORK.Rebuild
+            : task.token !== undefined
+              ? FOLD_WORK.New
+              : FOLD_WORK.Date;
+        const fold = await studentFold(foldContext, task.studentId, work, existing);
+        counts.answers_read += fold.answersRead;
+        if (fold.rebuilt) counts.rebuilt += 1;
+        const { figures } = fold;
         const changed = !sameFigures(existing, figures);
+        let superseded = false;
+        // With the figures, the fold version they are of (see `studentFold`). Unchanged
+        // figures stay as they are: an older version there only makes the next fold read
+        // the parts of the modules folded since, once.
+        // Only over the progress this run read: a run that overlapped and wrote figures of
+        // a later fold wins, and these older ones are dropped.
         if (changed && !context.dryRun) {
-          await db.student_progress.put({ ...figures, updated_at: context.updatedAt });
+          const readVersion = foldVersionOf(existing);
+          try {
+            await db.student_progress.put(
+              { ...figures, fold_version: fold.foldVersion, updated_at: context.updatedAt },
+              {
+                condition:
+                  readVersion === undefined
+                    ? when.absent('fold_version')
+                    : when.equals('fold_version', readVersion),
+              },
+            );
+          } catch (error) {
+            if (!(error instanceof ConditionFailedError)) throw error;
+            superseded = true;
+          }
         }
+        const unsettled =
+          task.token !== undefined && (await hasUnsettled(db, task.studentId, context.settledKey));
         const parentIds = task.parentIds ?? parentsOf.get(task.studentId);
         if (parentIds === undefined) {
           context.warnings.add(
@@ -228,8 +270,9 @@ const computeChunk = async (
         return {
           task,
           ok: true,
-          changed,
+          changed: changed && !superseded,
           parentIds: parentsMayChange ? (parentIds ?? []) : [],
+          unsettled,
         };
       } catch (error) {
         context.warnings.add(

@@ -20,5 +20,7 @@ export const getStudentProgress = async (
   await assertMayReadStudent(db, principal, studentId);
   const progress = await db.student_progress.find({ student_id: studentId });
   if (progress === undefined) throw new StudentProgressNotFoundError(studentId);
-  return progress;
+  // `fold_version` is the aggregate job's bookkeeping, not part of DESIGN's progress.
+  const { fold_version: _bookkeeping, ...figures } = progress;
+  return figures;
 };

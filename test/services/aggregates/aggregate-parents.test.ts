@@ -18,7 +18,7 @@ import { handAnswers, noonOf, record, s2Answer, storeHandModules, WRITES } from 
 
 const freshDb = useFreshTestDbs(import.meta.url);
 
-const options = (day: string) => ({ timeZone: TIME_ZONE, now: () => noonOf(day) });
+const options = (day: string) => ({ timeZone: TIME_ZONE, now: () => noonOf(day), settleMs: 0 });
 
 /**
  * p-1 has three children: s-1 (the hand example), s-2 (no answers yet), and s-9, who no

@@ -5,6 +5,7 @@ import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
+import { ANSWER_SETTLE_MS } from '../../../src/services/aggregates/options.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { EXPECTED, MODULE_WORDS, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
@@ -24,7 +25,7 @@ import {
 const freshDb = useFreshTestDbs(import.meta.url);
 
 const run = (db: Db, day: string, options: Parameters<typeof aggregateStudents>[1] | object = {}) =>
-  aggregateStudents(db, { timeZone: TIME_ZONE, now: () => noonOf(day), ...options });
+  aggregateStudents(db, { timeZone: TIME_ZONE, now: () => noonOf(day), settleMs: 0, ...options });
 
 const seedHandExample = async (db: Db) => {
   await storeHandModules(db);
@@ -65,6 +66,7 @@ describe('aggregate_students, incremental', () => {
     });
     expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
       ...EXPECTED,
+      fold_version: 1,
       updated_at: noonOf(TODAY).toISOString(),
     });
     // Only the marked student: s-2 has no answers and no mark.
@@ -77,34 +79,46 @@ describe('aggregate_students, incremental', () => {
     });
   });
 
+  /**
+   * The races below run as deployed: answers must be a minute old to be folded, and an
+   * answer recorded during a run carries that run's time, so it is too young for it.
+   */
+  const minutesAfterNoon = (minutes: number) =>
+    new Date(noonOf(TODAY).getTime() + minutes * 60_000);
+  const runAt = (db: Db, minutes: number) =>
+    run(db, TODAY, { now: () => minutesAfterNoon(minutes), settleMs: ANSWER_SETTLE_MS });
+  const late: RawAnswer = {
+    student_id: 's-1',
+    answer_id: 'a-13',
+    module_id: 'm-1',
+    word: 'cherry',
+    correct: true,
+    answered_at: '2026-11-24T03:30:00.000Z',
+  };
+
   it('never loses an answer recorded after the answers were read: the student stays marked', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     const marks = physicalName(t.prefix, tables.student_marks);
-    const late: RawAnswer = {
-      student_id: 's-1',
-      answer_id: 'a-13',
-      module_id: 'm-1',
-      word: 'cherry',
-      correct: true,
-      answered_at: '2026-11-24T03:30:00.000Z',
-    };
     let interleaved = false;
     const racing = racingDb(t, async (command) => {
       if (interleaved || !(command instanceof DeleteCommand)) return;
       if (command.input.TableName !== marks || command.input.Key?.student_id !== 's-1') return;
       interleaved = true;
       // record_answers runs to completion between our read of the answers and our delete.
-      await record(t.db, [late], noonOf(TODAY));
+      await record(t.db, [late], minutesAfterNoon(1));
     });
-    const first = await run(racing.db, TODAY);
+    const first = await runAt(racing.db, 1);
     expect(interleaved).toBe(true);
     expect(first).toMatchObject({ updated: 1, marks_cleared: 0, remarked: 1, failed: 0 });
     expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
     expect(await t.db.student_marks.find({ student_id: 's-1' })).toBeDefined();
 
-    const second = await run(t.db, TODAY);
+    // Within the minute the late answer is left for later, and the student stays marked.
+    expect(await runAt(t.db, 1)).toMatchObject({ scanned: 1, updated: 0, deferred: 1 });
+    const second = await runAt(t.db, 2);
     expect(second).toMatchObject({ scanned: 1, updated: 1, marks_cleared: 1, remarked: 0 });
+    expect(second.answers_read).toBe(1);
     expect(await t.db.student_progress.find({ student_id: 's-1' })).toMatchObject({
       attempts: 13,
       correct: 10,
@@ -113,41 +127,27 @@ describe('aggregate_students, incremental', () => {
     expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
   });
 
-  it('counts an answer recorded between the marks and the answers read in this run', async () => {
+  it('leaves an answer recorded while the answers are read to the next run, keeping the mark', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     const answersTable = physicalName(t.prefix, tables.answers);
-    const late: RawAnswer = {
-      student_id: 's-1',
-      answer_id: 'a-13',
-      module_id: 'm-2',
-      word: 'dog',
-      correct: true,
-      answered_at: '2026-11-24T03:30:00.000Z',
-    };
     let interleaved = false;
     const racing = racingDb(t, async (command) => {
       if (interleaved || !(command instanceof QueryCommand)) return;
       if (command.input.TableName !== answersTable) return;
       interleaved = true;
-      await record(t.db, [late], noonOf(TODAY));
+      await record(t.db, [{ ...late, module_id: 'm-2', word: 'dog' }], minutesAfterNoon(1));
     });
-    const first = await run(racing.db, TODAY);
+    const first = await runAt(racing.db, 1);
     expect(interleaved).toBe(true);
-    // In this run's figures (the answers read is consistent), and the mark, renewed by the
-    // late batch, stays: the next run recomputes, finds nothing new, and clears it.
-    expect(first).toMatchObject({ updated: 1, remarked: 1 });
+    expect(first).toMatchObject({ updated: 1, marks_cleared: 0 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
+    expect(await runAt(t.db, 2)).toMatchObject({ scanned: 1, updated: 1, marks_cleared: 1 });
     expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
-    expect(await run(t.db, TODAY)).toMatchObject({
-      scanned: 1,
-      updated: 0,
-      unchanged: 1,
-      marks_cleared: 1,
-    });
     expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
   });
 
-  it('is safe when another run overlaps: an older figure written last leaves the student marked', async () => {
+  it('is safe when another run overlaps: older figures are never written over newer ones', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     const progressTable = physicalName(t.prefix, tables.student_progress);
@@ -156,18 +156,20 @@ describe('aggregate_students, incremental', () => {
       if (overlapped || !(command instanceof PutCommand)) return;
       if (command.input.TableName !== progressTable) return;
       overlapped = true;
-      // Before this run writes its figures (12 answers), a 13th answer arrives and a
-      // second run computes, writes and clears the mark; this run then writes older figures.
-      await record(t.db, [{ ...s2Answer, student_id: 's-1', answer_id: 'a-13' }], noonOf(TODAY));
-      expect(await run(t.db, TODAY)).toMatchObject({ updated: 1, marks_cleared: 1 });
+      // Before this run writes its figures (12 answers), a 13th answer arrives and a later
+      // run folds it, writes 13 and clears the mark; this run's 12 must not overwrite them.
+      await record(
+        t.db,
+        [{ ...s2Answer, student_id: 's-1', answer_id: 'a-13' }],
+        minutesAfterNoon(1),
+      );
+      expect(await runAt(t.db, 2)).toMatchObject({ updated: 1, marks_cleared: 1 });
     });
-    const summary = await run(slow.db, TODAY);
+    const summary = await runAt(slow.db, 1);
     expect(overlapped).toBe(true);
-    expect(summary).toMatchObject({ updated: 1, marks_cleared: 0, remarked: 1 });
-    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
-    // The mark is back, so the next run repairs it.
-    expect(await t.db.student_marks.find({ student_id: 's-1' })).toBeDefined();
-    expect(await run(t.db, TODAY)).toMatchObject({ updated: 1, marks_cleared: 1 });
+    expect(summary).toMatchObject({ updated: 0, failed: 0 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
+    expect(await runAt(t.db, 3)).toMatchObject({ updated: 0 });
     expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
   });
 
@@ -346,6 +348,7 @@ describe('aggregate_students, full', () => {
       streak_days: 0,
       daily: {},
       modules: {},
+      fold_version: 1,
       updated_at: noonOf(TODAY).toISOString(),
     });
     const watched = racingDb(t, async () => {});

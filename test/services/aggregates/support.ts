@@ -16,8 +16,13 @@ export const record = async (db: Db, answers: readonly RawAnswer[], now = new Da
   }
 };
 
-const withoutTimestamp = <T extends { readonly updated_at: string }>(item: T) => {
-  const { updated_at: _ignored, ...rest } = item;
+const withoutTimestamp = <
+  T extends { readonly updated_at: string; readonly [key: string]: unknown },
+>(
+  item: T,
+) => {
+  // `fold_version` is the job's bookkeeping (which fold the figures are of), not a figure.
+  const { updated_at: _ignored, fold_version: _bookkeeping, ...rest } = item;
   return rest;
 };
 

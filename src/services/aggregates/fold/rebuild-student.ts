@@ -1,0 +1,230 @@
+/**
+ * Rebuilding a student's state from its raw answers: `{"mode":"full"}`, the repair path,
+ * and the first fold of a student without a (valid) state. Answers are streamed a page at a
+ * time into the state, whose size is bounded by the words and days, so no history is held
+ * whole. The parts are written first, the root last and conditionally; each part says
+ * what the old root counted of it, so a crash between the two leaves a state the next fold
+ * completes (see `fold-student.ts`).
+ */
+import pMap from 'p-map';
+import {
+  type FoldTarget,
+  foldAnswer,
+  pruneDays,
+  wordContribution,
+} from '../../../domain/progress/fold/fold.ts';
+import { emptyRoot, type RootState } from '../../../domain/progress/fold/state.ts';
+import { sameValue } from '../../../domain/progress/same-figures.ts';
+import {
+  ROOT_PART,
+  type StateModule,
+  type StateRoot,
+  type StateWord,
+} from '../../../entities/student-state.ts';
+import type { Db } from '../../../repositories/db.ts';
+import {
+  FOLD_ANSWER_FIELDS,
+  type FoldContext,
+  type FoldedState,
+  writeRoot,
+} from './fold-student.ts';
+import {
+  readModule,
+  readRoot,
+  readWord,
+  rootState,
+  storedModule,
+  storedRoot,
+  storedWord,
+  wordStatsOf,
+} from './parts.ts';
+
+const PART_WRITES = 8;
+
+/**
+ * @example
+ * ```ts
+ * const rebuilt = await rebuildStudent(context, 's-1');
+ * rebuilt.root.watermark; // the settled key: later answers are folded incrementally
+ * ```
+ */
+export const rebuildStudent = async (
+  context: FoldContext,
+  studentId: string,
+): Promise<FoldedState> => {
+  const { db } = context;
+  // What is stored now: the old root's version and what it counted of each word.
+  const old = await readExisting(db, studentId);
+
+  const target: FoldTarget = { root: emptyRoot(), modules: new Map(), words: new Map() };
+  let answersRead = 0;
+  for await (const page of db.answers.pages(
+    { student_id: studentId },
+    { consistent: true, pageSize: context.pageSize, project: [...FOLD_ANSWER_FIELDS] },
+  )) {
+    answersRead += page.length;
+    for (const answer of page) {
+      // Answers stored before `recorded_key` existed are old: they count. Newer ones count
+      // once settled; the rest are the next fold's, from this root's watermark on.
+      if (answer.recorded_key !== undefined && answer.recorded_key > context.settledKey) continue;
+      foldAnswer(target, answer, context.timeZone);
+    }
+  }
+  const state = pruneDays(target.root, context.today);
+  if (old.root !== undefined && sameState(old, studentId, state, target)) {
+    // What is stored is what the answers give: a repair with nothing to repair writes nothing.
+    return {
+      root: old.root,
+      state: rootState(old.root),
+      modules: target.modules,
+      answersRead,
+    };
+  }
+  const version = (old.root?.version ?? 0) + 1;
+  const written = { folded_to: context.settledKey, root_version: version };
+
+  // Parts of the old state with no answer now (answers deleted) are written empty, so that
+  // nothing of them is counted any more.
+  for (const moduleId of old.modules.keys())
+    if (!target.modules.has(moduleId)) target.modules.set(moduleId, new Map());
+  for (const word of old.counted.keys()) {
+    if (!target.words.has(word)) target.words.set(word, { attempts: 0, correct: 0, recent: [] });
+  }
+  const writes = [
+    ...[...target.modules].map(
+      ([moduleId, words]) =>
+        () =>
+          db.student_state.put(storedModule(studentId, moduleId, words, written)),
+    ),
+    ...[...target.words].map(
+      ([word, stats]) =>
+        () =>
+          db.student_state.put(
+            storedWord(
+              studentId,
+              word,
+              stats,
+              old.counted.get(word) ?? { practised: 0, mastered: 0 },
+              written,
+            ),
+          ),
+    ),
+  ];
+  if (!context.dryRun) await pMap(writes, (write) => write(), { concurrency: PART_WRITES });
+
+  const root: StateRoot = storedRoot(studentId, state, {
+    ...written,
+    version,
+    watermark: context.settledKey,
+    fold_token: context.newToken(),
+    time_zone: context.timeZone,
+    pending_modules: [...target.modules.keys()],
+  });
+  if (!context.dryRun) {
+    await writeRoot(db, root, old.unreadableRoot ? 'replace' : old.root?.version);
+  }
+  return { root, state, modules: target.modules, answersRead };
+};
+
+interface Existing {
+  readonly root: StateRoot | undefined;
+  /** A root is stored but does not read as one: the rebuild replaces it. */
+  readonly unreadableRoot: boolean;
+  readonly modules: Map<string, StateModule>;
+  readonly words: Map<string, StateWord>;
+  /** Some part could not be read: the state cannot be kept as it is. */
+  readonly unreadable: boolean;
+  /** word → what the old root counted of it. */
+  readonly counted: Map<string, { practised: number; mastered: number }>;
+}
+
+/** The stored parts of a student, read a page at a time; invalid ones count as absent. */
+const readExisting = async (db: Db, studentId: string): Promise<Existing> => {
+  let root: StateRoot | undefined;
+  let unreadableRoot = false;
+  let unreadable = false;
+  const words = new Map<string, StateWord>();
+  const modules = new Map<string, StateModule>();
+  for await (const page of db.student_state.pages(
+    { student_id: studentId },
+    { consistent: true },
+  )) {
+    for (const item of page) {
+      try {
+        if (item.part === ROOT_PART) root = readRoot(item);
+        else if (item.part.startsWith('m#')) {
+          const part = readModule(item);
+          modules.set(part.module_id, part);
+        } else {
+          const part = readWord(item);
+          words.set(part.word, part);
+        }
+      } catch {
+        // An unreadable part is rewritten by the rebuild (if it still has answers) or left.
+        unreadable = true;
+        if (item.part === ROOT_PART) unreadableRoot = true;
+      }
+    }
+  }
+  const counted = new Map<string, { practised: number; mastered: number }>();
+  for (const part of words.values()) {
+    if (root !== undefined && part.root_version > root.version) {
+      const [practised, mastered] = part.counted;
+      counted.set(part.word, { practised, mastered });
+    } else if (root !== undefined) {
+      counted.set(part.word, wordContribution(wordStatsOf(part)));
+    } else {
+      // No root: nothing was counted.
+      counted.set(part.word, { practised: 0, mastered: 0 });
+    }
+  }
+  return { root, unreadableRoot, unreadable, modules, words, counted };
+};
+
+/** Whether the stored state holds exactly the rebuilt one, its bookkeeping consistent. */
+const sameState = (
+  old: Existing,
+  studentId: string,
+  state: RootState,
+  target: FoldTarget,
+): boolean => {
+  const root = old.root;
+  if (root === undefined || old.unreadable) return false;
+  // A part the root has not caught up with, or pending work: let the rebuild settle it.
+  const caughtUp = (part: { readonly root_version: number }) => part.root_version <= root.version;
+  if (![...old.modules.values()].every(caughtUp) || ![...old.words.values()].every(caughtUp)) {
+    return false;
+  }
+  if (old.modules.size !== target.modules.size || old.words.size !== target.words.size)
+    return false;
+  const content = (item: object) => {
+    const {
+      folded_to: _f,
+      root_version: _r,
+      counted: _c,
+      ...rest
+    } = item as Record<string, unknown>;
+    return rest;
+  };
+  const bookkeeping = { folded_to: '', root_version: 0 };
+  for (const [moduleId, words] of target.modules) {
+    const stored = old.modules.get(moduleId);
+    if (stored === undefined) return false;
+    if (
+      !sameValue(content(stored), content(storedModule(studentId, moduleId, words, bookkeeping)))
+    ) {
+      return false;
+    }
+  }
+  for (const [word, stats] of target.words) {
+    const stored = old.words.get(word);
+    if (stored === undefined) return false;
+    const rebuilt = storedWord(studentId, word, stats, { practised: 0, mastered: 0 }, bookkeeping);
+    if (!sameValue(content(stored), content(rebuilt))) return false;
+  }
+  const stateOf = (value: RootState) => ({
+    ...value,
+    days: Object.fromEntries(value.days),
+  });
+  return sameValue(stateOf(rootState(root)), stateOf(state));
+};
