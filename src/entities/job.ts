@@ -14,6 +14,12 @@ export const jobSchema = z.looseObject({
    * figures of every student were brought up to date (see `docs/aggregates.md`).
    */
   last_rollover_day: z.iso.date().optional(),
+  /**
+   * `aggregate_students`: `[module id, fingerprint of its word list]` as of the last
+   * roll-over; a module whose list changed since has its figures recomputed from the fold
+   * state of every student who answered in it (a list, not a map: ids are data).
+   */
+  module_lists: z.array(z.tuple([id, z.string()])).optional(),
 });
 export type Job = z.output<typeof jobSchema>;
 

@@ -7,13 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { needsRollover, rolloverThreshold } from '../../domain/progress/rollover.ts';
 import type { Db } from '../../repositories/db.ts';
 import { settledKey } from './fold/fold-student.ts';
-import { lastRolloverDay, recordRollover } from './job-state.ts';
+import { recordRollover, studentsJobState } from './job-state.ts';
+import { changedModules, fingerprints, studentsOfModule } from './module-lists.ts';
 import { moduleWords } from './module-words.ts';
 import { type AggregateOptions, ANSWER_SETTLE_MS, DEFAULT_CONCURRENCY } from './options.ts';
 import { emptyStudentCounts, processStudents } from './process-students.ts';
 import type { AggregateProgress } from './progress.ts';
 import { startRun } from './run-start.ts';
-import { readStudentTasks } from './student-tasks.ts';
+import { readStudentTasks, taskOf } from './student-tasks.ts';
 import type { StudentsSummary } from './summary.ts';
 
 export type AggregateStudentsOptions = AggregateOptions<AggregateProgress>;
@@ -33,7 +34,8 @@ export const aggregateStudents = async (
   const { started, tick, mode, dryRun, today, warnings, onInvalid } = startRun(options);
   const { timeZone, onProgress } = options;
 
-  const lastDay = await lastRolloverDay(db);
+  const jobState = await studentsJobState(db);
+  const lastDay = jobState.lastRolloverDay;
   const rollover = needsRollover(lastDay, today)
     ? { threshold: rolloverThreshold(lastDay, today) }
     : undefined;
@@ -44,6 +46,21 @@ export const aggregateStudents = async (
     onInvalid,
     onProgress,
   });
+
+  // The word lists: for the figures, and once a day to find the lists edited since.
+  let words: Map<string, readonly string[]> | undefined;
+  const currentWords = async () => {
+    words ??= await moduleWords(db, onInvalid, onProgress);
+    return words;
+  };
+  if (rollover !== undefined && mode !== 'full') {
+    const edited = changedModules(jobState.moduleLists, fingerprints(await currentWords()));
+    for (const moduleId of edited) {
+      for await (const ids of studentsOfModule(db, moduleId)) {
+        for (const studentId of ids) taskOf(tasks, studentId).modules.push(moduleId);
+      }
+    }
+  }
 
   // Nothing marked and no roll-over: nothing else is read (not even the modules).
   const counts =
@@ -60,7 +77,7 @@ export const aggregateStudents = async (
             newToken: randomUUID,
             today,
             timeZone,
-            moduleWords: await moduleWords(db, onInvalid, onProgress),
+            moduleWords: await currentWords(),
             dryRun,
             concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
             updatedAt: started.toISOString(),
@@ -74,7 +91,7 @@ export const aggregateStudents = async (
 
   // Only once every student of the roll-over is done; otherwise the next run rolls over again.
   if (rollover !== undefined && counts.failed === 0 && !dryRun) {
-    await recordRollover(db, today, started);
+    await recordRollover(db, today, started, fingerprints(await currentWords()));
   }
 
   return {

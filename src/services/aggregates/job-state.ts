@@ -13,19 +13,48 @@ export const STUDENTS_JOB = 'aggregate_students';
  * await lastRolloverDay(db); // '2026-11-23', or undefined before the first run
  * ```
  */
-export const lastRolloverDay = async (db: Db): Promise<string | undefined> => {
+export const lastRolloverDay = async (db: Db): Promise<string | undefined> =>
+  (await studentsJobState(db)).lastRolloverDay;
+
+/** What the roll-over knows from the last one: its day, and the word lists it saw. */
+export interface StudentsJobState {
+  readonly lastRolloverDay: string | undefined;
+  /** `module id → fingerprint of its word list`; undefined before the first roll-over. */
+  readonly moduleLists: ReadonlyMap<string, string> | undefined;
+}
+
+export const studentsJobState = async (db: Db): Promise<StudentsJobState> => {
   // Consistent: a run right after another must see the day that run recorded.
   const job = await db.jobs.find(
     { name: STUDENTS_JOB },
-    { project: ['name', 'last_rollover_day'], consistent: true },
+    { project: ['name', 'last_rollover_day', 'module_lists'], consistent: true },
   );
-  return job?.last_rollover_day;
+  return {
+    lastRolloverDay: job?.last_rollover_day,
+    moduleLists: job?.module_lists === undefined ? undefined : new Map(job.module_lists),
+  };
 };
 
-/** Records that every date-dependent figure is up to date for `day`. */
-export const recordRollover = async (db: Db, day: string, at: Date): Promise<void> => {
+/**
+ * Records that every date-dependent figure is up to date for `day`, and the word lists
+ * the students' module figures are now of.
+ */
+export const recordRollover = async (
+  db: Db,
+  day: string,
+  at: Date,
+  moduleLists: ReadonlyMap<string, string>,
+): Promise<void> => {
   await db.jobs.update(
     { name: STUDENTS_JOB },
-    { set: { last_rollover_day: day, last_run_at: at.toISOString() } },
+    {
+      set: {
+        last_rollover_day: day,
+        last_run_at: at.toISOString(),
+        module_lists: [...moduleLists].map(
+          ([id, fingerprint]) => [id, fingerprint] as [string, string],
+        ),
+      },
+    },
   );
 };

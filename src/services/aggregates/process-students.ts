@@ -220,7 +220,7 @@ const computeChunk = async (
             : task.token !== undefined
               ? FOLD_WORK.New
               : FOLD_WORK.Date;
-        const fold = await studentFold(foldContext, task.studentId, work, existing);
+        const fold = await studentFold(foldContext, task.studentId, work, existing, task.modules);
         counts.answers_read += fold.answersRead;
         if (fold.rebuilt) counts.rebuilt += 1;
         const { figures } = fold;

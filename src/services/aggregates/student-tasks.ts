@@ -17,6 +17,8 @@ export interface StudentTask {
   token?: string;
   /** The student's parents, when already read (a full run scans them with the students). */
   parentIds?: readonly string[];
+  /** Modules whose word list changed: their figures are recomputed from the fold state. */
+  readonly modules: string[];
 }
 
 export interface TaskReadOptions {
@@ -36,10 +38,10 @@ export interface StudentTasks {
   readonly marksRead: number;
 }
 
-const taskOf = (tasks: Map<string, StudentTask>, studentId: string): StudentTask => {
+export const taskOf = (tasks: Map<string, StudentTask>, studentId: string): StudentTask => {
   let task = tasks.get(studentId);
   if (task === undefined) {
-    task = { studentId };
+    task = { studentId, modules: [] };
     tasks.set(studentId, task);
   }
   return task;

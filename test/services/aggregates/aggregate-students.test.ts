@@ -9,7 +9,7 @@ import { ANSWER_SETTLE_MS } from '../../../src/services/aggregates/options.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { EXPECTED, MODULE_WORDS, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
-import { student } from '../../support/fixtures.ts';
+import { module, student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
 import {
@@ -236,6 +236,26 @@ describe('aggregate_students, incremental', () => {
       failed: 0,
     });
     expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+  });
+});
+
+describe('aggregate_students, edited word lists', () => {
+  it("gives the edited list's figures from the next day's first run, reading no answer", async () => {
+    const t = await freshDb();
+    await seedHandExample(t.db);
+    await run(t.db, TODAY);
+    const [firstModule, firstWords] = [...MODULE_WORDS][0] ?? ['', []];
+    const edited = new Map(MODULE_WORDS);
+    edited.set(firstModule, [...firstWords.slice(1), 'a-word-never-answered']);
+    await t.db.modules.put(module(firstModule, { words: [...(edited.get(firstModule) ?? [])] }));
+    // The same day, nothing marked: nothing is read, the figures stay.
+    expect(await run(t.db, TODAY)).toMatchObject({ scanned: 0 });
+    const tomorrow = addDays(TODAY, 1);
+    const next = await run(t.db, tomorrow);
+    expect(next).toMatchObject({ rollover: true, failed: 0, answers_read: 0 });
+    expect((await storedProgress(t.db)).get('s-1')).toEqual(
+      expectedProgress('s-1', handAnswers, edited, tomorrow, TIME_ZONE),
+    );
   });
 });
 

@@ -61,10 +61,12 @@ export const studentFold = async (
   studentId: string,
   work: FoldWork,
   stored: Entity<'student_progress'> | undefined,
+  /** Modules whose figures must be recomputed even if nothing was folded into them. */
+  recompute: readonly string[] = [],
 ): Promise<StudentFold> => {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await foldOnce(context, studentId, work, stored);
+      return await foldOnce(context, studentId, work, stored, recompute);
     } catch (error) {
       if (!(error instanceof FoldConflictError) || attempt >= FOLD_ATTEMPTS) throw error;
     }
@@ -76,6 +78,7 @@ const foldOnce = async (
   studentId: string,
   work: FoldWork,
   stored: Entity<'student_progress'> | undefined,
+  recompute: readonly string[],
 ): Promise<StudentFold> => {
   let folded: FoldedState;
   let rebuilt = false;
@@ -107,7 +110,9 @@ const foldOnce = async (
   // Which modules' figures the stored progress cannot supply: all of them after a rebuild
   // or when it was not written by a fold, else those folded into since it was written.
   const fromStored = !rebuilt && stored !== undefined && storedVersion !== undefined;
-  const due = fromStored ? (storedVersion === root.version ? [] : root.pending_modules) : undefined;
+  const due = fromStored
+    ? [...new Set([...(storedVersion === root.version ? [] : root.pending_modules), ...recompute])]
+    : undefined;
   const parts = rebuilt
     ? folded.modules
     : await moduleParts(context, studentId, folded.modules, due);
