@@ -13,16 +13,21 @@ beforeAll(async () => {
     student('s-2', { name: 'Al', parent_ids: ['p-1'] }),
   ]);
   await t.db.parents.put({ id: 'p-1', name: 'Parent', student_ids: ['s-1', 's-2'] });
-  await record(t.db, [
-    {
-      student_id: 's-1',
-      answer_id: 'a-1',
-      module_id: 'm-1',
-      word: 'apple',
-      correct: true,
-      answered_at: '2026-11-23T02:00:00.000Z',
-    },
-  ]);
+  await record(
+    t.db,
+    [
+      {
+        student_id: 's-1',
+        answer_id: 'a-1',
+        module_id: 'm-1',
+        word: 'apple',
+        correct: true,
+        answered_at: '2026-11-23T02:00:00.000Z',
+      },
+      // Recorded two minutes ago: old enough to be aggregated (LMS_ANSWER_SETTLE_SECONDS).
+    ],
+    new Date(Date.now() - 120_000),
+  );
 });
 afterAll(() => t.destroy());
 

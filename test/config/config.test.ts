@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       tablePrefix: '',
       timezone: 'Asia/Shanghai',
       logLevel: 'info',
+      answerSettleSeconds: 60,
     });
   });
 
@@ -30,6 +31,7 @@ describe('loadConfig', () => {
         LMS_TABLE_PREFIX: '',
         LMS_TIMEZONE: '',
         LOG_LEVEL: '',
+        LMS_ANSWER_SETTLE_SECONDS: '',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -42,6 +44,7 @@ describe('loadConfig', () => {
         LMS_TABLE_PREFIX: 'dev-',
         LMS_TIMEZONE: 'Europe/Paris',
         LOG_LEVEL: 'debug',
+        LMS_ANSWER_SETTLE_SECONDS: '5',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -50,6 +53,7 @@ describe('loadConfig', () => {
       tablePrefix: 'dev-',
       timezone: 'Europe/Paris',
       logLevel: 'debug',
+      answerSettleSeconds: 5,
     });
   });
 

@@ -68,6 +68,7 @@ export const registerAggregate = (program: Command, output: Output): void => {
           mode: options.full === true ? 'full' : 'incremental',
           dryRun: options.dryRun,
           timeZone: config.timezone,
+          settleMs: config.answerSettleSeconds * 1000,
           today,
           concurrency: options.concurrency,
           onProgress: aggregateProgressListener(progress),
