@@ -12,6 +12,9 @@ import { InvalidRequestError, InvalidStoredItemError } from './errors.ts';
 import type {
   CountOptions,
   Filter,
+  Page,
+  PageKey,
+  PageOptions,
   ReadOptions,
   Repository,
   UpdateChanges,
@@ -47,6 +50,12 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
     path: Exclude<AccessPath, { kind: 'get' }>,
     options: RawReadOptions,
   ): AsyncIterable<RawItem[]>;
+  /** One page along a query or scan path, from `startKey`, of one scan segment if given. */
+  protected abstract rawPage(
+    path: Exclude<AccessPath, { kind: 'get' }>,
+    options: RawReadOptions,
+    at: { readonly segment?: PageOptions['segment']; readonly startKey?: PageKey },
+  ): Promise<{ items: RawItem[]; next: PageKey | undefined }>;
   protected abstract rawCount(
     path: Exclude<AccessPath, { kind: 'get' }>,
     options: RawReadOptions,
@@ -152,6 +161,28 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
 
   async deleteMany(keys: readonly Pick<T, K>[]): Promise<void> {
     if (keys.length > 0) await this.rawDeleteMany(keys.map((key) => this.#key(key)));
+  }
+
+  readPage<P extends keyof T & string>(
+    filter: Filter<T>,
+    options: PageOptions<P> & { readonly project: readonly P[] },
+  ): Promise<Page<Pick<T, P>>>;
+  readPage(filter: Filter<T>, options?: PageOptions): Promise<Page<T>>;
+  async readPage(filter: Filter<T>, options: PageOptions = {}): Promise<Page<Partial<T>>> {
+    const path = chooseAccessPath(this.definition, filter, options);
+    const raw = rawOptions(options);
+    if (path.kind === 'get') {
+      const item = await this.rawGet(path.key, raw);
+      return { items: item === undefined ? [] : this.#decodeAll([item], options), next: undefined };
+    }
+    if (options.segment !== undefined && path.kind !== 'scan') {
+      throw new InvalidRequestError(`${this.table}: only a scan reads one segment`);
+    }
+    const page = await this.rawPage(path, raw, {
+      segment: options.segment,
+      startKey: options.startKey,
+    });
+    return { items: this.#decodeAll(page.items, options), next: page.next };
   }
 
   async *#pages(filter: Filter<T>, options: ReadOptions): AsyncGenerator<Partial<T>[]> {

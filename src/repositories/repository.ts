@@ -46,6 +46,22 @@ export interface ReadOptions<P extends string = string> {
 
 export type CountOptions = Omit<ReadOptions, 'project' | 'onInvalid'>;
 
+/** Where a page read ended: the key to start the next one from (plain JSON, all strings). */
+export type PageKey = Readonly<Record<string, string>>;
+
+export interface PageOptions<P extends string = string> extends ReadOptions<P> {
+  /** One segment of a parallel scan (`index` of `total`), read on its own. */
+  readonly segment?: { readonly index: number; readonly total: number };
+  /** The `next` of the previous page; absent for the first. */
+  readonly startKey?: PageKey;
+}
+
+/** One page of a read and where the next one starts (`undefined`: there is none). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly next: PageKey | undefined;
+}
+
 export interface WriteOptions {
   /** The write happens only if this holds for the stored item (absent item: no attributes). */
   readonly condition?: Condition;
@@ -71,6 +87,16 @@ export interface UpdateChanges<T> {
 export interface Repository<T extends object, K extends keyof T & string> {
   /** The table's logical name (`students`). */
   readonly table: string;
+
+  /**
+   * One page of a query or scan, resumable from `startKey`: a job that must stop before its
+   * time runs out keeps `next` as its cursor and goes on from it in another invocation.
+   */
+  readPage<P extends keyof T & string>(
+    filter: Filter<T>,
+    options: PageOptions<P> & { readonly project: readonly P[] },
+  ): Promise<Page<Pick<T, P>>>;
+  readPage(filter: Filter<T>, options?: PageOptions): Promise<Page<T>>;
 
   /**
    * Every item matching `filter`. The access path follows the filter: the full key reads

@@ -3,6 +3,7 @@
  * `lms seed --seed 7` writes the same organisation on every machine; not for anything
  * secret.
  */
+import { fnv1a } from '../lib/fnv.ts';
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -26,15 +27,8 @@ const mulberry32 = (seed: number) => {
   };
 };
 
-/** FNV-1a: turns a label into a seed offset. */
-const hash = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-};
+/** Turns a label into a seed offset. */
+const hash = fnv1a;
 
 /**
  * @example

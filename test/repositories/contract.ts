@@ -12,6 +12,7 @@ import {
   InvalidStoredItemError,
   ScanRequiredError,
 } from '../../src/repositories/errors.ts';
+import type { PageKey } from '../../src/repositories/repository.ts';
 import type { TableName } from '../../src/tables/definitions.ts';
 import { answer, klass, module, student } from '../support/fixtures.ts';
 
@@ -110,6 +111,43 @@ export const repositoryContract = (label: string, make: () => Promise<ContractSu
         const pages = await collect(db.students.pages({ class_code: 'rc-1' }, { pageSize: 2 }));
         expect(pages.length).toBeGreaterThanOrEqual(2);
         expect(ids(pages.flat())).toEqual(['r-1', 'r-2', 'r-4']);
+      });
+
+      it('reads page by page from a cursor, and a scan segment by segment, each item once', async () => {
+        const query: string[] = [];
+        let startKey: PageKey | undefined;
+        do {
+          const page = await db.students.readPage(
+            { class_code: 'rc-1' },
+            { pageSize: 2, ...(startKey === undefined ? {} : { startKey }) },
+          );
+          query.push(...ids(page.items));
+          // A cursor is plain JSON: it crosses a workflow between invocations.
+          startKey = page.next === undefined ? undefined : JSON.parse(JSON.stringify(page.next));
+        } while (startKey !== undefined);
+        expect(query).toEqual(['r-1', 'r-2', 'r-4']);
+
+        const scanned: string[] = [];
+        for (let index = 0; index < 3; index += 1) {
+          let next: PageKey | undefined;
+          do {
+            const page = await db.students.readPage(
+              {},
+              {
+                scan: true,
+                segment: { index, total: 3 },
+                pageSize: 2,
+                project: ['id'],
+                startKey: next,
+              },
+            );
+            scanned.push(...ids(page.items));
+            next = page.next;
+          } while (next !== undefined);
+        }
+        const all = ids(await db.students.get({}, { scan: true, project: ['id'] }));
+        expect([...scanned].sort()).toEqual([...all].sort());
+        expect(new Set(scanned).size).toBe(scanned.length);
       });
 
       it('batch-fetches more keys than one request holds, skipping missing and repeated keys', async () => {

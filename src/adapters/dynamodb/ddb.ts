@@ -18,7 +18,9 @@ import {
   type PutCommandInput,
   paginateQuery,
   paginateScan,
+  QueryCommand,
   type QueryCommandInput,
+  ScanCommand,
   type ScanCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
@@ -77,6 +79,21 @@ export class Ddb {
    */
   scan(params: ScanCommandInput, segments = 1): AsyncGenerator<Item[]> {
     return itemPages<Item>(this.#scanResponses(params, segments));
+  }
+
+  /**
+   * One page of a query (one request), from the `ExclusiveStartKey` in `params`: the
+   * resumable read of a job that checks its remaining time between pages.
+   */
+  async queryPage(params: QueryCommandInput): Promise<{ items: Item[]; next: Item | undefined }> {
+    const result = await this.client.send(new QueryCommand(params));
+    return { items: result.Items ?? [], next: result.LastEvaluatedKey };
+  }
+
+  /** One page of a scan (or of one scan segment), as {@link queryPage}. */
+  async scanPage(params: ScanCommandInput): Promise<{ items: Item[]; next: Item | undefined }> {
+    const result = await this.client.send(new ScanCommand(params));
+    return { items: result.Items ?? [], next: result.LastEvaluatedKey };
   }
 
   /** Sums `Count` over every page of a `Select: 'COUNT'` query. */

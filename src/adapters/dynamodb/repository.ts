@@ -7,6 +7,8 @@ import {
 } from '../../repositories/base-repository.ts';
 import type { Codec } from '../../repositories/codec.ts';
 import type { Condition } from '../../repositories/condition.ts';
+import { InvalidRequestError } from '../../repositories/errors.ts';
+import type { PageKey, PageOptions } from '../../repositories/repository.ts';
 import type { TableDefinition } from '../../tables/definitions.ts';
 import type { Ddb } from './ddb.ts';
 import {
@@ -57,6 +59,25 @@ export class DynamoRepository<T extends object, K extends keyof T & string> exte
   protected rawPages(path: ListPath, options: RawReadOptions): AsyncIterable<RawItem[]> {
     if (path.kind === 'query') return this.ddb.query(queryParams(this.tableName, path, options));
     return this.ddb.scan(scanParams(this.tableName, path.filter, options), options.segments);
+  }
+
+  protected async rawPage(
+    path: ListPath,
+    options: RawReadOptions,
+    at: { readonly segment?: PageOptions['segment']; readonly startKey?: PageKey },
+  ): Promise<{ items: RawItem[]; next: PageKey | undefined }> {
+    const start = at.startKey === undefined ? {} : { ExclusiveStartKey: { ...at.startKey } };
+    const page =
+      path.kind === 'query'
+        ? await this.ddb.queryPage({ ...queryParams(this.tableName, path, options), ...start })
+        : await this.ddb.scanPage({
+            ...scanParams(this.tableName, path.filter, options),
+            ...start,
+            ...(at.segment === undefined
+              ? {}
+              : { Segment: at.segment.index, TotalSegments: at.segment.total }),
+          });
+    return { items: page.items, next: page.next === undefined ? undefined : pageKey(page.next) };
   }
 
   protected rawCount(path: ListPath, options: RawReadOptions): Promise<number> {
@@ -118,3 +139,15 @@ export class DynamoRepository<T extends object, K extends keyof T & string> exte
     );
   }
 }
+
+/** A `LastEvaluatedKey` as a cursor: every key of this system is a string (DESIGN). */
+const pageKey = (key: Readonly<Record<string, unknown>>): PageKey => {
+  const out: Record<string, string> = {};
+  for (const [attribute, value] of Object.entries(key)) {
+    if (typeof value !== 'string') {
+      throw new InvalidRequestError(`a page key attribute ${attribute} is not a string`);
+    }
+    out[attribute] = value;
+  }
+  return out;
+};

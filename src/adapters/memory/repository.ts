@@ -1,3 +1,4 @@
+import { fnv1a } from '../../lib/fnv.ts';
 import type { AccessPath, KeyCondition } from '../../repositories/access-path.ts';
 import {
   BaseRepository,
@@ -8,6 +9,7 @@ import {
 import type { Codec } from '../../repositories/codec.ts';
 import type { Condition } from '../../repositories/condition.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
+import type { PageKey, PageOptions } from '../../repositories/repository.ts';
 import type { TableDefinition } from '../../tables/definitions.ts';
 import { holds } from './condition.ts';
 
@@ -78,6 +80,47 @@ export class MemoryRepository<T extends object, K extends keyof T & string> exte
     for (let i = 0; i < matching.length || i === 0; i += size) {
       yield matching.slice(i, i + size).map((item) => project(item, options.project));
     }
+  }
+
+  protected async rawPage(
+    path: ListPath,
+    options: RawReadOptions,
+    at: { readonly segment?: PageOptions['segment']; readonly startKey?: PageKey },
+  ): Promise<{ items: RawItem[]; next: PageKey | undefined }> {
+    // A scan in key order here (DynamoDB's is its own, but stable too); a segment holds the
+    // items whose partition key hashes to it, as DynamoDB splits a table.
+    let matching = this.#select(path);
+    if (path.kind === 'scan') {
+      matching = [...matching].sort((a, b) => compareText(this.identity(a), this.identity(b)));
+    }
+    const { segment } = at;
+    if (segment !== undefined) {
+      matching = matching.filter(
+        (item) =>
+          fnv1a(String(item[this.definition.partitionKey])) % segment.total === segment.index,
+      );
+    }
+    const startKey = at.startKey;
+    if (startKey !== undefined) {
+      const from = matching.findIndex((item) => this.identity(item) === this.identity(startKey));
+      matching = matching.slice(from + 1);
+    }
+    const size = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const items = matching.slice(0, size);
+    const last = items.at(-1);
+    const more = matching.length > size && last !== undefined;
+    return {
+      items: items.map((item) => project(item, options.project)),
+      next: more ? this.#keyOf(last) : undefined,
+    };
+  }
+
+  #keyOf(item: RawItem): PageKey {
+    const key: Record<string, string> = {};
+    for (const attribute of [this.definition.partitionKey, this.definition.sortKey]) {
+      if (attribute !== undefined) key[attribute] = String(item[attribute]);
+    }
+    return key;
   }
 
   protected async rawCount(path: ListPath): Promise<number> {
@@ -167,3 +210,5 @@ export class MemoryRepository<T extends object, K extends keyof T & string> exte
     return selected;
   }
 }
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
