@@ -169,8 +169,10 @@ export const functions = {
       student_progress: ['read', 'put'],
       // The parents of every student whose figures were (re)computed, for aggregate_parents.
       parent_marks: ['put'],
-      // `last_rollover_day`: the first run of a local day also refreshes date-dependent figures.
-      jobs: ['read', 'update'],
+      // The fold state of every student (`domain/progress/fold/`).
+      student_state: ['read', 'put'],
+      // `last_rollover_day` and word lists (update); the run's lease (put, delete).
+      jobs: ['read', 'update', 'put', 'delete'],
     },
     ...job,
   },
@@ -187,6 +189,8 @@ export const functions = {
       student_progress: read,
       parent_summaries: ['read', 'put'],
       parent_marks: ['read', 'delete'],
+      // The run's lease (`services/aggregates/sharded/lease.ts`).
+      jobs: ['read', 'put', 'delete'],
     },
     ...job,
   },

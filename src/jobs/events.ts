@@ -20,6 +20,12 @@ export type JobEvent = z.output<typeof jobEventSchema>;
  */
 export const aggregateEventSchema = jobEventSchema.extend({
   mode: z.enum(AGGREGATE_MODES).optional(),
+  /** The day of the run (`lms aggregate --today`); default: today in `LMS_TIMEZONE`. */
+  today: z.iso.date().optional(),
+  /** Students or parents in flight at once within a worker. */
+  concurrency: z.number().int().min(1).max(64).optional(),
+  /** Shards of a workflow run (parallel scan segments). */
+  shards: z.number().int().min(1).max(64).optional(),
 });
 
 /**

@@ -36,6 +36,11 @@ export const shardSchema = z.object({
   invocations: z.number().int().nonnegative(),
   /** The shard's counts so far, summed over its invocations. */
   counts: z.record(z.string(), z.number()),
+  /** The first few warnings of the shard, for the run's summary (all are counted and logged). */
+  warnings: z
+    .array(z.object({ kind: z.string(), message: z.string() }))
+    .max(20)
+    .optional(),
 });
 export type Shard = z.output<typeof shardSchema>;
 

@@ -13,6 +13,19 @@ export interface AggregateWarning {
   readonly message: string;
 }
 
+/** Every kind, for reading a warning back from JSON (a workflow's shard results). */
+export const AGGREGATE_WARNING_KINDS = [
+  'child_missing',
+  'parent_missing',
+  'student_missing',
+  'invalid_item',
+  'failed',
+] as const satisfies readonly AggregateWarning['kind'][];
+
+/** A warning's kind read back from text; an unknown one counts as a failure. */
+export const warningKind = (kind: string): AggregateWarning['kind'] =>
+  AGGREGATE_WARNING_KINDS.find((known) => known === kind) ?? 'failed';
+
 export const aggregateWarning = (
   kind: AggregateWarning['kind'],
   message: string,

@@ -1,10 +1,20 @@
-/** `aggregate_parents` (DESIGN section 3): recomputes `parent_summaries` for marked parents (incremental) or everyone (full). */
+/**
+ * `aggregate_parents` (DESIGN section 3): recomputes `parent_summaries` for marked parents
+ * (incremental) or everyone (full). On AWS a Step Functions workflow invokes it per phase
+ * (plan, a worker per shard, finish); invoked with a plain event it does the whole run.
+ */
 import { aggregateEventSchema } from '../../jobs/events.ts';
-import { createJobHandler } from '../../jobs/job-handler.ts';
+import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
+import {
+  finishParents,
+  parentsRunSchema,
+  planParents,
+  workParents,
+} from '../../services/aggregates/sharded/parents.ts';
 
-export const createHandler = createJobHandler({
+export const createHandler = createShardedJobHandler({
   name: 'aggregate_parents',
   event: aggregateEventSchema,
   run: ({ db, now, config }, options) =>
@@ -12,8 +22,23 @@ export const createHandler = createJobHandler({
       mode: options.mode,
       dryRun: options.dry_run,
       timeZone: config.timezone,
+      today: options.today,
+      concurrency: options.concurrency,
       now,
     }),
-  // The failed students or parents stay marked; the scheduler's retry finishes them.
+  // The failed parents stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
+  runSchema: parentsRunSchema,
+  plan: ({ db, now, config }, options) =>
+    planParents(db, {
+      mode: options.mode ?? 'incremental',
+      dryRun: options.dry_run === true,
+      timeZone: config.timezone,
+      now,
+      today: options.today,
+      shards: options.shards,
+      concurrency: options.concurrency,
+    }),
+  work: ({ db }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs }),
+  finish: ({ db, now }, run, shards) => finishParents(db, run, shards, now()),
 });

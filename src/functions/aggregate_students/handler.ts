@@ -1,13 +1,21 @@
 /**
  * `aggregate_students` (DESIGN section 3): folds marked students' new answers into their
- * state and progress (incremental), or rebuilds everyone's from the answers (full).
+ * state and progress (incremental), or rebuilds everyone's from the answers (full). On AWS
+ * a Step Functions workflow invokes it per phase (plan, a worker per shard, finish);
+ * invoked with a plain event it does the whole run at once.
  */
 import { aggregateEventSchema } from '../../jobs/events.ts';
-import { createJobHandler } from '../../jobs/job-handler.ts';
+import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
+import {
+  finishStudents,
+  planStudents,
+  studentsRunSchema,
+  workStudents,
+} from '../../services/aggregates/sharded/students.ts';
 
-export const createHandler = createJobHandler({
+export const createHandler = createShardedJobHandler({
   name: 'aggregate_students',
   event: aggregateEventSchema,
   run: ({ db, now, config }, options) =>
@@ -16,8 +24,24 @@ export const createHandler = createJobHandler({
       dryRun: options.dry_run,
       timeZone: config.timezone,
       settleMs: config.answerSettleSeconds * 1000,
+      today: options.today,
+      concurrency: options.concurrency,
       now,
     }),
-  // The failed students or parents stay marked; the scheduler's retry finishes them.
+  // The failed students stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
+  runSchema: studentsRunSchema,
+  plan: ({ db, now, config }, options) =>
+    planStudents(db, {
+      mode: options.mode ?? 'incremental',
+      dryRun: options.dry_run === true,
+      timeZone: config.timezone,
+      settleMs: config.answerSettleSeconds * 1000,
+      now,
+      today: options.today,
+      shards: options.shards,
+      concurrency: options.concurrency,
+    }),
+  work: ({ db }, run, shard, remainingMs) => workStudents(db, run, shard, { remainingMs }),
+  finish: ({ db, now }, run, shards) => finishStudents(db, run, shards, now()),
 });

@@ -1,0 +1,183 @@
+/**
+ * `aggregate_parents` as a sharded run (see `students.ts` for the shape). A shard takes
+ * its segment of `parent_marks` (incremental), or of `parents` and then of `parent_marks`
+ * for parents without a record (full).
+ */
+import { randomUUID } from 'node:crypto';
+import * as z from 'zod';
+import {
+  type AggregateWarning,
+  aggregateWarning,
+  warningKind,
+} from '../../../domain/progress/warnings.ts';
+import { localDate } from '../../../domain/time-zone.ts';
+import {
+  type PlanResult,
+  runSchema,
+  type Shard,
+  type WorkResult,
+} from '../../../jobs/workflow-protocol.ts';
+import type { Db } from '../../../repositories/db.ts';
+import type { PageKey } from '../../../repositories/repository.ts';
+import { WarningLog } from '../../warning-log.ts';
+import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
+import type { ParentTask } from '../parent-tasks.ts';
+import { emptyParentCounts, type ParentCounts, processParents } from '../process-parents.ts';
+import type { ParentsSummary } from '../summary.ts';
+import { releaseLease, takeLease } from './lease.ts';
+import { DEFAULT_SHARDS } from './students.ts';
+import { newShards, type ShardClock, type ShardWork, sumShards, workShard } from './work-shard.ts';
+
+export const PARENTS_JOB = 'aggregate_parents';
+
+const PAGE_SIZE = 100;
+
+export const parentsRunSchema = runSchema.extend({
+  mode: z.enum(AGGREGATE_MODES),
+  dry_run: z.boolean(),
+  today: z.iso.date(),
+  time_zone: z.string(),
+  started_at: z.string(),
+  concurrency: z.number().int().positive(),
+});
+export type ParentsRun = z.output<typeof parentsRunSchema>;
+
+export const planParents = async (
+  db: Db,
+  options: {
+    readonly mode: (typeof AGGREGATE_MODES)[number];
+    readonly dryRun: boolean;
+    readonly timeZone: string;
+    readonly now: () => Date;
+    readonly today?: string;
+    readonly shards?: number;
+    readonly concurrency?: number;
+  },
+): Promise<PlanResult> => {
+  const started = options.now();
+  const run: ParentsRun = {
+    run_id: randomUUID(),
+    job: PARENTS_JOB,
+    mode: options.mode,
+    dry_run: options.dryRun,
+    today: options.today ?? localDate(started, options.timeZone),
+    time_zone: options.timeZone,
+    started_at: started.toISOString(),
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+  };
+  if (!options.dryRun && !(await takeLease(db, PARENTS_JOB, run.run_id, started))) {
+    return { busy: true, run, shards: [] };
+  }
+  return { busy: false, run, shards: newShards(options.shards ?? DEFAULT_SHARDS) };
+};
+
+export const workParents = async (
+  db: Db,
+  run: ParentsRun,
+  shard: Shard,
+  clock: ShardClock,
+): Promise<WorkResult> => {
+  const segment = { index: shard.segment, total: shard.segments };
+  const work: ShardWork<ParentTask> = {
+    sources: run.mode === 'full' ? ['parents', 'orphan-marks'] : ['marks'],
+    readPage: (source, startKey) => readParentsPage(db, source, segment, startKey),
+    process: async (tasks) => {
+      const warnings = new WarningLog<AggregateWarning>();
+      const counts: ParentCounts = await processParents(
+        {
+          db,
+          today: run.today,
+          timeZone: run.time_zone,
+          dryRun: run.dry_run,
+          concurrency: run.concurrency,
+          updatedAt: run.started_at,
+          warnings,
+          onInvalid: (error) =>
+            warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`)),
+        },
+        tasks,
+      );
+      return { counts: { ...counts }, warnings: warnings.summary().warnings };
+    },
+  };
+  const { shard: next, done } = await workShard(work, shard, clock);
+  return { run, shard: next, done };
+};
+
+const readParentsPage = async (
+  db: Db,
+  source: string,
+  segment: { readonly index: number; readonly total: number },
+  startKey: PageKey | undefined,
+): Promise<{ tasks: ParentTask[]; next: PageKey | undefined }> => {
+  const scan = {
+    pageSize: PAGE_SIZE,
+    scan: true,
+    segment,
+    ...(startKey === undefined ? {} : { startKey }),
+  } as const;
+  if (source === 'parents') {
+    const page = await db.parents.readPage({}, { ...scan, project: ['id', 'student_ids'] });
+    const marks = await db.parent_marks.findMany(
+      page.items.map((parent) => ({ parent_id: parent.id })),
+      { project: ['parent_id', 'token'], consistent: true },
+    );
+    const tokens = new Map(marks.map((mark) => [mark.parent_id, mark.token]));
+    return {
+      tasks: page.items.map((parent) => {
+        const token = tokens.get(parent.id);
+        return {
+          parentId: parent.id,
+          studentIds: parent.student_ids,
+          ...(token === undefined ? {} : { token }),
+        };
+      }),
+      next: page.next,
+    };
+  }
+  const page = await db.parent_marks.readPage({}, { ...scan, project: ['parent_id', 'token'] });
+  let marks = page.items;
+  if (source === 'orphan-marks') {
+    const known = new Set(
+      (
+        await db.parents.findMany(
+          marks.map((mark) => ({ id: mark.parent_id })),
+          { project: ['id'] },
+        )
+      ).map((parent) => parent.id),
+    );
+    marks = marks.filter((mark) => !known.has(mark.parent_id));
+  }
+  return {
+    tasks: marks.map((mark) => ({ parentId: mark.parent_id, token: mark.token })),
+    next: page.next,
+  };
+};
+
+export const finishParents = async (
+  db: Db,
+  run: ParentsRun,
+  shards: readonly WorkResult[],
+  now: Date,
+): Promise<ParentsSummary> => {
+  const summed = sumShards(shards, emptyParentCounts());
+  const warnings = new WarningLog<AggregateWarning>();
+  for (const warning of summed.warnings) {
+    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
+  }
+  const counts = summed.counts;
+  if (!run.dry_run) await releaseLease(db, PARENTS_JOB, run.run_id);
+  return {
+    job: PARENTS_JOB,
+    mode: run.mode,
+    dry_run: run.dry_run,
+    today: run.today,
+    time_zone: run.time_zone,
+    ...counts,
+    marks_read: 0,
+    warnings: warnings.summary().warnings,
+    warnings_total: summed.warningsTotal,
+    started_at: run.started_at,
+    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
+  };
+};
