@@ -1,7 +1,7 @@
 /**
- * The whole system of one stage in one stack: tables, functions, schedules, HTTP API and
- * alarms, each from the shared definitions (`src/tables/definitions.ts`,
- * `src/catalog/functions.ts`).
+ * The whole system of one stage in one stack: tables, functions, schedules (and the
+ * workflows they start), HTTP API and alarms, each from the shared definitions
+ * (`src/tables/definitions.ts`, `src/catalog/functions.ts`, `src/catalog/workflows.ts`).
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
@@ -56,6 +56,7 @@ export class LmsStack extends Stack {
     this.alarms = new LmsAlarms(this, 'Alarms', {
       settings,
       functions: deployed,
+      workflows: this.schedules.workflows.byName,
       failedRuns: this.schedules.failedRuns,
     });
 

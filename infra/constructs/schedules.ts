@@ -1,7 +1,8 @@
 /**
  * The scheduled jobs: EventBridge Scheduler schedules from the catalogue (the same ones the
  * local stack runs), in `LMS_TIMEZONE`, with retries and one dead-letter queue for every
- * run that failed for good.
+ * run that failed for good. A job the catalogue runs as a workflow has its state machine
+ * started instead of its function invoked.
  */
 import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -13,12 +14,14 @@ import {
   ScheduleTargetInput,
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../src/catalog/functions.ts';
 import { functions, schedulerExpression } from '../../src/catalog/functions.ts';
+import { isWorkflowJob } from '../../src/catalog/workflows.ts';
 import type { StageSettings } from '../settings.ts';
+import { LmsWorkflows } from './workflows.ts';
 
 /** How often a failed run is tried again, and for how long, before it is dead-lettered. */
 export const RUN_RETRIES = 2;
@@ -34,11 +37,12 @@ export interface LmsSchedulesProps {
  * One schedule per scheduled function, in the schedule group `lms-${stage}`.
  *
  * A run can fail in two places and both end in the `failedRuns` queue:
- * - delivery (the scheduler could not invoke: throttled, no permission): the schedule's own
- *   retry policy, then its dead-letter queue;
+ * - delivery (the scheduler could not invoke or start: throttled, no permission): the
+ *   schedule's own retry policy, then its dead-letter queue;
  * - the run itself: the scheduler invokes Lambda asynchronously, so a handler error is
  *   retried by Lambda's asynchronous invocation settings, then sent to the same queue as
- *   an on-failure destination (with the error in the message).
+ *   an on-failure destination (with the error in the message); a workflow retries its
+ *   tasks itself and reports to the same queue from its `Report failure` state.
  * Runs are idempotent (they recompute and write only what changed), so retries are safe.
  * Disabled catalogue schedules are deployed DISABLED: ready to switch on, never firing.
  *
@@ -46,11 +50,14 @@ export interface LmsSchedulesProps {
  * ```ts
  * const s = new LmsSchedules(stack, 'Schedules', { settings, functions: fns.byName });
  * s.failedRuns; // the queue an alarm watches
+ * s.workflows.byName.get('aggregate_students'); // the state machine its schedule starts
  * ```
  */
 export class LmsSchedules extends Construct {
   readonly failedRuns: Queue;
   readonly group: ScheduleGroup;
+  /** The state machines of the jobs that run as workflows (they report to `failedRuns`). */
+  readonly workflows: LmsWorkflows;
   readonly byName = new Map<FunctionName, Schedule>();
 
   constructor(scope: Construct, id: string, props: LmsSchedulesProps) {
@@ -69,16 +76,35 @@ export class LmsSchedules extends Construct {
       scheduleGroupName: `lms-${settings.stage}`,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    this.workflows = new LmsWorkflows(this, 'Workflows', {
+      settings,
+      functions: props.functions,
+      failedRuns: this.failedRuns,
+    });
     const timeZone = TimeZone.of(settings.timezone);
     for (const [name, fn] of props.functions) {
       const definition = functions[name];
       if (definition.trigger.kind !== 'schedule') continue;
       const { schedule } = definition.trigger;
-      fn.configureAsyncInvoke({
+      const delivery = {
+        input: ScheduleTargetInput.fromObject(schedule.input),
         retryAttempts: RUN_RETRIES,
         maxEventAge: RUN_MAX_AGE,
-        onFailure: new SqsDestination(this.failedRuns),
-      });
+        deadLetterQueue: this.failedRuns,
+      };
+      let target: LambdaInvoke | StepFunctionsStartExecution;
+      if (isWorkflowJob(name)) {
+        const stateMachine = this.workflows.byName.get(name);
+        if (stateMachine === undefined) throw new Error(`no state machine for ${name}`);
+        target = new StepFunctionsStartExecution(stateMachine, delivery);
+      } else {
+        fn.configureAsyncInvoke({
+          retryAttempts: RUN_RETRIES,
+          maxEventAge: RUN_MAX_AGE,
+          onFailure: new SqsDestination(this.failedRuns),
+        });
+        target = new LambdaInvoke(fn, delivery);
+      }
       this.byName.set(
         name,
         new Schedule(this, name, {
@@ -89,12 +115,7 @@ export class LmsSchedules extends Construct {
           // Jobs read "today" in LMS_TIMEZONE: they must start when the catalogue says.
           timeWindow: TimeWindow.off(),
           enabled: schedule.enabled,
-          target: new LambdaInvoke(fn, {
-            input: ScheduleTargetInput.fromObject(schedule.input),
-            retryAttempts: RUN_RETRIES,
-            maxEventAge: RUN_MAX_AGE,
-            deadLetterQueue: this.failedRuns,
-          }),
+          target,
         }),
       );
     }

@@ -40,6 +40,18 @@ export interface HttpRoute {
   readonly path: string;
 }
 
+/**
+ * A scheduled job whose work can outgrow one invocation: its schedule starts a Step
+ * Functions workflow (`src/catalog/workflows.ts`) that invokes the function once per phase
+ * of `src/jobs/workflow-protocol.ts`, instead of invoking the function itself.
+ */
+export interface ShardedWorkflow {
+  /** Shards worked on at once (the Map state's `MaxConcurrency`). */
+  readonly maxConcurrency: number;
+  /** The whole run, retries included; a run still going then is stopped (and alarms). */
+  readonly timeoutSeconds: number;
+}
+
 export interface FunctionDefinition {
   readonly name: string;
   readonly description: string;
@@ -50,6 +62,8 @@ export interface FunctionDefinition {
   /** Lambda limits: scheduled jobs read whole tables, HTTP functions answer people. */
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
+  /** Scheduled jobs only: run as a sharded workflow rather than one invocation. */
+  readonly workflow?: ShardedWorkflow;
 }
 
 const hourly = (minute: number, input: Record<string, unknown> = {}): Schedule => ({
@@ -67,6 +81,16 @@ const daily = (
   minute,
   input,
   enabled,
+});
+
+/**
+ * Eight shards: the issue's target speed-up against DynamoDB's latency, well inside a
+ * Lambda account's default concurrency. Six hours: far beyond any run the bench predicts,
+ * short enough that a stuck run alarms the same night.
+ */
+const sharded = (maxConcurrency = 8): ShardedWorkflow => ({
+  maxConcurrency,
+  timeoutSeconds: 6 * 3600,
 });
 
 const read = ['read'] as const;
@@ -174,6 +198,7 @@ export const functions = {
       // `last_rollover_day` and word lists (update); the run's lease (put, delete).
       jobs: ['read', 'update', 'put', 'delete'],
     },
+    workflow: sharded(),
     ...job,
   },
   aggregate_parents: {
@@ -192,6 +217,7 @@ export const functions = {
       // The run's lease (`services/aggregates/sharded/lease.ts`).
       jobs: ['read', 'put', 'delete'],
     },
+    workflow: sharded(),
     ...job,
   },
 } as const satisfies Record<string, FunctionDefinition>;

@@ -2,7 +2,9 @@
  * The scheduled functions of the catalogue, run locally: on their cron schedules in
  * `LMS_TIMEZONE` (croner, the same schedule definitions the deployment renders for
  * EventBridge Scheduler), or now through `POST /_jobs/<function>`. A job never overlaps
- * itself, as a scheduler retry would not either.
+ * itself, as a scheduler retry would not either. A job the catalogue runs as a workflow
+ * goes through that workflow's state machine, run in process, as its schedule starts it
+ * on AWS.
  */
 import { Cron } from 'croner';
 import {
@@ -12,9 +14,11 @@ import {
   functions,
   type Schedule,
 } from '../catalog/functions.ts';
+import { isWorkflowJob } from '../catalog/workflows.ts';
 import { errorMessage, LmsError } from '../errors.ts';
 import { localContext } from './invoke/lambda-context.ts';
 import type { Handle } from './invoke/load-function.ts';
+import { handlerInvoke, runWorkflow, type WorkflowProgress } from './workflows/run-workflow.ts';
 
 export class JobBusyError extends LmsError {
   readonly code = 'JOB_BUSY';
@@ -38,6 +42,8 @@ export interface JobsOptions {
   readonly log: (line: string) => void;
   /** Fire schedules (false: only run on request, as in tests). */
   readonly schedule?: boolean;
+  /** A workflow's wait before a retry (see `RunWorkflowOptions.retryDelayMs`). */
+  readonly retryDelayMs?: number;
 }
 
 const scheduled = () =>
@@ -96,7 +102,10 @@ export class LocalJobs {
     }));
   }
 
-  /** Runs a scheduled function now with `event` (default: its schedule's input). */
+  /**
+   * Runs a scheduled function now with `event` (default: its schedule's input). A workflow
+   * job resolves to its run's summary; a run skipped for another's lease is a JobBusyError.
+   */
   async run(name: FunctionName, event?: unknown): Promise<unknown> {
     const trigger = functions[name].trigger;
     if (trigger.kind !== 'schedule') throw new NotAJobError(`${name} is not a scheduled function`);
@@ -105,14 +114,40 @@ export class LocalJobs {
     const started = performance.now();
     try {
       const handle = await this.options.load(name);
-      const result = await handle(
-        event ?? trigger.schedule.input,
-        localContext(name, functions[name].timeoutSeconds),
-      );
+      const input = event ?? trigger.schedule.input;
+      const result = isWorkflowJob(name)
+        ? await this.#runWorkflow(name, handle, input)
+        : await handle(input, localContext(name, functions[name].timeoutSeconds));
       this.options.log(`job ${name} done in ${Math.round(performance.now() - started)} ms`);
       return result;
     } finally {
       this.#running.delete(name);
     }
+  }
+
+  async #runWorkflow(name: FunctionName, handle: Handle, input: unknown): Promise<unknown> {
+    const log = (line: string) => this.options.log(`job ${name}: ${line}`);
+    let shardsDone = -1;
+    const result = await runWorkflow({
+      job: name,
+      input,
+      invoke: handlerInvoke(name, handle),
+      log,
+      ...(this.options.retryDelayMs !== undefined
+        ? { retryDelayMs: this.options.retryDelayMs }
+        : {}),
+      // A line per shard finished (not per invocation: a long run continues thousands of times).
+      onProgress: (progress: WorkflowProgress) => {
+        if (progress.shards_done === shardsDone) return;
+        shardsDone = progress.shards_done;
+        log(
+          `${progress.shards_done}/${progress.shards} shards done, ${progress.continuations} continuations`,
+        );
+      },
+    });
+    if (result.status === 'skipped') {
+      throw new JobBusyError(`${name} is already running (another run holds its lease)`);
+    }
+    return result.output;
   }
 }

@@ -90,6 +90,17 @@ export const functionLogicalId = (template: Template, physicalName: string): str
   return (matches[0] as [string, Json])[0];
 };
 
+/** The logical id of the state machine deployed as `${stage}-${name}`. */
+export const stateMachineLogicalId = (template: Template, physicalName: string): string => {
+  const matches = Object.entries(
+    rawResourcesOf(template, 'AWS::StepFunctions::StateMachine'),
+  ).filter(([, resource]) => resource.Properties.StateMachineName === physicalName);
+  if (matches.length !== 1) {
+    throw new Error(`${matches.length} state machines named ${physicalName}`);
+  }
+  return (matches[0] as [string, Json])[0];
+};
+
 export interface IamStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | string[];

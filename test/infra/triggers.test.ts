@@ -8,7 +8,14 @@ import {
   type Schedule,
   schedulerExpression,
 } from '../../src/catalog/functions.ts';
-import { functionLogicalId, resourcesOf, type Synthesized, synth } from './support.ts';
+import { isWorkflowJob, workflowNames } from '../../src/catalog/workflows.ts';
+import {
+  functionLogicalId,
+  resourcesOf,
+  type Synthesized,
+  stateMachineLogicalId,
+  synth,
+} from './support.ts';
 
 const scheduleOf = (name: FunctionName): Schedule | undefined => {
   const { trigger } = functions[name];
@@ -42,6 +49,12 @@ describe('schedules', () => {
     deployed.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'lms-dev' });
   });
 
+  /** What a schedule starts: the job's state machine if it runs as a workflow, else its function. */
+  const targetOf = (name: FunctionName) =>
+    isWorkflowJob(name)
+      ? { Ref: stateMachineLogicalId(catalogue.template, `dev-${name}`) }
+      : { 'Fn::GetAtt': [functionLogicalId(catalogue.template, `dev-${name}`), 'Arn'] };
+
   it.each(scheduled(functionNames))(
     '%s: catalogue expression, LMS_TIMEZONE, state, input, retries and dead-letter queue',
     (name) => {
@@ -55,12 +68,14 @@ describe('schedules', () => {
         State: schedule.enabled ? 'ENABLED' : 'DISABLED',
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: {
-          Arn: { 'Fn::GetAtt': [functionLogicalId(catalogue.template, `dev-${name}`), 'Arn'] },
+          Arn: targetOf(name),
           Input: JSON.stringify(schedule.input),
           RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
           DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queue, 'Arn'] } },
         },
       });
+      // A workflow retries its tasks and reports failed runs itself (test/infra/workflows.test.ts).
+      if (isWorkflowJob(name)) return;
       // The scheduler invokes asynchronously: a failed run is retried by Lambda, then
       // dead-lettered to the same queue.
       catalogue.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -111,7 +126,7 @@ describe('schedules', () => {
   });
 
   it.each(scheduled(functionNames))(
-    '%s: the scheduler role may invoke this function and dead-letter, nothing else',
+    '%s: the scheduler role may invoke this function (or start its workflow) and dead-letter, nothing else',
     (name) => {
       const fn = functionLogicalId(catalogue.template, `dev-${name}`);
       const schedule = Object.values(
@@ -127,14 +142,16 @@ describe('schedules', () => {
           (policy) => (policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement,
         );
       expect(statements).toEqual([
-        {
-          Action: 'lambda:InvokeFunction',
-          Effect: 'Allow',
-          Resource: [
-            { 'Fn::GetAtt': [fn, 'Arn'] },
-            { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fn, 'Arn'] }, ':*']] },
-          ],
-        },
+        isWorkflowJob(name)
+          ? { Action: 'states:StartExecution', Effect: 'Allow', Resource: targetOf(name) }
+          : {
+              Action: 'lambda:InvokeFunction',
+              Effect: 'Allow',
+              Resource: [
+                { 'Fn::GetAtt': [fn, 'Arn'] },
+                { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fn, 'Arn'] }, ':*']] },
+              ],
+            },
         {
           Action: 'sqs:SendMessage',
           Effect: 'Allow',
@@ -144,15 +161,15 @@ describe('schedules', () => {
     },
   );
 
-  it('HTTP functions have no schedule and no asynchronous retry', () => {
+  it('HTTP functions and workflow jobs have no asynchronous retry', () => {
     const configured = Object.values(
       resourcesOf(catalogue.template, 'AWS::Lambda::EventInvokeConfig'),
     ).map((config) => JSON.stringify(config.Properties.FunctionName));
-    for (const name of routed(functionNames)) {
+    for (const name of [...routed(functionNames), ...workflowNames]) {
       const id = functionLogicalId(catalogue.template, `dev-${name}`);
       expect(configured).not.toContain(JSON.stringify({ Ref: id }));
     }
-    expect(configured).toHaveLength(scheduled(functionNames).length);
+    expect(configured).toHaveLength(scheduled(functionNames).length - workflowNames.length);
   });
 
   it('the dead-letter queue keeps failed runs 14 days, encrypted, TLS only', () => {
@@ -183,7 +200,7 @@ describe('alarms', () => {
     });
   });
 
-  it('an alarm on the dead-letter queue holding a message, and one alarm per function', () => {
+  it('an alarm on the dead-letter queue holding a message, one per function and per workflow', () => {
     const queue = logicalIdOfType(catalogue, 'AWS::SQS::Queue');
     catalogue.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -192,7 +209,10 @@ describe('alarms', () => {
       Threshold: 1,
       AlarmActions: [{ Ref: logicalIdOfType(catalogue, 'AWS::SNS::Topic') }],
     });
-    catalogue.template.resourceCountIs('AWS::CloudWatch::Alarm', functionNames.length + 1);
+    catalogue.template.resourceCountIs(
+      'AWS::CloudWatch::Alarm',
+      functionNames.length + workflowNames.length + 1,
+    );
   });
 
   it('CloudWatch may publish to the topic (its policy replaces the default), and e-mail subscribes', () => {

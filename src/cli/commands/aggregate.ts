@@ -1,29 +1,51 @@
 import { Argument, type Command } from 'commander';
+import * as z from 'zod';
 import { addDays } from '../../domain/time-zone.ts';
-import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
-import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
+import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
+import { WorkflowProtocolError } from '../../local/workflows/run-workflow.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
-import type { AggregateProgress } from '../../services/aggregates/progress.ts';
-import { summaryLine } from '../../services/aggregates/summary.ts';
+import { type AggregateSummary, summaryLine } from '../../services/aggregates/summary.ts';
 import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { printSummary, withJobContext } from '../job-command.ts';
+import { printSummary, runJobWorkflow, withJobContext } from '../job-command.ts';
 import { positiveInteger } from '../parse.ts';
-import type { Progress } from '../progress.ts';
 
 export const AGGREGATE_TARGETS = ['students', 'parents'] as const;
 export type AggregateTarget = (typeof AGGREGATE_TARGETS)[number];
 
-/** Shows an aggregate run's progress: a counter per table read, a bar for the computing. */
-export const aggregateProgressListener = (progress: Progress) => (event: AggregateProgress) => {
-  if (event.phase === 'read') {
-    progress.update(`${event.table} read`, event.items);
-    if (event.done) progress.finish(`${event.table} read`);
-  } else {
-    const task = `${event.unit} aggregated`;
-    progress.update(task, event.done, event.total);
-    if (event.done === event.total) progress.finish(task);
+const JOB_OF = {
+  students: 'aggregate_students',
+  parents: 'aggregate_parents',
+} as const satisfies Record<AggregateTarget, string>;
+
+/**
+ * The fields of a summary this command reads (the closing line, the warnings, the exit
+ * code): it comes back from Finish through JSON, so it is checked, not trusted.
+ */
+const printedSummarySchema = z.looseObject({
+  job: z.enum(['aggregate_students', 'aggregate_parents']),
+  mode: z.string(),
+  dry_run: z.boolean(),
+  today: z.string(),
+  scanned: z.number(),
+  updated: z.number(),
+  unchanged: z.number(),
+  failed: z.number(),
+  remarked: z.number(),
+  warnings: z.array(z.looseObject({ message: z.string() })),
+  warnings_total: z.number(),
+  duration_ms: z.number(),
+});
+
+const readSummary = (output: unknown): AggregateSummary => {
+  const result = printedSummarySchema.safeParse(output);
+  if (!result.success) {
+    throw new WorkflowProtocolError(
+      `the run's summary is not an aggregate summary: ${describeIssues(zodIssues(result.error), '(summary)')}`,
+    );
   }
+  // Checked above for every field summaryLine and printSummary read; the rest is passed on as is.
+  return result.data as unknown as AggregateSummary;
 };
 
 const calendarDate = (value: string): string => {
@@ -62,18 +84,16 @@ export const registerAggregate = (program: Command, output: Output): void => {
     .option('--json', 'print the whole summary as JSON on stdout')
     .action(async (target: AggregateTarget, options: AggregateCommandOptions, command: Command) => {
       const today = options.today === undefined ? undefined : calendarDate(options.today);
-      await withJobContext(command, output, async ({ config, connection, progress }) => {
-        const run = target === 'students' ? aggregateStudents : aggregateParents;
-        const summary = await run(connection.db, {
+      await withJobContext(command, output, async (context) => {
+        // The job's options, as the schedule sends them (the execution input of the workflow).
+        const input = {
           mode: options.full === true ? 'full' : 'incremental',
-          dryRun: options.dryRun,
-          timeZone: config.timezone,
-          settleMs: config.answerSettleSeconds * 1000,
-          today,
+          ...(options.dryRun === true ? { dry_run: true } : {}),
+          ...(today !== undefined ? { today } : {}),
           concurrency: options.concurrency,
-          onProgress: aggregateProgressListener(progress),
-        });
-        progress.stop();
+        };
+        const summary = readSummary(await runJobWorkflow(context, output, JOB_OF[target], input));
+        context.progress.stop();
         printSummary(output, summary, summaryLine(summary), options.json);
         if (summary.failed > 0) throw new AggregateRunError(summary);
       });
