@@ -204,18 +204,19 @@ const readStudentsPage = async (
   if (source === 'progress' || source === 'orphan-progress') {
     const page = await db.student_progress.readPage(
       {},
-      {
-        ...scan,
-        project: ['student_id', 'last_active_at'],
-      },
+      { ...scan, project: ['student_id', 'last_active_at', 'updated_at'] },
     );
-    let ids = page.items.map((progress) => progress.student_id);
+    // Written by this run already (another shard took the student from its mark).
+    const fresh = page.items.filter((progress) => progress.updated_at !== run.started_at);
+    let ids = fresh.map((progress) => progress.student_id);
     if (source === 'progress') {
       const threshold = run.rollover?.threshold ?? undefined;
-      ids = page.items
-        .filter((progress) => dependsOnDate(progress.last_active_at, threshold, run.time_zone))
-        .map((progress) => progress.student_id);
-      ids = await withoutMarked(db, ids);
+      ids = await withoutMarked(
+        db,
+        fresh
+          .filter((progress) => dependsOnDate(progress.last_active_at, threshold, run.time_zone))
+          .map((progress) => progress.student_id),
+      );
     } else {
       ids = await withoutRecord(db, ids);
     }
