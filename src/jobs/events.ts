@@ -26,6 +26,8 @@ export const aggregateEventSchema = jobEventSchema.extend({
   concurrency: z.number().int().min(1).max(64).optional(),
   /** Shards of a workflow run (parallel scan segments). */
   shards: z.number().int().min(1).max(64).optional(),
+  /** Items a worker reads and processes at once (a page); between pages it checks its time. */
+  page_size: z.number().int().min(1).max(1000).optional(),
 });
 
 /**

@@ -38,6 +38,7 @@ export const createHandler = createShardedJobHandler({
       today: options.today,
       shards: options.shards,
       concurrency: options.concurrency,
+      pageSize: options.page_size,
     }),
   work: ({ db }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs }),
   finish: ({ db, now }, run, shards) => finishParents(db, run, shards, now()),

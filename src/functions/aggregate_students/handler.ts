@@ -41,6 +41,7 @@ export const createHandler = createShardedJobHandler({
       today: options.today,
       shards: options.shards,
       concurrency: options.concurrency,
+      pageSize: options.page_size,
     }),
   work: ({ db }, run, shard, remainingMs) => workStudents(db, run, shard, { remainingMs }),
   finish: ({ db, now }, run, shards) => finishStudents(db, run, shards, now()),

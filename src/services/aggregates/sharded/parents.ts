@@ -26,11 +26,16 @@ import { emptyParentCounts, type ParentCounts, processParents } from '../process
 import type { ParentsSummary } from '../summary.ts';
 import { releaseLease, takeLease } from './lease.ts';
 import { DEFAULT_SHARDS } from './students.ts';
-import { newShards, type ShardClock, type ShardWork, sumShards, workShard } from './work-shard.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  newShards,
+  type ShardClock,
+  type ShardWork,
+  sumShards,
+  workShard,
+} from './work-shard.ts';
 
 export const PARENTS_JOB = 'aggregate_parents';
-
-const PAGE_SIZE = 100;
 
 export const parentsRunSchema = runSchema.extend({
   mode: z.enum(AGGREGATE_MODES),
@@ -39,6 +44,7 @@ export const parentsRunSchema = runSchema.extend({
   time_zone: z.string(),
   started_at: z.string(),
   concurrency: z.number().int().positive(),
+  page_size: z.number().int().positive(),
 });
 export type ParentsRun = z.output<typeof parentsRunSchema>;
 
@@ -52,6 +58,7 @@ export const planParents = async (
     readonly today?: string;
     readonly shards?: number;
     readonly concurrency?: number;
+    readonly pageSize?: number;
   },
 ): Promise<PlanResult> => {
   const started = options.now();
@@ -64,6 +71,7 @@ export const planParents = async (
     time_zone: options.timeZone,
     started_at: started.toISOString(),
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
   if (!options.dryRun && !(await takeLease(db, PARENTS_JOB, run.run_id, started))) {
     return { busy: true, run, shards: [] };
@@ -80,7 +88,7 @@ export const workParents = async (
   const segment = { index: shard.segment, total: shard.segments };
   const work: ShardWork<ParentTask> = {
     sources: run.mode === 'full' ? ['parents', 'orphan-marks'] : ['marks'],
-    readPage: (source, startKey) => readParentsPage(db, source, segment, startKey),
+    readPage: (source, startKey) => readParentsPage(db, run, source, segment, startKey),
     process: async (tasks) => {
       const warnings = new WarningLog<AggregateWarning>();
       const counts: ParentCounts = await processParents(
@@ -106,12 +114,13 @@ export const workParents = async (
 
 const readParentsPage = async (
   db: Db,
+  run: ParentsRun,
   source: string,
   segment: { readonly index: number; readonly total: number },
   startKey: PageKey | undefined,
 ): Promise<{ tasks: ParentTask[]; next: PageKey | undefined }> => {
   const scan = {
-    pageSize: PAGE_SIZE,
+    pageSize: run.page_size,
     scan: true,
     segment,
     ...(startKey === undefined ? {} : { startKey }),

@@ -45,15 +45,19 @@ import { emptyStudentCounts, processStudents, type StudentCounts } from '../proc
 import type { StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
 import { releaseLease, takeLease } from './lease.ts';
-import { newShards, type ShardClock, type ShardWork, sumShards, workShard } from './work-shard.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  newShards,
+  type ShardClock,
+  type ShardWork,
+  sumShards,
+  workShard,
+} from './work-shard.ts';
 
 export const STUDENTS_JOB = 'aggregate_students';
 
 /** Shards of a run unless told otherwise: parallel scan segments of each table it reads. */
 export const DEFAULT_SHARDS = 8;
-
-/** Items read per page: one page is one chunk of students processed together. */
-const PAGE_SIZE = 100;
 
 /** What the plan fixes for the whole run (crosses the workflow as JSON). */
 export const studentsRunSchema = runSchema.extend({
@@ -67,6 +71,7 @@ export const studentsRunSchema = runSchema.extend({
   rollover: z.object({ threshold: z.iso.date().nullable() }).nullable(),
   edited_modules: z.array(z.string()),
   concurrency: z.number().int().positive(),
+  page_size: z.number().int().positive(),
 });
 export type StudentsRun = z.output<typeof studentsRunSchema>;
 
@@ -79,6 +84,7 @@ export interface PlanStudentsOptions {
   readonly settleMs: number;
   readonly shards?: number;
   readonly concurrency?: number;
+  readonly pageSize?: number;
 }
 
 /**
@@ -111,6 +117,7 @@ export const planStudents = async (db: Db, options: PlanStudentsOptions): Promis
     rollover,
     edited_modules: edited,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
   // A dry run changes nothing, so it needs no lease and never waits for one.
   if (!options.dryRun && !(await takeLease(db, STUDENTS_JOB, run.run_id, started))) {
@@ -186,7 +193,7 @@ const readStudentsPage = async (
   segment: { readonly index: number; readonly total: number },
   startKey: PageKey | undefined,
 ): Promise<{ tasks: StudentTask[]; next: PageKey | undefined }> => {
-  const at = { pageSize: PAGE_SIZE, ...(startKey === undefined ? {} : { startKey }) };
+  const at = { pageSize: run.page_size, ...(startKey === undefined ? {} : { startKey }) };
   const scan = { ...at, scan: true, segment } as const;
   const recompute = run.edited_modules;
   const task = (studentId: string, extra: Partial<StudentTask> = {}): StudentTask => ({

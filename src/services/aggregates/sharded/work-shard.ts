@@ -17,6 +17,9 @@ export const cursorSchema = z.object({
 });
 export type ShardCursor = z.output<typeof cursorSchema>;
 
+/** Items a worker reads per page unless the run says: one page is one chunk processed together. */
+export const DEFAULT_PAGE_SIZE = 100;
+
 /** Warnings a shard carries to the finishing step (the rest are counted and logged). */
 export const SHARD_WARNINGS = 10;
 
