@@ -17,9 +17,17 @@ export interface JobDefinition<S extends z.ZodType, R extends JobSummary> {
   readonly name: string;
   /** The options the job accepts in its event (see `events.ts`). */
   readonly event: S;
-  readonly run: (runtime: Runtime, options: z.output<S>) => Promise<R>;
+  readonly run: (runtime: Runtime, options: z.output<S>, clock: JobClock) => Promise<R>;
   /** The error a run with failures ends with (it carries the summary). */
   readonly failure: (summary: R) => Error;
+  /** Whether the run left work undone; default: some of it failed. */
+  readonly incomplete?: (summary: R) => boolean;
+}
+
+/** What a job knows of its invocation's time. */
+export interface JobClock {
+  /** `context.getRemainingTimeInMillis()`; without a Lambda context, unbounded. */
+  readonly remainingMs: () => number;
 }
 
 /**
@@ -44,8 +52,11 @@ export const createJobHandler =
     const { logger } = runtime;
     if (context !== undefined) logger.addContext(context);
     const options = parseJobEvent(job.event, event);
-    const summary = await job.run(runtime, options);
-    if (summary.failed > 0) {
+    const summary = await job.run(runtime, options, {
+      remainingMs: () =>
+        context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis(),
+    });
+    if (job.incomplete?.(summary) ?? summary.failed > 0) {
       logger.error(`${job.name} run failed`, { summary });
       throw job.failure(summary);
     }

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { ALL_LEVELS, type StatsLevel } from '../../domain/stats/levels.ts';
 import { StatsWriteError } from '../../services/stats/errors.ts';
 import type { StatsProgress } from '../../services/stats/progress.ts';
-import { runStats } from '../../services/stats/run-stats.ts';
+import { DEFAULT_SEGMENTS, runStats } from '../../services/stats/run-stats.ts';
 import { summaryLine } from '../../services/stats/summary.ts';
 import type { Output } from '../context.ts';
 import { printSummary, withJobContext } from '../job-command.ts';
@@ -35,7 +35,12 @@ export const registerStats = (program: Command, output: Output): void => {
     )
     .option('--dry-run', 'compute and report, write nothing')
     .option('--concurrency <n>', 'writes in flight at once', positiveInteger, 16)
-    .option('--segments <n>', 'parallel scan segments for students', positiveInteger, 1)
+    .option(
+      '--segments <n>',
+      'parallel scan segments for students',
+      positiveInteger,
+      DEFAULT_SEGMENTS,
+    )
     .option('--json', 'print the whole summary as JSON on stdout')
     .action(
       async (

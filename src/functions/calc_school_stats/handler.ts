@@ -1,13 +1,20 @@
 /** `calc_school_stats` (DESIGN section 3): schools.stats = { teachers, classes, students }. */
 import { jobEventSchema } from '../../jobs/events.ts';
 import { createJobHandler } from '../../jobs/job-handler.ts';
-import { StatsWriteError } from '../../services/stats/errors.ts';
+import { StatsWriteError, statsIncomplete } from '../../services/stats/errors.ts';
 import { runStats } from '../../services/stats/run-stats.ts';
 
 export const createHandler = createJobHandler({
   name: 'calc_school_stats',
   event: jobEventSchema,
-  run: ({ db, now }, options) =>
-    runStats(db, { job: 'calc_school_stats', levels: ['school'], dryRun: options.dry_run, now }),
+  run: ({ db, now }, options, { remainingMs }) =>
+    runStats(db, {
+      job: 'calc_school_stats',
+      levels: ['school'],
+      dryRun: options.dry_run,
+      now,
+      remainingMs,
+    }),
   failure: (summary) => new StatsWriteError(summary),
+  incomplete: statsIncomplete,
 });

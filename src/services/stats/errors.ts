@@ -9,6 +9,13 @@ export class StatsWriteError extends LmsError {
     readonly summary: StatsSummary,
     options?: { cause?: unknown },
   ) {
-    super(`${summary.failed} stats write(s) failed in ${summary.job}`, options);
+    super(
+      `${summary.failed} stats write(s) failed and ${summary.out_of_time} left for lack of time in ${summary.job}`,
+      options,
+    );
   }
 }
+
+/** A run that failed a write or ran out of time: it fails, and the scheduler's retry finishes it. */
+export const statsIncomplete = (summary: StatsSummary): boolean =>
+  summary.failed > 0 || summary.out_of_time > 0;

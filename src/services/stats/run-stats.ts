@@ -21,15 +21,20 @@ export interface RunStatsOptions {
   readonly dryRun?: boolean;
   /** Writes in flight at once. */
   readonly concurrency?: number;
-  /** Parallel scan segments for the students table. */
+  /** Parallel scan segments for the students table (default {@link DEFAULT_SEGMENTS}). */
   readonly segments?: number;
+  /** What is left of the invocation (`context.getRemainingTimeInMillis`). */
+  readonly remainingMs?: () => number;
   readonly now?: () => Date;
   readonly onProgress?: StatsProgressListener;
 }
 
 export const DEFAULT_WRITE_CONCURRENCY = 16;
 
-const COUNTERS = ['scanned', 'updated', 'unchanged', 'vanished', 'failed'] as const;
+/** Students are read in this many parallel scan segments: the one table that grows. */
+export const DEFAULT_SEGMENTS = 4;
+
+const COUNTERS = ['scanned', 'updated', 'unchanged', 'vanished', 'failed', 'out_of_time'] as const;
 
 const emptyLevel = (): LevelSummary => ({
   scanned: 0,
@@ -37,6 +42,7 @@ const emptyLevel = (): LevelSummary => ({
   unchanged: 0,
   vanished: 0,
   failed: 0,
+  out_of_time: 0,
 });
 
 /**
@@ -56,7 +62,7 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
   const warnings = new WarningLog<StatsWarning>();
   const read = await readSnapshot(db, levels, {
     warnings,
-    segments: options.segments,
+    segments: options.segments ?? DEFAULT_SEGMENTS,
     onProgress: options.onProgress,
   });
   const computed = computeStats(read.snapshot, levels);
@@ -84,6 +90,7 @@ export const runStats = async (db: Db, options: RunStatsOptions): Promise<StatsS
       updatedAt: started.toISOString(),
       concurrency: options.concurrency ?? DEFAULT_WRITE_CONCURRENCY,
       onProgress: options.onProgress,
+      ...(options.remainingMs === undefined ? {} : { remainingMs: options.remainingMs }),
     });
     for (const result of results) {
       const level = byLevel[result.target.level];

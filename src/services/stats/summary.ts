@@ -12,11 +12,16 @@ export interface LevelSummary {
   vanished: number;
   /** Writes that failed (the run as a whole then fails). */
   failed: number;
+  /**
+   * Changed records left unwritten because the invocation's time was nearly up (the run
+   * then fails, and its retry writes them: what is already written reads as unchanged).
+   */
+  out_of_time: number;
 }
 
 /**
- * What a stats run returns and logs. `scanned = updated + unchanged + vanished + failed`,
- * per level and in total.
+ * What a stats run returns and logs. `scanned = updated + unchanged + vanished + failed +
+ * out_of_time`, per level and in total.
  */
 export interface StatsSummary extends LevelSummary, ListedWarnings<StatsWarning> {
   readonly job: string;

@@ -11,7 +11,10 @@ import type { Db } from '../../repositories/db.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
 import type { StatsProgressListener } from './progress.ts';
 
-export type WriteOutcome = 'updated' | 'vanished' | 'failed';
+export type WriteOutcome = 'updated' | 'vanished' | 'failed' | 'out_of_time';
+
+/** Time kept in hand: no write starts with less left (a write takes milliseconds). */
+export const WRITE_RESERVE_MS = 30_000;
 
 export interface WriteResult {
   readonly target: StatsTarget;
@@ -39,6 +42,8 @@ export const writeStats = async (
     readonly updatedAt: string;
     readonly concurrency: number;
     readonly onProgress?: StatsProgressListener;
+    /** What is left of the invocation; without it, time is not what stops a run. */
+    readonly remainingMs?: () => number;
   },
 ): Promise<WriteResult[]> => {
   const write = writer(db);
@@ -47,6 +52,10 @@ export const writeStats = async (
   return pMap(
     targets,
     async (target): Promise<WriteResult> => {
+      if (options.remainingMs !== undefined && options.remainingMs() < WRITE_RESERVE_MS) {
+        done += 1;
+        return { target, outcome: 'out_of_time' };
+      }
       try {
         await write[target.level](target.key, { ...target.counts, updated_at: options.updatedAt });
         return { target, outcome: 'updated' };

@@ -7,6 +7,7 @@ import { InvalidEventError } from '../../../src/jobs/errors.ts';
 import { codecFor, type Entity } from '../../../src/repositories/db.ts';
 import { StatsWriteError } from '../../../src/services/stats/errors.ts';
 import { tables } from '../../../src/tables/definitions.ts';
+import { lambdaContext } from '../../support/events.ts';
 import { klass, student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
 
@@ -54,6 +55,24 @@ describe('calc_class_stats handler (and the job frame)', () => {
       warnings: [
         expect.objectContaining({ kind: 'write_failed', message: 'class c-1: throttled' }),
       ],
+    });
+  });
+
+  it('stops writing when the invocation is nearly out of time, and fails so the retry finishes', async () => {
+    const { db } = createMemoryDb();
+    await db.classes.putMany([klass('c-1'), klass('c-2')]);
+    await db.students.put(student('s-1', { class_code: 'c-1' }));
+    const handle = createHandler(() => testRuntime(db));
+    const late = { ...lambdaContext('calc_class_stats'), getRemainingTimeInMillis: () => 5_000 };
+    const error = await handle({}, late).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatsWriteError);
+    expect((error as StatsWriteError).summary).toMatchObject({ out_of_time: 2, updated: 0 });
+    expect((await db.classes.find({ code: 'c-1' }))?.stats).toBeUndefined();
+    // The scheduler's retry, with time: everything written.
+    const plenty = { ...late, getRemainingTimeInMillis: () => 600_000 };
+    expect(await handle({}, plenty)).toMatchObject({
+      updated: 2,
+      out_of_time: 0,
     });
   });
 });
