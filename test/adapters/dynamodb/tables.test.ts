@@ -6,6 +6,7 @@ import {
   deleteTables,
   describeTables,
   listTables,
+  MissingLocalIndexError,
 } from '../../../src/adapters/dynamodb/tables.ts';
 import { physicalName, type TableDefinition, tables } from '../../../src/tables/definitions.ts';
 import { createTestDb, type TestDb, uniquePrefix } from '../../support/test-db.ts';
@@ -92,6 +93,23 @@ describe('tables from the shared definitions', () => {
       ]);
     } finally {
       await deleteTables(t.client, prefix, [tables.groups, tables.jobs]);
+    }
+  });
+
+  it('refuses an answers table made without its local index, saying how to remake it', async () => {
+    const prefix = uniquePrefix(import.meta.url);
+    const { localIndexes: _none, ...withoutIndex } = tables.answers;
+    try {
+      await createMissingTables(t.client, prefix, [withoutIndex]);
+      const error = await createMissingTables(t.client, prefix, [tables.answers]).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MissingLocalIndexError);
+      expect(String(error)).toMatch(
+        /answers exists without its local index recorded_key.*lms export/,
+      );
+    } finally {
+      await deleteTables(t.client, prefix, [tables.answers]);
     }
   });
 
