@@ -101,6 +101,8 @@ export interface FaultProxyOptions {
    * another writer has done something (requests wait; nothing is lost).
    */
   readonly before?: (request: ProxiedRequest) => Promise<void> | void;
+  /** Called once the engine has answered a forwarded request (`status` is set). */
+  readonly after?: (request: ProxiedRequest) => void;
 }
 
 /** A DynamoDB-shaped error body (awsJson1_0: `__type` names the error). */
@@ -179,6 +181,7 @@ export class FaultProxy {
   ) as Record<FaultKind, number>;
   rules: readonly FaultRule[];
   before: FaultProxyOptions['before'];
+  after: FaultProxyOptions['after'];
 
   readonly #target: URL;
   readonly #random: Random;
@@ -196,6 +199,7 @@ export class FaultProxy {
     this.#random = seeded(options.seed ?? 1);
     this.rules = options.rules ?? [];
     this.before = options.before;
+    this.after = options.after;
   }
 
   /** `http://127.0.0.1:<port>`, once started. */
@@ -326,6 +330,7 @@ export class FaultProxy {
         raw,
       );
       seen.status = upstream.status;
+      this.after?.(seen);
       if (operation === 'Query' || operation === 'Scan') {
         try {
           const parsed = JSON.parse(upstream.body.toString('utf8')) as { ScannedCount?: number };
