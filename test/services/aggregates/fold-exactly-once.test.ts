@@ -512,3 +512,111 @@ describe('fold exactly once, two runs at once', () => {
     await expectOracle(world);
   });
 });
+
+describe('fold exactly once, rounds of answers', () => {
+  it('late answers, duplicates and concurrent record calls between and during runs keep the fold equal to the oracle', async () => {
+    const world = await createWorld(['s-1', 's-2', 's-3', 's-4', 's-5'], 909);
+    let previous: RawAnswer[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      const fresh = newAnswers(world, 30);
+      // Older than anything folded so far: from a device that was offline for weeks.
+      const late = newAnswers(world, 8, [15, 45]);
+      const at = world.clock.next();
+      // Batches recorded at once, one of them the previous round's again (duplicates).
+      await Promise.all([
+        recordAnswers(world, fresh.slice(0, 15), at),
+        recordAnswers(world, fresh.slice(15), at),
+        recordAnswers(world, late, at),
+        recordAnswers(world, previous, at),
+      ]);
+      // Answers recorded while a run is under way (they carry a later time), twice.
+      const during = newAnswers(world, 10);
+      const runAt = world.clock.next();
+      await Promise.all([
+        run(world.t.db, runAt),
+        (async () => {
+          await recordAnswers(world, during);
+          await recordAnswers(world, during);
+        })(),
+      ]);
+      await settle(world);
+      await expectOracle(world, TODAY, `round ${round}`);
+      previous = [...fresh, ...late];
+    }
+    await expectRebuildAgrees(world);
+  });
+});
+
+describe('fold cost', () => {
+  it('k new answers read k (+1) answers whatever the history (200 or 2000); the roll-over reads none', async () => {
+    const students = ['s-h200', 's-h2000'] as const;
+    const world = await createWorld(students, 1001);
+    const hourBefore = new Date(noonOf(TODAY).getTime() - 3_600_000).toISOString();
+    for (const [studentId, size] of [
+      [students[0], 200],
+      [students[1], 2000],
+    ] as const) {
+      const history = newAnswers(world, size, [1, 60], [studentId]);
+      await world.t.db.answers.putMany(
+        history.map((a) =>
+          answer(a.student_id, a.module_id, a.answer_id, {
+            word: a.word,
+            correct: a.correct,
+            answered_at: a.answered_at,
+            recorded_at: hourBefore,
+          }),
+        ),
+      );
+      world.answers.push(...history);
+    }
+    // One answer each through the service: it marks them. Their first fold is a rebuild.
+    await recordAnswers(world, [
+      ...newAnswers(world, 1, [0, 0], [students[0]]),
+      ...newAnswers(world, 1, [0, 0], [students[1]]),
+    ]);
+    expect(await run(world.t.db, world.clock.next())).toMatchObject({
+      rebuilt: 2,
+      answers_read: 2202,
+      failed: 0,
+    });
+    await expectOracle(world);
+
+    const proxy = await startProxy(world.t);
+    const db = proxy.db(world.t.prefix);
+    /** Answers items the engine read for the requests since the last reset. */
+    const answersReadOnTheWire = () =>
+      proxy.requests
+        .filter((r) => onTable('answers')(r))
+        .reduce((sum, r) => sum + (r.scanned ?? 0), 0);
+    const k = 7;
+    const costs = new Map<string, number[]>();
+    for (const studentId of students) {
+      const cost: number[] = [];
+      // The first incremental fold starts at the rebuild's settled key, the second at the
+      // last answer folded (read again: `between` includes its bound).
+      for (let round = 0; round < 2; round += 1) {
+        proxy.reset();
+        await recordAnswers(world, newAnswers(world, k, [0, 3], [studentId]));
+        const summary = await run(db, world.clock.next());
+        expect(summary).toMatchObject({ scanned: 1, rebuilt: 0, failed: 0 });
+        expect(summary.answers_read).toBeLessThanOrEqual(k + 1);
+        // The fold's query, and `hasUnsettled`'s (at most one item).
+        expect(answersReadOnTheWire()).toBeLessThanOrEqual(summary.answers_read + 1);
+        cost.push(summary.answers_read, answersReadOnTheWire());
+        await expectOracle(world, TODAY, `${studentId} round ${round}`);
+      }
+      costs.set(studentId, cost);
+    }
+    // [read by the fold, read on the wire] of each round: k, then k + 1.
+    expect(costs.get(students[0])).toEqual([k, k, k + 1, k + 1]);
+    expect(costs.get(students[1])).toEqual(costs.get(students[0]));
+
+    // The next day: both students' streaks and daily windows move; no answer is read.
+    proxy.reset();
+    const tomorrow = addDays(TODAY, 1);
+    const rollover = await run(db, noonOf(tomorrow));
+    expect(rollover).toMatchObject({ rollover: true, scanned: 2, failed: 0, answers_read: 0 });
+    expect(proxy.requests.filter(onTable('answers'))).toEqual([]);
+    await expectOracle(world, tomorrow, 'the next day');
+  });
+});
