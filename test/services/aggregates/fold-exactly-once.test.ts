@@ -130,6 +130,13 @@ const newAnswers = (
     };
   });
 
+/** One new answer, with `overrides`. */
+const oneAnswer = (world: World, overrides: Partial<RawAnswer> = {}): RawAnswer => {
+  const [next] = newAnswers(world, 1);
+  if (next === undefined) throw new Error('no answer drawn');
+  return { ...next, ...overrides };
+};
+
 /** Records through the real service on the world's clock; the oracle learns what is new. */
 const recordAnswers = async (world: World, batch: readonly RawAnswer[], at?: Date) => {
   await record(world.t.db, batch, at ?? world.clock.next());
@@ -376,9 +383,9 @@ describe('fold exactly once, two runs at once', () => {
     await settle(world);
     // A starts before an answer in m-2 is recorded, B after; B folds on top of A's root,
     // and A writes its progress (without the m-2 answer) between B's read and B's write.
-    await recordAnswers(world, [{ ...newAnswers(world, 1)[0]!, module_id: 'm-1', word: 'apple' }]);
+    await recordAnswers(world, [oneAnswer(world, { module_id: 'm-1', word: 'apple' })]);
     const earlier = world.clock.next();
-    await recordAnswers(world, [{ ...newAnswers(world, 1)[0]!, module_id: 'm-2', word: 'dog' }]);
+    await recordAnswers(world, [oneAnswer(world, { module_id: 'm-2', word: 'dog' })]);
     const later = world.clock.next();
     const aRoot = signal();
     const aProgress = signal();
@@ -438,9 +445,9 @@ describe('fold exactly once, two runs at once', () => {
    */
   it.fails('KNOWN BUG: two first folds (rebuilds) at once with different clocks lose no answer of a part', async () => {
     const world = await createWorld(['s-1'], 606);
-    await recordAnswers(world, [{ ...newAnswers(world, 1)[0]!, module_id: 'm-1', word: 'apple' }]);
+    await recordAnswers(world, [oneAnswer(world, { module_id: 'm-1', word: 'apple' })]);
     const earlier = world.clock.next();
-    await recordAnswers(world, [{ ...newAnswers(world, 1)[0]!, module_id: 'm-1', word: 'apple' }]);
+    await recordAnswers(world, [oneAnswer(world, { module_id: 'm-1', word: 'apple' })]);
     const later = world.clock.next();
     // B writes the module part first, A (which folded less) overwrites it; B's root lands.
     const bPart = signal();
@@ -465,20 +472,20 @@ describe('fold exactly once, two runs at once', () => {
     await settle(world);
     await expectOracle(world, TODAY, 'after the first folds');
     // The part must hold both answers: the next answer of the module shows it.
-    await recordAnswers(world, [{ ...newAnswers(world, 1)[0]!, module_id: 'm-1', word: 'apple' }]);
+    await recordAnswers(world, [oneAnswer(world, { module_id: 'm-1', word: 'apple' })]);
     await settle(world);
     await expectOracle(world, TODAY, 'after the next answer');
   });
 
   it.fails('KNOWN BUG: two incremental folds at once with different clocks keep words_mastered equal to the oracle', async () => {
     const world = await createWorld(['s-1'], 808);
-    const apple = (correct: boolean, hoursBack: number): RawAnswer => ({
-      ...newAnswers(world, 1)[0]!,
-      module_id: 'm-1',
-      word: 'apple',
-      correct,
-      answered_at: new Date(noonOf(TODAY).getTime() - hoursBack * 3_600_000).toISOString(),
-    });
+    const apple = (correct: boolean, hoursBack: number): RawAnswer =>
+      oneAnswer(world, {
+        module_id: 'm-1',
+        word: 'apple',
+        correct,
+        answered_at: new Date(noonOf(TODAY).getTime() - hoursBack * 3_600_000).toISOString(),
+      });
     await recordAnswers(world, [apple(true, 30), apple(true, 29)]);
     await settle(world);
     // A folds a third correct attempt (apple mastered); B also a later wrong one (not).
