@@ -231,8 +231,9 @@ describe('fold exactly once, under injected faults', () => {
         );
       }
       rules.push(
-        { fault: 'throttle', match: onTable(table), chance: 0.03 },
-        { fault: 'provisioned', match: onTable(table), chance: 0.02 },
+        // Few: the SDK backs off throttling from 1 s.
+        { fault: 'throttle', match: onTable(table), chance: 0.015 },
+        { fault: 'provisioned', match: onTable(table), chance: 0.01 },
         { fault: 'internal', match: onTable(table), chance: 0.12 },
       );
     }
