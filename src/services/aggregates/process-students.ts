@@ -52,7 +52,10 @@ export interface StudentCounts {
   failed: number;
   /** Marks cleared (their token was unchanged). */
   marks_cleared: number;
-  /** Marks left in place because new answers arrived during the run. */
+  /**
+   * Marks left in place because new answers arrived during the run, or because another run
+   * wrote the student's progress first.
+   */
   remarked: number;
   /** Marks left in place because some answers are too recent to fold (`ANSWER_SETTLE_MS`). */
   deferred: number;
@@ -86,6 +89,8 @@ type Outcome =
       readonly parentIds: readonly string[];
       /** Answers too recent for this run: the mark stays. */
       readonly unsettled: boolean;
+      /** Another run wrote the progress first: the mark stays (see `computeChunk`). */
+      readonly superseded: boolean;
     };
 
 /**
@@ -157,6 +162,8 @@ export const processStudents = async (
         const { token, studentId } = outcome.task;
         if (token !== undefined && outcome.unsettled) {
           counts.deferred += 1;
+        } else if (token !== undefined && outcome.superseded) {
+          counts.remarked += 1;
         } else if (token !== undefined && !context.dryRun) {
           try {
             const result = await clearStudentMark(context.db, studentId, token, context.updatedAt);
@@ -229,8 +236,10 @@ const computeChunk = async (
         // With the figures, the fold version they are of (see `studentFold`). Unchanged
         // figures stay as they are: an older version there only makes the next fold read
         // the parts of the modules folded since, once.
-        // Only over the progress this run read: a run that overlapped and wrote figures of
-        // a later fold wins, and these older ones are dropped.
+        // Only over the progress this run read: a run that overlapped wrote first, and these
+        // figures are dropped. That run's fold may be older than this one's (it started
+        // earlier and folded fewer answers), so the student stays marked: the next run
+        // computes it again over the progress now stored.
         if (changed && !context.dryRun) {
           const readVersion = foldVersionOf(existing);
           try {
@@ -273,6 +282,7 @@ const computeChunk = async (
           changed: changed && !superseded,
           parentIds: parentsMayChange ? (parentIds ?? []) : [],
           unsettled,
+          superseded,
         };
       } catch (error) {
         context.warnings.add(

@@ -19,7 +19,10 @@ export interface AggregateSummaryBase extends ListedWarnings<AggregateWarning> {
   readonly failed: number;
   readonly marks_read: number;
   readonly marks_cleared: number;
-  /** Marks left in place because their token changed during the run (new work arrived). */
+  /**
+   * Marks left in place because their token changed during the run (new work arrived), or
+   * because another run wrote the student's progress first.
+   */
   readonly remarked: number;
   readonly started_at: string;
   readonly duration_ms: number;

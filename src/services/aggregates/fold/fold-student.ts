@@ -164,6 +164,9 @@ export const foldNewAnswers = async (
   // Parts read or written by earlier steps of this fold: read once, and the condition of
   // the next write is what this fold wrote (a dry run, which writes nothing, reads its own).
   const cache: PartCache = { modules: new Map(), words: new Map() };
+  // Another run, with a later clock, folded past this run's settled key: nothing here is
+  // this run's to fold (and `between` would reject bounds in that order).
+  if (root.watermark > context.settledKey) return { root, state, modules, answersRead };
   // Key conditions cannot exclude a bound: `between` includes the watermark, filtered below.
   const sortKey: SortKeyCondition =
     root.watermark === ''

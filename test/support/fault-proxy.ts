@@ -1,0 +1,417 @@
+/**
+ * An HTTP proxy in front of the test engine that injects faults the way DynamoDB and the
+ * network produce them, so the real SDK (its error parsing, classification and retries)
+ * runs, not a mocked client. Each request is decided from its operation (`X-Amz-Target`)
+ * and JSON body (the table, the key, the item) by the first rule that matches it and
+ * draws it (a seeded chance, the n-th match, or a predicate):
+ *
+ * - `throttle` / `provisioned`: 400 ThrottlingException / ProvisionedThroughputExceededException,
+ *   not forwarded (the SDK retries both: throttling error codes);
+ * - `internal`: 500 InternalServerError, not forwarded (retried: a transient status);
+ * - `lost`: forwarded and applied by the engine, then the client's socket is destroyed
+ *   before any response (ECONNRESET: retried, though the write took effect);
+ * - `lost500`: forwarded and applied, then answered 500 (retried likewise);
+ * - `crash`: 400 ValidationException, not forwarded (a client error: not retried, the
+ *   caller fails at that point, as if its process stopped there);
+ * - `crash-after`: forwarded and applied, then answered 400 ValidationException (the
+ *   caller stops right after a write that took effect).
+ *
+ * How the SDK classifies errors (`@smithy/core/retry`, `getRetryErrorType`): throttling
+ * codes (ThrottlingException, ProvisionedThroughputExceededException, ...) or 429 are
+ * THROTTLING; 500/502/503/504, ECONNRESET and friends are TRANSIENT; only those two kinds
+ * are retried. The DynamoDB client retries up to `maxAttempts` = 4 attempts in all (its
+ * own default: `resolveRetryConfig(..., { defaultMaxAttempts: 4, defaultBaseDelay: 25 })`;
+ * 3 is the SDK's generic default), throttling with a 1 s backoff base.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
+import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
+import { Ddb, type DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
+import type { Db } from '../../src/repositories/db.ts';
+import { type Random, seeded } from '../../src/seed/random.ts';
+
+export const FAULT_KINDS = [
+  'throttle',
+  'provisioned',
+  'internal',
+  'lost',
+  'lost500',
+  'crash',
+  'crash-after',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Operations that change an item. */
+export const WRITE_OPERATIONS: readonly string[] = [
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+];
+
+/** One request as the proxy saw it. */
+export interface ProxiedRequest {
+  /** 1-based, in arrival order. */
+  readonly seq: number;
+  /** `PutItem`, `Query`, ... (the `X-Amz-Target` after the dot). */
+  readonly operation: string;
+  /** Every table the request names (`TableName`, or the tables of a batch). */
+  readonly tables: readonly string[];
+  readonly body: Record<string, unknown>;
+  /** The fault injected, if any. */
+  fault?: FaultKind;
+  /** The engine's HTTP status, when forwarded. */
+  status?: number;
+  /** The engine's `ScannedCount` of a Query or Scan (items read). */
+  scanned?: number;
+}
+
+export interface FaultRule {
+  readonly fault: FaultKind;
+  /** Which requests the rule considers (all by default). */
+  readonly match?: (request: ProxiedRequest) => boolean;
+  /** The chance of injecting into a matching request, drawn from the proxy's seeded random. */
+  readonly chance?: number;
+  /** Inject into these matching requests only (1-based: the rule counts every request it matches). */
+  readonly nth?: number | readonly number[];
+  /** Injections at most. */
+  readonly limit?: number;
+}
+
+export interface FaultProxyOptions {
+  /** The engine's endpoint (`t.endpoint`). */
+  readonly target: string;
+  readonly seed?: number;
+  readonly rules?: readonly FaultRule[];
+  /**
+   * Awaited before a request is decided and forwarded: lets a test hold a request until
+   * another writer has done something (requests wait; nothing is lost).
+   */
+  readonly before?: (request: ProxiedRequest) => Promise<void> | void;
+  /** Called once the engine has answered a forwarded request (`status` is set). */
+  readonly after?: (request: ProxiedRequest) => void;
+}
+
+/** A DynamoDB-shaped error body (awsJson1_0: `__type` names the error). */
+const errorBody = (code: string, message: string) =>
+  JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message });
+
+const ERRORS: Record<
+  Exclude<FaultKind, 'lost'>,
+  { status: number; code: string; message: string }
+> = {
+  throttle: {
+    status: 400,
+    code: 'ThrottlingException',
+    message: 'Rate of requests exceeds the allowed throughput. (injected)',
+  },
+  provisioned: {
+    status: 400,
+    code: 'ProvisionedThroughputExceededException',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. (injected)',
+  },
+  internal: {
+    status: 500,
+    code: 'InternalServerError',
+    message: 'Internal server error (injected)',
+  },
+  lost500: {
+    status: 500,
+    code: 'InternalServerError',
+    message: 'Internal server error (injected)',
+  },
+  crash: { status: 400, code: 'ValidationException', message: 'Injected crash' },
+  'crash-after': { status: 400, code: 'ValidationException', message: 'Injected crash' },
+};
+
+const tablesOf = (body: Record<string, unknown>): string[] => {
+  if (typeof body.TableName === 'string') return [body.TableName];
+  const items = body.RequestItems;
+  if (items !== null && typeof items === 'object') return Object.keys(items);
+  const transact = body.TransactItems;
+  if (Array.isArray(transact)) {
+    return transact.flatMap((entry: Record<string, { TableName?: string }>) =>
+      Object.values(entry).flatMap((op) => (op.TableName === undefined ? [] : [op.TableName])),
+    );
+  }
+  return [];
+};
+
+const readBody = (message: IncomingMessage): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    message.on('data', (chunk: Buffer) => chunks.push(chunk));
+    message.on('end', () => resolve(Buffer.concat(chunks)));
+    message.on('error', reject);
+  });
+
+/**
+ * @example
+ * ```ts
+ * const proxy = new FaultProxy({ target: t.endpoint, seed: 7, rules: [
+ *   { fault: 'throttle', chance: 0.2, match: (r) => r.tables.some((n) => n.endsWith('answers')) },
+ * ] });
+ * await proxy.start();
+ * const db = proxy.db(t.prefix);
+ * // ... run jobs on db ...
+ * proxy.injected.throttle; // how many were injected
+ * await proxy.stop();
+ * ```
+ */
+export class FaultProxy {
+  /** Every request seen, in arrival order. */
+  readonly requests: ProxiedRequest[] = [];
+  /** Faults injected, by kind. */
+  readonly injected: Record<FaultKind, number> = Object.fromEntries(
+    FAULT_KINDS.map((kind) => [kind, 0]),
+  ) as Record<FaultKind, number>;
+  rules: readonly FaultRule[];
+  before: FaultProxyOptions['before'];
+  after: FaultProxyOptions['after'];
+
+  readonly #target: URL;
+  readonly #random: Random;
+  readonly #matched = new Map<FaultRule, number>();
+  readonly #fired = new Map<FaultRule, number>();
+  readonly #agent = new Agent({ keepAlive: true });
+  readonly #clients: { client: DynamoDBClient; doc: DynamoDBDocumentClient }[] = [];
+  #server: Server | undefined;
+  #endpoint: string | undefined;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+
+  constructor(options: FaultProxyOptions) {
+    this.#target = new URL(options.target);
+    this.#random = seeded(options.seed ?? 1);
+    this.rules = options.rules ?? [];
+    this.before = options.before;
+    this.after = options.after;
+  }
+
+  /** `http://127.0.0.1:<port>`, once started. */
+  get endpoint(): string {
+    if (this.#endpoint === undefined) throw new Error('fault proxy not started');
+    return this.#endpoint;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        // The proxy's own failure: a 400 the SDK will not retry, so it shows in the test.
+        if (!response.headersSent) {
+          response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+          response.end(errorBody('ValidationException', `fault proxy: ${String(error)}`));
+        } else response.destroy();
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.#server = server;
+    this.#endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** Closes the clients built by {@link db}, every connection and the listening socket. */
+  async stop(): Promise<void> {
+    for (const { client, doc } of this.#clients.splice(0)) {
+      doc.destroy();
+      client.destroy();
+    }
+    const server = this.#server;
+    this.#server = undefined;
+    if (server !== undefined) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    }
+    this.#agent.destroy();
+  }
+
+  /** A Db over the tables under `prefix`, every request of it through this proxy. */
+  db(prefix: string, options: DdbOptions = {}): Db {
+    const client = createDynamoClient({ endpoint: this.endpoint });
+    const doc = createDocumentClient(client);
+    this.#clients.push({ client, doc });
+    return createDynamoDb(new Ddb(doc, options), prefix);
+  }
+
+  /** Resolves once no request is in flight (a failed caller's other writes have landed). */
+  idle(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Injected faults in all. */
+  get injectedTotal(): number {
+    return Object.values(this.injected).reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Forgets the requests, counters and rule positions (the rules stay unless given). */
+  reset(rules?: readonly FaultRule[]): void {
+    this.requests.length = 0;
+    for (const kind of FAULT_KINDS) this.injected[kind] = 0;
+    this.#matched.clear();
+    this.#fired.clear();
+    if (rules !== undefined) this.rules = rules;
+  }
+
+  #decide(request: ProxiedRequest): FaultKind | undefined {
+    // Every rule counts the requests it matches, whether or not an earlier rule fired.
+    let decided: FaultKind | undefined;
+    for (const rule of this.rules) {
+      if (rule.match !== undefined && !rule.match(request)) continue;
+      const position = (this.#matched.get(rule) ?? 0) + 1;
+      this.#matched.set(rule, position);
+      if (decided !== undefined) continue;
+      const fired = this.#fired.get(rule) ?? 0;
+      if (rule.limit !== undefined && fired >= rule.limit) continue;
+      if (rule.nth !== undefined) {
+        const positions = typeof rule.nth === 'number' ? [rule.nth] : rule.nth;
+        if (!positions.includes(position)) continue;
+      }
+      if (rule.chance !== undefined && !(this.#random.next() < rule.chance)) continue;
+      this.#fired.set(rule, fired + 1);
+      decided = rule.fault;
+    }
+    return decided;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.#inFlight += 1;
+    try {
+      const raw = await readBody(request);
+      const target = request.headers['x-amz-target'];
+      const operation = typeof target === 'string' ? (target.split('.').at(-1) ?? '') : '';
+      const body =
+        raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+      const seen: ProxiedRequest = {
+        seq: this.requests.length + 1,
+        operation,
+        tables: tablesOf(body),
+        body,
+      };
+      this.requests.push(seen);
+      await this.before?.(seen);
+      const fault = this.#decide(seen);
+      if (fault !== undefined) {
+        seen.fault = fault;
+        this.injected[fault] += 1;
+      }
+      if (
+        fault === 'throttle' ||
+        fault === 'provisioned' ||
+        fault === 'internal' ||
+        fault === 'crash'
+      ) {
+        this.#answerError(response, fault);
+        return;
+      }
+      const upstream = await this.#forward(
+        request.method ?? 'POST',
+        request.url ?? '/',
+        request.headers,
+        raw,
+      );
+      seen.status = upstream.status;
+      this.after?.(seen);
+      if (operation === 'Query' || operation === 'Scan') {
+        try {
+          const parsed = JSON.parse(upstream.body.toString('utf8')) as { ScannedCount?: number };
+          if (typeof parsed.ScannedCount === 'number') seen.scanned = parsed.ScannedCount;
+        } catch {
+          // Not JSON: nothing to count.
+        }
+      }
+      if (fault === 'lost') {
+        // The engine applied the request; its response never reaches the client.
+        response.socket?.destroy();
+        return;
+      }
+      if (fault === 'lost500' || fault === 'crash-after') {
+        this.#answerError(response, fault);
+        return;
+      }
+      response.writeHead(upstream.status, upstream.headers);
+      response.end(upstream.body);
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+
+  #answerError(response: ServerResponse, fault: Exclude<FaultKind, 'lost'>): void {
+    const { status, code, message } = ERRORS[fault];
+    const body = errorBody(code, message);
+    response.writeHead(status, {
+      'content-type': 'application/x-amz-json-1.0',
+      'content-length': Buffer.byteLength(body),
+      'x-amzn-requestid': randomBytes(16).toString('hex'),
+    });
+    response.end(body);
+  }
+
+  #forward(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const upstream = httpRequest(
+        {
+          protocol: this.#target.protocol,
+          hostname: this.#target.hostname,
+          port: this.#target.port,
+          method,
+          path,
+          headers,
+          agent: this.#agent,
+        },
+        (reply) => {
+          readBody(reply).then(
+            (data) =>
+              resolve({ status: reply.statusCode ?? 500, headers: reply.headers, body: data }),
+            reject,
+          );
+        },
+      );
+      upstream.on('error', reject);
+      upstream.end(body);
+    });
+  }
+}
+
+/** Whether a request names a table whose physical name ends with `name` (`t-...-answers`). */
+export const onTable =
+  (...names: readonly string[]) =>
+  (request: ProxiedRequest): boolean =>
+    request.tables.some((table) => names.some((name) => table.endsWith(`-${name}`)));
+
+/** Whether a request is one of `operations`. */
+export const isOperation =
+  (...operations: readonly string[]) =>
+  (request: ProxiedRequest): boolean =>
+    operations.includes(request.operation);
+
+/** Both predicates. */
+export const both =
+  (...predicates: readonly ((request: ProxiedRequest) => boolean)[]) =>
+  (request: ProxiedRequest): boolean =>
+    predicates.every((predicate) => predicate(request));
