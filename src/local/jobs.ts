@@ -7,6 +7,11 @@
  * on AWS.
  */
 import { Cron } from 'croner';
+import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
+
+/** A run of the job is already under way (here, or holding its lease). */
+export { JobBusyError };
+
 import {
   cronPattern,
   type FunctionName,
@@ -19,10 +24,6 @@ import { errorMessage, LmsError } from '../errors.ts';
 import { localContext } from './invoke/lambda-context.ts';
 import type { Handle } from './invoke/load-function.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from './workflows/run-workflow.ts';
-
-export class JobBusyError extends LmsError {
-  readonly code = 'JOB_BUSY';
-}
 
 export class NotAJobError extends LmsError {
   readonly code = 'NOT_A_JOB';

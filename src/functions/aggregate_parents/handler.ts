@@ -40,6 +40,6 @@ export const createHandler = createShardedJobHandler({
       concurrency: options.concurrency,
       pageSize: options.page_size,
     }),
-  work: ({ db }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs }),
+  work: ({ db, now }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs, now }),
   finish: ({ db, now }, run, shards) => finishParents(db, run, shards, now()),
 });

@@ -43,6 +43,7 @@ export const createHandler = createShardedJobHandler({
       concurrency: options.concurrency,
       pageSize: options.page_size,
     }),
-  work: ({ db }, run, shard, remainingMs) => workStudents(db, run, shard, { remainingMs }),
+  work: ({ db, now }, run, shard, remainingMs) =>
+    workStudents(db, run, shard, { remainingMs, now }),
   finish: ({ db, now }, run, shards) => finishStudents(db, run, shards, now()),
 });

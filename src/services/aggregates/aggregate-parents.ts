@@ -3,12 +3,14 @@
  * marked by `aggregate_students` (incremental, the default) or for every parent (full),
  * from their children's records and progress. See `docs/aggregates.md`.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../../repositories/db.ts';
 import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
 import { readParentTasks } from './parent-tasks.ts';
 import { emptyParentCounts, processParents } from './process-parents.ts';
 import type { AggregateProgress } from './progress.ts';
 import { startRun } from './run-start.ts';
+import { withLease } from './sharded/lease.ts';
 import type { ParentsSummary } from './summary.ts';
 
 export type AggregateParentsOptions = AggregateOptions<AggregateProgress>;
@@ -28,22 +30,30 @@ export const aggregateParents = async (
   const { timeZone, onProgress } = options;
 
   const { tasks, marksRead } = await readParentTasks(db, mode, onInvalid, onProgress);
+  // Nothing to do: no lease is needed for a run that writes nothing.
   const counts =
     tasks.size === 0
       ? emptyParentCounts()
-      : await processParents(
-          {
-            db,
-            today,
-            timeZone,
-            dryRun,
-            concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-            updatedAt: started.toISOString(),
-            warnings,
-            onInvalid,
-            onProgress,
-          },
-          [...tasks.values()],
+      : await withLease(
+          db,
+          'aggregate_parents',
+          { now: options.now ?? (() => new Date()), dryRun, runId: randomUUID() },
+          (renew) =>
+            processParents(
+              {
+                db,
+                today,
+                timeZone,
+                dryRun,
+                concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+                updatedAt: started.toISOString(),
+                warnings,
+                onInvalid,
+                onProgress,
+                beforeChunk: renew,
+              },
+              [...tasks.values()],
+            ),
         );
 
   return {

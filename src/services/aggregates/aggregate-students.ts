@@ -14,6 +14,7 @@ import { type AggregateOptions, ANSWER_SETTLE_MS, DEFAULT_CONCURRENCY } from './
 import { emptyStudentCounts, processStudents } from './process-students.ts';
 import type { AggregateProgress } from './progress.ts';
 import { startRun } from './run-start.ts';
+import { withLease } from './sharded/lease.ts';
 import { readStudentTasks, taskOf } from './student-tasks.ts';
 import type { StudentsSummary } from './summary.ts';
 
@@ -62,37 +63,50 @@ export const aggregateStudents = async (
     }
   }
 
-  // Nothing marked and no roll-over: nothing else is read (not even the modules).
+  // Nothing marked and no roll-over: nothing else is read (not even the modules), and no
+  // lease is needed for a run that writes nothing.
   const counts =
-    tasks.size === 0
+    tasks.size === 0 && rollover === undefined
       ? emptyStudentCounts()
-      : await processStudents(
-          {
-            db,
-            mode,
-            // Everything recorded up to this instant is in place (see ANSWER_SETTLE_MS).
-            settledKey: settledKey(
-              new Date(started.getTime() - (options.settleMs ?? ANSWER_SETTLE_MS)),
-            ),
-            newToken: randomUUID,
-            today,
-            timeZone,
-            moduleWords: await currentWords(),
-            dryRun,
-            concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-            updatedAt: started.toISOString(),
-            rollover,
-            warnings,
-            onInvalid,
-            onProgress,
+      : await withLease(
+          db,
+          'aggregate_students',
+          { now: options.now ?? (() => new Date()), dryRun, runId: randomUUID() },
+          async (renew) => {
+            const done =
+              tasks.size === 0
+                ? emptyStudentCounts()
+                : await processStudents(
+                    {
+                      db,
+                      mode,
+                      // Everything recorded up to this instant is in place (ANSWER_SETTLE_MS).
+                      settledKey: settledKey(
+                        new Date(started.getTime() - (options.settleMs ?? ANSWER_SETTLE_MS)),
+                      ),
+                      newToken: randomUUID,
+                      today,
+                      timeZone,
+                      moduleWords: await currentWords(),
+                      dryRun,
+                      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+                      updatedAt: started.toISOString(),
+                      rollover,
+                      warnings,
+                      onInvalid,
+                      onProgress,
+                      beforeChunk: renew,
+                    },
+                    [...tasks.values()],
+                  );
+            // Only once every student of the roll-over is done; otherwise the next run
+            // rolls over again.
+            if (rollover !== undefined && done.failed === 0 && !dryRun) {
+              await recordRollover(db, today, started, fingerprints(await currentWords()));
+            }
+            return done;
           },
-          [...tasks.values()],
         );
-
-  // Only once every student of the roll-over is done; otherwise the next run rolls over again.
-  if (rollover !== undefined && counts.failed === 0 && !dryRun) {
-    await recordRollover(db, today, started, fingerprints(await currentWords()));
-  }
 
   return {
     job: 'aggregate_students',

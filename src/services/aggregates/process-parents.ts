@@ -27,6 +27,8 @@ export interface ProcessParentsContext {
   readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
   readonly onProgress?: AggregateProgressListener;
+  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
+  readonly beforeChunk?: () => Promise<void>;
 }
 
 export interface ParentCounts {
@@ -84,6 +86,7 @@ export const processParents = async (
     );
   };
   for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
+    await context.beforeChunk?.();
     const chunk = tasks.slice(start, start + CHUNK_SIZE);
     try {
       await processChunk(context, chunk, counts, fail, report);

@@ -40,6 +40,8 @@ export interface ProcessStudentsContext {
   readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
   readonly onProgress?: AggregateProgressListener;
+  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
+  readonly beforeChunk?: () => Promise<void>;
 }
 
 export interface StudentCounts {
@@ -119,6 +121,7 @@ export const processStudents = async (
   };
 
   for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
+    await context.beforeChunk?.();
     const chunk = tasks.slice(start, start + CHUNK_SIZE);
     counts.scanned += chunk.length;
     let outcomes: Outcome[];

@@ -6,6 +6,7 @@ import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { ANSWER_SETTLE_MS } from '../../../src/services/aggregates/options.ts';
+import { JobBusyError } from '../../../src/services/aggregates/sharded/lease.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { EXPECTED, MODULE_WORDS, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
 import { faultyClient } from '../../support/faulty-client.ts';
@@ -13,6 +14,7 @@ import { module, student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
 import {
+  dataWrites,
   handAnswers,
   noonOf,
   record,
@@ -147,7 +149,7 @@ describe('aggregate_students, incremental', () => {
     expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
   });
 
-  it('is safe when another run overlaps: older figures are never written over newer ones', async () => {
+  it('refuses a run that would overlap another (the lease); the next run folds what it left', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     const progressTable = physicalName(t.prefix, tables.student_progress);
@@ -156,20 +158,21 @@ describe('aggregate_students, incremental', () => {
       if (overlapped || !(command instanceof PutCommand)) return;
       if (command.input.TableName !== progressTable) return;
       overlapped = true;
-      // Before this run writes its figures (12 answers), a 13th answer arrives and a later
-      // run folds it, writes 13 and clears the mark; this run's 12 must not overwrite them.
+      // Before this run writes its figures (12 answers), a 13th answer arrives and another
+      // run starts: the lease refuses it while this one works.
       await record(
         t.db,
         [{ ...s2Answer, student_id: 's-1', answer_id: 'a-13' }],
         minutesAfterNoon(1),
       );
-      expect(await runAt(t.db, 2)).toMatchObject({ updated: 1, marks_cleared: 1 });
+      await expect(runAt(t.db, 2)).rejects.toBeInstanceOf(JobBusyError);
     });
     const summary = await runAt(slow.db, 1);
     expect(overlapped).toBe(true);
-    expect(summary).toMatchObject({ updated: 0, failed: 0 });
-    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
-    expect(await runAt(t.db, 3)).toMatchObject({ updated: 0 });
+    expect(summary).toMatchObject({ updated: 1, failed: 0 });
+    expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(12);
+    // The 13th answer, younger than the first run, is folded by the next.
+    expect(await runAt(t.db, 3)).toMatchObject({ updated: 1, marks_cleared: 1 });
     expect((await t.db.student_progress.find({ student_id: 's-1' }))?.attempts).toBe(13);
   });
 
@@ -202,7 +205,7 @@ describe('aggregate_students, incremental', () => {
       marks_cleared: 0,
       parents_marked: 2,
     });
-    for (const name of WRITES) expect(watched.count(name)).toBe(0);
+    expect(dataWrites(watched.recorded)).toEqual([]);
     expect(await t.db.student_progress.get({}, { scan: true })).toEqual([]);
     expect(await t.db.student_marks.get({}, { scan: true })).toHaveLength(1);
     expect(await t.db.jobs.find({ name: 'aggregate_students' })).toBeUndefined();
@@ -378,7 +381,7 @@ describe('aggregate_students, full', () => {
       unchanged: 2,
       parents_marked: 0,
     });
-    for (const name of WRITES) expect(watched.count(name)).toBe(0);
+    expect(dataWrites(watched.recorded)).toEqual([]);
   });
 
   it('recomputes a student who is gone from students but has answers, and says so', async () => {

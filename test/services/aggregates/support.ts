@@ -47,6 +47,26 @@ export const storedSummaries = async (db: Db) =>
 /** The names of the requests a faulty client recorded that write. */
 export const WRITES = ['PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand'];
 
+/**
+ * The writes a faulty client recorded, but those of a run's lease (`jobs`, `<job>#lease`):
+ * a run with work takes and gives back its lease even when it changes no data.
+ */
+export const dataWrites = (
+  recorded: readonly { readonly name: string; readonly input: unknown }[],
+) =>
+  recorded.filter((request) => {
+    if (!WRITES.includes(request.name)) return false;
+    const input = request.input;
+    const key =
+      typeof input === 'object' && input !== null && 'Key' in input
+        ? input.Key
+        : typeof input === 'object' && input !== null && 'Item' in input
+          ? input.Item
+          : undefined;
+    const name = typeof key === 'object' && key !== null && 'name' in key ? key.name : undefined;
+    return !(typeof name === 'string' && name.endsWith('#lease'));
+  });
+
 /** Noon in Shanghai on a day: well inside it. */
 export const noonOf = (day: string) => new Date(`${day}T04:00:00.000Z`);
 

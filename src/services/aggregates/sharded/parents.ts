@@ -24,7 +24,7 @@ import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
 import { emptyParentCounts, type ParentCounts, processParents } from '../process-parents.ts';
 import type { ParentsSummary } from '../summary.ts';
-import { releaseLease, takeLease } from './lease.ts';
+import { releaseLease, renewLease, takeLease } from './lease.ts';
 import { DEFAULT_SHARDS } from './students.ts';
 import {
   DEFAULT_PAGE_SIZE,
@@ -85,6 +85,8 @@ export const workParents = async (
   shard: Shard,
   clock: ShardClock,
 ): Promise<WorkResult> => {
+  // Before any work: a run whose lease another run took must not go on.
+  if (!run.dry_run) await renewLease(db, PARENTS_JOB, run.run_id, clock.now());
   const segment = { index: shard.segment, total: shard.segments };
   const work: ShardWork<ParentTask> = {
     sources: run.mode === 'full' ? ['parents', 'orphan-marks'] : ['marks'],

@@ -44,7 +44,7 @@ import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents, type StudentCounts } from '../process-students.ts';
 import type { StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
-import { releaseLease, takeLease } from './lease.ts';
+import { releaseLease, renewLease, takeLease } from './lease.ts';
 import {
   DEFAULT_PAGE_SIZE,
   newShards,
@@ -149,6 +149,8 @@ export const workStudents = async (
   shard: Shard,
   clock: ShardClock,
 ): Promise<WorkResult> => {
+  // Before any work: a run whose lease another run took must not go on.
+  if (!run.dry_run) await renewLease(db, STUDENTS_JOB, run.run_id, clock.now());
   let words: Map<string, readonly string[]> | undefined;
   const segment = { index: shard.segment, total: shard.segments };
   const onInvalid = () => {};

@@ -41,6 +41,7 @@ export type ShardWarning = NonNullable<Shard['warnings']>[number];
 export interface ShardClock {
   /** What is left of the invocation (`context.getRemainingTimeInMillis()`). */
   readonly remainingMs: () => number;
+  readonly now: () => Date;
 }
 
 /**
