@@ -5,11 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import {
-  type AggregateWarning,
-  aggregateWarning,
-  warningKind,
-} from '../../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
 import {
   type PlanResult,
@@ -24,14 +20,14 @@ import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
 import { emptyParentCounts, type ParentCounts, processParents } from '../process-parents.ts';
 import type { ParentsSummary } from '../summary.ts';
-import { releaseLease, renewLease, takeLease } from './lease.ts';
+import { releaseLease, renewLease } from './lease.ts';
 import { DEFAULT_SHARDS } from './students.ts';
 import {
   DEFAULT_PAGE_SIZE,
-  newShards,
+  leasedPlan,
   type ShardClock,
   type ShardWork,
-  sumShards,
+  summedShards,
   workShard,
 } from './work-shard.ts';
 
@@ -73,10 +69,7 @@ export const planParents = async (
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
-  if (!options.dryRun && !(await takeLease(db, PARENTS_JOB, run.run_id, started))) {
-    return { busy: true, run, shards: [] };
-  }
-  return { busy: false, run, shards: newShards(options.shards ?? DEFAULT_SHARDS) };
+  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS);
 };
 
 export const workParents = async (
@@ -171,12 +164,7 @@ export const finishParents = async (
   shards: readonly WorkResult[],
   now: Date,
 ): Promise<ParentsSummary> => {
-  const summed = sumShards(shards, emptyParentCounts());
-  const warnings = new WarningLog<AggregateWarning>();
-  for (const warning of summed.warnings) {
-    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
-  }
-  const counts = summed.counts;
+  const { counts, warnings, warnings_total } = summedShards(shards, emptyParentCounts());
   if (!run.dry_run) await releaseLease(db, PARENTS_JOB, run.run_id);
   return {
     job: PARENTS_JOB,
@@ -186,8 +174,8 @@ export const finishParents = async (
     time_zone: run.time_zone,
     ...counts,
     marks_read: 0,
-    warnings: warnings.summary().warnings,
-    warnings_total: summed.warningsTotal,
+    warnings,
+    warnings_total,
     started_at: run.started_at,
     duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
   };

@@ -20,11 +20,7 @@ import {
   needsRollover,
   rolloverThreshold,
 } from '../../../domain/progress/rollover.ts';
-import {
-  type AggregateWarning,
-  aggregateWarning,
-  warningKind,
-} from '../../../domain/progress/warnings.ts';
+import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
 import {
   type PlanResult,
@@ -44,13 +40,13 @@ import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents, type StudentCounts } from '../process-students.ts';
 import type { StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
-import { releaseLease, renewLease, takeLease } from './lease.ts';
+import { releaseLease, renewLease } from './lease.ts';
 import {
   DEFAULT_PAGE_SIZE,
-  newShards,
+  leasedPlan,
   type ShardClock,
   type ShardWork,
-  sumShards,
+  summedShards,
   workShard,
 } from './work-shard.ts';
 
@@ -120,10 +116,7 @@ export const planStudents = async (db: Db, options: PlanStudentsOptions): Promis
     page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
   // A dry run changes nothing, so it needs no lease and never waits for one.
-  if (!options.dryRun && !(await takeLease(db, STUDENTS_JOB, run.run_id, started))) {
-    return { busy: true, run, shards: [] };
-  }
-  return { busy: false, run, shards: newShards(options.shards ?? DEFAULT_SHARDS) };
+  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS);
 };
 
 const sourcesOf = (run: StudentsRun): string[] =>
@@ -338,12 +331,7 @@ export const finishStudents = async (
   shards: readonly WorkResult[],
   now: Date,
 ): Promise<StudentsSummary> => {
-  const summed = sumShards(shards, emptyStudentCounts());
-  const warnings = new WarningLog<AggregateWarning>();
-  for (const warning of summed.warnings) {
-    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
-  }
-  const counts = summed.counts;
+  const { counts, warnings, warnings_total } = summedShards(shards, emptyStudentCounts());
   if (run.rollover !== null && counts.failed === 0 && !run.dry_run) {
     await recordRollover(
       db,
@@ -362,8 +350,8 @@ export const finishStudents = async (
     rollover: run.rollover !== null,
     ...counts,
     marks_read: 0,
-    warnings: warnings.summary().warnings,
-    warnings_total: summed.warningsTotal,
+    warnings,
+    warnings_total,
     started_at: run.started_at,
     duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
   };

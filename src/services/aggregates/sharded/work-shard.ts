@@ -7,8 +7,16 @@
  */
 
 import * as z from 'zod';
-import type { Shard } from '../../../jobs/workflow-protocol.ts';
+import {
+  type AggregateWarning,
+  aggregateWarning,
+  warningKind,
+} from '../../../domain/progress/warnings.ts';
+import type { PlanResult, Shard } from '../../../jobs/workflow-protocol.ts';
+import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
+import { WarningLog } from '../../warning-log.ts';
+import { takeLease } from './lease.ts';
 
 /** Where a shard is: which of its sources, and where in it. */
 export const cursorSchema = z.object({
@@ -137,4 +145,37 @@ export const sumShards = <C extends { readonly [K in keyof C]: number }>(
     counts[name] = (empty[name] + (totals.get(name) ?? 0)) as C[keyof C & string];
   }
   return { counts, warningsTotal, warnings };
+};
+
+/**
+ * A plan's result: the run's shards under its lease, or busy when another run holds it (a
+ * dry run writes nothing and needs none).
+ */
+export const leasedPlan = async (
+  db: Db,
+  run: PlanResult['run'] & { readonly dry_run: boolean },
+  started: Date,
+  shards: number,
+): Promise<PlanResult> => {
+  if (!run.dry_run && !(await takeLease(db, run.job, run.run_id, started))) {
+    return { busy: true, run, shards: [] };
+  }
+  return { busy: false, run, shards: newShards(shards) };
+};
+
+/** The shards' counts summed and their warnings read back, for a run's summary. */
+export const summedShards = <C extends { readonly [K in keyof C]: number }>(
+  shards: readonly { readonly shard: Shard }[],
+  empty: C,
+) => {
+  const summed = sumShards(shards, empty);
+  const warnings = new WarningLog<AggregateWarning>();
+  for (const warning of summed.warnings) {
+    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
+  }
+  return {
+    counts: summed.counts,
+    warnings: warnings.summary().warnings,
+    warnings_total: summed.warningsTotal,
+  };
 };
