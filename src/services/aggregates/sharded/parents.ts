@@ -4,25 +4,21 @@
  * for parents without a record (full).
  */
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
-import {
-  type PlanResult,
-  runSchema,
-  type Shard,
-  type WorkResult,
-} from '../../../jobs/workflow-protocol.ts';
+import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { WarningLog } from '../../warning-log.ts';
-import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
+import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
 import { emptyParentCounts, type ParentCounts, processParents } from '../process-parents.ts';
 import type { ParentsSummary } from '../summary.ts';
 import { releaseLease, renewLease } from './lease.ts';
 import { DEFAULT_SHARDS } from './students.ts';
 import {
+  aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
   type ShardClock,
@@ -33,15 +29,7 @@ import {
 
 export const PARENTS_JOB = 'aggregate_parents';
 
-export const parentsRunSchema = runSchema.extend({
-  mode: z.enum(AGGREGATE_MODES),
-  dry_run: z.boolean(),
-  today: z.iso.date(),
-  time_zone: z.string(),
-  started_at: z.string(),
-  concurrency: z.number().int().positive(),
-  page_size: z.number().int().positive(),
-});
+export const parentsRunSchema = aggregateRunSchema;
 export type ParentsRun = z.output<typeof parentsRunSchema>;
 
 export const planParents = async (

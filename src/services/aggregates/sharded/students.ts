@@ -22,12 +22,7 @@ import {
 } from '../../../domain/progress/rollover.ts';
 import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
-import {
-  type PlanResult,
-  runSchema,
-  type Shard,
-  type WorkResult,
-} from '../../../jobs/workflow-protocol.ts';
+import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
@@ -36,12 +31,13 @@ import { settledKey } from '../fold/fold-student.ts';
 import { recordRollover, studentsJobState } from '../job-state.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
-import { AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
+import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents, type StudentCounts } from '../process-students.ts';
 import type { StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
 import { releaseLease, renewLease } from './lease.ts';
 import {
+  aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
   type ShardClock,
@@ -56,18 +52,11 @@ export const STUDENTS_JOB = 'aggregate_students';
 export const DEFAULT_SHARDS = 8;
 
 /** What the plan fixes for the whole run (crosses the workflow as JSON). */
-export const studentsRunSchema = runSchema.extend({
-  mode: z.enum(AGGREGATE_MODES),
-  dry_run: z.boolean(),
-  today: z.iso.date(),
-  time_zone: z.string(),
-  started_at: z.string(),
+export const studentsRunSchema = aggregateRunSchema.extend({
   settled_key: z.string(),
   /** Set on the first run of a day: see `domain/progress/rollover.ts`. */
   rollover: z.object({ threshold: z.iso.date().nullable() }).nullable(),
   edited_modules: z.array(z.string()),
-  concurrency: z.number().int().positive(),
-  page_size: z.number().int().positive(),
 });
 export type StudentsRun = z.output<typeof studentsRunSchema>;
 

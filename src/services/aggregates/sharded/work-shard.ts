@@ -12,11 +12,23 @@ import {
   aggregateWarning,
   warningKind,
 } from '../../../domain/progress/warnings.ts';
-import type { PlanResult, Shard } from '../../../jobs/workflow-protocol.ts';
+import { type PlanResult, runSchema, type Shard } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { WarningLog } from '../../warning-log.ts';
+import { AGGREGATE_MODES } from '../options.ts';
 import { takeLease } from './lease.ts';
+
+/** What the plan of either aggregate job fixes for its whole run. */
+export const aggregateRunSchema = runSchema.extend({
+  mode: z.enum(AGGREGATE_MODES),
+  dry_run: z.boolean(),
+  today: z.iso.date(),
+  time_zone: z.string(),
+  started_at: z.string(),
+  concurrency: z.number().int().positive(),
+  page_size: z.number().int().positive(),
+});
 
 /** Where a shard is: which of its sources, and where in it. */
 export const cursorSchema = z.object({
