@@ -39,7 +39,8 @@ export const moduleIdParameter = (request: HttpRequest, name: string): string =>
   return value;
 };
 
-const isoDate = z.iso.date();
+/** A calendar date `YYYY-MM-DD` (`from`, `to`); the OpenAPI document publishes it too. */
+export const isoDateSchema = z.iso.date();
 
 /** The optional `from`/`to` calendar dates of a query. */
 export interface DateRangeQuery {
@@ -60,7 +61,7 @@ export const dateRangeQuery = (request: HttpRequest): DateRangeQuery => {
   const read = (name: 'from' | 'to'): string | undefined => {
     const value = request.query[name];
     if (value === undefined) return undefined;
-    if (!isoDate.safeParse(value).success) {
+    if (!isoDateSchema.safeParse(value).success) {
       throw new InvalidParameterError(
         `query parameter "${name}" must be one calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`,
       );

@@ -40,11 +40,11 @@ const text = (maxLength: number) =>
     .min(1, 'must not be empty')
     .max(maxLength, `must be at most ${maxLength} characters`);
 
-/** Module and answer ids form the sort key around `#`, so they must not contain one. */
-const keySegment = text(MAX_ID_LENGTH).refine(
-  (value) => !value.includes('#'),
-  'must not contain "#"',
-);
+/**
+ * Module and answer ids form the sort key around `#`, so they must not contain one (a
+ * pattern rather than a refinement, so that the OpenAPI document carries the rule).
+ */
+const keySegment = text(MAX_ID_LENGTH).regex(/^[^#]*$/, 'must not contain "#"');
 
 const toUtc = (value: string): string => new Date(value).toISOString();
 
@@ -68,6 +68,14 @@ const answerSchema = z.strictObject({
     .int('must be a whole number of milliseconds')
     .nonnegative('must not be negative')
     .optional(),
+});
+
+/**
+ * The whole body as one schema: what the OpenAPI document publishes. Validation itself
+ * goes item by item (below), so that every bad item is named with its index.
+ */
+export const answersBodySchema = z.strictObject({
+  answers: z.array(answerSchema).max(MAX_ANSWERS_PER_REQUEST),
 });
 
 const bodySchema = z.strictObject(
