@@ -11,6 +11,7 @@ import { registerEvents } from './commands/events.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerInvoke } from './commands/invoke.ts';
+import { registerOpenApi } from './commands/openapi.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStart } from './commands/start.ts';
 import { registerStats } from './commands/stats.ts';
@@ -42,6 +43,7 @@ export const buildProgram = (output: Output = processOutput): Command => {
   registerImport(program, output);
   registerCheck(program, output);
   registerAggregate(program, output);
+  registerOpenApi(program, output);
   return program;
 };
 

@@ -24,6 +24,7 @@ export const banner = (input: BannerInput): string => {
     `  HTTP API   ${apiUrl}   (API Gateway HTTP API, payload 2.0, JWT authorizer)`,
     `  DynamoDB   ${input.dynamodbEndpoint}   (${input.engine}, ${input.storage}, table prefix "${input.prefix}")`,
     `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,
+    `  OpenAPI    ${apiUrl}/openapi.json   (no token; also \`lms openapi\`)`,
     ...input.jobs
       .filter((job) => job.enabled)
       .map(

@@ -10,6 +10,7 @@ import { signDevToken } from '../../src/local/auth/tokens.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
 import { isProcessAlive } from '../../src/local/engines/index.ts';
 import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
+import { openApiDocument } from '../../src/openapi/document.ts';
 import { uniquePrefix } from '../support/test-db.ts';
 
 const engine = inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
@@ -84,6 +85,13 @@ describe('the local stack (lms start)', () => {
     expect(forged.status).toBe(401);
     const unknown = await fetch(`${stack.apiUrl}/nowhere`);
     expect(unknown.status).toBe(404);
+  });
+
+  it('serves the OpenAPI document at /openapi.json, without a token', async () => {
+    const response = await fetch(`${stack.apiUrl}/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual(openApiDocument());
   });
 
   it('runs a job now through /_jobs, and it updates stats', async () => {

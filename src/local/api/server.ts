@@ -2,12 +2,13 @@
  * The local HTTP API: every HTTP function of the catalogue behind API Gateway HTTP API
  * semantics (payload format 2.0, a JWT authorizer that answers 401 itself, 404 for an
  * unknown route, 413 above the payload limit), plus `/_jobs` to list and run scheduled
- * functions now.
+ * functions now and `GET /openapi.json` (no token) for the API's OpenAPI document.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FunctionName } from '../../catalog/functions.ts';
 import { errorMessage, errorStack } from '../../errors.ts';
+import { openApiDocument } from '../../openapi/document.ts';
 import type { DevKeys } from '../auth/dev-keys.ts';
 import { verifyDevToken } from '../auth/tokens.ts';
 import { localContext } from '../invoke/lambda-context.ts';
@@ -15,6 +16,9 @@ import { type Handle, isFunctionName } from '../invoke/load-function.ts';
 import { JobBusyError, type LocalJobs, NotAJobError } from '../jobs.ts';
 import { buildHttpEvent } from './event.ts';
 import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
+
+/** Where the local API serves the OpenAPI document, without a token. */
+export const OPENAPI_PATH = '/openapi.json';
 
 /** API Gateway HTTP API's payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -148,6 +152,16 @@ export class LocalApi {
       );
     });
 
+    if (url.pathname === OPENAPI_PATH) {
+      if (method !== 'GET' && method !== 'HEAD') {
+        return send(
+          response,
+          405,
+          json({ error: { code: 'METHOD_NOT_ALLOWED', message: `GET ${OPENAPI_PATH}` } }),
+        );
+      }
+      return send(response, 200, json(openApiDocument()));
+    }
     if (url.pathname === '/_jobs' || url.pathname.startsWith('/_jobs/')) {
       await this.#jobs(request, response, url, method);
       return;
