@@ -17,6 +17,7 @@ import { openApiDocument } from '../../src/openapi/document.ts';
 import type { Db } from '../../src/repositories/db.ts';
 import type { HandlerFactory } from '../../src/runtime/runtime.ts';
 import {
+  type Claims,
   claimsFor,
   type HttpApiEvent,
   lambdaContext,
@@ -56,22 +57,12 @@ const answers = [
   answer('a-6', 's-2', 'fig', true, 6),
 ];
 
-const run = (
-  create: HandlerFactory<unknown>,
-  name: FunctionName,
-  event: HttpApiEvent | Record<string, never>,
-) => create(() => testRuntime(t.db, { now: NOW }))(event, lambdaContext(name));
-
 /** A Db whose every table throws, as a table the role may not read would. */
 const brokenDb = new Proxy({} as Db, {
   get: () => {
     throw new Error('AccessDeniedException: not authorized to perform dynamodb:GetItem');
   },
 });
-
-/** The reply of a handler whose database fails: the generic 500. */
-const failing = (create: HandlerFactory<unknown>, name: FunctionName, event: HttpApiEvent) =>
-  create(() => testRuntime(brokenDb, { now: NOW }))(event, lambdaContext(name));
 
 const aggregate = async (job: FunctionName) => {
   const handle = await loadFunction(job, testRuntime(t.db, { now: NOW }));
@@ -101,278 +92,102 @@ afterAll(() => t.destroy());
 
 interface Case {
   readonly what: string;
-  readonly method: 'get' | 'post';
-  readonly path: string;
-  readonly status: number;
+  /** `post /answers 200`: the operation and the status expected. */
+  readonly key: string;
   readonly reply: () => Promise<unknown>;
 }
 
+type Event = HttpApiEvent | Record<string, never>;
+
+/** The cases of one route: `(status, what, event, db?)`, run by the route's own handler. */
+const route =
+  (method: 'get' | 'post', path: string, name: FunctionName, create: HandlerFactory<unknown>) =>
+  (status: number, what: string, event: Event, db?: Db): Case => ({
+    what,
+    key: `${method} ${path} ${status}`,
+    reply: () => create(() => testRuntime(db ?? t.db, { now: NOW }))(event, lambdaContext(name)),
+  });
+
+/** What the frame answers on every route: not an event, no claims, a failing database. */
+const frameCases = (
+  at: ReturnType<typeof route>,
+  eventWith: (claims: Claims | null) => HttpApiEvent,
+): Case[] => [
+  at(400, 'not an HTTP API event', {}),
+  at(401, 'no claims', eventWith(null)),
+  at(500, 'a database that fails', eventWith(admin), brokenDb),
+];
+
 const cases = (): Case[] => {
-  const post = '/answers';
-  const results = '/classes/{class_code}/modules/{module_id}/results';
-  const progress = '/students/{id}/progress';
-  const summary = '/parents/{id}/summary';
+  const post = route('post', '/answers', 'record_answers', recordAnswers);
+  const results = route(
+    'get',
+    '/classes/{class_code}/modules/{module_id}/results',
+    'module_results',
+    moduleResults,
+  );
+  const progress = route('get', '/students/{id}/progress', 'student_progress', studentProgress);
+  const summary = route('get', '/parents/{id}/summary', 'parent_summary', parentSummary);
   const big = { answers: [{ word: 'x'.repeat(1024 * 1024) }] };
   return [
-    {
-      what: 'answers stored',
-      method: 'post',
-      path: post,
-      status: 200,
-      reply: () => run(recordAnswers, 'record_answers', postAnswersEvent({ answers }, service)),
-    },
-    {
-      what: "a student's own answers again: duplicates",
-      method: 'post',
-      path: post,
-      status: 200,
-      reply: () =>
-        run(
-          recordAnswers,
-          'record_answers',
-          postAnswersEvent({ answers: answers.slice(0, 2) }, claimsFor('student', 's-1')),
-        ),
-    },
-    {
-      what: 'not JSON',
-      method: 'post',
-      path: post,
-      status: 400,
-      reply: () => run(recordAnswers, 'record_answers', postAnswersEvent('{"answers": [', service)),
-    },
-    {
-      what: 'invalid answers, with details',
-      method: 'post',
-      path: post,
-      status: 400,
-      reply: () =>
-        run(
-          recordAnswers,
-          'record_answers',
-          postAnswersEvent({ answers: [{ correct: 'yes' }], extra: 1 }, service),
-        ),
-    },
-    {
-      what: 'too many answers',
-      method: 'post',
-      path: post,
-      status: 400,
-      reply: () =>
-        run(
-          recordAnswers,
-          'record_answers',
-          postAnswersEvent({ answers: Array.from({ length: 501 }, () => answers[0]) }, service),
-        ),
-    },
-    {
-      what: 'not an HTTP API event',
-      method: 'post',
-      path: post,
-      status: 400,
-      reply: () => run(recordAnswers, 'record_answers', {}),
-    },
-    {
-      what: 'no claims',
-      method: 'post',
-      path: post,
-      status: 401,
-      reply: () => run(recordAnswers, 'record_answers', postAnswersEvent({ answers }, null)),
-    },
-    {
-      what: 'a teacher posting',
-      method: 'post',
-      path: post,
-      status: 403,
-      reply: () => run(recordAnswers, 'record_answers', postAnswersEvent({ answers }, teacher)),
-    },
-    {
-      what: 'a conflict, with details',
-      method: 'post',
-      path: post,
-      status: 409,
-      reply: () =>
-        run(
-          recordAnswers,
-          'record_answers',
-          postAnswersEvent({ answers: [{ ...answers[0], correct: false }] }, service),
-        ),
-    },
-    {
-      what: 'a body over 1 MiB',
-      method: 'post',
-      path: post,
-      status: 413,
-      reply: () => run(recordAnswers, 'record_answers', postAnswersEvent(big, service)),
-    },
-    {
-      what: 'a database that fails',
-      method: 'post',
-      path: post,
-      status: 500,
-      reply: () => failing(recordAnswers, 'record_answers', postAnswersEvent({ answers }, admin)),
-    },
-    {
-      what: 'the results, within dates',
-      method: 'get',
-      path: results,
-      status: 200,
-      reply: () =>
-        run(
-          moduleResults,
-          'module_results',
-          moduleResultsEvent('c-1', 'm-1', teacher, { from: '2026-03-01', to: '2026-03-04' }),
-        ),
-    },
-    {
-      what: 'a bad date',
-      method: 'get',
-      path: results,
-      status: 400,
-      reply: () =>
-        run(
-          moduleResults,
-          'module_results',
-          moduleResultsEvent('c-1', 'm-1', teacher, { from: '2026-02-30' }),
-        ),
-    },
-    {
-      what: 'no claims',
-      method: 'get',
-      path: results,
-      status: 401,
-      reply: () => run(moduleResults, 'module_results', moduleResultsEvent('c-1', 'm-1', null)),
-    },
-    {
-      what: "another teacher's class",
-      method: 'get',
-      path: results,
-      status: 403,
-      reply: () =>
-        run(
-          moduleResults,
-          'module_results',
-          moduleResultsEvent('c-1', 'm-1', claimsFor('teacher', 't-2')),
-        ),
-    },
-    {
-      what: 'no such class',
-      method: 'get',
-      path: results,
-      status: 404,
-      reply: () => run(moduleResults, 'module_results', moduleResultsEvent('c-404', 'm-1', admin)),
-    },
-    {
-      what: 'no such module',
-      method: 'get',
-      path: results,
-      status: 404,
-      reply: () =>
-        run(moduleResults, 'module_results', moduleResultsEvent('c-1', 'm-404', teacher)),
-    },
-    {
-      what: 'a database that fails',
-      method: 'get',
-      path: results,
-      status: 500,
-      reply: () =>
-        failing(moduleResults, 'module_results', moduleResultsEvent('c-1', 'm-1', admin)),
-    },
-    {
-      what: "a student's own progress",
-      method: 'get',
-      path: progress,
-      status: 200,
-      reply: () =>
-        run(
-          studentProgress,
-          'student_progress',
-          studentProgressEvent('s-1', claimsFor('student', 's-1')),
-        ),
-    },
-    {
-      what: 'not an HTTP API event',
-      method: 'get',
-      path: progress,
-      status: 400,
-      reply: () => run(studentProgress, 'student_progress', {}),
-    },
-    {
-      what: 'no claims',
-      method: 'get',
-      path: progress,
-      status: 401,
-      reply: () => run(studentProgress, 'student_progress', studentProgressEvent('s-1', null)),
-    },
-    {
-      what: "another student's progress",
-      method: 'get',
-      path: progress,
-      status: 403,
-      reply: () =>
-        run(
-          studentProgress,
-          'student_progress',
-          studentProgressEvent('s-1', claimsFor('student', 's-2')),
-        ),
-    },
-    {
-      what: 'no progress',
-      method: 'get',
-      path: progress,
-      status: 404,
-      reply: () => run(studentProgress, 'student_progress', studentProgressEvent('s-404', admin)),
-    },
-    {
-      what: 'a database that fails',
-      method: 'get',
-      path: progress,
-      status: 500,
-      reply: () => failing(studentProgress, 'student_progress', studentProgressEvent('s-1', admin)),
-    },
-    {
-      what: "a parent's own summary",
-      method: 'get',
-      path: summary,
-      status: 200,
-      reply: () =>
-        run(parentSummary, 'parent_summary', parentSummaryEvent('p-1', claimsFor('parent', 'p-1'))),
-    },
-    {
-      what: 'not an HTTP API event',
-      method: 'get',
-      path: summary,
-      status: 400,
-      reply: () => run(parentSummary, 'parent_summary', {}),
-    },
-    {
-      what: 'no claims',
-      method: 'get',
-      path: summary,
-      status: 401,
-      reply: () => run(parentSummary, 'parent_summary', parentSummaryEvent('p-1', null)),
-    },
-    {
-      what: "another parent's summary",
-      method: 'get',
-      path: summary,
-      status: 403,
-      reply: () =>
-        run(parentSummary, 'parent_summary', parentSummaryEvent('p-1', claimsFor('parent', 'p-2'))),
-    },
-    {
-      what: 'no summary',
-      method: 'get',
-      path: summary,
-      status: 404,
-      reply: () => run(parentSummary, 'parent_summary', parentSummaryEvent('p-404', admin)),
-    },
-    {
-      what: 'a database that fails',
-      method: 'get',
-      path: summary,
-      status: 500,
-      reply: () => failing(parentSummary, 'parent_summary', parentSummaryEvent('p-1', admin)),
-    },
+    post(200, 'answers stored', postAnswersEvent({ answers }, service)),
+    post(
+      200,
+      "a student's own answers again: duplicates",
+      postAnswersEvent({ answers: answers.slice(0, 2) }, claimsFor('student', 's-1')),
+    ),
+    post(400, 'not JSON', postAnswersEvent('{"answers": [', service)),
+    post(
+      400,
+      'invalid answers, with details',
+      postAnswersEvent({ answers: [{ correct: 'yes' }], extra: 1 }, service),
+    ),
+    post(
+      400,
+      'too many answers',
+      postAnswersEvent({ answers: Array.from({ length: 501 }, () => answers[0]) }, service),
+    ),
+    post(403, 'a teacher posting', postAnswersEvent({ answers }, teacher)),
+    post(
+      409,
+      'a conflict, with details',
+      postAnswersEvent({ answers: [{ ...answers[0], correct: false }] }, service),
+    ),
+    post(413, 'a body over 1 MiB', postAnswersEvent(big, service)),
+    ...frameCases(post, (claims) => postAnswersEvent({ answers }, claims)),
+
+    results(
+      200,
+      'the results, within dates',
+      moduleResultsEvent('c-1', 'm-1', teacher, { from: '2026-03-01', to: '2026-03-04' }),
+    ),
+    results(400, 'a bad date', moduleResultsEvent('c-1', 'm-1', teacher, { from: '2026-02-30' })),
+    results(
+      403,
+      "another teacher's class",
+      moduleResultsEvent('c-1', 'm-1', claimsFor('teacher', 't-2')),
+    ),
+    results(404, 'no such class', moduleResultsEvent('c-404', 'm-1', admin)),
+    results(404, 'no such module', moduleResultsEvent('c-1', 'm-404', teacher)),
+    ...frameCases(results, (claims) => moduleResultsEvent('c-1', 'm-1', claims)),
+
+    progress(
+      200,
+      "a student's own progress",
+      studentProgressEvent('s-1', claimsFor('student', 's-1')),
+    ),
+    progress(
+      403,
+      "another student's progress",
+      studentProgressEvent('s-1', claimsFor('student', 's-2')),
+    ),
+    progress(404, 'no progress', studentProgressEvent('s-404', admin)),
+    ...frameCases(progress, (claims) => studentProgressEvent('s-1', claims)),
+
+    summary(200, "a parent's own summary", parentSummaryEvent('p-1', claimsFor('parent', 'p-1'))),
+    summary(403, "another parent's summary", parentSummaryEvent('p-1', claimsFor('parent', 'p-2'))),
+    summary(404, 'no summary', parentSummaryEvent('p-404', admin)),
+    ...frameCases(summary, (claims) => parentSummaryEvent('p-1', claims)),
   ];
 };
 
@@ -393,15 +208,15 @@ describe("the handlers' replies conform to the OpenAPI document", () => {
     const list = cases();
     // The answers first, then the aggregates over them, then the reads.
     const [first, ...rest] = list;
-    const outcomes: { what: string; key: string; status: unknown; problems: string[] }[] = [];
+    const outcomes: { what: string; key: string; status: number; problems: string[] }[] = [];
     const verify = async (entry: Case) => {
       const reply = (await entry.reply()) as { statusCode: number; body: string };
-      const body: unknown = JSON.parse(reply.body);
+      const [method = '', path = ''] = entry.key.split(' ');
       outcomes.push({
         what: entry.what,
-        key: `${entry.method} ${entry.path} ${entry.status}`,
+        key: entry.key,
         status: reply.statusCode,
-        problems: check(entry.method, entry.path, reply.statusCode, body),
+        problems: check(method, path, reply.statusCode, JSON.parse(reply.body)),
       });
     };
     if (first !== undefined) await verify(first);
