@@ -137,6 +137,26 @@ describe('real Cognito ID tokens with the deployed environment', () => {
     expect(bodyOf(reply)).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
   });
 
+  it('an access token of the same user (it passes the authorizer) is unauthenticated (401)', async () => {
+    // What Cognito puts in an access token: `username`, `client_id`, no custom attributes.
+    const access: Claims = {
+      sub: student.sub ?? '',
+      iss: student.iss ?? '',
+      client_id: student.aud ?? '',
+      origin_jti: 'b3f1c9a2-5d4e-4f60-8a7b-1c2d3e4f5a6b',
+      event_id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      auth_time: '1772323200',
+      exp: '1772326800',
+      iat: '1772323200',
+      jti: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f',
+      username: 's-000001',
+    };
+    const reply = await post('s-000001', access);
+    expect(reply.statusCode).toBe(401);
+  });
+
   it('with LMS_ID_CLAIM unset (sub) the same tokens get 403: why the stack sets it', async () => {
     const bySub = handlers({});
     expect((await post('s-000001', student, bySub)).statusCode).toBe(403);
