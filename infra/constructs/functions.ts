@@ -12,6 +12,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../src/catalog/functions.ts';
 import { functions } from '../../src/catalog/functions.ts';
+import { COGNITO_USERNAME_CLAIM } from '../../src/services/access/principal.ts';
 import { grantsOf } from '../access.ts';
 import { functionEntry, nodejsBundling, PROJECT_ROOT } from '../bundling.ts';
 import type { StageSettings } from '../settings.ts';
@@ -76,6 +77,9 @@ export class LmsFunctions extends Construct {
           LMS_TABLE_PREFIX: settings.tablePrefix,
           LMS_TIMEZONE: settings.timezone,
           LOG_LEVEL: settings.logLevel,
+          // The API's tokens come from this stack's user pool, whose `sub` is a UUID Cognito
+          // generates: the LMS id is the username an administrator gives (docs/deployment.md).
+          LMS_ID_CLAIM: COGNITO_USERNAME_CLAIM,
           POWERTOOLS_SERVICE_NAME: name,
           // The bundles ship source maps; without this flag Node ignores them in stack traces.
           NODE_OPTIONS: '--enable-source-maps',

@@ -40,7 +40,10 @@ export interface LmsHttpApiProps {
  *   to children's data. `custom:role` is readable by the app client but NOT writable by
  *   it, so nobody can promote themselves; admins set it with AdminUpdateUserAttributes.
  * - The authorizer checks issuer and audience (the app client). Cognito puts custom
- *   attributes in ID tokens only, so clients send the ID token as `Authorization: Bearer`.
+ *   attributes in ID tokens only, and only an ID token carries `aud` (an access token has
+ *   `client_id`), so clients send the ID token as `Authorization: Bearer`. The LMS id is
+ *   the username (`cognito:username`; Cognito's `sub` is a UUID): the functions get
+ *   `LMS_ID_CLAIM=cognito:username`.
  * - The `$default` stage is throttled (steady rate and burst) and writes JSON access logs.
  *
  * @example
@@ -76,7 +79,10 @@ export class LmsHttpApi extends Construct {
     });
     this.client = this.userPool.addClient('AppClient', {
       userPoolClientName: `lms-${settings.stage}-app`,
-      authFlows: { userSrp: true },
+      // SRP for the app's sign-in; admin password auth for the documented administrator
+      // commands (`admin-initiate-auth`, IAM-signed: an administrator's or the LMS app
+      // backend's credentials). No USER_PASSWORD_AUTH: passwords never travel unsigned.
+      authFlows: { userSrp: true, adminUserPassword: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),

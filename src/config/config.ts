@@ -23,6 +23,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** How old an answer must be before `aggregate_students` folds it (`ANSWER_SETTLE_MS`). */
   readonly answerSettleSeconds: number;
+  /**
+   * The JWT claim holding the caller's LMS id (`LMS_ID_CLAIM`, DESIGN section 5): `sub` by
+   * default; the deployed stack and `lms start` set `cognito:username`, because Cognito
+   * generates `sub` itself (a UUID) and the username is the LMS id.
+   */
+  readonly idClaim: string;
 }
 
 const isTimeZone = (zone: string): boolean => {
@@ -78,6 +84,17 @@ const variables = {
       .max(3600, 'must be a whole number of seconds, 0 to 3600')
       .default(60),
   ),
+  LMS_ID_CLAIM: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9:_-]+$/,
+        'must be a JWT claim name: letters, digits, ":", "_" and "-" (such as cognito:username)',
+      )
+      .max(128)
+      .default('sub'),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -116,5 +133,6 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     timezone: values.LMS_TIMEZONE,
     logLevel: values.LOG_LEVEL,
     answerSettleSeconds: values.LMS_ANSWER_SETTLE_SECONDS,
+    idClaim: values.LMS_ID_CLAIM,
   };
 };

@@ -57,7 +57,7 @@ export const createHttpHandler =
       const request = parseHttpEvent(event);
       logger.setCorrelationId(request.requestId);
       logger.appendKeys({ route: request.routeKey });
-      const principal = principalFromClaims(request.claims);
+      const principal = principalFromClaims(request.claims, runtime.config.idClaim);
       logger.appendKeys({ principal: { sub: principal.sub, role: principal.role } });
       const result = await route(request, principal, runtime);
       return jsonReply(result.status ?? 200, result.body);

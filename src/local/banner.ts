@@ -10,7 +10,9 @@ export interface BannerInput {
   readonly prefix: string;
   readonly timezone: string;
   readonly jobs: readonly JobInfo[];
-  readonly tokens: Readonly<Record<string, { sub: string; token: string }>>;
+  readonly tokens: Readonly<Record<string, { id: string; token: string }>>;
+  /** The claim the functions read the LMS id from (`LMS_ID_CLAIM`). */
+  readonly idClaim: string;
   readonly demo: DemoIdentities;
   readonly now: Date;
 }
@@ -34,7 +36,8 @@ export const banner = (input: BannerInput): string => {
     '',
     '  Tokens (valid 12 h; paste into your shell):',
     ...Object.entries(input.tokens).map(
-      ([role, { sub, token }]) => `    export ${role.toUpperCase()}_TOKEN=${token}   # sub ${sub}`,
+      ([role, { id, token }]) =>
+        `    export ${role.toUpperCase()}_TOKEN=${token}   # ${input.idClaim} ${id}`,
     ),
     '',
     '  Try:',

@@ -36,7 +36,13 @@ describe('npm start (lms start) as a process', () => {
         engine,
       ],
       {
-        env: { ...process.env, LOG_LEVEL: 'warn', LMS_TABLE_PREFIX: '', DYNAMODB_ENDPOINT: '' },
+        env: {
+          ...process.env,
+          LOG_LEVEL: 'warn',
+          LMS_TABLE_PREFIX: '',
+          DYNAMODB_ENDPOINT: '',
+          LMS_ID_CLAIM: '',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -59,6 +65,19 @@ describe('npm start (lms start) as a process', () => {
       const teacherToken = /export TEACHER_TOKEN=(\S+)/.exec(stdout)?.[1];
       const resultsLine = /curl -H "Authorization: Bearer \$TEACHER_TOKEN" (\S+)/.exec(stdout)?.[1];
       expect(apiUrl).toBeDefined();
+      // Shaped as the deployed pool's ID tokens: a UUID sub, the LMS id the username.
+      expect(stdout).toMatch(/export TEACHER_TOKEN=\S+ +# cognito:username \S+/);
+      const payload = JSON.parse(
+        Buffer.from(teacherToken?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as Record<string, unknown>;
+      expect(payload).toMatchObject({
+        sub: expect.stringMatching(
+          /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+        ),
+        'cognito:username': expect.stringMatching(/^t-/),
+        'custom:role': 'teacher',
+        token_use: 'id',
+      });
       expect(resultsLine?.startsWith(apiUrl ?? '-')).toBe(true);
       const response = await fetch(resultsLine ?? '', {
         headers: { authorization: `Bearer ${teacherToken}` },

@@ -20,6 +20,7 @@ describe('loadConfig', () => {
       timezone: 'Asia/Shanghai',
       logLevel: 'info',
       answerSettleSeconds: 60,
+      idClaim: 'sub',
     });
   });
 
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
         LMS_TIMEZONE: '',
         LOG_LEVEL: '',
         LMS_ANSWER_SETTLE_SECONDS: '',
+        LMS_ID_CLAIM: '',
       }),
     ).toEqual(loadConfig({}));
   });
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
         LMS_TIMEZONE: 'Europe/Paris',
         LOG_LEVEL: 'debug',
         LMS_ANSWER_SETTLE_SECONDS: '5',
+        LMS_ID_CLAIM: 'cognito:username',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -54,12 +57,20 @@ describe('loadConfig', () => {
       timezone: 'Europe/Paris',
       logLevel: 'debug',
       answerSettleSeconds: 5,
+      idClaim: 'cognito:username',
     });
   });
 
   it('keeps the canonical spelling of a time zone given in another case', () => {
     expect(loadConfig({ LMS_TIMEZONE: 'america/new_york' }).timezone).toBe('America/New_York');
   });
+
+  it.each(['sub', 'cognito:username', 'custom:lms_id', 'lms-id'])(
+    'reads LMS_ID_CLAIM=%s as a claim name',
+    (claim) => {
+      expect(loadConfig({ LMS_ID_CLAIM: claim }).idClaim).toBe(claim);
+    },
+  );
 
   it("uses region 'local' when an endpoint is set and no region is", () => {
     expect(loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toMatchObject({
@@ -90,6 +101,9 @@ describe('loadConfig', () => {
     ['LMS_TABLE_PREFIX', 'dev/'],
     ['LMS_TIMEZONE', 'Mars/Olympus'],
     ['LOG_LEVEL', 'verbose'],
+    ['LMS_ID_CLAIM', 'cognito username'],
+    ['LMS_ID_CLAIM', 'claims.sub'],
+    ['LMS_ID_CLAIM', 'x'.repeat(129)],
   ])('rejects %s=%j with a ConfigError naming the variable', (variable, value) => {
     const error = configError({ [variable]: value });
     expect(error.code).toBe('INVALID_CONFIG');

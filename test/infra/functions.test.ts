@@ -98,6 +98,7 @@ describe('functions', () => {
             LMS_TABLE_PREFIX: 'dev-',
             LMS_TIMEZONE: 'Asia/Shanghai',
             LOG_LEVEL: 'info',
+            LMS_ID_CLAIM: 'cognito:username',
             POWERTOOLS_SERVICE_NAME: name,
             NODE_OPTIONS: '--enable-source-maps',
             // Real AWS: the functions must not be pointed at a local endpoint.
@@ -112,6 +113,16 @@ describe('functions', () => {
       });
     },
   );
+
+  it('every function reads the LMS id from cognito:username, as Cognito ID tokens carry it', () => {
+    const all = Object.values(resourcesOf(deployed.template, 'AWS::Lambda::Function'));
+    expect(all.length).toBeGreaterThan(0);
+    for (const fn of all) {
+      expect(fn.Properties).toMatchObject({
+        Environment: { Variables: { LMS_ID_CLAIM: 'cognito:username' } },
+      });
+    }
+  });
 
   it('prod keeps function logs for six months; context sets zone, level and prefix', () => {
     const { template } = synth({

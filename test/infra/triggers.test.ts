@@ -302,6 +302,16 @@ describe('HTTP API', () => {
     expect(client?.WriteAttributes).not.toContain('custom:role');
   });
 
+  it("the app client allows SRP and the administrators' password flow, nothing else", () => {
+    const client = Object.values(resourcesOf(catalogue.template, 'AWS::Cognito::UserPoolClient'))[0]
+      ?.Properties;
+    expect([...((client?.ExplicitAuthFlows ?? []) as string[])].sort()).toEqual([
+      'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
+  });
+
   it('the $default stage is throttled and auto-deployed', () => {
     catalogue.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',

@@ -6,7 +6,7 @@ import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { CatalogueMismatchError, FUNCTION_FILES } from '../../src/catalog/function-folders.ts';
 import { functionNames } from '../../src/catalog/functions.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { signDevToken } from '../../src/local/auth/tokens.ts';
+import { signDevToken, withLocalIdClaim } from '../../src/local/auth/tokens.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
 import { isProcessAlive } from '../../src/local/engines/index.ts';
 import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
@@ -20,7 +20,8 @@ const prefix = uniquePrefix(import.meta.url);
 
 /** Its own engine, as `npm start` would have: not the test run's shared one. */
 const options = {
-  config: loadConfig({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' }),
+  // As `lms start` configures it: the LMS id in cognito:username (withLocalIdClaim).
+  config: loadConfig(withLocalIdClaim({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' })),
   engine,
   inMemory: true,
   dataDir: '.data-test-unused',
@@ -58,7 +59,7 @@ describe('the local stack (lms start)', () => {
     );
     connection.close();
     expect(demo.teacherId).toBeDefined();
-    const token = await signDevToken(stack.keys, { sub: demo.teacherId ?? '', role: 'teacher' });
+    const token = await signDevToken(stack.keys, { id: demo.teacherId ?? '', role: 'teacher' });
     const response = await fetch(
       `${stack.apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results`,
       {

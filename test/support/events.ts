@@ -52,6 +52,39 @@ export const claimsFor = (role: string, sub: string): Claims => ({
   exp: '1772326800',
 });
 
+/** A UUID as Cognito generates for `sub`: derived from the username so a test can repeat it. */
+const cognitoSub = (username: string): string => {
+  const hex = Buffer.from(username.padEnd(16, '.')).toString('hex').slice(0, 32).padEnd(32, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+/**
+ * The claims of a real Cognito ID token of a user an administrator created with
+ * `--username <LMS id>` (docs/deployment.md), as the HTTP API JWT authorizer passes them on
+ * (every value a string): `sub` is Cognito's UUID, the LMS id is in `cognito:username`.
+ *
+ * @example
+ * ```ts
+ * cognitoIdTokenClaims('student', 's-1'); // { sub: '732d312e-…', 'cognito:username': 's-1', ... }
+ * ```
+ */
+export const cognitoIdTokenClaims = (role: string, username: string): Claims => ({
+  sub: cognitoSub(username),
+  email_verified: 'true',
+  iss: 'https://cognito-idp.ap-east-1.amazonaws.com/ap-east-1_Ab12Cd34E',
+  'cognito:username': username,
+  origin_jti: 'b3f1c9a2-5d4e-4f60-8a7b-1c2d3e4f5a6b',
+  aud: '6k2v0q8r1l3h5j7n9p4s2t6u8w',
+  event_id: '0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
+  token_use: 'id',
+  auth_time: '1772323200',
+  'custom:role': role,
+  exp: '1772326800',
+  iat: '1772323200',
+  jti: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+  email: `${username}@example.com`,
+});
+
 const fill = (route: string, parameters: Readonly<Record<string, string>>): string =>
   route.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? ''));
 

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
-import { signDevToken } from '../../local/auth/tokens.ts';
+import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
 import { findDemoIdentities } from '../../local/demo-identities.ts';
 import { startLocalStack } from '../../local/start.ts';
@@ -46,7 +46,11 @@ export const registerStart = (program: Command, output: Output): void => {
     .option('--seed-number <n>', 'random seed of the demo data', nonNegativeInteger, 1)
     .option('--no-schedule', 'do not fire the cron schedules (jobs still run via /_jobs)')
     .action(async (flags: StartFlags, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+      // As deployed: the LMS id in cognito:username, unless LMS_ID_CLAIM names another claim.
+      const config = commandConfig(
+        command.optsWithGlobals<GlobalOptions>(),
+        withLocalIdClaim(process.env),
+      );
       const stack = await startLocalStack({
         config,
         engine: flags.engine,
@@ -80,18 +84,20 @@ export const registerStart = (program: Command, output: Output): void => {
         connection.close();
         // A Record over every role: a role added to the policy fails to compile here until
         // it has a demo identity, so `lms start` prints a token for each.
-        const subs: Record<Role, string | undefined> = {
+        const ids: Record<Role, string | undefined> = {
           admin: 'admin',
           teacher: demo.teacherId,
           parent: demo.parentId,
           student: demo.studentId,
           service: 'lms-app',
         };
-        const tokens: Record<string, { sub: string; token: string }> = {};
+        const tokens: Record<string, { id: string; token: string }> = {};
         for (const role of ROLE_NAMES) {
-          const sub = subs[role];
-          if (sub !== undefined)
-            tokens[role] = { sub, token: await signDevToken(stack.keys, { sub, role }) };
+          const id = ids[role];
+          if (id !== undefined) {
+            const token = await signDevToken(stack.keys, { id, role, idClaim: config.idClaim });
+            tokens[role] = { id, token };
+          }
         }
         output.out(
           banner({
@@ -108,6 +114,7 @@ export const registerStart = (program: Command, output: Output): void => {
             timezone: config.timezone,
             jobs: stack.jobs.list(),
             tokens,
+            idClaim: config.idClaim,
             demo,
             now: new Date(),
           }),

@@ -1,12 +1,24 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { loadDevKeys } from '../../local/auth/dev-keys.ts';
-import { signDevToken } from '../../local/auth/tokens.ts';
+import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
 import { ROLE_CLAIM, ROLE_NAMES, type Role } from '../../services/access/principal.ts';
-import type { Output } from '../context.ts';
+import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
 import { positiveInteger } from '../parse.ts';
 
-/** `lms token`: a development token the local API (`lms start`) accepts. */
+interface TokenFlags {
+  role: Role;
+  id?: string;
+  sub?: string;
+  ttl: number;
+  data: string;
+}
+
+/**
+ * `lms token`: a development token the local API (`lms start`) accepts, shaped as a
+ * Cognito ID token of the deployed stack: `sub` a UUID, the LMS id in `cognito:username`
+ * (and in the claim `LMS_ID_CLAIM` names, when it names another).
+ */
 export const registerToken = (program: Command, output: Output): void => {
   program
     .command('token')
@@ -16,13 +28,28 @@ export const registerToken = (program: Command, output: Output): void => {
         .choices(ROLE_NAMES)
         .makeOptionMandatory(),
     )
-    .requiredOption('--sub <id>', 'the sub claim (a teacher, parent or student id, ...)')
+    .option('--id <id>', 'the LMS id: a teacher, parent or student id, ... (cognito:username)')
+    .option('--sub <id>', 'the same as --id (its former name)')
     .option('--ttl <seconds>', 'lifetime in seconds', positiveInteger, 12 * 3600)
     .option('--data <dir>', 'the local stack data folder (holds the signing key)', '.data')
-    .action(async (options: { role: Role; sub: string; ttl: number; data: string }) => {
-      const keys = await loadDevKeys(join(options.data, 'dev-signing-key.json'));
+    .action(async (flags: TokenFlags, command: Command) => {
+      if (flags.id !== undefined && flags.sub !== undefined && flags.id !== flags.sub) {
+        command.error('error: --id and --sub name the same thing; give one');
+      }
+      const id = flags.id ?? flags.sub;
+      if (id === undefined) command.error("error: required option '--id <id>' not specified");
+      const config = commandConfig(
+        command.optsWithGlobals<GlobalOptions>(),
+        withLocalIdClaim(process.env),
+      );
+      const keys = await loadDevKeys(join(flags.data, 'dev-signing-key.json'));
       output.out(
-        await signDevToken(keys, { sub: options.sub, role: options.role, ttlSeconds: options.ttl }),
+        await signDevToken(keys, {
+          id,
+          role: flags.role,
+          idClaim: config.idClaim,
+          ttlSeconds: flags.ttl,
+        }),
       );
     });
 };

@@ -8,7 +8,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { type FunctionName, functions } from '../../catalog/functions.ts';
 import { parseHttpEvent } from '../../http/event.ts';
 import { jobEventSchema, parseJobEvent } from '../../jobs/events.ts';
-import { ROLE_CLAIM, type Role } from '../../services/access/principal.ts';
+import { COGNITO_USERNAME_CLAIM, ROLE_CLAIM, type Role } from '../../services/access/principal.ts';
 import { validateAnswers } from '../../services/answers/validate.ts';
 
 /** The demo ids `lms seed` writes (seed 1), so a sample works against the local stack. */
@@ -75,8 +75,11 @@ const httpSample = (name: FunctionName, now: Date): APIGatewayProxyEventV2WithJW
         principalId: '',
         integrationLatency: 0,
         jwt: {
+          // The LMS id both in `sub` and in the username, so a sample works with
+          // LMS_ID_CLAIM unset (`sub`) and as deployed (`cognito:username`).
           claims: {
             sub: caller.sub,
+            [COGNITO_USERNAME_CLAIM]: caller.sub,
             [ROLE_CLAIM]: caller.role,
             iss: 'https://cognito-idp.region.amazonaws.com/pool',
             token_use: 'id',

@@ -30,7 +30,10 @@ export type Role = (typeof ROLES)[keyof typeof ROLES];
 export const ROLE_NAMES: readonly Role[] = Object.values(ROLES);
 
 export interface Principal {
-  /** The subject: the id of the teacher, parent or student (or of the admin or service). */
+  /**
+   * The caller's LMS id: the id of the teacher, parent or student (or of the admin or
+   * service), read from the id claim (`LMS_ID_CLAIM`: `sub` unless configured).
+   */
   readonly sub: string;
   readonly role: Role;
 }
@@ -38,32 +41,54 @@ export interface Principal {
 /** The claim that carries the role. */
 export const ROLE_CLAIM = 'custom:role';
 
-const claimsSchema = z.looseObject({
-  sub: z.string().trim().min(1),
-  [ROLE_CLAIM]: z.string().trim().min(1),
-});
+/** The claim that carries the LMS id unless `LMS_ID_CLAIM` names another (DESIGN section 5). */
+export const DEFAULT_ID_CLAIM = 'sub';
+
+/**
+ * Where a Cognito user pool puts the username, which is the LMS id of a user an
+ * administrator created (`admin-create-user --username t-017`); Cognito's `sub` is a UUID
+ * it generates. The deployed stack and `lms start` read the id from here.
+ */
+export const COGNITO_USERNAME_CLAIM = 'cognito:username';
+
+const claimValue = z.string().trim().min(1);
 
 const roles: ReadonlySet<string> = new Set(ROLE_NAMES);
 const isRole = (value: string): value is Role => roles.has(value);
 
 /**
- * The principal of a request from its JWT claims. Without claims, `sub` or a role the
- * caller is unauthenticated (401); a role this API does not know may do nothing (403).
+ * The principal of a request from its JWT claims, the LMS id read from `idClaim`. Without
+ * claims, the id claim or a role the caller is unauthenticated (401); a role this API does
+ * not know may do nothing (403).
  *
  * @example
  * ```ts
  * principalFromClaims({ sub: 't-1', 'custom:role': 'teacher' }); // { sub: 't-1', role: 'teacher' }
+ * principalFromClaims({ sub: '0c5e…', 'cognito:username': 't-1', 'custom:role': 'teacher' },
+ *   'cognito:username'); // { sub: 't-1', role: 'teacher' }
  * principalFromClaims(undefined); // throws UnauthenticatedError
  * principalFromClaims({ sub: 'x', 'custom:role': 'janitor' }); // throws ForbiddenError
  * ```
  */
-export const principalFromClaims = (claims: unknown): Principal => {
-  const parsed = claimsSchema.safeParse(claims);
+export const principalFromClaims = (
+  claims: unknown,
+  idClaim: string = DEFAULT_ID_CLAIM,
+): Principal => {
+  const parsed = z
+    .looseObject({ [idClaim]: claimValue, [ROLE_CLAIM]: claimValue })
+    .safeParse(claims);
   if (!parsed.success) {
-    throw new UnauthenticatedError(`authentication required: no "sub" and "${ROLE_CLAIM}" claims`);
+    throw new UnauthenticatedError(
+      `authentication required: no "${idClaim}" and "${ROLE_CLAIM}" claims`,
+    );
   }
-  const sub = parsed.data.sub;
+  const sub = parsed.data[idClaim];
   const role = parsed.data[ROLE_CLAIM];
+  if (sub === undefined || role === undefined) {
+    throw new UnauthenticatedError(
+      `authentication required: no "${idClaim}" and "${ROLE_CLAIM}" claims`,
+    );
+  }
   if (!isRole(role)) throw new ForbiddenError(`role "${role}" may not use this API`);
   return { sub, role };
 };

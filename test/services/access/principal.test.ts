@@ -27,6 +27,31 @@ describe('principalFromClaims', () => {
     }
   });
 
+  it('reads the LMS id from the configured claim, as from a Cognito ID token', () => {
+    const claims = {
+      sub: 'd2f50444-0041-7036-aea2-a955fca33d37',
+      'cognito:username': 's-1',
+      'custom:role': 'student',
+      token_use: 'id',
+    };
+    expect(principalFromClaims(claims, 'cognito:username')).toEqual({
+      sub: 's-1',
+      role: 'student',
+    });
+    // The default reads `sub`: Cognito's UUID, which matches no LMS id.
+    expect(principalFromClaims(claims).sub).toBe('d2f50444-0041-7036-aea2-a955fca33d37');
+  });
+
+  it('is unauthenticated without the configured id claim, whatever else is there', () => {
+    for (const claims of [
+      { sub: 'd2f50444-0041-7036-aea2-a955fca33d37', 'custom:role': 'student' },
+      { sub: 'x', 'cognito:username': '', 'custom:role': 'student' },
+      { sub: 'x', 'cognito:username': '  ', 'custom:role': 'student' },
+    ]) {
+      expect(() => principalFromClaims(claims, 'cognito:username')).toThrow(UnauthenticatedError);
+    }
+  });
+
   it('forbids a role it does not know, spelled exactly', () => {
     expect(() => principalFromClaims({ sub: 'x', 'custom:role': 'janitor' })).toThrow(
       ForbiddenError,
