@@ -6,7 +6,6 @@
  * what the old root counted of it, so a crash between the two leaves a state the next fold
  * completes (see `fold-student.ts`).
  */
-import pMap from 'p-map';
 import {
   type FoldTarget,
   foldAnswer,
@@ -38,8 +37,6 @@ import {
   storedWord,
   wordStatsOf,
 } from './parts.ts';
-
-const PART_WRITES = 8;
 
 /**
  * @example
@@ -90,27 +87,22 @@ export const rebuildStudent = async (
   for (const word of old.counted.keys()) {
     if (!target.words.has(word)) target.words.set(word, { attempts: 0, correct: 0, recent: [] });
   }
-  const writes = [
-    ...[...target.modules].map(
-      ([moduleId, words]) =>
-        () =>
-          db.student_state.put(storedModule(studentId, moduleId, words, written)),
+  // Unconditional (the root, written last and conditionally, decides), so in batches of 25.
+  const parts = [
+    ...[...target.modules].map(([moduleId, words]) =>
+      storedModule(studentId, moduleId, words, written),
     ),
-    ...[...target.words].map(
-      ([word, stats]) =>
-        () =>
-          db.student_state.put(
-            storedWord(
-              studentId,
-              word,
-              stats,
-              old.counted.get(word) ?? { practised: 0, mastered: 0 },
-              written,
-            ),
-          ),
+    ...[...target.words].map(([word, stats]) =>
+      storedWord(
+        studentId,
+        word,
+        stats,
+        old.counted.get(word) ?? { practised: 0, mastered: 0 },
+        written,
+      ),
     ),
   ];
-  if (!context.dryRun) await pMap(writes, (write) => write(), { concurrency: PART_WRITES });
+  if (!context.dryRun) await db.student_state.putMany(parts);
 
   const root: StateRoot = storedRoot(studentId, state, {
     ...written,
