@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly client: DynamoDBClient;
   readonly prefix: string;
   readonly endpoint: string;
+  /** The engine's process (bench/engine-process.ts), for its CPU time. */
+  readonly enginePid: number;
   readonly counter: MetricsHandle;
   readonly plan: SeedPlan;
   readonly repetitions: number;

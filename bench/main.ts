@@ -5,7 +5,7 @@
  * are ratios taken in one run, on a noisy machine.
  */
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { Command, Option } from 'commander';
 import { createDocumentClient, createDynamoClient } from '../src/adapters/dynamodb/client.ts';
 import { createDynamoDb } from '../src/adapters/dynamodb/db.ts';
@@ -50,6 +50,8 @@ const options = program.opts<{
 const log = (line: string) =>
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
+// Other processes share the machine: its load says how far absolute times can be trusted.
+const loadAtStart = loadavg()[0] ?? 0;
 const engine = await startBenchEngine(options.engine);
 const client = createDynamoClient({ endpoint: engine.endpoint });
 const doc = createDocumentClient(client);
@@ -79,6 +81,7 @@ try {
     client,
     prefix,
     endpoint: engine.endpoint,
+    enginePid: engine.pid,
     counter,
     plan,
     repetitions: options.repetitions,
@@ -93,7 +96,7 @@ try {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const report: Report = {
     date: new Date().toISOString(),
-    machine: `${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`,
+    machine: `${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`,
     engine: options.engine,
     size: options.size,
     sizes: { ...seed.written },

@@ -14,6 +14,16 @@ export interface Measurement<T> {
   readonly writeCapacity: number;
   /** Peak heap above the heap at the start, in MB (sampled every 5 ms after a GC). */
   readonly peakHeapMb: number;
+  /**
+   * With `liveHeapEveryMs`: the peak of the heap right after a full GC, forced at that
+   * interval (what the run holds, its garbage left out), above the heap at the start, in MB.
+   */
+  readonly peakLiveHeapMb?: number;
+}
+
+export interface MeasureOptions {
+  /** Also sample the live heap (a forced GC, then the heap used) at this interval. */
+  readonly liveHeapEveryMs?: number;
 }
 
 const gc = (): void => {
@@ -24,13 +34,23 @@ const gc = (): void => {
 export const measure = async <T>(
   counter: MetricsHandle,
   run: () => Promise<T>,
+  options: MeasureOptions = {},
 ): Promise<Measurement<T>> => {
   gc();
   const baseline = process.memoryUsage().heapUsed;
   let peak = baseline;
+  let livePeak = baseline;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().heapUsed);
   }, 5);
+  const every = options.liveHeapEveryMs;
+  const liveSampler =
+    every === undefined
+      ? undefined
+      : setInterval(() => {
+          gc();
+          livePeak = Math.max(livePeak, process.memoryUsage().heapUsed);
+        }, every);
   counter.reset();
   const started = performance.now();
   try {
@@ -47,9 +67,11 @@ export const measure = async <T>(
       readCapacity: snapshot.readCapacity,
       writeCapacity: snapshot.writeCapacity,
       peakHeapMb: (peak - baseline) / 1024 / 1024,
+      ...(every === undefined ? {} : { peakLiveHeapMb: (livePeak - baseline) / 1024 / 1024 }),
     };
   } finally {
     clearInterval(sampler);
+    if (liveSampler !== undefined) clearInterval(liveSampler);
   }
 };
 
