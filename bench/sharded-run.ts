@@ -22,7 +22,10 @@ export const LAMBDA_MS = 900_000;
 /** A worker invocation's `remainingMs`, `invocationMs` from now. */
 export const invocationClock = (invocationMs: number) => {
   const started = performance.now();
-  return { remainingMs: () => invocationMs - (performance.now() - started) };
+  return {
+    remainingMs: () => invocationMs - (performance.now() - started),
+    now: () => new Date(),
+  };
 };
 
 export interface ShardedRun {
