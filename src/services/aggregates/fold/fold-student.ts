@@ -12,6 +12,13 @@
  * - each write is conditional on what the step read (a part's `folded_to`, the root's
  *   `version`): a concurrent fold makes it fail, and the student is folded again from the
  *   fresh state; a root write whose response was lost is recognised by its `fold_token`.
+ *
+ * Two folds of one student at once are safe when they fold the same answers (the shards of
+ * one run share one settled key). Two runs with different settled keys are not: a part
+ * written by the other fold's step, whose root has not landed yet, would be taken for a
+ * crashed step's leftover. The job's lease (`sharded/lease.ts`) keeps runs from
+ * overlapping; a part that recorded the root token it was written for would make the fold
+ * safe on its own.
  */
 import pMap from 'p-map';
 import {
