@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import type { TableDefinition, TableName } from '../../src/tables/definitions.ts';
-import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
+import { physicalName, projectionOf, tableNames, tables } from '../../src/tables/definitions.ts';
 import type { StageSettings } from '../settings.ts';
 
 const stringKey = (name: string) => ({ name, type: AttributeType.STRING });
@@ -24,8 +24,8 @@ const indexProps = (definition: TableDefinition): GlobalSecondaryIndexPropsV2[] 
     indexName: index.name,
     partitionKey: stringKey(index.partitionKey),
     ...(index.sortKey !== undefined ? { sortKey: stringKey(index.sortKey) } : {}),
-    // The repositories read whole items through indexes; KEYS_ONLY would cost a second read.
-    projectionType: ProjectionType.ALL,
+    projectionType:
+      projectionOf(index) === 'KEYS_ONLY' ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
   }));
 
 const localIndexProps = (definition: TableDefinition): LocalSecondaryIndexProps[] =>

@@ -17,7 +17,17 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey?: string;
+  /**
+   * What the index holds of an item: `ALL` (the default; the repositories read whole items
+   * through indexes, and KEYS_ONLY would cost a second read) or `KEYS_ONLY`, for an index
+   * only ever read for keys, whose copies then cost next to nothing to write.
+   */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
 }
+
+/** The projection of an index (`ALL` unless the definition says). */
+export const projectionOf = (index: IndexDefinition): 'ALL' | 'KEYS_ONLY' =>
+  index.projection ?? 'ALL';
 
 /**
  * A local secondary index: the table's partition key with another sort key, named after
@@ -115,7 +125,15 @@ export const tables = {
     name: 'student_state',
     partitionKey: 'student_id',
     sortKey: 'part',
-    indexes: [{ name: 'module_id', partitionKey: 'module_id', sortKey: 'student_id' }],
+    // Read for student ids only, and written with every module part: keys only.
+    indexes: [
+      {
+        name: 'module_id',
+        partitionKey: 'module_id',
+        sortKey: 'student_id',
+        projection: 'KEYS_ONLY',
+      },
+    ],
     owner: 'lms-lambdas',
   },
   /**

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   physicalName,
+  projectionOf,
   type TableDefinition,
   type TableName,
   tableNames,
@@ -34,7 +35,7 @@ describe('tables', () => {
     const indexes = definition.indexes.map((index) => ({
       IndexName: index.name,
       KeySchema: keySchema(index.partitionKey, index.sortKey),
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: projectionOf(index) },
     }));
     // Arrays are compared exactly: no index more, none less, in the definition's order.
     dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {

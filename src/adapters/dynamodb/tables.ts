@@ -14,7 +14,12 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
-import { keyAttributes, physicalName, type TableDefinition } from '../../tables/definitions.ts';
+import {
+  keyAttributes,
+  physicalName,
+  projectionOf,
+  type TableDefinition,
+} from '../../tables/definitions.ts';
 
 /**
  * A table exists without a local index its definition has. DynamoDB creates local indexes
@@ -62,7 +67,7 @@ export const createTableParams = (
               ? [{ AttributeName: index.sortKey, KeyType: 'RANGE' as const }]
               : []),
           ],
-          Projection: { ProjectionType: 'ALL' as const },
+          Projection: { ProjectionType: projectionOf(index) },
         })),
       }
     : {}),

@@ -8,7 +8,12 @@ import {
   listTables,
   MissingLocalIndexError,
 } from '../../../src/adapters/dynamodb/tables.ts';
-import { physicalName, type TableDefinition, tables } from '../../../src/tables/definitions.ts';
+import {
+  physicalName,
+  projectionOf,
+  type TableDefinition,
+  tables,
+} from '../../../src/tables/definitions.ts';
 import { createTestDb, type TestDb, uniquePrefix } from '../../support/test-db.ts';
 
 let t: TestDb;
@@ -39,7 +44,7 @@ describe('tables from the shared definitions', () => {
           .map((index) => ({
             name: index.partitionKey,
             keys: [index.partitionKey, ...(index.sortKey !== undefined ? [index.sortKey] : [])],
-            projection: 'ALL',
+            projection: projectionOf(index),
           }))
           .sort((a, b) => a.name.localeCompare(b.name)),
       );
