@@ -5,26 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
-import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
-import { WarningLog } from '../../warning-log.ts';
 import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
-import { emptyParentCounts, type ParentCounts, processParents } from '../process-parents.ts';
+import { emptyParentCounts, processParents } from '../process-parents.ts';
 import type { ParentsSummary } from '../summary.ts';
-import { releaseLease, renewLease } from './lease.ts';
+import { releaseLease } from './lease.ts';
 import { DEFAULT_SHARDS } from './students.ts';
 import {
   aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
   type ShardClock,
-  type ShardWork,
   summedShards,
-  workShard,
+  workAggregateShard,
 } from './work-shard.ts';
 
 export const PARENTS_JOB = 'aggregate_parents';
@@ -60,21 +57,17 @@ export const planParents = async (
   return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS);
 };
 
-export const workParents = async (
+export const workParents = (
   db: Db,
   run: ParentsRun,
   shard: Shard,
   clock: ShardClock,
-): Promise<WorkResult> => {
-  // Before any work: a run whose lease another run took must not go on.
-  if (!run.dry_run) await renewLease(db, PARENTS_JOB, run.run_id, clock.now());
-  const segment = { index: shard.segment, total: shard.segments };
-  const work: ShardWork<ParentTask> = {
+): Promise<WorkResult> =>
+  workAggregateShard<ParentTask>(db, run, shard, clock, {
     sources: run.mode === 'full' ? ['parents', 'orphan-marks'] : ['marks'],
-    readPage: (source, startKey) => readParentsPage(db, run, source, segment, startKey),
-    process: async (tasks) => {
-      const warnings = new WarningLog<AggregateWarning>();
-      const counts: ParentCounts = await processParents(
+    readPage: (source, segment, startKey) => readParentsPage(db, run, source, segment, startKey),
+    process: async (tasks, page) => ({
+      ...(await processParents(
         {
           db,
           today: run.today,
@@ -82,18 +75,12 @@ export const workParents = async (
           dryRun: run.dry_run,
           concurrency: run.concurrency,
           updatedAt: run.started_at,
-          warnings,
-          onInvalid: (error) =>
-            warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`)),
+          ...page,
         },
         tasks,
-      );
-      return { counts: { ...counts }, warnings: warnings.summary().warnings };
-    },
-  };
-  const { shard: next, done } = await workShard(work, shard, clock);
-  return { run, shard: next, done };
-};
+      )),
+    }),
+  });
 
 const readParentsPage = async (
   db: Db,

@@ -20,30 +20,27 @@ import {
   needsRollover,
   rolloverThreshold,
 } from '../../../domain/progress/rollover.ts';
-import { type AggregateWarning, aggregateWarning } from '../../../domain/progress/warnings.ts';
 import { localDate } from '../../../domain/time-zone.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
-import { WarningLog } from '../../warning-log.ts';
 import { settledKey } from '../fold/fold-student.ts';
 import { recordRollover, studentsJobState } from '../job-state.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
 import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
-import { emptyStudentCounts, processStudents, type StudentCounts } from '../process-students.ts';
+import { emptyStudentCounts, processStudents } from '../process-students.ts';
 import type { StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
-import { releaseLease, renewLease } from './lease.ts';
+import { releaseLease } from './lease.ts';
 import {
   aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
   type ShardClock,
-  type ShardWork,
   summedShards,
-  workShard,
+  workAggregateShard,
 } from './work-shard.ts';
 
 export const STUDENTS_JOB = 'aggregate_students';
@@ -125,48 +122,42 @@ const sourcesOf = (run: StudentsRun): string[] =>
  * const result = await workStudents(db, run, shard, { remainingMs: () => context.getRemainingTimeInMillis() });
  * ```
  */
-export const workStudents = async (
+export const workStudents = (
   db: Db,
   run: StudentsRun,
   shard: Shard,
   clock: ShardClock,
 ): Promise<WorkResult> => {
-  // Before any work: a run whose lease another run took must not go on.
-  if (!run.dry_run) await renewLease(db, STUDENTS_JOB, run.run_id, clock.now());
   let words: Map<string, readonly string[]> | undefined;
-  const segment = { index: shard.segment, total: shard.segments };
-  const onInvalid = () => {};
-  const work: ShardWork<StudentTask> = {
+  return workAggregateShard<StudentTask>(db, run, shard, clock, {
     sources: sourcesOf(run),
-    readPage: (source, startKey) => readStudentsPage(db, run, source, segment, startKey),
-    process: async (tasks) => {
-      words ??= await moduleWords(db, onInvalid);
-      const warnings = new WarningLog<AggregateWarning>();
-      const counts: StudentCounts = await processStudents(
-        {
-          db,
-          mode: run.mode,
-          settledKey: run.settled_key,
-          newToken: randomUUID,
-          today: run.today,
-          timeZone: run.time_zone,
-          moduleWords: words,
-          dryRun: run.dry_run,
-          concurrency: run.concurrency,
-          updatedAt: run.started_at,
-          rollover:
-            run.rollover === null ? undefined : { threshold: run.rollover.threshold ?? undefined },
-          warnings,
-          onInvalid: (error) =>
-            warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`)),
-        },
-        tasks,
-      );
-      return { counts: { ...counts }, warnings: warnings.summary().warnings };
+    readPage: (source, segment, startKey) => readStudentsPage(db, run, source, segment, startKey),
+    process: async (tasks, page) => {
+      words ??= await moduleWords(db, page.onInvalid);
+      return {
+        ...(await processStudents(
+          {
+            db,
+            mode: run.mode,
+            settledKey: run.settled_key,
+            newToken: randomUUID,
+            today: run.today,
+            timeZone: run.time_zone,
+            moduleWords: words,
+            dryRun: run.dry_run,
+            concurrency: run.concurrency,
+            updatedAt: run.started_at,
+            rollover:
+              run.rollover === null
+                ? undefined
+                : { threshold: run.rollover.threshold ?? undefined },
+            ...page,
+          },
+          tasks,
+        )),
+      };
     },
-  };
-  const { shard: next, done } = await workShard(work, shard, clock);
-  return { run, shard: next, done };
+  });
 };
 
 /** A page of a shard's source as tasks. */

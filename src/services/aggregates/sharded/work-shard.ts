@@ -12,12 +12,18 @@ import {
   aggregateWarning,
   warningKind,
 } from '../../../domain/progress/warnings.ts';
-import { type PlanResult, runSchema, type Shard } from '../../../jobs/workflow-protocol.ts';
+import {
+  type PlanResult,
+  runSchema,
+  type Shard,
+  type WorkResult,
+} from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { WarningLog } from '../../warning-log.ts';
 import { AGGREGATE_MODES } from '../options.ts';
-import { takeLease } from './lease.ts';
+import { renewLease, takeLease } from './lease.ts';
 
 /** What the plan of either aggregate job fixes for its whole run. */
 export const aggregateRunSchema = runSchema.extend({
@@ -190,4 +196,57 @@ export const summedShards = <C extends { readonly [K in keyof C]: number }>(
     warnings: warnings.summary().warnings,
     warnings_total: summed.warningsTotal,
   };
+};
+
+/** Where one page's warnings go, for the jobs' own processing of it. */
+export interface PageContext {
+  readonly warnings: WarningLog<AggregateWarning>;
+  readonly onInvalid: (error: InvalidStoredItemError) => void;
+}
+
+/**
+ * One worker invocation of an aggregate job on one shard: renew the run's lease (a run that
+ * lost it must not go on), then {@link workShard} over the shard's segment.
+ *
+ * @example
+ * ```ts
+ * workAggregateShard(db, run, shard, clock, { sources, readPage, process: (tasks, page) => ... });
+ * ```
+ */
+export const workAggregateShard = async <Task>(
+  db: Db,
+  run: z.output<typeof aggregateRunSchema>,
+  shard: Shard,
+  clock: ShardClock,
+  work: {
+    readonly sources: readonly string[];
+    readonly readPage: (
+      source: string,
+      segment: { readonly index: number; readonly total: number },
+      startKey: PageKey | undefined,
+    ) => Promise<{ readonly tasks: readonly Task[]; readonly next: PageKey | undefined }>;
+    readonly process: (
+      tasks: readonly Task[],
+      page: PageContext,
+    ) => Promise<Readonly<Record<string, number>>>;
+  },
+): Promise<WorkResult> => {
+  if (!run.dry_run) await renewLease(db, run.job, run.run_id, clock.now());
+  const segment = { index: shard.segment, total: shard.segments };
+  const { shard: next, done } = await workShard(
+    {
+      sources: work.sources,
+      readPage: (source, startKey) => work.readPage(source, segment, startKey),
+      process: async (tasks) => {
+        const warnings = new WarningLog<AggregateWarning>();
+        const onInvalid = (error: InvalidStoredItemError) =>
+          warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
+        const counts = await work.process(tasks, { warnings, onInvalid });
+        return { counts, warnings: warnings.summary().warnings };
+      },
+    },
+    shard,
+    clock,
+  );
+  return { run, shard: next, done };
 };
