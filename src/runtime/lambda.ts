@@ -19,8 +19,7 @@ import { createRuntime, type Handle, type HandlerFactory, type Runtime } from '.
  * deployedStage('prod-record_answers', 'record_answers'); // 'prod'
  * ```
  */
-export const deployedStage = (functionName: string | undefined, name: FunctionName): string => {
-  if (functionName === undefined || functionName === '') return 'unknown';
+export const deployedStage = (functionName: string, name: FunctionName): string => {
   const suffix = `-${name}`;
   return functionName.endsWith(suffix) && functionName.length > suffix.length
     ? functionName.slice(0, -suffix.length)
@@ -31,7 +30,8 @@ export const deployedStage = (functionName: string | undefined, name: FunctionNa
  * A function's `handle` as deployed: its runtime is built on the first invocation (not at
  * import, so a bad configuration fails that invocation with an error naming the variable,
  * which an HTTP function still turns into a JSON reply) and kept for the container's life.
- * Its metrics go to standard output as EMF, which CloudWatch Logs turns into metrics.
+ * In Lambda its metrics go to standard output as EMF, which CloudWatch Logs turns into
+ * metrics.
  *
  * @example
  * ```ts
@@ -45,10 +45,18 @@ export const lambdaHandle = <R>(name: FunctionName, create: HandlerFactory<R>): 
     if (runtime === undefined) {
       const config = loadConfig(process.env);
       const logger = createLogger(name, config.logLevel);
-      const stage = deployedStage(process.env.AWS_LAMBDA_FUNCTION_NAME, name);
+      const deployedAs = process.env.AWS_LAMBDA_FUNCTION_NAME;
+      // A `main.ts` run outside Lambda (a test of a function as deployed) keeps EMF off
+      // standard output, as every local runtime does (createRuntime's default).
       runtime = createRuntime(name, config, {
         logger,
-        metrics: createMetrics(name, { stage, logger, emit: 'stdout' }),
+        ...(deployedAs !== undefined && {
+          metrics: createMetrics(name, {
+            stage: deployedStage(deployedAs, name),
+            logger,
+            emit: 'stdout',
+          }),
+        }),
       });
     }
     return runtime;
