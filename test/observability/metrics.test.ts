@@ -3,13 +3,17 @@
  * set of dimensions, a flush that forgets, and where the documents go (standard output in
  * Lambda only).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PROJECT_ROOT } from '../../infra/bundling.ts';
 import { createMemoryDb } from '../../src/adapters/memory/db.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import {
   createMetrics,
   type EmfOutput,
+  METRICS,
   METRICS_NAMESPACE,
 } from '../../src/observability/metrics.ts';
 import { createRuntime } from '../../src/runtime/runtime.ts';
@@ -119,5 +123,15 @@ describe('createRuntime', () => {
     expect(logged).toEqual([
       ['metrics', { emf: expect.objectContaining({ stage: 'local', AnswersAccepted: 2 }) }],
     ]);
+  });
+});
+
+describe('docs/deployment.md', () => {
+  it('lists every metric with its unit in the Metrics table', () => {
+    const docs = readFileSync(join(PROJECT_ROOT, 'docs/deployment.md'), 'utf8');
+    const table = docs.slice(docs.indexOf('## Metrics'));
+    for (const [name, { unit }] of Object.entries(METRICS)) {
+      expect(table, name).toMatch(new RegExp(`\\| [^|\\n]*\`${name}\`[^|\\n]* \\| ${unit} \\|`));
+    }
   });
 });
