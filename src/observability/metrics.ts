@@ -104,7 +104,9 @@ const dimensionKey = (dimensions: ExtraDimensions): string =>
  *
  * Recordings are buffered here rather than in Powertools' own store because an EMF document
  * has one set of dimensions: Powertools would put `code` on every metric of the flush.
- * Each set of extra dimensions becomes its own document, serialised by Powertools.
+ * Each set of extra dimensions becomes its own document, serialised by Powertools. A
+ * document holds a handful of metrics, each recorded once, far below the 100 metrics or
+ * values at which Powertools would publish on its own (to standard output, sink or not).
  *
  * @example
  * ```ts
