@@ -17,44 +17,37 @@ import type { Logger } from './logger.ts';
 export const METRICS_NAMESPACE = 'lms-lambdas';
 
 /**
- * Every custom metric: its unit and, for docs/deployment.md, what it counts. Dimensions are
- * always `service` (the function) and `stage`; some add one (`code`, `phase`).
+ * Every custom metric and its unit; what each counts is the "Metrics" table of
+ * docs/deployment.md (a test keeps the two in step). Dimensions are always `service` (the
+ * function) and `stage`; some recordings add one (`code`, `phase`).
  */
 export const METRICS = {
-  AnswersAccepted: { unit: MetricUnit.Count, what: 'answers stored by a 200 reply' },
-  AnswersDuplicate: {
-    unit: MetricUnit.Count,
-    what: 'answers of a 200 reply that were already stored (client retries)',
-  },
-  AnswersRejected: {
-    unit: MetricUnit.Count,
-    what: 'answers in a request refused with a 4xx (nothing of it is stored); dimension `code`',
-  },
-  AnswerRequestsRejected: {
-    unit: MetricUnit.Count,
-    what: 'requests refused with a 4xx, by error `code` (bad JSON or a forbidden role carry 0 answers)',
-  },
-  RecordsProcessed: {
-    unit: MetricUnit.Count,
-    what: 'records (stats) or students / parents (aggregates) computed by a run',
-  },
-  RecordsUpdated: { unit: MetricUnit.Count, what: 'of those, written because they changed' },
-  RecordsFailed: { unit: MetricUnit.Count, what: 'of those, not finished (the run then fails)' },
-  RunsFailed: {
-    unit: MetricUnit.Count,
-    what: '1 for a run that failed or threw, 0 for one that succeeded',
-  },
-  RunDuration: { unit: MetricUnit.Milliseconds, what: 'a whole run, first step to summary' },
-  ShardsPlanned: { unit: MetricUnit.Count, what: 'workers a workflow run was split into' },
-  RunsSkippedBusy: {
-    unit: MetricUnit.Count,
-    what: '1 when a workflow run found another one holding the lease (it does nothing)',
-  },
-  ShardContinuations: {
-    unit: MetricUnit.Count,
-    what: '1 when a worker stopped before its shard was done (invoked again from its cursor)',
-  },
-  WorkDuration: { unit: MetricUnit.Milliseconds, what: 'one worker invocation of a workflow' },
+  /** `record_answers`, a 200: answers stored. */
+  AnswersAccepted: MetricUnit.Count,
+  /** `record_answers`, a 200: answers already stored (client retries). */
+  AnswersDuplicate: MetricUnit.Count,
+  /** `record_answers`, a 4xx: the answers of the refused request, by `code`. */
+  AnswersRejected: MetricUnit.Count,
+  /** `record_answers`, a 4xx: 1, by `code`. */
+  AnswerRequestsRejected: MetricUnit.Count,
+  /** A job run (or a worker, `phase=work`): records, students or parents computed. */
+  RecordsProcessed: MetricUnit.Count,
+  /** Of those, written because they changed. */
+  RecordsUpdated: MetricUnit.Count,
+  /** Of those, not finished (the run then fails). */
+  RecordsFailed: MetricUnit.Count,
+  /** 1 for a run that failed or threw, 0 for one that succeeded. */
+  RunsFailed: MetricUnit.Count,
+  /** A whole run, first step to summary. */
+  RunDuration: MetricUnit.Milliseconds,
+  /** A workflow's plan: the workers (shards) of the run. */
+  ShardsPlanned: MetricUnit.Count,
+  /** A workflow's plan: 1 when another run held the lease (this one does nothing). */
+  RunsSkippedBusy: MetricUnit.Count,
+  /** A worker: 1 when it stopped before its shard was done (invoked again from its cursor). */
+  ShardContinuations: MetricUnit.Count,
+  /** A worker invocation of a workflow. */
+  WorkDuration: MetricUnit.Milliseconds,
 } as const;
 
 export type MetricName = keyof typeof METRICS;
@@ -151,7 +144,7 @@ export const createMetrics = (service: string, options: MetricsOptions): RunMetr
         if (first === undefined) continue;
         powertools.addDimensions({ ...first.dimensions });
         for (const entry of entries) {
-          powertools.addMetric(entry.name, METRICS[entry.name].unit, entry.value);
+          powertools.addMetric(entry.name, METRICS[entry.name], entry.value);
         }
         emit();
       }

@@ -130,7 +130,7 @@ describe('docs/deployment.md', () => {
   it('lists every metric with its unit in the Metrics table', () => {
     const docs = readFileSync(join(PROJECT_ROOT, 'docs/deployment.md'), 'utf8');
     const table = docs.slice(docs.indexOf('## Metrics'));
-    for (const [name, { unit }] of Object.entries(METRICS)) {
+    for (const [name, unit] of Object.entries(METRICS)) {
       expect(table, name).toMatch(new RegExp(`\\| [^|\\n]*\`${name}\`[^|\\n]* \\| ${unit} \\|`));
     }
   });
