@@ -56,6 +56,8 @@ export class LmsStack extends Stack {
     this.alarms = new LmsAlarms(this, 'Alarms', {
       settings,
       functions: deployed,
+      logGroups: this.functions.logGroups,
+      api: this.http.stage,
       workflows: this.schedules.workflows.byName,
       failedRuns: this.schedules.failedRuns,
     });

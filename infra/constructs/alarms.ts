@@ -1,45 +1,128 @@
 /**
- * What pages a person: an error in any function, a workflow execution that failed, timed
- * out or was aborted, and a failed scheduled run waiting in the dead-letter queue. All go
- * to one SNS topic (and an e-mail address when configured).
+ * What pages a person: a 5xx of the HTTP API; an ERROR line in any function's log (an HTTP
+ * function answers an unexpected exception with a 500 reply, so Lambda's `Errors` stays 0
+ * for it); an error of any function; a job near its timeout; throttled functions and
+ * tables; a workflow execution that failed, timed out or was aborted; and a failed
+ * scheduled run waiting in the dead-letter queue. All go to one SNS topic (and an e-mail
+ * address when configured). docs/deployment.md's runbook says what each means.
  */
 import { ArnFormat, Aws, Duration, Stack } from 'aws-cdk-lib';
+import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
+  type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../../src/catalog/functions.ts';
+import { type FunctionName, functions } from '../../src/catalog/functions.ts';
+import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
+import { MIN_RESERVE_MS } from '../../src/services/aggregates/sharded/work-shard.ts';
+import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
 import type { StageSettings } from '../settings.ts';
 
 export interface LmsAlarmsProps {
   readonly settings: StageSettings;
   readonly functions: ReadonlyMap<FunctionName, IFunction>;
+  /** Each function's log group, for the metric filter on its ERROR lines. */
+  readonly logGroups: ReadonlyMap<FunctionName, ILogGroup>;
+  /** The stage of the HTTP API, whose 5xx replies alarm. */
+  readonly api: IHttpStage;
   /** The state machines of the workflow jobs. */
   readonly workflows: ReadonlyMap<FunctionName, IStateMachine>;
   readonly failedRuns: IQueue;
 }
 
-const PERIOD = Duration.minutes(5);
+/**
+ * The log lines that count as errors: Powertools' JSON logger writes `"level":"ERROR"` for
+ * `logger.error(...)`, which the HTTP frame does for every 500 and the job frames for every
+ * failed or thrown run (`src/http/error-reply.ts`, `src/jobs/job-handler.ts`).
+ */
+export const ERROR_LINE_PATTERN = FilterPattern.stringValue('$.level', '=', 'ERROR');
+
+/** Where the metric filters count ERROR lines: one metric per deployed function name. */
+export const ERROR_LINES_NAMESPACE = `${METRICS_NAMESPACE}/error-lines`;
+
+/** A job without a workflow alarms when a run takes more than this share of its timeout. */
+export const NEAR_TIMEOUT_SHARE = 0.8;
 
 /**
- * One alarm per function on its `Errors` metric (any error in 5 minutes), one per workflow
- * on its executions that ended badly, one on the failed-runs queue holding a message; all
- * notify on alarm and on recovery.
+ * Milliseconds of Lambda `Duration` above which a job's invocation is "near its timeout".
+ * A workflow's worker works on until `MIN_RESERVE_MS` before its timeout by design, so it
+ * alarms only when it ate half that reserve (a page took longer than its estimate: the
+ * next, slower one times out); any other job at {@link NEAR_TIMEOUT_SHARE} of it.
+ */
+export const nearTimeoutMs = (name: FunctionName): number => {
+  const definition = functions[name];
+  const timeoutMs = definition.timeoutSeconds * 1000;
+  return 'workflow' in definition
+    ? timeoutMs - MIN_RESERVE_MS / 2
+    : Math.round(timeoutMs * NEAR_TIMEOUT_SHARE);
+};
+
+const PERIOD = Duration.minutes(5);
+
+/** CloudWatch's limit of metrics in one math expression. */
+const MAX_EXPRESSION_METRICS = 10;
+
+/**
+ * A table's throttled reads and writes, its global secondary indexes' included (on-demand
+ * tables throttle too, above their partition or account limits).
+ */
+const tableThrottles = (tableName: string, indexNames: readonly string[]): MathExpression => {
+  const usingMetrics: Record<string, IMetric> = {};
+  const targets = [{ TableName: tableName }].concat(
+    indexNames.map((index) => ({ TableName: tableName, GlobalSecondaryIndexName: index })),
+  );
+  targets.forEach((dimensionsMap, i) => {
+    for (const [kind, metricName] of [
+      ['r', 'ReadThrottleEvents'],
+      ['w', 'WriteThrottleEvents'],
+    ] as const) {
+      usingMetrics[`${kind}${i}`] = new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName,
+        dimensionsMap,
+        statistic: 'Sum',
+        period: PERIOD,
+      });
+    }
+  });
+  const ids = Object.keys(usingMetrics);
+  if (ids.length > MAX_EXPRESSION_METRICS) {
+    throw new Error(`${tableName}: ${ids.length} throttle metrics, more than one alarm can sum`);
+  }
+  return new MathExpression({
+    expression: ids.map((id) => `FILL(${id}, 0)`).join(' + '),
+    usingMetrics,
+    period: PERIOD,
+    label: 'read and write throttle events',
+  });
+};
+
+/**
+ * Every alarm fires on one bad 5-minute period and notifies on alarm and on recovery:
+ * - per function: `Errors` (it threw), ERROR lines in its log (metric filter), `Throttles`;
+ *   per scheduled job also its `Duration` Maximum near the timeout ({@link nearTimeoutMs});
+ * - per table (created or external): its read and write throttle events;
+ * - the HTTP API stage's 5xx replies;
+ * - per workflow: executions that failed, timed out or were aborted;
+ * - the failed-runs queue holding a message.
  * Missing data is "not breaching": a job that ran fine yesterday has no datapoints today.
  *
  * @example
  * ```ts
- * const alarms = new LmsAlarms(stack, 'Alarms', { settings, functions, workflows, failedRuns });
+ * const alarms = new LmsAlarms(stack, 'Alarms', { settings, functions, logGroups, api, workflows, failedRuns });
  * alarms.topic; // subscribe a pager or chat integration to it
  * ```
  */
@@ -85,56 +168,97 @@ export class LmsAlarms extends Construct {
       alarm.addOkAction(action);
     };
 
+    /** An alarm named `lms-<stage>-<id>`: on any occurrence, or on a value above `above`. */
+    const alarm = (id: string, description: string, metric: IMetric, above?: number): void =>
+      notify(
+        new Alarm(this, id, {
+          alarmName: `lms-${settings.stage}-${id}`,
+          alarmDescription: description,
+          metric,
+          threshold: above ?? 1,
+          evaluationPeriods: 1,
+          comparisonOperator:
+            above === undefined
+              ? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
+              : ComparisonOperator.GREATER_THAN_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    const sum = { period: PERIOD, statistic: 'Sum' };
+
     for (const [name, fn] of props.functions) {
-      notify(
-        new Alarm(this, `${name}-errors`, {
-          alarmName: `lms-${settings.stage}-${name}-errors`,
-          alarmDescription: `${name} failed (see /aws/lambda/${settings.stage}-${name})`,
-          metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+      const deployed = `${settings.stage}-${name}`;
+      const logs = `/aws/lambda/${deployed}`;
+      alarm(`${name}-errors`, `${name} failed (see ${logs})`, fn.metricErrors(sum));
+      const logGroup = props.logGroups.get(name);
+      if (logGroup === undefined) throw new Error(`no log group for ${name}`);
+      const errorLines = new MetricFilter(this, `${name}-error-lines-filter`, {
+        logGroup,
+        filterPattern: ERROR_LINE_PATTERN,
+        metricNamespace: ERROR_LINES_NAMESPACE,
+        metricName: deployed,
+        metricValue: '1',
+      });
+      alarm(
+        `${name}-error-lines`,
+        `${name} logged an ERROR line, e.g. a 500 reply or a failed run (see ${logs})`,
+        errorLines.metric(sum),
+      );
+      alarm(
+        `${name}-throttles`,
+        `${name}: invocations throttled (account or reserved concurrency exhausted)`,
+        fn.metricThrottles(sum),
+      );
+      if (functions[name].trigger.kind === 'schedule') {
+        const threshold = nearTimeoutMs(name);
+        alarm(
+          `${name}-near-timeout`,
+          `${name}: an invocation ran longer than ${threshold} ms of its ${functions[name].timeoutSeconds} s timeout (see ${logs})`,
+          fn.metricDuration({ period: PERIOD, statistic: 'Maximum' }),
+          threshold,
+        );
+      }
+    }
+    for (const name of tableNames) {
+      const definition = tables[name];
+      const tableName = physicalName(settings.tablePrefix, definition);
+      alarm(
+        `table-${name}-throttles`,
+        `DynamoDB throttled requests on ${tableName} or its indexes`,
+        tableThrottles(
+          tableName,
+          definition.indexes.map((index) => index.name),
+        ),
       );
     }
+    alarm(
+      'api-5xx',
+      `the HTTP API lms-${settings.stage} answered 5xx (the functions' ERROR lines say why)`,
+      props.api.metricServerError(sum),
+    );
     for (const [name, stateMachine] of props.workflows) {
-      const sum = { period: PERIOD, statistic: 'Sum' };
-      notify(
-        new Alarm(this, `${name}-workflow`, {
-          alarmName: `lms-${settings.stage}-${name}-workflow`,
-          alarmDescription: `${name}: a workflow execution failed, timed out or was aborted (state machine ${settings.stage}-${name})`,
-          // A timed-out or aborted run never reaches its Report failure state: watched here.
-          metric: new MathExpression({
-            expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-            usingMetrics: {
-              failed: stateMachine.metricFailed(sum),
-              timedOut: stateMachine.metricTimedOut(sum),
-              aborted: stateMachine.metricAborted(sum),
-            },
-            period: PERIOD,
-            label: 'executions failed, timed out or aborted',
-          }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarm(
+        `${name}-workflow`,
+        `${name}: a workflow execution failed, timed out or was aborted (state machine ${settings.stage}-${name})`,
+        // A timed-out or aborted run never reaches its Report failure state: watched here.
+        new MathExpression({
+          expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+          usingMetrics: {
+            failed: stateMachine.metricFailed(sum),
+            timedOut: stateMachine.metricTimedOut(sum),
+            aborted: stateMachine.metricAborted(sum),
+          },
+          period: PERIOD,
+          label: 'executions failed, timed out or aborted',
         }),
       );
     }
-    notify(
-      new Alarm(this, 'failed-runs', {
-        alarmName: `lms-${settings.stage}-failed-runs`,
-        alarmDescription:
-          'a scheduled run failed after its retries (messages in the failed-runs queue)',
-        metric: props.failedRuns.metricApproximateNumberOfMessagesVisible({
-          period: PERIOD,
-          statistic: 'Maximum',
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+    alarm(
+      'failed-runs',
+      'a scheduled run failed after its retries (messages in the failed-runs queue)',
+      props.failedRuns.metricApproximateNumberOfMessagesVisible({
+        period: PERIOD,
+        statistic: 'Maximum',
       }),
     );
   }

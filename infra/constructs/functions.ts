@@ -49,6 +49,7 @@ const pascal = (name: string): string =>
  */
 export class LmsFunctions extends Construct {
   readonly byName = new Map<FunctionName, NodejsFunction>();
+  readonly logGroups = new Map<FunctionName, LogGroup>();
 
   constructor(scope: Construct, id: string, props: LmsFunctionsProps) {
     super(scope, id);
@@ -106,6 +107,7 @@ export class LmsFunctions extends Construct {
         );
       }
       this.byName.set(name, fn);
+      this.logGroups.set(name, logGroup);
     }
   }
 }

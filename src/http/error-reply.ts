@@ -45,7 +45,7 @@ export interface ErrorBody {
   };
 }
 
-const isClientErrorCode = (code: string): code is ClientErrorCode =>
+export const isClientErrorCode = (code: string): code is ClientErrorCode =>
   Object.hasOwn(HTTP_STATUS_BY_CODE, code);
 
 const detailsOf = (error: LmsError): readonly unknown[] | undefined => {

@@ -1,7 +1,8 @@
 /**
  * The frame every HTTP function shares: validate the event, establish who is calling,
- * run the route, and turn whatever it throws into the one error reply format. Routes stay
- * a few lines each: parse, call a service, shape the reply.
+ * run the route, and turn whatever it throws into the one error reply format, then flush
+ * the invocation's metrics. Routes stay a few lines each: parse, call a service, shape the
+ * reply.
  *
  * Not `@aws-lambda-powertools/event-handler`'s Router: each function serves exactly one
  * route that API Gateway has already matched (its `pathParameters` are in the event), and
@@ -50,7 +51,7 @@ export const createHttpHandler =
       // No runtime, no configured logger: a bad configuration still gets a JSON 500.
       return errorReply(error, createLogger(name, 'error'));
     }
-    const { logger } = runtime;
+    const { logger, metrics } = runtime;
     logger.resetKeys();
     if (context !== undefined) logger.addContext(context);
     try {
@@ -62,6 +63,10 @@ export const createHttpHandler =
       const result = await route(request, principal, runtime);
       return jsonReply(result.status ?? 200, result.body);
     } catch (error) {
+      // Logged here at ERROR when it is ours (a 500): the log group's metric filter on
+      // `level` is what alarms, since a 500 reply leaves Lambda's `Errors` at 0.
       return errorReply(error, logger);
+    } finally {
+      metrics.flush();
     }
   };

@@ -1,15 +1,21 @@
 /**
  * The frame every scheduled function shares: parse the event, run the job, log and return
- * its summary. A run with failures logs its summary and then fails, so the scheduler
- * retries it (every job is idempotent: what failed is still to do on the next run).
+ * its summary, and flush the run's metrics. A run with failures logs its summary and then
+ * fails, so the scheduler retries it (every job is idempotent: what failed is still to do
+ * on the next run). A run that throws is logged at ERROR with the error, then rethrown.
  */
 import type * as z from 'zod';
+import type { RunMetrics } from '../observability/metrics.ts';
 import type { HandlerFactory, Runtime } from '../runtime/runtime.ts';
 import { parseJobEvent } from './events.ts';
 
 /** What every job's summary says, whatever else it carries. */
 export interface JobSummary {
+  /** Records (stats) or students / parents (aggregates) computed. */
+  readonly scanned: number;
+  readonly updated: number;
   readonly failed: number;
+  readonly duration_ms: number;
 }
 
 export interface JobDefinition<S extends z.ZodType, R extends JobSummary> {
@@ -31,6 +37,26 @@ export interface JobClock {
 }
 
 /**
+ * An invocation of a job's function that threw: the error is logged at ERROR, once (the
+ * log group's metric filter alarms on that line), the invocation's metrics are flushed,
+ * and the error is rethrown so that the scheduler or the workflow retries.
+ */
+export const failInvocation = (runtime: Runtime, message: string, error: unknown): never => {
+  runtime.logger.error(message, error instanceof Error ? error : String(error));
+  runtime.metrics.flush();
+  throw error;
+};
+
+/** A whole run's metrics, from its summary (docs/deployment.md, "Metrics"). */
+const recordRun = (metrics: RunMetrics, summary: JobSummary, failed: boolean): void => {
+  metrics.record('RecordsProcessed', summary.scanned);
+  metrics.record('RecordsUpdated', summary.updated);
+  metrics.record('RecordsFailed', summary.failed);
+  metrics.record('RunDuration', summary.duration_ms);
+  metrics.record('RunsFailed', failed ? 1 : 0);
+};
+
+/**
  * A scheduled function's `createHandler`.
  *
  * @example
@@ -49,14 +75,23 @@ export const createJobHandler =
   (provide) =>
   async (event, context) => {
     const runtime = provide();
-    const { logger } = runtime;
+    const { logger, metrics } = runtime;
     if (context !== undefined) logger.addContext(context);
-    const options = parseJobEvent(job.event, event);
-    const summary = await job.run(runtime, options, {
-      remainingMs: () =>
-        context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis(),
-    });
-    if (job.incomplete?.(summary) ?? summary.failed > 0) {
+    let summary: R;
+    try {
+      const options = parseJobEvent(job.event, event);
+      summary = await job.run(runtime, options, {
+        remainingMs: () =>
+          context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis(),
+      });
+    } catch (error) {
+      metrics.record('RunsFailed', 1);
+      return failInvocation(runtime, `${job.name} run threw`, error);
+    }
+    const failed = job.incomplete?.(summary) ?? summary.failed > 0;
+    recordRun(metrics, summary, failed);
+    metrics.flush();
+    if (failed) {
       logger.error(`${job.name} run failed`, { summary });
       throw job.failure(summary);
     }

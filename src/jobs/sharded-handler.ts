@@ -7,7 +7,12 @@ import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { HandlerFactory, Runtime } from '../runtime/runtime.ts';
 import { parseJobEvent } from './events.ts';
-import { createJobHandler, type JobDefinition, type JobSummary } from './job-handler.ts';
+import {
+  createJobHandler,
+  failInvocation,
+  type JobDefinition,
+  type JobSummary,
+} from './job-handler.ts';
 import {
   finishEventSchema,
   type PlanResult,
@@ -41,6 +46,13 @@ const phaseOf = (event: unknown): unknown =>
 const optionsOf = (event: unknown): unknown =>
   typeof event === 'object' && event !== null && 'options' in event ? event.options : undefined;
 
+/** What one worker invocation added to its shard's counts (they are summed over invocations). */
+const added = (before: Shard, after: Shard, name: string): number =>
+  (after.counts[name] ?? 0) - (before.counts[name] ?? 0);
+
+/** Dimension of the worker metrics, so that they never add up with the run's own totals. */
+const WORK_DIMENSIONS = { phase: WORKFLOW_PHASE.Work } as const;
+
 /** Without a Lambda context (a direct call), time is not what stops a worker. */
 const remaining = (context: Context | undefined) => () =>
   context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis();
@@ -67,32 +79,55 @@ export const createShardedJobHandler =
     return async (event, context) => {
       const phase = phaseOf(event);
       if (phase === undefined) return whole(event, context);
+      if (phase !== WORKFLOW_PHASE.Plan && phase !== WORKFLOW_PHASE.Work) {
+        return finish(event, context);
+      }
       const runtime = provide();
-      if (context !== undefined) runtime.logger.addContext(context);
+      const { logger, metrics } = runtime;
+      if (context !== undefined) logger.addContext(context);
       if (phase === WORKFLOW_PHASE.Plan) {
-        const plan = await job.plan(runtime, parseJobEvent(job.event, optionsOf(event)));
-        runtime.logger.info(`${job.name} planned`, {
+        let plan: PlanResult;
+        try {
+          plan = await job.plan(runtime, parseJobEvent(job.event, optionsOf(event)));
+        } catch (error) {
+          return failInvocation(runtime, `${job.name} plan threw`, error);
+        }
+        logger.info(`${job.name} planned`, {
           run: plan.run,
           shards: plan.shards.length,
           busy: plan.busy,
         });
+        metrics.record('ShardsPlanned', plan.shards.length);
+        metrics.record('RunsSkippedBusy', plan.busy ? 1 : 0);
+        metrics.flush();
         return plan;
       }
-      if (phase === WORKFLOW_PHASE.Work) {
-        const { run, shard } = parseJobEvent(workEventSchema, event);
-        const result = await job.work(
+      const started = performance.now();
+      let shard: Shard;
+      let result: WorkResult;
+      try {
+        const work = parseJobEvent(workEventSchema, event);
+        shard = work.shard;
+        result = await job.work(
           runtime,
-          parseJobEvent(job.runSchema, run),
+          parseJobEvent(job.runSchema, work.run),
           shard,
           remaining(context),
         );
-        runtime.logger.info(`${job.name} shard ${shard.segment}`, {
-          done: result.done,
-          invocations: result.shard.invocations,
-          counts: result.shard.counts,
-        });
-        return result;
+      } catch (error) {
+        return failInvocation(runtime, `${job.name} worker threw`, error);
       }
-      return finish(event, context);
+      logger.info(`${job.name} shard ${shard.segment}`, {
+        done: result.done,
+        invocations: result.shard.invocations,
+        counts: result.shard.counts,
+      });
+      metrics.record('RecordsProcessed', added(shard, result.shard, 'scanned'), WORK_DIMENSIONS);
+      metrics.record('RecordsUpdated', added(shard, result.shard, 'updated'), WORK_DIMENSIONS);
+      metrics.record('RecordsFailed', added(shard, result.shard, 'failed'), WORK_DIMENSIONS);
+      metrics.record('ShardContinuations', result.done ? 0 : 1, WORK_DIMENSIONS);
+      metrics.record('WorkDuration', performance.now() - started, WORK_DIMENSIONS);
+      metrics.flush();
+      return result;
     };
   };

@@ -4,12 +4,34 @@
  */
 import type { FunctionName } from '../catalog/functions.ts';
 import { loadConfig } from '../config/config.ts';
+import { createLogger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
 import { createRuntime, type Handle, type HandlerFactory, type Runtime } from './runtime.ts';
+
+/**
+ * The stage a function is deployed in, from the name Lambda gives it
+ * (`AWS_LAMBDA_FUNCTION_NAME`): the stack names each function `${stage}-${name}`
+ * (`infra/constructs/functions.ts`). Anything else (a function renamed by hand) keeps its
+ * whole name, so its metrics never mix with a stage's.
+ *
+ * @example
+ * ```ts
+ * deployedStage('prod-record_answers', 'record_answers'); // 'prod'
+ * ```
+ */
+export const deployedStage = (functionName: string, name: FunctionName): string => {
+  const suffix = `-${name}`;
+  return functionName.endsWith(suffix) && functionName.length > suffix.length
+    ? functionName.slice(0, -suffix.length)
+    : functionName;
+};
 
 /**
  * A function's `handle` as deployed: its runtime is built on the first invocation (not at
  * import, so a bad configuration fails that invocation with an error naming the variable,
  * which an HTTP function still turns into a JSON reply) and kept for the container's life.
+ * In Lambda its metrics go to standard output as EMF, which CloudWatch Logs turns into
+ * metrics.
  *
  * @example
  * ```ts
@@ -20,7 +42,23 @@ import { createRuntime, type Handle, type HandlerFactory, type Runtime } from '.
 export const lambdaHandle = <R>(name: FunctionName, create: HandlerFactory<R>): Handle<R> => {
   let runtime: Runtime | undefined;
   return create(() => {
-    runtime ??= createRuntime(name, loadConfig(process.env));
+    if (runtime === undefined) {
+      const config = loadConfig(process.env);
+      const logger = createLogger(name, config.logLevel);
+      const deployedAs = process.env.AWS_LAMBDA_FUNCTION_NAME;
+      // A `main.ts` run outside Lambda (a test of a function as deployed) keeps EMF off
+      // standard output, as every local runtime does (createRuntime's default).
+      runtime = createRuntime(name, config, {
+        logger,
+        ...(deployedAs !== undefined && {
+          metrics: createMetrics(name, {
+            stage: deployedStage(deployedAs, name),
+            logger,
+            emit: 'stdout',
+          }),
+        }),
+      });
+    }
     return runtime;
   });
 };

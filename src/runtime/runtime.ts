@@ -1,5 +1,6 @@
 /**
- * What a function needs at run time: its configuration, the Db, a logger and a clock.
+ * What a function needs at run time: its configuration, the Db, a logger, its metrics and a
+ * clock.
  *
  * A leaf: it takes its configuration as an argument and imports no function, frame or
  * local tool, so the Lambda entry (`lambda.ts`, configuration from the environment), the
@@ -11,12 +12,15 @@ import type { Context } from 'aws-lambda';
 import { connectDynamo } from '../adapters/dynamodb/connect.ts';
 import type { Config } from '../config/config.ts';
 import { createLogger } from '../observability/logger.ts';
+import { createMetrics, logSink, type RunMetrics } from '../observability/metrics.ts';
 import type { Db } from '../repositories/db.ts';
 
 export interface Runtime {
   readonly config: Config;
   readonly db: Db;
   readonly logger: Logger;
+  /** Custom metrics (EMF); the function's frame flushes them once per invocation. */
+  readonly metrics: RunMetrics;
   /** The clock; injectable so tests control "now" and "today". */
   readonly now: () => Date;
 }
@@ -29,6 +33,11 @@ export interface RuntimeOptions {
   readonly db?: Db;
   readonly now?: () => Date;
   readonly logger?: Logger;
+  /**
+   * Default: EMF documents at `debug` on the logger (standard error locally), never on
+   * standard output, which `lms invoke` keeps for its result. Lambda passes EMF on stdout.
+   */
+  readonly metrics?: RunMetrics;
 }
 
 /**
@@ -42,12 +51,18 @@ export const createRuntime = (
   functionName: string,
   config: Config,
   options: RuntimeOptions = {},
-): Runtime => ({
-  config,
-  db: options.db ?? connectDynamo(config).db,
-  logger: options.logger ?? createLogger(functionName, config.logLevel),
-  now: options.now ?? (() => new Date()),
-});
+): Runtime => {
+  const logger = options.logger ?? createLogger(functionName, config.logLevel);
+  return {
+    config,
+    db: options.db ?? connectDynamo(config).db,
+    logger,
+    metrics:
+      options.metrics ??
+      createMetrics(functionName, { stage: 'local', logger, emit: logSink(logger) }),
+    now: options.now ?? (() => new Date()),
+  };
+};
 
 /**
  * A Lambda entry point as the seed defined it: `handle(event, context)`. The context is

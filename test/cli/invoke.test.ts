@@ -19,13 +19,14 @@ afterAll(async () => {
   await t.destroy();
 });
 
-const lms = (...args: string[]) =>
+const lms = (...args: string[]) => lmsAt('info', ...args);
+const lmsAt = (logLevel: string, ...args: string[]) =>
   promisify(execFile)(process.execPath, ['bin/lms.mjs', ...args], {
     env: {
       ...process.env,
       DYNAMODB_ENDPOINT: t.endpoint,
       LMS_TABLE_PREFIX: t.prefix,
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: logLevel,
     },
   });
 
@@ -59,5 +60,19 @@ describe('lms invoke', () => {
     );
     expect(failure).toMatchObject({ code: 1 });
     expect(String((failure as { stderr: string }).stderr)).toContain('INVALID_EVENT');
+  });
+
+  it('keeps the metrics off stdout: at debug they are logged on stderr', async () => {
+    const { stdout, stderr } = await lmsAt(
+      'debug',
+      'invoke',
+      'calc_class_stats',
+      '--event',
+      '{"dry_run":true}',
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ job: 'calc_class_stats' });
+    expect(stdout).not.toContain('_aws');
+    expect(stderr).toContain('"message": "metrics"');
+    expect(stderr).toContain('"RecordsProcessed"');
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/config/config.ts';
 import { handle as studentProgress } from '../../src/functions/student_progress/main.ts';
-import { lambdaHandle } from '../../src/runtime/lambda.ts';
+import { deployedStage, lambdaHandle } from '../../src/runtime/lambda.ts';
 import type { HandlerFactory } from '../../src/runtime/runtime.ts';
 import { bodyOf, claimsFor, studentProgressEvent } from '../support/events.ts';
 
@@ -10,7 +10,25 @@ const prefixOf: HandlerFactory<string> = (runtime) => async () => runtime().conf
 
 afterEach(() => {
   vi.unstubAllEnvs();
+  vi.restoreAllMocks();
 });
+
+/** A function that records one metric and flushes, as the frames do. */
+const recordsOne: HandlerFactory<string> = (runtime) => async () => {
+  runtime().metrics.record('RecordsProcessed', 5);
+  runtime().metrics.flush();
+  return 'done';
+};
+
+/** What is written on standard output meanwhile. */
+const captureStdout = (): string[] => {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  return written;
+};
 
 describe('lambdaHandle: a function as deployed', () => {
   it('reads the environment on the first invocation and keeps it for the container', async () => {
@@ -42,5 +60,39 @@ describe('lambdaHandle: a function as deployed', () => {
       error: { code: 'INTERNAL_ERROR', message: expect.any(String) },
     });
     expect(reply.body).not.toContain('at ');
+  });
+
+  it('emits EMF on standard output in Lambda, its stage from the deployed function name', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'prod-calc_all_stats');
+    const written = captureStdout();
+    expect(await lambdaHandle('calc_all_stats', recordsOne)({})).toBe('done');
+    const documents = written.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(documents).toEqual([
+      expect.objectContaining({
+        service: 'calc_all_stats',
+        stage: 'prod',
+        RecordsProcessed: 5,
+        _aws: expect.objectContaining({
+          CloudWatchMetrics: [expect.objectContaining({ Namespace: 'lms-lambdas' })],
+        }),
+      }),
+    ]);
+  });
+
+  it('keeps standard output clean outside Lambda (a main.ts run by a test)', async () => {
+    vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', undefined);
+    vi.stubEnv('LOG_LEVEL', 'error');
+    const written = captureStdout();
+    expect(await lambdaHandle('calc_all_stats', recordsOne)({})).toBe('done');
+    expect(written).toEqual([]);
+  });
+});
+
+describe('deployedStage', () => {
+  it('is the prefix the stack gives function names, or the whole name of anything else', () => {
+    expect(deployedStage('prod-record_answers', 'record_answers')).toBe('prod');
+    expect(deployedStage('my-dev-2-calc_all_stats', 'calc_all_stats')).toBe('my-dev-2');
+    expect(deployedStage('renamed-by-hand', 'calc_all_stats')).toBe('renamed-by-hand');
+    expect(deployedStage('-calc_all_stats', 'calc_all_stats')).toBe('-calc_all_stats');
   });
 });

@@ -4,6 +4,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '../../src/config/config.ts';
+import type { RunMetrics } from '../../src/observability/metrics.ts';
 import type { Db } from '../../src/repositories/db.ts';
 import { createRuntime, type Runtime } from '../../src/runtime/runtime.ts';
 
@@ -15,6 +16,8 @@ export interface TestRuntimeOptions {
   /** Configuration variables (DESIGN section 1), e.g. `{ LMS_TIMEZONE: 'America/New_York' }`. */
   readonly env?: Readonly<Record<string, string>>;
   readonly logger?: Logger;
+  /** Metrics to read back (`captureMetrics` in `metrics.ts`); default: the quiet logger's. */
+  readonly metrics?: RunMetrics;
 }
 
 /**
@@ -30,5 +33,6 @@ export const testRuntime = (db: Db, options: TestRuntimeOptions = {}): Runtime =
     db,
     now: () => new Date(now),
     logger: options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    ...(options.metrics !== undefined && { metrics: options.metrics }),
   });
 };

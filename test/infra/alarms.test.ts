@@ -1,0 +1,236 @@
+/**
+ * The alarms of a stage, in the template: what fires on a 500 the functions answer (an ERROR
+ * log line, counted by a metric filter on each function's log group, and the API's 5xx),
+ * on throttling, on a job near its timeout; and that every alarm reaches the topic.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ERROR_LINE_PATTERN,
+  ERROR_LINES_NAMESPACE,
+  nearTimeoutMs,
+} from '../../infra/constructs/alarms.ts';
+import { functionNames, functions } from '../../src/catalog/functions.ts';
+import { workflowNames } from '../../src/catalog/workflows.ts';
+import { MIN_RESERVE_MS } from '../../src/services/aggregates/sharded/work-shard.ts';
+import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
+import {
+  type CfnResource,
+  functionLogicalId,
+  resourcesOf,
+  type Synthesized,
+  synth,
+} from './support.ts';
+
+let stack: Synthesized;
+beforeAll(() => {
+  stack = synth({ context: { stage: 'dev' }, functionNames });
+});
+
+const only = (type: string): string => {
+  const ids = Object.keys(resourcesOf(stack.template, type));
+  if (ids.length !== 1) throw new Error(`${ids.length} resources of type ${type}`);
+  return ids[0] as string;
+};
+
+const alarms = (): CfnResource[] =>
+  Object.values(resourcesOf(stack.template, 'AWS::CloudWatch::Alarm'));
+
+/** The alarms whose single metric is `namespace`/`metricName`. */
+const alarmsOn = (namespace: string, metricName: string): CfnResource[] =>
+  alarms().filter(
+    (alarm) =>
+      alarm.Properties.Namespace === namespace && alarm.Properties.MetricName === metricName,
+  );
+
+const logGroupLogicalId = (name: string): string => {
+  const matches = Object.entries(resourcesOf(stack.template, 'AWS::Logs::LogGroup')).filter(
+    ([, group]) => group.Properties.LogGroupName === `/aws/lambda/dev-${name}`,
+  );
+  if (matches.length !== 1) throw new Error(`${matches.length} log groups of ${name}`);
+  return (matches[0] as [string, CfnResource])[0];
+};
+
+describe('a forced 500 raises an alarm', () => {
+  it.each(functionNames)(
+    '%s: a metric filter counts the ERROR lines of its log group, and an alarm on them notifies the topic',
+    (name) => {
+      const filters = Object.values(resourcesOf(stack.template, 'AWS::Logs::MetricFilter')).filter(
+        (filter) =>
+          JSON.stringify(filter.Properties.LogGroupName) ===
+          JSON.stringify({ Ref: logGroupLogicalId(name) }),
+      );
+      // The pattern `test/http/http-handler.test.ts` proves a real 500's log line matches.
+      expect(filters.map((filter) => filter.Properties)).toEqual([
+        {
+          LogGroupName: { Ref: logGroupLogicalId(name) },
+          FilterPattern: ERROR_LINE_PATTERN.logPatternString,
+          MetricTransformations: [
+            { MetricNamespace: ERROR_LINES_NAMESPACE, MetricName: `dev-${name}`, MetricValue: '1' },
+          ],
+        },
+      ]);
+      const topic = { Ref: only('AWS::SNS::Topic') };
+      expect(alarmsOn(ERROR_LINES_NAMESPACE, `dev-${name}`).map((a) => a.Properties)).toEqual([
+        expect.objectContaining({
+          AlarmName: `lms-dev-${name}-error-lines`,
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          EvaluationPeriods: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+          AlarmActions: [topic],
+          OKActions: [topic],
+        }),
+      ]);
+    },
+  );
+
+  it('the filter pattern is the JSON level Powertools writes', () => {
+    expect(ERROR_LINE_PATTERN.logPatternString).toBe('{ $.level = "ERROR" }');
+  });
+
+  it('the HTTP API stage answering 5xx alarms', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx').map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        AlarmName: 'lms-dev-api-5xx',
+        Dimensions: expect.arrayContaining([
+          { Name: 'ApiId', Value: { Ref: only('AWS::ApiGatewayV2::Api') } },
+          { Name: 'Stage', Value: '$default' },
+        ]),
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: only('AWS::SNS::Topic') }],
+      }),
+    ]);
+  });
+});
+
+describe('throttling', () => {
+  it.each(functionNames)('%s: its throttled invocations alarm', (name) => {
+    const fn = { Ref: functionLogicalId(stack.template, `dev-${name}`) };
+    expect(
+      alarmsOn('AWS/Lambda', 'Throttles')
+        .filter(
+          (a) =>
+            JSON.stringify(a.Properties.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: fn }]),
+        )
+        .map((a) => a.Properties),
+    ).toEqual([expect.objectContaining({ AlarmName: `lms-dev-${name}-throttles`, Threshold: 1 })]);
+  });
+
+  it.each(tableNames)(
+    '%s: read and write throttle events of the table and each index alarm',
+    (name) => {
+      const tableName = physicalName('dev-', tables[name]);
+      const alarm = alarms().find(
+        (a) => a.Properties.AlarmName === `lms-dev-table-${name}-throttles`,
+      );
+      expect(alarm?.Properties).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
+      const queries = alarm?.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: {
+          Metric: {
+            Namespace: string;
+            MetricName: string;
+            Dimensions: { Name: string; Value: string }[];
+          };
+          Stat: string;
+        };
+      }[];
+      const watched = queries
+        .flatMap((query) => (query.MetricStat === undefined ? [] : [query.MetricStat]))
+        .map(({ Metric, Stat }) => {
+          const index = Metric.Dimensions.find((d) => d.Name === 'GlobalSecondaryIndexName')?.Value;
+          expect(Metric.Namespace).toBe('AWS/DynamoDB');
+          expect(Stat).toBe('Sum');
+          expect(Metric.Dimensions).toContainEqual({ Name: 'TableName', Value: tableName });
+          return `${index ?? '(table)'} ${Metric.MetricName}`;
+        });
+      const targets = ['(table)', ...tables[name].indexes.map((index) => index.name)];
+      expect(watched.sort()).toEqual(
+        targets
+          .flatMap((target) => [`${target} ReadThrottleEvents`, `${target} WriteThrottleEvents`])
+          .sort(),
+      );
+      // Every metric of the expression is summed, none left out.
+      const expression = queries.find((query) => query.Expression !== undefined)?.Expression ?? '';
+      for (const query of queries.filter((q) => q.MetricStat !== undefined)) {
+        expect(expression).toContain(`FILL(${query.Id}, 0)`);
+      }
+    },
+  );
+});
+
+describe('a job near its timeout', () => {
+  const scheduled = functionNames.filter((name) => functions[name].trigger.kind === 'schedule');
+
+  it.each(scheduled)(
+    '%s: its longest invocation of 5 minutes above the threshold alarms',
+    (name) => {
+      const fn = { Ref: functionLogicalId(stack.template, `dev-${name}`) };
+      expect(
+        alarmsOn('AWS/Lambda', 'Duration')
+          .filter(
+            (a) =>
+              JSON.stringify(a.Properties.Dimensions) ===
+              JSON.stringify([{ Name: 'FunctionName', Value: fn }]),
+          )
+          .map((a) => a.Properties),
+      ).toEqual([
+        expect.objectContaining({
+          AlarmName: `lms-dev-${name}-near-timeout`,
+          Statistic: 'Maximum',
+          Threshold: nearTimeoutMs(name),
+          ComparisonOperator: 'GreaterThanThreshold',
+        }),
+      ]);
+    },
+  );
+
+  it('is 80 % of the timeout for a job, the time a worker keeps in hand halved for a workflow', () => {
+    expect(nearTimeoutMs('calc_all_stats')).toBe(
+      0.8 * functions.calc_all_stats.timeoutSeconds * 1000,
+    );
+    for (const name of workflowNames) {
+      const timeoutMs = functions[name].timeoutSeconds * 1000;
+      expect(nearTimeoutMs(name)).toBe(timeoutMs - MIN_RESERVE_MS / 2);
+      // Above what a worker reaches by design (it stops MIN_RESERVE_MS before the end).
+      expect(nearTimeoutMs(name)).toBeGreaterThan(timeoutMs - MIN_RESERVE_MS);
+    }
+  });
+
+  it('HTTP functions have none (API Gateway stops them at 29 s; their 5xx alarms)', () => {
+    expect(
+      alarms().filter((a) => String(a.Properties.AlarmName).endsWith('-near-timeout')),
+    ).toHaveLength(
+      functionNames.filter((name) => functions[name].trigger.kind === 'schedule').length,
+    );
+  });
+});
+
+describe('every alarm', () => {
+  it('is named lms-<stage>-... (the topic policy lets only those publish) and notifies on alarm and recovery', () => {
+    const topic = { Ref: only('AWS::SNS::Topic') };
+    const all = alarms();
+    const scheduled = functionNames.filter((name) => functions[name].trigger.kind === 'schedule');
+    expect(all).toHaveLength(
+      // errors, error lines, throttles per function; near-timeout per job; per table; API;
+      // per workflow; the failed-runs queue.
+      3 * functionNames.length +
+        scheduled.length +
+        tableNames.length +
+        1 +
+        workflowNames.length +
+        1,
+    );
+    for (const alarm of all) {
+      expect(String(alarm.Properties.AlarmName)).toMatch(/^lms-dev-/);
+      expect(alarm.Properties.AlarmActions).toEqual([topic]);
+      expect(alarm.Properties.OKActions).toEqual([topic]);
+    }
+  });
+});
