@@ -31,7 +31,7 @@ import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
 import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents } from '../process-students.ts';
-import type { StudentTask } from '../student-tasks.ts';
+import { MARK_FIELDS, markOf, type StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
 import { releaseLease } from './lease.ts';
 import {
@@ -177,9 +177,9 @@ const readStudentsPage = async (
     ...extra,
   });
   if (source === 'marks') {
-    const page = await db.student_marks.readPage({}, { ...scan, project: ['student_id', 'token'] });
+    const page = await db.student_marks.readPage({}, { ...scan, project: [...MARK_FIELDS] });
     return {
-      tasks: page.items.map((mark) => task(mark.student_id, { token: mark.token })),
+      tasks: page.items.map((mark) => task(mark.student_id, markOf(mark))),
       next: page.next,
     };
   }
@@ -211,7 +211,7 @@ const readStudentsPage = async (
     };
   }
   if (source === 'orphan-marks') {
-    const page = await db.student_marks.readPage({}, { ...scan, project: ['student_id', 'token'] });
+    const page = await db.student_marks.readPage({}, { ...scan, project: [...MARK_FIELDS] });
     const ids = await withoutRecord(
       db,
       page.items.map((mark) => mark.student_id),
@@ -224,12 +224,12 @@ const readStudentsPage = async (
         )
       ).map((progress) => progress.student_id),
     );
-    const tokens = new Map(page.items.map((mark) => [mark.student_id, mark.token]));
+    const marks = new Map(page.items.map((mark) => [mark.student_id, markOf(mark)]));
     return {
       // Students with progress were taken from `orphan-progress` already.
       tasks: ids
         .filter((id) => !withProgress.has(id))
-        .map((id) => task(id, { token: tokens.get(id) })),
+        .map((id) => task(id, marks.get(id))),
       next: page.next,
     };
   }
@@ -256,17 +256,17 @@ const readStudentsPage = async (
   };
 };
 
-/** The tasks with the mark token of each student that has one (so its mark is cleared). */
+/** The tasks with the mark of each student that has one (so its mark is cleared). */
 const withTokens = async (db: Db, tasks: StudentTask[]): Promise<StudentTask[]> => {
   if (tasks.length === 0) return tasks;
   const marks = await db.student_marks.findMany(
     tasks.map((task) => ({ student_id: task.studentId })),
-    { project: ['student_id', 'token'], consistent: true },
+    { project: [...MARK_FIELDS], consistent: true },
   );
-  const tokens = new Map(marks.map((mark) => [mark.student_id, mark.token]));
+  const byStudent = new Map(marks.map((mark) => [mark.student_id, markOf(mark)]));
   return tasks.map((task) => {
-    const token = tokens.get(task.studentId);
-    return token === undefined ? task : { ...task, token };
+    const mark = byStudent.get(task.studentId);
+    return mark === undefined ? task : { ...task, ...mark };
   });
 };
 
