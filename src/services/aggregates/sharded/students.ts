@@ -227,9 +227,7 @@ const readStudentsPage = async (
     const marks = new Map(page.items.map((mark) => [mark.student_id, markOf(mark)]));
     return {
       // Students with progress were taken from `orphan-progress` already.
-      tasks: ids
-        .filter((id) => !withProgress.has(id))
-        .map((id) => task(id, marks.get(id))),
+      tasks: ids.filter((id) => !withProgress.has(id)).map((id) => task(id, marks.get(id))),
       next: page.next,
     };
   }
