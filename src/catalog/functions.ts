@@ -178,7 +178,8 @@ export const functions = {
     name: 'parent_summary',
     description: "a parent's summary",
     trigger: { kind: 'http', route: { method: 'GET', path: '/parents/{id}/summary' } },
-    tables: { parent_summaries: read },
+    // `parents`: the current `student_ids` (a child removed is left out at once).
+    tables: { parent_summaries: read, parents: read },
     ...api,
   },
   aggregate_students: {
