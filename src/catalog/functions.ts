@@ -213,7 +213,8 @@ export const functions = {
       parents: read,
       students: read,
       student_progress: read,
-      parent_summaries: ['read', 'put'],
+      // `delete`: a full run removes the summaries of parents that no longer exist.
+      parent_summaries: ['read', 'put', 'delete'],
       parent_marks: ['read', 'delete'],
       // The run's lease (`services/aggregates/sharded/lease.ts`).
       jobs: ['read', 'put', 'delete'],

@@ -24,6 +24,7 @@ import { localDate } from '../../../domain/time-zone.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { settledKey } from '../fold/fold-student.ts';
 import { recordRollover, studentsJobState } from '../job-state.ts';
@@ -131,7 +132,8 @@ export const workStudents = (
   let words: Map<string, readonly string[]> | undefined;
   return workAggregateShard<StudentTask>(db, run, shard, clock, {
     sources: sourcesOf(run),
-    readPage: (source, segment, startKey) => readStudentsPage(db, run, source, segment, startKey),
+    readPage: (source, segment, startKey, onInvalid) =>
+      readStudentsPage(db, run, source, segment, startKey, onInvalid),
     process: async (tasks, page) => {
       words ??= await moduleWords(db, page.onInvalid);
       return {
@@ -167,8 +169,13 @@ const readStudentsPage = async (
   source: string,
   segment: { readonly index: number; readonly total: number },
   startKey: PageKey | undefined,
+  onInvalid: (error: InvalidStoredItemError) => void,
 ): Promise<{ tasks: StudentTask[]; next: PageKey | undefined }> => {
-  const at = { pageSize: run.page_size, ...(startKey === undefined ? {} : { startKey }) };
+  const at = {
+    pageSize: run.page_size,
+    onInvalid,
+    ...(startKey === undefined ? {} : { startKey }),
+  };
   const scan = { ...at, scan: true, segment } as const;
   const recompute = run.edited_modules;
   const task = (studentId: string, extra: Partial<StudentTask> = {}): StudentTask => ({
