@@ -5,10 +5,12 @@
  * without any retry. No stored answer stays unaggregated, none is counted twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { functions } from '../../../src/catalog/functions.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
+import { ANSWER_SETTLE_MS } from '../../../src/services/aggregates/options.ts';
 import {
   type RecordAnswersResult,
   recordAnswers,
@@ -273,6 +275,12 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
 });
 
 describe('record_answers and a run at once', () => {
+  it("the settle window is at least twice record_answers' timeout (the interleavings rely on it)", () => {
+    expect(ANSWER_SETTLE_MS).toBeGreaterThanOrEqual(
+      2 * functions.record_answers.timeoutSeconds * 1000,
+    );
+  });
+
   it('a run between the marks and the answers keeps the mark (its answers are in flight); the next run folds them', async () => {
     const world = await createWorld(35);
     const batch = newAnswers(world, 30);
