@@ -9,7 +9,7 @@
  * SDK's retries exhausted) is run again, later, as the schedule would: it converges.
  */
 import type { Context } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../../src/catalog/functions.ts';
 import { localContext } from '../../../src/local/invoke/lambda-context.ts';
 import { type Handle, loadFunction } from '../../../src/local/invoke/load-function.ts';
@@ -22,9 +22,10 @@ import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { LEASE_MS } from '../../../src/services/aggregates/sharded/lease.ts';
 import { budgetContext } from '../../support/counting-worker.ts';
+import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {
   both,
-  FaultProxy,
+  type FaultProxy,
   type FaultRule,
   isOperation,
   onTable,
@@ -59,10 +60,7 @@ const PARENTS = Array.from({ length: 8 }, (_, i) => ({
 }));
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-});
+const startProxy = useFaultProxies();
 
 const writes = isOperation(...WRITE_OPERATIONS);
 
@@ -101,9 +99,7 @@ const createWorld = async (seed: number, rules: readonly FaultRule[]): Promise<W
   await t.db.students.putMany(STUDENTS);
   await t.db.parents.putMany(PARENTS);
   await t.db.modules.putMany([...MODULES].map(([id, words]) => module(id, { words: [...words] })));
-  const proxy = new FaultProxy({ target: t.endpoint, seed, rules });
-  proxies.push(proxy);
-  await proxy.start();
+  const proxy = await startProxy({ target: t.endpoint, seed, rules });
   return {
     t,
     proxy,

@@ -5,14 +5,15 @@
  * after the run read it is not removed (the delete is conditional on what was read).
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localContext } from '../../../src/local/invoke/lambda-context.ts';
 import { loadFunction } from '../../../src/local/invoke/load-function.ts';
 import { handlerInvoke, runWorkflow } from '../../../src/local/workflows/run-workflow.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
 import { aggregateParents } from '../../../src/services/aggregates/aggregate-parents.ts';
 import { physicalName, tables } from '../../../src/tables/definitions.ts';
-import { both, FaultProxy, isOperation, onTable } from '../../support/fault-proxy.ts';
+import { useFaultProxies } from '../../support/fault-proxies.ts';
+import { both, isOperation, onTable } from '../../support/fault-proxy.ts';
 import { student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
@@ -23,10 +24,7 @@ const TODAY = '2026-11-24';
 const NOW = noonOf(TODAY);
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-});
+const startProxy = useFaultProxies();
 
 const summaryOf = (parentId: string, updatedAt = '2026-11-20T00:00:00.000Z') =>
   ({
@@ -122,7 +120,7 @@ describe('summaries of parents that no longer exist', () => {
   it('a summary rewritten after the run read it is not removed', async () => {
     const t = await world();
     const rewritten = summaryOf('p-gone', '2026-11-24T05:00:00.000Z');
-    const proxy = new FaultProxy({
+    const proxy = await startProxy({
       target: t.endpoint,
       before: async (request) => {
         // Just before the run's delete of p-gone's summary, someone writes it anew.
@@ -131,8 +129,6 @@ describe('summaries of parents that no longer exist', () => {
         if (key?.parent_id?.S === 'p-gone') await t.db.parent_summaries.put(rewritten);
       },
     });
-    proxies.push(proxy);
-    await proxy.start();
     const summary = await aggregateParents(proxy.db(t.prefix), {
       timeZone: ZONE,
       now: () => NOW,

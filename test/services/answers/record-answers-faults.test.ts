@@ -4,7 +4,7 @@
  * error and a retry converges, or the answers that landed are folded by the next runs
  * without any retry. No stored answer stays unaggregated, none is counted twice.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { functions } from '../../../src/catalog/functions.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
@@ -15,13 +15,12 @@ import {
   type RecordAnswersResult,
   recordAnswers,
 } from '../../../src/services/answers/record-answers.ts';
+import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {
   both,
-  FaultProxy,
   type FaultRule,
   isOperation,
   onTable,
-  type ProxiedRequest,
   WRITE_OPERATIONS,
 } from '../../support/fault-proxy.ts';
 import { module, student } from '../../support/fixtures.ts';
@@ -39,20 +38,7 @@ const MODULES = new Map<string, readonly string[]>([
 const STUDENTS = ['s-1', 's-2', 's-3'] as const;
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-});
-
-const startProxy = async (
-  t: TestDb,
-  rules: readonly FaultRule[],
-  options: { seed?: number; before?: (request: ProxiedRequest) => Promise<void> | void } = {},
-) => {
-  const proxy = new FaultProxy({ target: t.endpoint, rules, ...options });
-  proxies.push(proxy);
-  return proxy.start();
-};
+const startProxy = useFaultProxies();
 
 interface World {
   readonly t: TestDb;
@@ -146,7 +132,7 @@ const writes = isOperation(...WRITE_OPERATIONS);
 describe('record_answers under faults: nothing stored stays unaggregated', () => {
   it('a crash at any write (before or after it took effect): the next runs fold what landed, a retry converges', async () => {
     const world = await createWorld(31);
-    const proxy = await startProxy(world.t, []);
+    const proxy = await startProxy({ target: world.t.endpoint });
     const db = proxy.db(world.t.prefix);
     // The writes of one request: its marks, then its answers in batches of 25.
     await post(db, world.tick(), newAnswers(world, 60));
@@ -180,7 +166,10 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
   it("the marks' write failing after the SDK's retries stores nothing; the retry converges", async () => {
     const world = await createWorld(32);
     const marks = both(onTable('student_marks'), writes);
-    const proxy = await startProxy(world.t, [{ fault: 'internal', match: marks }]);
+    const proxy = await startProxy({
+      target: world.t.endpoint,
+      rules: [{ fault: 'internal', match: marks }],
+    });
     const db = proxy.db(world.t.prefix);
     const batch = newAnswers(world, 40);
     await expect(post(db, world.tick(), batch)).rejects.toMatchObject({
@@ -198,9 +187,10 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
     const world = await createWorld(33);
     const answerWrites = both(onTable('answers'), writes);
     // The second batch of 25 and its 3 retries.
-    const proxy = await startProxy(world.t, [
-      { fault: 'internal', match: answerWrites, nth: [2, 3, 4, 5] },
-    ]);
+    const proxy = await startProxy({
+      target: world.t.endpoint,
+      rules: [{ fault: 'internal', match: answerWrites, nth: [2, 3, 4, 5] }],
+    });
     const db = proxy.db(world.t.prefix, { batchConcurrency: 1 });
     const batch = newAnswers(world, 75);
     await expect(post(db, world.tick(), batch)).rejects.toMatchObject({
@@ -234,7 +224,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
       { fault: 'provisioned', chance: 0.02 },
       { fault: 'slow', chance: 0.2, delayMs: 5 },
     ];
-    const proxy = await startProxy(world.t, rules, { seed: 9 });
+    const proxy = await startProxy({ target: world.t.endpoint, rules, seed: 9 });
     const db = proxy.db(world.t.prefix, { batchConcurrency: 1 });
     const sent: RawAnswer[] = [];
     let previous: RawAnswer[] = [];
@@ -292,7 +282,8 @@ describe('record_answers and a run at once', () => {
     const atAnswers = new Promise<void>((resolve) => {
       reachedAnswers = resolve;
     });
-    const proxy = await startProxy(world.t, [], {
+    const proxy = await startProxy({
+      target: world.t.endpoint,
       before: async (request) => {
         if (!both(onTable('answers'), isOperation('BatchWriteItem'))(request)) return;
         reachedAnswers();

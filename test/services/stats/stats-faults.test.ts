@@ -6,13 +6,14 @@
  * oracle of `organisation.ts`) and changes nothing else; a run whose retries are exhausted
  * fails, and the next run converges.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../../src/catalog/functions.ts';
 import { localContext } from '../../../src/local/invoke/lambda-context.ts';
 import { loadFunction } from '../../../src/local/invoke/load-function.ts';
+import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {
   both,
-  FaultProxy,
+  type FaultProxy,
   type FaultRule,
   isOperation,
   onTable,
@@ -29,10 +30,7 @@ import { testRuntime } from '../../support/runtime.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-});
+const startProxy = useFaultProxies();
 
 const writes = isOperation(...WRITE_OPERATIONS);
 
@@ -49,11 +47,8 @@ const randomFaults = (): FaultRule[] => [
   { fault: 'slow', chance: 0.1, delayMs: 3 },
 ];
 
-const start = async (t: TestDb, rules: readonly FaultRule[], seed: number) => {
-  const proxy = new FaultProxy({ target: t.endpoint, rules, seed });
-  proxies.push(proxy);
-  return proxy.start();
-};
+const start = (t: TestDb, rules: readonly FaultRule[], seed: number) =>
+  startProxy({ target: t.endpoint, rules, seed });
 
 /** One run of `job` through the proxy, over a fresh client (a new Lambda container). */
 const invoke = async (t: TestDb, proxy: FaultProxy, job: FunctionName) => {
