@@ -1,11 +1,12 @@
 /**
- * An HTTP proxy in front of the bench engine that holds every request `delayMs` before
- * passing it on, so a local engine answers with something like DynamoDB's network round
- * trip (a few milliseconds in-region) and a run's time shows how well it overlaps its
- * requests. node:http only; the body is buffered, then forwarded unchanged.
+ * The bench's network round trip: the test-support fault proxy (`test/support/fault-proxy.ts`)
+ * in its latency mode, which holds every request `delayMs` before passing it on, so a local
+ * engine answers with something like DynamoDB's in-region round trip (a few milliseconds)
+ * and a run's time shows how well it overlaps its requests. One proxy for the tests' faults
+ * and the bench's latency; here it keeps no request and parses none (`record: false`, no
+ * rules), so it adds little processor time to the bench's own.
  */
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { FaultProxy } from '../test/support/fault-proxy.ts';
 
 export interface LatencyProxy {
   readonly endpoint: string;
@@ -22,49 +23,10 @@ export interface LatencyProxy {
  * ```
  */
 export const startLatencyProxy = async (target: string, delayMs: number): Promise<LatencyProxy> => {
-  const upstream = new URL(target);
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  let forwarded = 0;
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      setTimeout(() => {
-        forwarded += 1;
-        const proxied = request(
-          {
-            host: upstream.hostname,
-            port: upstream.port,
-            method: incoming.method,
-            path: incoming.url,
-            headers: incoming.headers,
-            agent,
-          },
-          (response) => {
-            outgoing.writeHead(response.statusCode ?? 502, response.headers);
-            response.pipe(outgoing);
-          },
-        );
-        proxied.on('error', (error) => {
-          if (!outgoing.headersSent) outgoing.writeHead(502);
-          outgoing.end(error.message);
-        });
-        proxied.end(Buffer.concat(chunks));
-      }, delayMs);
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const proxy = await new FaultProxy({ target, latencyMs: delayMs, record: false }).start();
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    forwarded: () => forwarded,
-    stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      agent.destroy();
-    },
+    endpoint: proxy.endpoint,
+    forwarded: () => proxy.forwarded,
+    stop: () => proxy.stop(),
   };
 };

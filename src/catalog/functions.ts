@@ -178,7 +178,8 @@ export const functions = {
     name: 'parent_summary',
     description: "a parent's summary",
     trigger: { kind: 'http', route: { method: 'GET', path: '/parents/{id}/summary' } },
-    tables: { parent_summaries: read },
+    // `parents`: the current `student_ids` (a child removed is left out at once).
+    tables: { parent_summaries: read, parents: read },
     ...api,
   },
   aggregate_students: {
@@ -212,7 +213,8 @@ export const functions = {
       parents: read,
       students: read,
       student_progress: read,
-      parent_summaries: ['read', 'put'],
+      // `delete`: a full run removes the summaries of parents that no longer exist.
+      parent_summaries: ['read', 'put', 'delete'],
       parent_marks: ['read', 'delete'],
       // The run's lease (`services/aggregates/sharded/lease.ts`).
       jobs: ['read', 'put', 'delete'],

@@ -28,6 +28,13 @@ export const studentMarkSchema = z.looseObject({
   student_id: id,
   token: id,
   marked_at: utcTimestamp,
+  /**
+   * Set by `record_answers`, which marks BEFORE it writes the answers: the `recorded_at` of
+   * the answers this mark announces, some maybe still in flight. A run clears such a mark
+   * only once that instant is settled (see `markSettled`). Absent on marks written after
+   * what they announce (the seed's, a run's put-back): those are settled at once.
+   */
+  recorded_at: utcTimestamp.optional(),
 });
 export type StudentMark = z.output<typeof studentMarkSchema>;
 

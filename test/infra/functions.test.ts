@@ -199,10 +199,15 @@ describe('functions', () => {
       },
     );
 
-    it('parent_summary reaches nothing but parent_summaries (no students)', () => {
+    it('parent_summary reaches nothing but parent_summaries and parents (no students)', () => {
       const reached = [...grantsOf(deployed.template, 'dev-parent_summary').keys()];
       expect(reached.filter((resource) => resource.includes(':dev-students'))).toEqual([]);
-      expect(reached.sort()).toEqual(['index:dev-parent_summaries', 'table:dev-parent_summaries']);
+      expect(reached.sort()).toEqual([
+        'index:dev-parent_summaries',
+        'index:dev-parents',
+        'table:dev-parent_summaries',
+        'table:dev-parents',
+      ]);
     });
 
     it('the LMS app tables are only ever updated (stats), never put or deleted', () => {

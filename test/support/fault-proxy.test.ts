@@ -104,6 +104,27 @@ describe('fault proxy', () => {
     expect(proxy.injected).toMatchObject({ crash: 1, 'crash-after': 1 });
   });
 
+  it('slow: forwarded after a delay and answered as usual; latencyMs holds every request', async () => {
+    proxy = await new FaultProxy({
+      target: t.endpoint,
+      rules: [{ fault: 'slow', match: puts, nth: 1, delayMs: 5 }],
+    }).start();
+    const db = proxy.db(t.prefix);
+    await db.students.put(student('s-slow'));
+    expect(proxy.requests.filter(puts).map((r) => [r.fault, r.status])).toEqual([['slow', 200]]);
+    expect(proxy.injected.slow).toBe(1);
+    expect(await t.db.students.find({ id: 's-slow' })).toBeDefined();
+    await proxy.stop();
+
+    // The bench's mode: every request delayed, none kept, all forwarded once.
+    proxy = await new FaultProxy({ target: t.endpoint, latencyMs: 2, record: false }).start();
+    const quiet = proxy.db(t.prefix);
+    await quiet.students.put(student('s-latency'));
+    expect(await quiet.students.find({ id: 's-latency' })).toMatchObject({ id: 's-latency' });
+    expect(proxy.requests).toEqual([]);
+    expect(proxy.forwarded).toBe(2);
+  });
+
   it('draws chances from its seed: the same requests get the same faults', async () => {
     const faultsOf = async (seed: number) => {
       proxy = await new FaultProxy({

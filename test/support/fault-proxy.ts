@@ -14,7 +14,13 @@
  * - `crash`: 400 ValidationException, not forwarded (a client error: not retried, the
  *   caller fails at that point, as if its process stopped there);
  * - `crash-after`: forwarded and applied, then answered 400 ValidationException (the
- *   caller stops right after a write that took effect).
+ *   caller stops right after a write that took effect);
+ * - `slow`: forwarded after the rule's `delayMs` (latency: concurrent requests then reach
+ *   the engine in another order than they were sent).
+ *
+ * `latencyMs` holds EVERY request that long before forwarding it (the bench's network round
+ * trip, `bench/latency-proxy.ts`); with `record: false` and no rules nor hooks, a request is
+ * not even parsed, so the proxy costs the bench little processor time.
  *
  * How the SDK classifies errors (`@smithy/core/retry`, `getRetryErrorType`): throttling
  * codes (ThrottlingException, ProvisionedThroughputExceededException, ...) or 429 are
@@ -50,6 +56,7 @@ export const FAULT_KINDS = [
   'lost500',
   'crash',
   'crash-after',
+  'slow',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -89,6 +96,8 @@ export interface FaultRule {
   readonly nth?: number | readonly number[];
   /** Injections at most. */
   readonly limit?: number;
+  /** `slow`: how long the request is held before it is forwarded (25 ms by default). */
+  readonly delayMs?: number;
 }
 
 export interface FaultProxyOptions {
@@ -103,14 +112,24 @@ export interface FaultProxyOptions {
   readonly before?: (request: ProxiedRequest) => Promise<void> | void;
   /** Called once the engine has answered a forwarded request (`status` is set). */
   readonly after?: (request: ProxiedRequest) => void;
+  /** Every request is held this long before it is forwarded (0 by default). */
+  readonly latencyMs?: number;
+  /** Keep every request in {@link FaultProxy.requests} (true by default). */
+  readonly record?: boolean;
 }
+
+/** `slow` without a `delayMs`. */
+const DEFAULT_SLOW_MS = 25;
+
+const delay = (ms: number): Promise<void> =>
+  ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A DynamoDB-shaped error body (awsJson1_0: `__type` names the error). */
 const errorBody = (code: string, message: string) =>
   JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message });
 
 const ERRORS: Record<
-  Exclude<FaultKind, 'lost'>,
+  Exclude<FaultKind, 'lost' | 'slow'>,
   { status: number; code: string; message: string }
 > = {
   throttle: {
@@ -182,9 +201,13 @@ export class FaultProxy {
   rules: readonly FaultRule[];
   before: FaultProxyOptions['before'];
   after: FaultProxyOptions['after'];
+  /** Requests forwarded to the engine so far (not reset by {@link reset}). */
+  forwarded = 0;
 
   readonly #target: URL;
   readonly #random: Random;
+  readonly #latencyMs: number;
+  readonly #record: boolean;
   readonly #matched = new Map<FaultRule, number>();
   readonly #fired = new Map<FaultRule, number>();
   readonly #agent = new Agent({ keepAlive: true });
@@ -200,6 +223,8 @@ export class FaultProxy {
     this.rules = options.rules ?? [];
     this.before = options.before;
     this.after = options.after;
+    this.#latencyMs = options.latencyMs ?? 0;
+    this.#record = options.record ?? true;
   }
 
   /** `http://127.0.0.1:<port>`, once started. */
@@ -272,9 +297,9 @@ export class FaultProxy {
     if (rules !== undefined) this.rules = rules;
   }
 
-  #decide(request: ProxiedRequest): FaultKind | undefined {
+  #decide(request: ProxiedRequest): FaultRule | undefined {
     // Every rule counts the requests it matches, whether or not an earlier rule fired.
-    let decided: FaultKind | undefined;
+    let decided: FaultRule | undefined;
     for (const rule of this.rules) {
       if (rule.match !== undefined && !rule.match(request)) continue;
       const position = (this.#matched.get(rule) ?? 0) + 1;
@@ -288,7 +313,7 @@ export class FaultProxy {
       }
       if (rule.chance !== undefined && !(this.#random.next() < rule.chance)) continue;
       this.#fired.set(rule, fired + 1);
-      decided = rule.fault;
+      decided = rule;
     }
     return decided;
   }
@@ -297,6 +322,19 @@ export class FaultProxy {
     this.#inFlight += 1;
     try {
       const raw = await readBody(request);
+      const method = request.method ?? 'POST';
+      const path = request.url ?? '/';
+      if (
+        !this.#record &&
+        this.rules.length === 0 &&
+        this.before === undefined &&
+        this.after === undefined
+      ) {
+        // Latency only (the bench): nothing to decide, so nothing is parsed.
+        await delay(this.#latencyMs);
+        this.#reply(response, await this.#forward(method, path, request.headers, raw));
+        return;
+      }
       const target = request.headers['x-amz-target'];
       const operation = typeof target === 'string' ? (target.split('.').at(-1) ?? '') : '';
       const body =
@@ -307,9 +345,10 @@ export class FaultProxy {
         tables: tablesOf(body),
         body,
       };
-      this.requests.push(seen);
+      if (this.#record) this.requests.push(seen);
       await this.before?.(seen);
-      const fault = this.#decide(seen);
+      const rule = this.#decide(seen);
+      const fault = rule?.fault;
       if (fault !== undefined) {
         seen.fault = fault;
         this.injected[fault] += 1;
@@ -323,12 +362,8 @@ export class FaultProxy {
         this.#answerError(response, fault);
         return;
       }
-      const upstream = await this.#forward(
-        request.method ?? 'POST',
-        request.url ?? '/',
-        request.headers,
-        raw,
-      );
+      await delay(this.#latencyMs + (fault === 'slow' ? (rule?.delayMs ?? DEFAULT_SLOW_MS) : 0));
+      const upstream = await this.#forward(method, path, request.headers, raw);
       seen.status = upstream.status;
       this.after?.(seen);
       if (operation === 'Query' || operation === 'Scan') {
@@ -348,15 +383,22 @@ export class FaultProxy {
         this.#answerError(response, fault);
         return;
       }
-      response.writeHead(upstream.status, upstream.headers);
-      response.end(upstream.body);
+      this.#reply(response, upstream);
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
-  #answerError(response: ServerResponse, fault: Exclude<FaultKind, 'lost'>): void {
+  #reply(
+    response: ServerResponse,
+    upstream: { status: number; headers: IncomingHttpHeaders; body: Buffer },
+  ): void {
+    response.writeHead(upstream.status, upstream.headers);
+    response.end(upstream.body);
+  }
+
+  #answerError(response: ServerResponse, fault: Exclude<FaultKind, 'lost' | 'slow'>): void {
     const { status, code, message } = ERRORS[fault];
     const body = errorBody(code, message);
     response.writeHead(status, {
@@ -374,6 +416,7 @@ export class FaultProxy {
     body: Buffer,
   ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
     return new Promise((resolve, reject) => {
+      this.forwarded += 1;
       const upstream = httpRequest(
         {
           protocol: this.#target.protocol,

@@ -36,8 +36,11 @@ export interface AggregateOptions<P> {
  * Answers recorded in the last minute are left to the next run. `record_answers` gives a
  * batch its `recorded_at` just before writing it, and may take up to its timeout (29 s,
  * `src/catalog/functions.ts`) to finish; a fold that read past an answer still in flight
- * would move its watermark beyond it and never fold it. Twice the timeout is enough for
- * any write of a finished invocation to be visible.
+ * would move its watermark beyond it and never fold it. It marks its students before it
+ * writes, and a run keeps a mark younger than this window (`markSettled`). Twice the timeout
+ * is needed: a mark overwritten by an older request's mark was written by an invocation
+ * that has ended within two timeouts of that older request's `recorded_at` (see "Marks and
+ * tokens" in docs/aggregates.md); `record-answers-faults.test.ts` checks the catalogue.
  */
 export const ANSWER_SETTLE_MS = 60_000;
 

@@ -1,6 +1,7 @@
 /**
  * Which parents a run recomputes: the marked ones (incremental), or every parent plus any
- * marked one (full; a mark of a parent that is gone is then cleared).
+ * marked one (full; a mark of a parent that is gone is then cleared), plus, in a full run,
+ * every parent with a summary but no record (its summary is removed).
  */
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
@@ -57,6 +58,17 @@ export const readParentTasks = async (
       db.parents.pages({}, { scan: true, project: ['id', 'student_ids'], onInvalid }),
       (parent) => {
         taskOf(tasks, parent.id).studentIds = parent.student_ids;
+      },
+      onProgress,
+    );
+    // Summaries of parents not scanned above: left over from deleted parents, removed.
+    await readPages(
+      'parent_summaries',
+      db.parent_summaries.pages({}, { scan: true, project: ['parent_id'], onInvalid }),
+      (summary) => {
+        if (tasks.get(summary.parent_id)?.studentIds === undefined) {
+          taskOf(tasks, summary.parent_id);
+        }
       },
       onProgress,
     );

@@ -9,8 +9,9 @@ import { parentChildren } from '../../domain/progress/parent-children.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
-import type { Db } from '../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { when } from '../../repositories/condition.ts';
+import type { Db, Entity } from '../../repositories/db.ts';
+import { ConditionFailedError, type InvalidStoredItemError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
 import { clearParentMark } from './marks.ts';
 import { CHUNK_SIZE } from './options.ts';
@@ -40,6 +41,8 @@ export interface ParentCounts {
   remarked: number;
   children: number;
   children_missing: number;
+  /** Summaries of parents that no longer exist, deleted (in a dry run: that would be). */
+  summaries_removed: number;
 }
 
 export const emptyParentCounts = (): ParentCounts => ({
@@ -51,6 +54,7 @@ export const emptyParentCounts = (): ParentCounts => ({
   remarked: 0,
   children: 0,
   children_missing: 0,
+  summaries_removed: 0,
 });
 
 /** The attributes of a progress item a child's figures use (not `modules`, the big part). */
@@ -109,7 +113,13 @@ const processChunk = async (
   fail: (task: ParentTask, error: unknown) => void,
   report: () => void,
 ): Promise<void> => {
-  const { db, onInvalid } = context;
+  const { db } = context;
+  // A parent whose record fails validation exists: its summary is not a leftover.
+  const invalidParents = new Set<unknown>();
+  const onInvalid = (error: InvalidStoredItemError) => {
+    if (error.table === 'parents') invalidParents.add(error.key.id);
+    context.onInvalid(error);
+  };
   const unread = chunk.filter((task) => task.studentIds === undefined);
   const records =
     unread.length === 0
@@ -135,8 +145,9 @@ const processChunk = async (
       childIds.map((id) => ({ student_id: id })),
       { project: [...PROGRESS_FIELDS], onInvalid },
     ),
+    // Every task's, the gone parents' too: a leftover summary is removed.
     db.parent_summaries.findMany(
-      [...studentIdsOf.keys()].map((id) => ({ parent_id: id })),
+      chunk.map((task) => ({ parent_id: task.parentId })),
       { onInvalid },
     ),
   ]);
@@ -152,10 +163,21 @@ const processChunk = async (
         const studentIds = studentIdsOf.get(task.parentId);
         let changed = false;
         if (studentIds === undefined) {
+          const leftover = invalidParents.has(task.parentId)
+            ? undefined
+            : storedOf.get(task.parentId);
+          if (leftover !== undefined) {
+            if (!context.dryRun) await removeSummary(db, leftover);
+            counts.summaries_removed += 1;
+            changed = true;
+          }
+          const removed = leftover === undefined ? '' : ', its summary removed';
           context.warnings.add(
             aggregateWarning(
               'parent_missing',
-              `parent ${task.parentId} is marked but does not exist; mark cleared`,
+              task.token === undefined
+                ? `parent ${task.parentId} does not exist${removed}`
+                : `parent ${task.parentId} is marked but does not exist; mark cleared${removed}`,
             ),
           );
         } else {
@@ -195,4 +217,20 @@ const processChunk = async (
     },
     { concurrency: context.concurrency },
   );
+};
+
+/**
+ * Deletes the summary of a parent that no longer exists, unless it changed since it was
+ * read (`updated_at`): the route already answers 404 for it, this keeps the table to the
+ * parents that exist.
+ */
+const removeSummary = async (db: Db, summary: Entity<'parent_summaries'>): Promise<void> => {
+  try {
+    await db.parent_summaries.delete(
+      { parent_id: summary.parent_id },
+      { condition: when.equals('updated_at', summary.updated_at) },
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionFailedError)) throw error;
+  }
 };

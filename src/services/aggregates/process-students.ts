@@ -15,7 +15,7 @@ import type { Db, Entity } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
-import { hasUnsettled } from './fold/fold-student.ts';
+import { hasUnsettled, markSettled } from './fold/fold-student.ts';
 import { FOLD_WORK, foldVersionOf, studentFold } from './fold/student-figures.ts';
 import { clearStudentMark, markParents } from './marks.ts';
 import { type AggregateMode, CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
@@ -59,7 +59,10 @@ export interface StudentCounts {
    * wrote the student's progress first.
    */
   remarked: number;
-  /** Marks left in place because some answers are too recent to fold (`ANSWER_SETTLE_MS`). */
+  /**
+   * Marks left in place because some answers are too recent to fold, or the mark's answers
+   * may still be in flight (`ANSWER_SETTLE_MS`, `markSettled`).
+   */
   deferred: number;
   /** Students whose state was rebuilt from their answers (full runs, students new to the fold). */
   rebuilt: number;
@@ -260,8 +263,12 @@ const computeChunk = async (
             superseded = true;
           }
         }
+        // The mark stays while answers it announces may be in flight (record_answers marks
+        // before it writes) or stored answers are too recent for this run.
         const unsettled =
-          task.token !== undefined && (await hasUnsettled(db, task.studentId, context.settledKey));
+          task.token !== undefined &&
+          (!markSettled(task.recordedAt, context.settledKey) ||
+            (await hasUnsettled(db, task.studentId, context.settledKey)));
         const parentIds = task.parentIds ?? parentsOf.get(task.studentId);
         if (parentIds === undefined) {
           context.warnings.add(

@@ -15,6 +15,8 @@ export interface StudentTask {
   readonly studentId: string;
   /** The mark's token as read, when the student is marked. */
   token?: string;
+  /** The mark's `recorded_at` as read: its answers may be in flight until it settles. */
+  recordedAt?: string;
   /** The student's parents, when already read (a full run scans them with the students). */
   parentIds?: readonly string[];
   /** Modules whose word list changed: their figures are recomputed from the fold state. */
@@ -38,6 +40,18 @@ export interface StudentTasks {
   readonly marksRead: number;
 }
 
+/** What a run reads of a student's mark. */
+export const MARK_FIELDS = ['student_id', 'token', 'recorded_at'] as const;
+
+/** The task fields of a mark read with {@link MARK_FIELDS}. */
+export const markOf = (mark: {
+  readonly token: string;
+  readonly recorded_at?: string | undefined;
+}): Pick<StudentTask, 'token' | 'recordedAt'> =>
+  mark.recorded_at === undefined
+    ? { token: mark.token }
+    : { token: mark.token, recordedAt: mark.recorded_at };
+
 export const taskOf = (tasks: Map<string, StudentTask>, studentId: string): StudentTask => {
   let task = tasks.get(studentId);
   if (task === undefined) {
@@ -58,9 +72,9 @@ export const readStudentTasks = async (db: Db, options: TaskReadOptions): Promis
   const tasks = new Map<string, StudentTask>();
   const marksRead = await readPages(
     'student_marks',
-    db.student_marks.pages({}, { scan: true, project: ['student_id', 'token'], onInvalid }),
+    db.student_marks.pages({}, { scan: true, project: [...MARK_FIELDS], onInvalid }),
     (mark) => {
-      taskOf(tasks, mark.student_id).token = mark.token;
+      Object.assign(taskOf(tasks, mark.student_id), markOf(mark));
     },
     onProgress,
   );

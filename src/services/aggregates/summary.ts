@@ -40,6 +40,8 @@ export interface ParentsSummary extends AggregateSummaryBase {
   readonly children: number;
   /** Listed children that no longer exist (left out, each reported as a warning). */
   readonly children_missing: number;
+  /** Summaries of parents that no longer exist, removed (in a dry run: that would be). */
+  readonly summaries_removed: number;
 }
 
 export type AggregateSummary = StudentsSummary | ParentsSummary;

@@ -9,7 +9,8 @@
  * 2. the stored answers under the batch's keys are read (consistent batch get) and each
  *    answer is classified new / duplicate (same content) / conflict (different content);
  * 3. any conflict rejects the batch (409; nothing stored);
- * 4. only the new answers are written, in batches, then the batch's students are marked.
+ * 4. the batch's students are marked, then only the new answers are written, in batches
+ *    (marks first: an answer is never stored unmarked, see below).
  *
  * The race left: two requests carrying the same identity with DIFFERENT content, both
  * read before either writes; both are accepted and the later write wins. It cannot count
@@ -86,18 +87,28 @@ export const recordAnswers = async (
   if (conflicts.length > 0) throw new AnswerConflictError(conflicts);
 
   const now = deps.now().toISOString();
-  await db.answers.putMany(fresh.map((answer) => toStored(answer, now)));
-
-  // After the answers: an aggregate run that read an older mark and then misses these
-  // answers finds the token changed and keeps the student marked. Students whose answers
-  // were all duplicates are marked too: a client retries after a failure, and the failure
-  // may have come after the answers were stored but before they were marked. A needless
-  // mark costs one recomputation; a missing one would hide answers until a full run.
+  // The marks BEFORE the answers, so that no answer is ever stored unmarked: whatever fails
+  // after this (an answer batch half-written, a timeout), the marks make the next run fold
+  // what did land, and a client retry stores the rest (the landed ones are duplicates).
+  // Marking first costs, when the answers then fail, one fold that finds nothing new.
+  // A run that reads a mark while its answers are still in flight must not clear it: the
+  // mark carries the answers' `recorded_at`, and a run clears it only once that instant is
+  // settled (`markSettled`), when every answer it announces is in place. A fresh token per
+  // mark: a run that read an older mark finds the token changed and keeps the student
+  // marked. Students whose answers are all duplicates are marked too: a client retrying
+  // after a failure of an earlier version (which marked after the answers) gets them
+  // aggregated; a needless mark costs one fold that finds nothing new.
   const newToken = deps.newToken ?? randomUUID;
   const students = [...new Set(batch.map((answer) => answer.student_id))];
   await db.student_marks.putMany(
-    students.map((studentId) => ({ student_id: studentId, token: newToken(), marked_at: now })),
+    students.map((studentId) => ({
+      student_id: studentId,
+      token: newToken(),
+      marked_at: now,
+      recorded_at: now,
+    })),
   );
+  await db.answers.putMany(fresh.map((answer) => toStored(answer, now)));
 
   return { accepted: fresh.length, duplicates };
 };

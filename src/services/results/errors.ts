@@ -25,11 +25,21 @@ export class StudentProgressNotFoundError extends LmsError {
   }
 }
 
-/** No summary is stored for the parent (yet: the aggregate job writes it). */
+/**
+ * No summary is stored for the parent (yet: the aggregate job writes it), or the parent no
+ * longer exists (its summary is left over until the next full parents run).
+ */
 export class ParentSummaryNotFoundError extends LmsError {
   readonly code = 'SUMMARY_NOT_FOUND';
 
-  constructor(readonly parentId: string) {
-    super(`no summary for parent ${JSON.stringify(parentId)} yet`);
+  constructor(
+    readonly parentId: string,
+    readonly reason: 'not_yet' | 'parent_missing' = 'not_yet',
+  ) {
+    super(
+      reason === 'parent_missing'
+        ? `parent ${JSON.stringify(parentId)} does not exist`
+        : `no summary for parent ${JSON.stringify(parentId)} yet`,
+    );
   }
 }

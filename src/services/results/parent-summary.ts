@@ -5,7 +5,14 @@ import { ParentSummaryNotFoundError } from './errors.ts';
 
 /**
  * The stored summary of a parent (written by `aggregate_parents`), for the parent itself
- * or an admin; 404 until the aggregate has run for the parent.
+ * or an admin; 404 until the aggregate has run for the parent, and 404 once the parent is
+ * deleted.
+ *
+ * The summary is as of the last parents run, but who the children are is as of now: the
+ * parent's current `student_ids` are read with it (one GetItem, in parallel) and a child
+ * no longer listed is left out at once, not after the next full run. A child added since
+ * appears with that run (its figures are not in the summary yet). A parent record that
+ * fails validation cannot say who its children are: the summary is served as stored.
  *
  * @example
  * ```ts
@@ -18,7 +25,23 @@ export const getParentSummary = async (
   parentId: string,
 ): Promise<Entity<'parent_summaries'>> => {
   assertMayReadParentSummary(principal, parentId);
-  const summary = await db.parent_summaries.find({ parent_id: parentId });
+  let invalidParent = false;
+  const [summary, parent] = await Promise.all([
+    db.parent_summaries.find({ parent_id: parentId }),
+    db.parents.find(
+      { id: parentId },
+      {
+        project: ['id', 'student_ids'],
+        onInvalid: () => {
+          invalidParent = true;
+        },
+      },
+    ),
+  ]);
   if (summary === undefined) throw new ParentSummaryNotFoundError(parentId);
-  return summary;
+  if (invalidParent) return summary;
+  if (parent === undefined) throw new ParentSummaryNotFoundError(parentId, 'parent_missing');
+  const listed = new Set(parent.student_ids);
+  const children = summary.children.filter((child) => listed.has(child.student_id));
+  return children.length === summary.children.length ? summary : { ...summary, children };
 };

@@ -1,6 +1,8 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createParentSummaryHandler } from '../../../src/functions/parent_summary/handler.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
+import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { bodyOf, claimsFor, lambdaContext, parentSummaryEvent } from '../../support/events.ts';
 import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
@@ -42,6 +44,7 @@ describe('parent_summary', () => {
     expect(bodyOf(before)).toEqual({
       error: { code: 'SUMMARY_NOT_FOUND', message: 'no summary for parent "p-1" yet' },
     });
+    await t.db.parents.put({ id: 'p-1', name: 'Parent', student_ids: ['s-1'] });
     await t.db.parent_summaries.put(summary);
     const after = await get('p-1');
     expect(after.statusCode).toBe(200);
@@ -55,5 +58,40 @@ describe('parent_summary', () => {
       expect(reply.statusCode).toBe(403);
       expect(bodyOf(reply)).toMatchObject({ error: { code: 'FORBIDDEN' } });
     }
+  });
+
+  it("leaves out a child no longer in the parent's student_ids at once, before any run", async () => {
+    const two = {
+      ...summary,
+      parent_id: 'p-3',
+      children: [...summary.children, { ...summary.children[0], student_id: 's-2', name: 'Bob' }],
+    } as Entity<'parent_summaries'>;
+    await t.db.parent_summaries.put(two);
+    await t.db.parents.put({ id: 'p-3', name: 'Parent', student_ids: ['s-2', 's-9'] });
+    const reply = await get('p-3', claimsFor('parent', 'p-3'));
+    expect(reply.statusCode).toBe(200);
+    expect(bodyOf(reply)).toEqual({ ...two, children: [two.children[1]] });
+  });
+
+  it('answers 404 for a deleted parent whose summary is left over', async () => {
+    await t.db.parent_summaries.put({ ...summary, parent_id: 'p-gone' });
+    const reply = await get('p-gone', claimsFor('parent', 'p-gone'));
+    expect(reply.statusCode).toBe(404);
+    expect(bodyOf(reply)).toEqual({
+      error: { code: 'SUMMARY_NOT_FOUND', message: 'parent "p-gone" does not exist' },
+    });
+  });
+
+  it('serves the summary as stored when the parent record is invalid (it cannot say who its children are)', async () => {
+    await t.db.parent_summaries.put({ ...summary, parent_id: 'p-bad' });
+    await t.doc.send(
+      new PutCommand({
+        TableName: physicalName(t.prefix, tables.parents),
+        Item: { id: 'p-bad', name: 'Parent', student_ids: [''] },
+      }),
+    );
+    const reply = await get('p-bad', claimsFor('parent', 'p-bad'));
+    expect(reply.statusCode).toBe(200);
+    expect(bodyOf(reply)).toEqual({ ...summary, parent_id: 'p-bad' });
   });
 });

@@ -54,12 +54,22 @@ describe('recordAnswers', () => {
     });
     const marks = await db.student_marks.get({}, { scan: true });
     expect(marks.sort((a, b) => a.student_id.localeCompare(b.student_id))).toEqual([
-      { student_id: 's-1', token: 'token-1', marked_at: '2026-03-05T00:00:00.000Z' },
-      { student_id: 's-2', token: 'token-2', marked_at: '2026-03-05T00:00:00.000Z' },
+      {
+        student_id: 's-1',
+        token: 'token-1',
+        marked_at: '2026-03-05T00:00:00.000Z',
+        recorded_at: '2026-03-05T00:00:00.000Z',
+      },
+      {
+        student_id: 's-2',
+        token: 'token-2',
+        marked_at: '2026-03-05T00:00:00.000Z',
+        recorded_at: '2026-03-05T00:00:00.000Z',
+      },
     ]);
     await recordAnswers(deps, service, { answers: [answer('s-1', 'a-3'), answer('s-2', 'a-1')] });
     expect(await db.student_marks.find({ student_id: 's-1' })).toMatchObject({ token: 'token-3' });
-    // s-2 sent only a retry: marked again, in case the first attempt failed before marking
+    // s-2 sent only a retry: marked again (an earlier version marked after the answers)
     expect(await db.student_marks.find({ student_id: 's-2' })).toMatchObject({ token: 'token-4' });
   });
 

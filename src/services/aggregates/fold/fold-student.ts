@@ -33,6 +33,7 @@ import {
   type RootState,
   type WordStats,
 } from '../../../domain/progress/fold/state.ts';
+import { ANSWER_KEY_SEPARATOR } from '../../../entities/answer.ts';
 import {
   modulePart,
   ROOT_PART,
@@ -113,6 +114,22 @@ export interface FoldedState {
  * ```
  */
 export const settledKey = (instant: Date): string => `${instant.toISOString()}$`;
+
+/**
+ * Whether a mark's announced answers are all in place for a run that folds up to
+ * `settledKey`: `record_answers` marks before it writes, stamping the mark with the answers'
+ * `recorded_at`; answers recorded at that instant are within the settled key exactly when
+ * their invocation has had the whole settle window to finish. A mark without `recorded_at`
+ * was written after what it announces: settled.
+ *
+ * @example
+ * ```ts
+ * markSettled('2026-11-24T08:00:00.000Z', settledKey(new Date('2026-11-24T08:00:00Z'))); // true
+ * markSettled('2026-11-24T08:00:00.001Z', settledKey(new Date('2026-11-24T08:00:00Z'))); // false
+ * ```
+ */
+export const markSettled = (recordedAt: string | undefined, key: string): boolean =>
+  recordedAt === undefined || `${recordedAt}${ANSWER_KEY_SEPARATOR}` <= key;
 
 const partKey = (studentId: string, part: string) => ({ student_id: studentId, part });
 

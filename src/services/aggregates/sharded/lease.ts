@@ -74,8 +74,11 @@ export const takeLease = async (
     );
     return true;
   } catch (error) {
-    if (error instanceof ConditionFailedError) return false;
-    throw error;
+    if (!(error instanceof ConditionFailedError)) throw error;
+    // Our own write, retried by the SDK after its response was lost, fails the condition
+    // it already changed: reading the holder back tells it from another run's.
+    const after = await db.jobs.find({ name }, { consistent: true });
+    return after?.lease_run === runId;
   }
 };
 

@@ -1,13 +1,15 @@
 /**
  * `aggregate_parents` as a sharded run (see `students.ts` for the shape). A shard takes
  * its segment of `parent_marks` (incremental), or of `parents` and then of `parent_marks`
- * for parents without a record (full).
+ * and `parent_summaries` for parents without a record (full: their marks are cleared,
+ * their summaries removed).
  */
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
 import { localDate } from '../../../domain/time-zone.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
@@ -64,8 +66,9 @@ export const workParents = (
   clock: ShardClock,
 ): Promise<WorkResult> =>
   workAggregateShard<ParentTask>(db, run, shard, clock, {
-    sources: run.mode === 'full' ? ['parents', 'orphan-marks'] : ['marks'],
-    readPage: (source, segment, startKey) => readParentsPage(db, run, source, segment, startKey),
+    sources: run.mode === 'full' ? ['parents', 'orphan-marks', 'orphan-summaries'] : ['marks'],
+    readPage: (source, segment, startKey, onInvalid) =>
+      readParentsPage(db, run, source, segment, startKey, onInvalid),
     process: async (tasks, page) => ({
       ...(await processParents(
         {
@@ -88,18 +91,20 @@ const readParentsPage = async (
   source: string,
   segment: { readonly index: number; readonly total: number },
   startKey: PageKey | undefined,
+  onInvalid: (error: InvalidStoredItemError) => void,
 ): Promise<{ tasks: ParentTask[]; next: PageKey | undefined }> => {
   const scan = {
     pageSize: run.page_size,
     scan: true,
     segment,
+    onInvalid,
     ...(startKey === undefined ? {} : { startKey }),
   } as const;
   if (source === 'parents') {
     const page = await db.parents.readPage({}, { ...scan, project: ['id', 'student_ids'] });
     const marks = await db.parent_marks.findMany(
       page.items.map((parent) => ({ parent_id: parent.id })),
-      { project: ['parent_id', 'token'], consistent: true },
+      { project: ['parent_id', 'token'], consistent: true, onInvalid },
     );
     const tokens = new Map(marks.map((mark) => [mark.parent_id, mark.token]));
     return {
@@ -112,6 +117,25 @@ const readParentsPage = async (
         };
       }),
       next: page.next,
+    };
+  }
+  if (source === 'orphan-summaries') {
+    // Summaries whose parent is gone (a marked one was taken from `orphan-marks` already;
+    // taken twice, the second finds its summary removed).
+    const summaries = await db.parent_summaries.readPage({}, { ...scan, project: ['parent_id'] });
+    const ids = summaries.items.map((summary) => summary.parent_id);
+    const known = new Set(
+      (
+        await db.parents.findMany(
+          ids.map((id) => ({ id })),
+          // An invalid parent still exists: counted as known, its summary stays.
+          { project: ['id'] },
+        )
+      ).map((parent) => parent.id),
+    );
+    return {
+      tasks: ids.filter((id) => !known.has(id)).map((parentId) => ({ parentId })),
+      next: summaries.next,
     };
   }
   const page = await db.parent_marks.readPage({}, { ...scan, project: ['parent_id', 'token'] });

@@ -24,6 +24,7 @@ import { localDate } from '../../../domain/time-zone.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
 import { settledKey } from '../fold/fold-student.ts';
 import { recordRollover, studentsJobState } from '../job-state.ts';
@@ -31,7 +32,7 @@ import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
 import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents } from '../process-students.ts';
-import type { StudentTask } from '../student-tasks.ts';
+import { MARK_FIELDS, markOf, type StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
 import { releaseLease } from './lease.ts';
 import {
@@ -131,7 +132,8 @@ export const workStudents = (
   let words: Map<string, readonly string[]> | undefined;
   return workAggregateShard<StudentTask>(db, run, shard, clock, {
     sources: sourcesOf(run),
-    readPage: (source, segment, startKey) => readStudentsPage(db, run, source, segment, startKey),
+    readPage: (source, segment, startKey, onInvalid) =>
+      readStudentsPage(db, run, source, segment, startKey, onInvalid),
     process: async (tasks, page) => {
       words ??= await moduleWords(db, page.onInvalid);
       return {
@@ -167,8 +169,13 @@ const readStudentsPage = async (
   source: string,
   segment: { readonly index: number; readonly total: number },
   startKey: PageKey | undefined,
+  onInvalid: (error: InvalidStoredItemError) => void,
 ): Promise<{ tasks: StudentTask[]; next: PageKey | undefined }> => {
-  const at = { pageSize: run.page_size, ...(startKey === undefined ? {} : { startKey }) };
+  const at = {
+    pageSize: run.page_size,
+    onInvalid,
+    ...(startKey === undefined ? {} : { startKey }),
+  };
   const scan = { ...at, scan: true, segment } as const;
   const recompute = run.edited_modules;
   const task = (studentId: string, extra: Partial<StudentTask> = {}): StudentTask => ({
@@ -177,9 +184,9 @@ const readStudentsPage = async (
     ...extra,
   });
   if (source === 'marks') {
-    const page = await db.student_marks.readPage({}, { ...scan, project: ['student_id', 'token'] });
+    const page = await db.student_marks.readPage({}, { ...scan, project: [...MARK_FIELDS] });
     return {
-      tasks: page.items.map((mark) => task(mark.student_id, { token: mark.token })),
+      tasks: page.items.map((mark) => task(mark.student_id, markOf(mark))),
       next: page.next,
     };
   }
@@ -211,7 +218,7 @@ const readStudentsPage = async (
     };
   }
   if (source === 'orphan-marks') {
-    const page = await db.student_marks.readPage({}, { ...scan, project: ['student_id', 'token'] });
+    const page = await db.student_marks.readPage({}, { ...scan, project: [...MARK_FIELDS] });
     const ids = await withoutRecord(
       db,
       page.items.map((mark) => mark.student_id),
@@ -224,12 +231,10 @@ const readStudentsPage = async (
         )
       ).map((progress) => progress.student_id),
     );
-    const tokens = new Map(page.items.map((mark) => [mark.student_id, mark.token]));
+    const marks = new Map(page.items.map((mark) => [mark.student_id, markOf(mark)]));
     return {
       // Students with progress were taken from `orphan-progress` already.
-      tasks: ids
-        .filter((id) => !withProgress.has(id))
-        .map((id) => task(id, { token: tokens.get(id) })),
+      tasks: ids.filter((id) => !withProgress.has(id)).map((id) => task(id, marks.get(id))),
       next: page.next,
     };
   }
@@ -256,17 +261,17 @@ const readStudentsPage = async (
   };
 };
 
-/** The tasks with the mark token of each student that has one (so its mark is cleared). */
+/** The tasks with the mark of each student that has one (so its mark is cleared). */
 const withTokens = async (db: Db, tasks: StudentTask[]): Promise<StudentTask[]> => {
   if (tasks.length === 0) return tasks;
   const marks = await db.student_marks.findMany(
     tasks.map((task) => ({ student_id: task.studentId })),
-    { project: ['student_id', 'token'], consistent: true },
+    { project: [...MARK_FIELDS], consistent: true },
   );
-  const tokens = new Map(marks.map((mark) => [mark.student_id, mark.token]));
+  const byStudent = new Map(marks.map((mark) => [mark.student_id, markOf(mark)]));
   return tasks.map((task) => {
-    const token = tokens.get(task.studentId);
-    return token === undefined ? task : { ...task, token };
+    const mark = byStudent.get(task.studentId);
+    return mark === undefined ? task : { ...task, ...mark };
   });
 };
 

@@ -55,7 +55,12 @@ export interface ShardWork<Task> {
   readPage(
     source: string,
     startKey: PageKey | undefined,
-  ): Promise<{ readonly tasks: readonly Task[]; readonly next: PageKey | undefined }>;
+  ): Promise<{
+    readonly tasks: readonly Task[];
+    readonly next: PageKey | undefined;
+    /** Items of the page skipped (invalid), reported with the shard's warnings. */
+    readonly warnings?: readonly ShardWarning[];
+  }>;
   process(tasks: readonly Task[]): Promise<{
     readonly counts: Readonly<Record<string, number>>;
     readonly warnings: readonly ShardWarning[];
@@ -99,6 +104,11 @@ export const workShard = async <Task>(
     const started = performance.now();
     const source = work.sources[cursor.source] ?? '';
     const page = await work.readPage(source, cursor.key ?? undefined);
+    const skipped = page.warnings ?? [];
+    counts.warnings_total = (counts.warnings_total ?? 0) + skipped.length;
+    for (const warning of skipped) {
+      if (warnings.length < SHARD_WARNINGS) warnings.push(warning);
+    }
     if (page.tasks.length > 0) {
       const result = await work.process(page.tasks);
       for (const [name, value] of Object.entries(result.counts)) {
@@ -204,6 +214,15 @@ export interface PageContext {
   readonly onInvalid: (error: InvalidStoredItemError) => void;
 }
 
+const pageContext = (): PageContext => {
+  const warnings = new WarningLog<AggregateWarning>();
+  return {
+    warnings,
+    onInvalid: (error) =>
+      warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`)),
+  };
+};
+
 /**
  * One worker invocation of an aggregate job on one shard: renew the run's lease (a run that
  * lost it must not go on), then {@link workShard} over the shard's segment.
@@ -224,6 +243,8 @@ export const workAggregateShard = async <Task>(
       source: string,
       segment: { readonly index: number; readonly total: number },
       startKey: PageKey | undefined,
+      /** Skips an invalid item of the page, keeping a warning of it. */
+      onInvalid: (error: InvalidStoredItemError) => void,
     ) => Promise<{ readonly tasks: readonly Task[]; readonly next: PageKey | undefined }>;
     readonly process: (
       tasks: readonly Task[],
@@ -236,13 +257,17 @@ export const workAggregateShard = async <Task>(
   const { shard: next, done } = await workShard(
     {
       sources: work.sources,
-      readPage: (source, startKey) => work.readPage(source, segment, startKey),
+      // One bad record is skipped and reported, whether the page read or its processing
+      // meets it: it never stops the shard (nor the run) for the others.
+      readPage: async (source, startKey) => {
+        const { warnings, onInvalid } = pageContext();
+        const page = await work.readPage(source, segment, startKey, onInvalid);
+        return { ...page, warnings: warnings.summary().warnings };
+      },
       process: async (tasks) => {
-        const warnings = new WarningLog<AggregateWarning>();
-        const onInvalid = (error: InvalidStoredItemError) =>
-          warnings.add(aggregateWarning('invalid_item', `skipped: ${error.message}`));
-        const counts = await work.process(tasks, { warnings, onInvalid });
-        return { counts, warnings: warnings.summary().warnings };
+        const page = pageContext();
+        const counts = await work.process(tasks, page);
+        return { counts, warnings: page.warnings.summary().warnings };
       },
     },
     shard,
