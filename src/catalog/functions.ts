@@ -90,6 +90,12 @@ export interface HttpRoute {
 }
 
 /**
+ * A trigger of the stack's user pool: `pre-token-generation` runs before Cognito issues
+ * (or refreshes) tokens, and may change the ID token's claims.
+ */
+export type CognitoTrigger = 'pre-token-generation';
+
+/**
  * A scheduled job whose work can outgrow one invocation: its schedule starts a Step
  * Functions workflow (`src/catalog/workflows.ts`) that invokes the function once per phase
  * of `src/jobs/workflow-protocol.ts`, instead of invoking the function itself.
@@ -106,7 +112,8 @@ export interface FunctionDefinition {
   readonly description: string;
   readonly trigger:
     | { readonly kind: 'schedule'; readonly schedule: Schedule }
-    | { readonly kind: 'http'; readonly route: HttpRoute };
+    | { readonly kind: 'http'; readonly route: HttpRoute }
+    | { readonly kind: 'cognito'; readonly event: CognitoTrigger };
   readonly tables: TableAccesses;
   /** Lambda limits: scheduled jobs read whole tables, HTTP functions answer people. */
   readonly timeoutSeconds: number;
@@ -285,6 +292,16 @@ export const functions = {
     },
     workflow: sharded(),
     ...job,
+  },
+  pre_token_generation: {
+    name: 'pre_token_generation',
+    description: 'keeps staff roles out of tokens of users without TOTP MFA',
+    trigger: { kind: 'cognito', event: 'pre-token-generation' },
+    // It reads the user's MFA settings from Cognito (granted with the user pool), no table.
+    tables: {},
+    // Cognito gives a trigger 5 seconds in all, cold start included.
+    timeoutSeconds: 5,
+    memoryMb: 256,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -124,7 +124,8 @@ const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
 /**
  * Names what an IAM resource points at: `table:<physical name>` for a table,
  * `index:<physical name>/<index>` for one of its indexes (`index:<physical name>/*` for a
- * wildcard), `logs:<group name>` for a log group, `queue:<logical id>` for a queue, or the
+ * wildcard), `logs:<group name>` for a log group, `userpool:<pool name>` for a user pool,
+ * `queue:<logical id>` for a queue, or the
  * raw JSON for anything else (which a test then reports).
  */
 export const describeResource = (template: Template, resource: unknown): string => {
@@ -138,6 +139,8 @@ export const describeResource = (template: Template, resource: unknown): string 
     const target = template.toJSON().Resources[logicalId];
     if (target?.Type === 'AWS::SQS::Queue') return `queue:${logicalId}`;
     if (target?.Type === 'AWS::Logs::LogGroup') return `logs:${target.Properties.LogGroupName}`;
+    if (target?.Type === 'AWS::Cognito::UserPool')
+      return `userpool:${target.Properties.UserPoolName}`;
   }
   const parts = ref?.['Fn::Join']?.[1];
   if (Array.isArray(parts)) {
