@@ -48,6 +48,8 @@ export const synth = (
     readonly functionNames?: readonly FunctionName[];
     readonly bundle?: boolean;
     readonly outdir?: string;
+    /** `false`: without the accepted cdk-nag findings (see `LmsStackProps`). */
+    readonly acknowledgeNagFindings?: boolean;
   } = {},
 ): Synthesized => {
   const settings = settingsFor(options.context);
@@ -58,6 +60,9 @@ export const synth = (
   const stack = new LmsStack(app, `lms-${settings.stage}`, {
     settings,
     ...(options.functionNames !== undefined ? { functionNames: options.functionNames } : {}),
+    ...(options.acknowledgeNagFindings !== undefined
+      ? { acknowledgeNagFindings: options.acknowledgeNagFindings }
+      : {}),
     ...(options.bundle === true
       ? {}
       : { code: () => Code.fromInline('export const handle = async () => ({});') }),
