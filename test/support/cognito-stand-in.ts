@@ -5,7 +5,7 @@
  * answers: the user's `UserMFASettingList`, or `UserNotFoundException`.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocally } from './local-server.ts';
 
 export interface StandInUser {
   readonly pool: string;
@@ -77,22 +77,14 @@ export class CognitoStandIn {
         });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    this.#endpoint = await listenLocally(server);
     this.#server = server;
-    this.#endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) =>
-      server.close((error) => (error ? reject(error) : resolve())),
-    );
+    if (server !== undefined) await closeServer(server);
   }
 }

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoMfaLookup, createCognitoClient } from '../../../src/adapters/cognito/mfa-lookup.ts';
 import { createMemoryDb } from '../../../src/adapters/memory/db.ts';
 import { createHandler as moduleResults } from '../../../src/functions/module_results/handler.ts';
-import { createPreTokenHandler } from '../../../src/functions/pre_token_generation/handler.ts';
+import {
+  createPreTokenHandler,
+  preTokenEventSchema,
+} from '../../../src/functions/pre_token_generation/handler.ts';
 import { InvalidEventError } from '../../../src/jobs/errors.ts';
 import { sampleEvent } from '../../../src/local/events/samples.ts';
 import { CognitoStandIn } from '../../support/cognito-stand-in.ts';
@@ -31,31 +34,25 @@ const handle = createPreTokenHandler(() =>
   cognitoMfaLookup(createCognitoClient({ endpoint: cognito.endpoint })),
 )(() => testRuntime(createMemoryDb().db));
 
-/** Cognito's version 1 event for a user of the pool. */
+/** Cognito's version 1 event (the local sample's shape) for a user of the pool. */
 const event = (
   username: string,
   role: string | undefined,
   triggerSource = 'TokenGeneration_Authentication',
-) => ({
-  version: '1',
-  triggerSource,
-  region: 'ap-east-1',
-  userPoolId: POOL,
-  userName: username,
-  callerContext: {
-    awsSdkVersion: 'aws-sdk-unknown-unknown',
-    clientId: '6k2v0q8r1l3h5j7n9p4s2t6u8w',
-  },
-  request: {
-    userAttributes: {
-      sub: 'd2f50444-0041-7036-aea2-a955fca33d37',
-      'cognito:user_status': 'CONFIRMED',
-      ...(role !== undefined ? { 'custom:role': role } : {}),
+) => {
+  const sample = preTokenEventSchema.parse(sampleEvent('pre_token_generation'));
+  const { 'custom:role': _sampleRole, ...attributes } = sample.request.userAttributes;
+  return {
+    ...sample,
+    userPoolId: POOL,
+    userName: username,
+    triggerSource,
+    request: {
+      ...sample.request,
+      userAttributes: { ...attributes, ...(role !== undefined ? { 'custom:role': role } : {}) },
     },
-    groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
-  },
-  response: { claimsOverrideDetails: null },
-});
+  };
+};
 
 const SUPPRESS_ROLE = { claimsOverrideDetails: { claimsToSuppress: ['custom:role'] } };
 
