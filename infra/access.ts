@@ -1,58 +1,70 @@
 /**
- * Least privilege, derived from the catalogue: what a function may do to a table becomes
- * exactly these DynamoDB actions, and nothing the catalogue does not list is granted.
+ * Least privilege, derived from the catalogue: each access kind a function lists for a
+ * table becomes exactly one DynamoDB action, on the table itself or on the one index it
+ * queries, and nothing the catalogue does not list is granted (no `index/*`, no Scan
+ * unless the code scans).
  */
-import type { FunctionDefinition, TableAccess } from '../src/catalog/functions.ts';
+import {
+  type FunctionDefinition,
+  type ItemAccess,
+  indexOf,
+  isIndexQuery,
+  type TableAccess,
+} from '../src/catalog/functions.ts';
 import type { TableName } from '../src/tables/definitions.ts';
 
 /**
- * The IAM actions of each kind of access (the catalogue's `TableAccess` contract).
+ * The IAM action of each item access (the catalogue's `TableAccess` contract).
  * `BatchWriteItem` is one IAM action for both batched puts and batched deletes: IAM cannot
- * tell them apart, so `put` also allows a batch to delete. Accepted: the functions with
- * `put` write only tables of this project that they rebuild anyway.
+ * tell them apart, so `batch-write` also allows a batch to delete. Accepted: the functions
+ * with `batch-write` write only tables of this project that they rebuild anyway.
  */
-export const actionsOf = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-  update: ['dynamodb:UpdateItem'],
-  put: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
-  delete: ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
-} as const satisfies Record<TableAccess, readonly string[]>;
+export const actionOf = {
+  get: 'dynamodb:GetItem',
+  'batch-get': 'dynamodb:BatchGetItem',
+  query: 'dynamodb:Query',
+  scan: 'dynamodb:Scan',
+  update: 'dynamodb:UpdateItem',
+  put: 'dynamodb:PutItem',
+  'batch-write': 'dynamodb:BatchWriteItem',
+  delete: 'dynamodb:DeleteItem',
+} as const satisfies Record<ItemAccess, string>;
 
-/** One grant: a set of actions on one table, or on one table and its indexes. */
+/** The one action an index allows: the repositories only ever query an index. */
+export const INDEX_ACTION = actionOf.query;
+
+/** One grant: actions on one table itself, or a query of some of its indexes. */
 export interface TableGrant {
   readonly table: TableName;
   /** Sorted, without duplicates. */
   readonly actions: readonly string[];
-  /** Reads reach `${tableArn}/index/*` too; writes only ever address the table itself. */
-  readonly includesIndexes: boolean;
+  /** Undefined: the table's own ARN. Otherwise exactly these indexes (`<table ARN>/index/<name>`). */
+  readonly indexes?: readonly string[];
 }
 
+const sorted = (values: Iterable<string>): string[] => [...new Set(values)].sort();
+
 /**
- * The grants of a function, in the catalogue's order: per table, one for its reads (table
- * and indexes) and one for its writes (table only), each present only when needed.
+ * The grants of a function, in the catalogue's order: per table, one for what it does to
+ * the table's items and one for the indexes it queries, each present only when needed.
  *
  * @example
  * ```ts
- * grantsOf(functions.calc_class_stats);
- * // [{ table: 'students', actions: [BatchGetItem, GetItem, Query, Scan], includesIndexes: true },
- * //  { table: 'classes', actions: [BatchGetItem, GetItem, Query, Scan], includesIndexes: true },
- * //  { table: 'classes', actions: [UpdateItem], includesIndexes: false }]
+ * grantsOf(functions.module_results);
+ * // [{ table: 'classes', actions: ['dynamodb:GetItem'] }, ...,
+ * //  { table: 'students', actions: ['dynamodb:Query'], indexes: ['class_code'] }, ...]
  * ```
  */
 export const grantsOf = (definition: FunctionDefinition): TableGrant[] =>
   (Object.entries(definition.tables) as [TableName, readonly TableAccess[]][]).flatMap(
     ([table, accesses]) => {
-      const actions = (kinds: readonly TableAccess[]): string[] =>
-        [
-          ...new Set(
-            kinds.filter((kind) => accesses.includes(kind)).flatMap((kind) => actionsOf[kind]),
-          ),
-        ].sort();
-      const reads = actions(['read']);
-      const writes = actions(['update', 'put', 'delete']);
+      const indexes = sorted(accesses.flatMap((access) => indexOf(access) ?? []));
+      const actions = sorted(
+        accesses.flatMap((access) => (isIndexQuery(access) ? [] : [actionOf[access]])),
+      );
       return [
-        ...(reads.length > 0 ? [{ table, actions: reads, includesIndexes: true }] : []),
-        ...(writes.length > 0 ? [{ table, actions: writes, includesIndexes: false }] : []),
+        ...(actions.length > 0 ? [{ table, actions }] : []),
+        ...(indexes.length > 0 ? [{ table, actions: [INDEX_ACTION], indexes }] : []),
       ];
     },
   );

@@ -7,12 +7,17 @@
  * npm run synth                     # lms-dev, offline
  * npm run deploy -- -c stage=prod   # lms-prod: retained, deletion-protected tables
  * ```
+ *
+ * cdk-nag's AwsSolutions pack checks the app at every synth: a finding that is neither
+ * fixed nor accepted in `nag-suppressions.ts` fails `synth` and `deploy` with its report.
  */
-import { App, Tags } from 'aws-cdk-lib';
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { readSettings, SettingsError } from './settings.ts';
 import { LmsStack } from './stack.ts';
 
 const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 try {
   const settings = readSettings((key) => app.node.tryGetContext(key));
   const stack = new LmsStack(app, `lms-${settings.stage}`, {

@@ -32,6 +32,20 @@ export interface StageSettings {
   readonly alarmEmail: string | undefined;
   /** API Gateway default stage limits: steady requests per second, and burst. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * The app client's OAuth (Cognito's hosted sign-in, authorization-code flow only); off
+   * (undefined) unless `oauthCallbackUrls` and `oauthDomainPrefix` are set.
+   */
+  readonly oauth: OAuthSettings | undefined;
+}
+
+export interface OAuthSettings {
+  /** Where Cognito may send the code: https URLs (http only for localhost). */
+  readonly callbackUrls: readonly string[];
+  /** Where it may send a signed-out user; the callback URLs unless `oauthLogoutUrls` is set. */
+  readonly logoutUrls: readonly string[];
+  /** The hosted domain `https://<prefix>.auth.<region>.amazoncognito.com`. */
+  readonly domainPrefix: string;
 }
 
 export class SettingsError extends Error {
@@ -68,6 +82,50 @@ const canonicalZone = (zone: string): string => {
   }
 };
 
+const urlList = (read: ContextReader, key: string): string[] | undefined => {
+  const raw = text(read, key);
+  if (raw === undefined) return undefined;
+  const urls = raw.split(',').map((url) => url.trim());
+  for (const url of urls) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new SettingsError(`context ${key}: ${url} is not a URL`);
+    }
+    const local = parsed.hostname === 'localhost' || parsed.hostname === '127.0.0.1';
+    if (parsed.protocol !== 'https:' && !(local && parsed.protocol === 'http:')) {
+      throw new SettingsError(`context ${key}: ${url} must be https (http only for localhost)`);
+    }
+  }
+  return urls;
+};
+
+const readOAuth = (read: ContextReader): OAuthSettings | undefined => {
+  const callbackUrls = urlList(read, 'oauthCallbackUrls');
+  const domainPrefix = text(read, 'oauthDomainPrefix');
+  if (callbackUrls === undefined && domainPrefix === undefined) return undefined;
+  if (callbackUrls === undefined || domainPrefix === undefined) {
+    throw new SettingsError(
+      'context oauthCallbackUrls and oauthDomainPrefix go together: set both to turn OAuth on, neither to keep it off',
+    );
+  }
+  // Cognito's rule for a hosted domain prefix.
+  if (
+    !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix) ||
+    domainPrefix.includes('cognito')
+  ) {
+    throw new SettingsError(
+      `context oauthDomainPrefix=${domainPrefix} must be lower-case letters, digits and hyphens, without "cognito"`,
+    );
+  }
+  return {
+    callbackUrls,
+    logoutUrls: urlList(read, 'oauthLogoutUrls') ?? callbackUrls,
+    domainPrefix,
+  };
+};
+
 const tablesOwnedBy = (owner: 'lms-app' | 'lms-lambdas'): TableName[] =>
   (Object.keys(tables) as TableName[]).filter((name) => tables[name].owner === owner);
 
@@ -89,7 +147,7 @@ const parseExternalTables = (raw: string | undefined): TableName[] => {
 /**
  * Validated settings of a stage from CDK context. Unset keys take the defaults:
  * stage `dev`, prefix `${stage}-`, time zone `Asia/Shanghai`, log level `info`, every
- * table created, throttling 100 requests/s with bursts of 200.
+ * table created, throttling 100 requests/s with bursts of 200, OAuth off.
  *
  * @example
  * ```ts
@@ -132,5 +190,6 @@ export const readSettings = (read: ContextReader): StageSettings => {
     externalTables: parseExternalTables(text(read, 'externalTables')),
     alarmEmail,
     throttle: { rateLimit, burstLimit },
+    oauth: readOAuth(read),
   };
 };

@@ -13,6 +13,7 @@ import { LmsFunctions } from './constructs/functions.ts';
 import { LmsHttpApi } from './constructs/http-api.ts';
 import { LmsSchedules } from './constructs/schedules.ts';
 import { LmsTables } from './constructs/tables.ts';
+import { acknowledgeNagFindings } from './nag-suppressions.ts';
 import type { StageSettings } from './settings.ts';
 
 export interface LmsStackProps extends StackProps {
@@ -21,6 +22,11 @@ export interface LmsStackProps extends StackProps {
   readonly functionNames?: readonly FunctionName[];
   /** Tests only: code instead of an esbuild bundle (see `LmsFunctionsProps.code`). */
   readonly code?: (name: FunctionName) => Code;
+  /**
+   * Tests only: `false` leaves out the accepted cdk-nag findings (`nag-suppressions.ts`),
+   * to check that each still matches a finding. Default: acknowledged.
+   */
+  readonly acknowledgeNagFindings?: boolean;
 }
 
 /**
@@ -41,7 +47,13 @@ export class LmsStack extends Stack {
   readonly alarms: LmsAlarms;
 
   constructor(scope: Construct, id: string, props: LmsStackProps) {
-    const { settings, functionNames, code, ...stackProps } = props;
+    const {
+      settings,
+      functionNames,
+      code,
+      acknowledgeNagFindings: acknowledge,
+      ...stackProps
+    } = props;
     super(scope, id, stackProps);
     this.tables = new LmsTables(this, 'Tables', { settings });
     this.functions = new LmsFunctions(this, 'Functions', {
@@ -68,5 +80,6 @@ export class LmsStack extends Stack {
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.schedules.failedRuns.queueUrl });
     new CfnOutput(this, 'TablePrefix', { value: settings.tablePrefix });
+    if (acknowledge !== false) acknowledgeNagFindings(this);
   }
 }

@@ -1,11 +1,11 @@
 /**
  * One Lambda function per catalogue entry with an entry point: bundled locally by esbuild,
- * configured from DESIGN section 1, with its own log group and only the table actions the
- * catalogue lists for it.
+ * configured from DESIGN section 1, with its own log group and a role of its own that may
+ * write to that log group and do the table actions the catalogue lists for it, no more.
  */
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -49,6 +49,7 @@ const pascal = (name: string): string =>
  */
 export class LmsFunctions extends Construct {
   readonly byName = new Map<FunctionName, NodejsFunction>();
+  /** Each function's own log group (`/aws/lambda/${stage}-${name}`). */
   readonly logGroups = new Map<FunctionName, LogGroup>();
 
   constructor(scope: Construct, id: string, props: LmsFunctionsProps) {
@@ -65,6 +66,22 @@ export class LmsFunctions extends Construct {
         retention: settings.production ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
         removalPolicy: settings.production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
+      // A role of our own instead of the one NodejsFunction makes, which carries the managed
+      // AWSLambdaBasicExecutionRole: logs:CreateLogGroup and log writes on every group.
+      const role = new Role(this, `${name}-role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `${functionName}: its log group and the catalogue's table actions`,
+      });
+      // The stack creates the group, so CreateLogGroup is not needed. The group's ARN ends
+      // in `:*`, which is how IAM names its log streams (PutLogEvents' resource).
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'OwnLogGroup',
+          effect: Effect.ALLOW,
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          resources: [logGroup.logGroupArn],
+        }),
+      );
       const code = props.code?.(name);
       const fn = new NodejsFunction(this, name, {
         functionName,
@@ -73,6 +90,7 @@ export class LmsFunctions extends Construct {
         architecture: Architecture.ARM_64,
         memorySize: definition.memoryMb,
         timeout: Duration.seconds(definition.timeoutSeconds),
+        role,
         logGroup,
         environment: {
           LMS_TABLE_PREFIX: settings.tablePrefix,
@@ -97,12 +115,15 @@ export class LmsFunctions extends Construct {
       });
       for (const grant of grantsOf(definition)) {
         const arn = tables.arnOf(grant.table);
-        fn.addToRolePolicy(
+        role.addToPolicy(
           new PolicyStatement({
-            sid: `${pascal(grant.table)}${grant.includesIndexes ? 'Read' : 'Write'}`,
+            sid: `${pascal(grant.table)}${grant.indexes === undefined ? 'Items' : 'Indexes'}`,
             effect: Effect.ALLOW,
             actions: [...grant.actions],
-            resources: grant.includesIndexes ? [arn, `${arn}/index/*`] : [arn],
+            resources:
+              grant.indexes === undefined
+                ? [arn]
+                : grant.indexes.map((index) => `${arn}/index/${index}`),
           }),
         );
       }

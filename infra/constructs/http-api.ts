@@ -16,10 +16,15 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import {
   AccountRecovery,
   ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import { Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -44,6 +49,16 @@ export interface LmsHttpApiProps {
  *   `client_id`), so clients send the ID token as `Authorization: Bearer`. The LMS id is
  *   the username (`cognito:username`; Cognito's `sub` is a UUID): the functions get
  *   `LMS_ID_CLAIM=cognito:username`.
+ * - MFA: TOTP only (no SMS, no e-mail codes), OPTIONAL on the pool, and required of staff
+ *   (admin, teacher, service) by the `pre_token_generation` trigger: a staff role reaches
+ *   a token only for a user with TOTP enabled, whom Cognito challenges at every sign-in
+ *   (`services/access/staff-mfa.ts`). Children and parents are not asked for a second factor.
+ * - Tokens: ID and access tokens for 1 hour (a lesson; the app refreshes silently), the
+ *   refresh token for 90 days, about a school term, so a child signs in with a password
+ *   about once a term, and a lost or shared tablet is signed out by the term's end at the
+ *   latest (sooner with `admin-user-global-sign-out`, docs/deployment.md).
+ * - OAuth (hosted sign-in) is off unless the stage configures it, and then it is the
+ *   authorization-code flow only, to the configured callback URLs.
  * - The `$default` stage is throttled (steady rate and burst) and writes JSON access logs.
  *
  * @example
@@ -73,10 +88,15 @@ export class LmsHttpApi extends Construct {
         role: new StringAttribute({ mutable: true, minLen: 1, maxLen: 16 }),
       },
       passwordPolicy: { minLength: 12, requireSymbols: false },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false, email: false },
+      // Essentials (Cognito's default): Plus's threat protection is billed per active user.
+      featurePlan: FeaturePlan.ESSENTIALS,
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       deletionProtection: settings.production,
       removalPolicy: keep,
     });
+    const { oauth } = settings;
     this.client = this.userPool.addClient('AppClient', {
       userPoolClientName: `lms-${settings.stage}-app`,
       // SRP for the app's sign-in; admin password auth for the documented administrator
@@ -86,6 +106,20 @@ export class LmsHttpApi extends Construct {
       generateSecret: false,
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(90),
+      enableTokenRevocation: true,
+      ...(oauth === undefined
+        ? // CDK's default turns the implicit and code flows on, to https://example.com.
+          { disableOAuth: true }
+        : {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls: [...oauth.callbackUrls],
+              logoutUrls: [...oauth.logoutUrls],
+            },
+          }),
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
         .withCustomAttributes('role'),
@@ -94,6 +128,13 @@ export class LmsHttpApi extends Construct {
         email: true,
       }),
     });
+    if (oauth !== undefined) {
+      this.userPool.addDomain('HostedDomain', {
+        cognitoDomain: { domainPrefix: oauth.domainPrefix },
+      });
+    }
+    const preToken = props.functions.get('pre_token_generation');
+    if (preToken !== undefined) this.enforceStaffMfa(preToken);
 
     const authorizer = new HttpUserPoolAuthorizer('CognitoJwt', this.userPool, {
       userPoolClients: [this.client],
@@ -144,5 +185,28 @@ export class LmsHttpApi extends Construct {
         authorizer,
       });
     }
+  }
+
+  /**
+   * Attaches the trigger and lets it read users' MFA settings (AdminGetUser) of this pool
+   * only. A policy of its own, not the role's default one: the function must not wait
+   * for it, or the pool (which names the function) and the policy (which names the pool)
+   * would depend on each other.
+   */
+  private enforceStaffMfa(trigger: IFunction): void {
+    this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION, trigger);
+    const role = trigger.role;
+    if (role === undefined) throw new Error('pre_token_generation has no execution role');
+    new Policy(this, 'MfaLookup', {
+      roles: [role],
+      statements: [
+        new PolicyStatement({
+          sid: 'ReadUserMfa',
+          effect: Effect.ALLOW,
+          actions: ['cognito-idp:AdminGetUser'],
+          resources: [this.userPool.userPoolArn],
+        }),
+      ],
+    });
   }
 }

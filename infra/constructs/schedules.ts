@@ -14,13 +14,14 @@ import {
   ScheduleTargetInput,
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../src/catalog/functions.ts';
 import { functions, schedulerExpression } from '../../src/catalog/functions.ts';
 import { isWorkflowJob } from '../../src/catalog/workflows.ts';
 import type { StageSettings } from '../settings.ts';
+import { InvokeFunction } from './invoke-target.ts';
 import { LmsWorkflows } from './workflows.ts';
 
 /** How often a failed run is tried again, and for how long, before it is dead-lettered. */
@@ -92,7 +93,7 @@ export class LmsSchedules extends Construct {
         maxEventAge: RUN_MAX_AGE,
         deadLetterQueue: this.failedRuns,
       };
-      let target: LambdaInvoke | StepFunctionsStartExecution;
+      let target: InvokeFunction | StepFunctionsStartExecution;
       if (isWorkflowJob(name)) {
         const stateMachine = this.workflows.byName.get(name);
         if (stateMachine === undefined) throw new Error(`no state machine for ${name}`);
@@ -103,7 +104,7 @@ export class LmsSchedules extends Construct {
           maxEventAge: RUN_MAX_AGE,
           onFailure: new SqsDestination(this.failedRuns),
         });
-        target = new LambdaInvoke(fn, delivery);
+        target = new InvokeFunction(fn, delivery);
       }
       this.byName.set(
         name,

@@ -51,8 +51,9 @@ export interface LmsWorkflowsProps {
 
 /**
  * One STANDARD state machine per workflow job, named `${stage}-${name}` like its function.
- * Its role may invoke that function (any version or alias) and send to the failed-runs
- * queue, nothing else (besides what CloudWatch Logs delivery requires); failures are
+ * Its role may invoke that function (its unqualified ARN, as the definition names it) and
+ * send to the failed-runs queue, nothing else (besides what CloudWatch Logs delivery
+ * requires); failures are
  * logged with their data at ERROR level to `/aws/vendedlogs/states/${stage}-${name}`.
  *
  * @example
@@ -101,14 +102,17 @@ export class LmsWorkflows extends Construct {
   }
 }
 
-/** Invoke this function (its versions and aliases too) and report to the queue: no more. */
+/**
+ * Invoke this function and report to the queue: no more. The definition invokes the
+ * unqualified ARN and no version or alias is published, so `<ARN>:*` is not granted.
+ */
 const grantRun = (stateMachine: StateMachine, fn: IFunction, failedRuns: IQueue): void => {
   stateMachine.addToRolePolicy(
     new PolicyStatement({
       sid: 'InvokeOwnFunction',
       effect: Effect.ALLOW,
       actions: ['lambda:InvokeFunction'],
-      resources: [fn.functionArn, `${fn.functionArn}:*`],
+      resources: [fn.functionArn],
     }),
   );
   stateMachine.addToRolePolicy(

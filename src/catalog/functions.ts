@@ -4,20 +4,69 @@
  * IAM) and by the local stack (HTTP routes, the same cron schedules), so what runs on a
  * laptop is what runs on AWS.
  */
-import type { TableName } from '../tables/definitions.ts';
+import type { TableName, tables } from '../tables/definitions.ts';
 
 /**
- * What a function may do to a table. `read` is GetItem, BatchGetItem, Query and Scan
- * (indexes included); `update` is UpdateItem only; `put` is PutItem and BatchWriteItem;
- * `delete` is DeleteItem and BatchWriteItem.
+ * What a function may do to a table, one kind per DynamoDB operation the code issues, so
+ * IAM (`infra/access.ts`) grants exactly those and nothing wider: `get` is GetItem,
+ * `batch-get` BatchGetItem, `query` a Query of the table itself, `scan` Scan, `update`
+ * UpdateItem, `put` PutItem, `batch-write` BatchWriteItem (batched puts and deletes alike:
+ * IAM has one action for both), `delete` DeleteItem. A query of an index is
+ * `query-index:<name>` (see {@link queryIndex}), granted on that index's ARN alone.
+ *
+ * Which kinds a function needs follows from the repository calls of its services: `find`
+ * is a get, `findMany` a batch-get, `putMany`/`deleteMany` a batch-write, and `get`,
+ * `pages`, `readPage` and `count` are a get, a query (of the table or the index the filter
+ * names) or, with `{ scan: true }`, a scan (`src/repositories/access-path.ts`).
+ * `test/infra/access-recorded.test.ts` runs every handler and checks both directions.
  */
 export const TableAccess = {
-  Read: 'read',
+  Get: 'get',
+  BatchGet: 'batch-get',
+  Query: 'query',
+  Scan: 'scan',
   Update: 'update',
   Put: 'put',
+  BatchWrite: 'batch-write',
   Delete: 'delete',
 } as const;
-export type TableAccess = (typeof TableAccess)[keyof typeof TableAccess];
+export type ItemAccess = (typeof TableAccess)[keyof typeof TableAccess];
+
+type Definition<T extends TableName> = (typeof tables)[T];
+/** The indexes of a table, global and local: the only names `query-index:` accepts for it. */
+export type IndexName<T extends TableName> =
+  | Definition<T>['indexes'][number]['name']
+  | (Definition<T> extends {
+      readonly localIndexes: readonly { readonly name: infer N extends string }[];
+    }
+      ? N
+      : never);
+
+export type IndexQuery<N extends string = string> = `query-index:${N}`;
+
+/** An access kind of table `T`: an item access, or a query of one of its indexes. */
+export type TableAccess<T extends TableName = TableName> = ItemAccess | IndexQuery<IndexName<T>>;
+
+const INDEX_QUERY_PREFIX = 'query-index:';
+
+/**
+ * @example
+ * ```ts
+ * queryIndex('class_code'); // 'query-index:class_code'
+ * ```
+ */
+export const queryIndex = <N extends string>(name: N): IndexQuery<N> =>
+  `${INDEX_QUERY_PREFIX}${name}`;
+
+export const isIndexQuery = (access: TableAccess): access is IndexQuery =>
+  access.startsWith(INDEX_QUERY_PREFIX);
+
+/** The index an access queries, or `undefined` for an item access. */
+export const indexOf = (access: TableAccess): string | undefined =>
+  isIndexQuery(access) ? access.slice(INDEX_QUERY_PREFIX.length) : undefined;
+
+/** Per table, the accesses a function may make. */
+export type TableAccesses = { readonly [T in TableName]?: readonly TableAccess<T>[] };
 
 /**
  * A wall-clock schedule in `LMS_TIMEZONE`: every hour at `minute`, or every day at
@@ -41,6 +90,12 @@ export interface HttpRoute {
 }
 
 /**
+ * A trigger of the stack's user pool: `pre-token-generation` runs before Cognito issues
+ * (or refreshes) tokens, and may change the ID token's claims.
+ */
+export type CognitoTrigger = 'pre-token-generation';
+
+/**
  * A scheduled job whose work can outgrow one invocation: its schedule starts a Step
  * Functions workflow (`src/catalog/workflows.ts`) that invokes the function once per phase
  * of `src/jobs/workflow-protocol.ts`, instead of invoking the function itself.
@@ -57,8 +112,9 @@ export interface FunctionDefinition {
   readonly description: string;
   readonly trigger:
     | { readonly kind: 'schedule'; readonly schedule: Schedule }
-    | { readonly kind: 'http'; readonly route: HttpRoute };
-  readonly tables: Partial<Record<TableName, readonly TableAccess[]>>;
+    | { readonly kind: 'http'; readonly route: HttpRoute }
+    | { readonly kind: 'cognito'; readonly event: CognitoTrigger };
+  readonly tables: TableAccesses;
   /** Lambda limits: scheduled jobs read whole tables, HTTP functions answer people. */
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
@@ -93,7 +149,6 @@ const sharded = (maxConcurrency = 8): ShardedWorkflow => ({
   timeoutSeconds: 6 * 3600,
 });
 
-const read = ['read'] as const;
 const job = { timeoutSeconds: 900, memoryMb: 1024 };
 const api = { timeoutSeconds: 29, memoryMb: 512 };
 
@@ -107,21 +162,26 @@ export const functions = {
     name: 'calc_class_stats',
     description: 'classes.stats = { students }',
     trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
-    tables: { students: read, classes: ['read', 'update'] },
+    tables: { students: ['scan'], classes: ['scan', 'update'] },
     ...job,
   },
   calc_teacher_stats: {
     name: 'calc_teacher_stats',
     description: 'teachers.stats = { classes, students }',
     trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
-    tables: { students: read, classes: read, teachers: ['read', 'update'] },
+    tables: { students: ['scan'], classes: ['scan'], teachers: ['scan', 'update'] },
     ...job,
   },
   calc_school_stats: {
     name: 'calc_school_stats',
     description: 'schools.stats = { teachers, classes, students }',
     trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
-    tables: { students: read, classes: read, teachers: read, schools: ['read', 'update'] },
+    tables: {
+      students: ['scan'],
+      classes: ['scan'],
+      teachers: ['scan'],
+      schools: ['scan', 'update'],
+    },
     ...job,
   },
   calc_group_stats: {
@@ -129,11 +189,11 @@ export const functions = {
     description: 'groups.stats = { schools, teachers, classes, students }',
     trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
     tables: {
-      students: read,
-      classes: read,
-      teachers: read,
-      schools: read,
-      groups: ['read', 'update'],
+      students: ['scan'],
+      classes: ['scan'],
+      teachers: ['scan'],
+      schools: ['scan'],
+      groups: ['scan', 'update'],
     },
     ...job,
   },
@@ -142,11 +202,11 @@ export const functions = {
     description: 'all four stats levels in one pass',
     trigger: { kind: 'schedule', schedule: daily(0, 5) },
     tables: {
-      students: read,
-      classes: ['read', 'update'],
-      teachers: ['read', 'update'],
-      schools: ['read', 'update'],
-      groups: ['read', 'update'],
+      students: ['scan'],
+      classes: ['scan', 'update'],
+      teachers: ['scan', 'update'],
+      schools: ['scan', 'update'],
+      groups: ['scan', 'update'],
     },
     ...job,
   },
@@ -154,7 +214,8 @@ export const functions = {
     name: 'record_answers',
     description: 'ingests a batch of answers (idempotent per answer_id)',
     trigger: { kind: 'http', route: { method: 'POST', path: '/answers' } },
-    tables: { answers: ['read', 'put'], student_marks: ['put'] },
+    // Duplicates are found by key (batch-get), never by reading a student's answers.
+    tables: { answers: ['batch-get', 'batch-write'], student_marks: ['batch-write'] },
     ...api,
   },
   module_results: {
@@ -164,14 +225,21 @@ export const functions = {
       kind: 'http',
       route: { method: 'GET', path: '/classes/{class_code}/modules/{module_id}/results' },
     },
-    tables: { classes: read, modules: read, students: read, answers: read },
+    tables: {
+      classes: ['get'],
+      modules: ['get'],
+      students: [queryIndex('class_code')],
+      // The class's students' answers of the module: a key-prefix query per student.
+      answers: ['query'],
+    },
     ...api,
   },
   student_progress: {
     name: 'student_progress',
     description: "a student's progress",
     trigger: { kind: 'http', route: { method: 'GET', path: '/students/{id}/progress' } },
-    tables: { student_progress: read, students: read, classes: read, parents: read },
+    // A teacher's or parent's right to the student is checked by key (services/access).
+    tables: { student_progress: ['get'], students: ['get'], classes: ['get'], parents: ['get'] },
     ...api,
   },
   parent_summary: {
@@ -179,7 +247,7 @@ export const functions = {
     description: "a parent's summary",
     trigger: { kind: 'http', route: { method: 'GET', path: '/parents/{id}/summary' } },
     // `parents`: the current `student_ids` (a child removed is left out at once).
-    tables: { parent_summaries: read, parents: read },
+    tables: { parent_summaries: ['get'], parents: ['get'] },
     ...api,
   },
   aggregate_students: {
@@ -187,17 +255,21 @@ export const functions = {
     description: 'recomputes student_progress for students with new answers',
     trigger: { kind: 'schedule', schedule: hourly(15, { mode: 'incremental' }) },
     tables: {
-      student_marks: ['read', 'delete'],
-      answers: read,
-      modules: read,
-      students: read,
-      student_progress: ['read', 'put'],
+      // Scanned for the marked students (by segment); a mark is deleted if its token is
+      // unchanged, and put back if it vanished meanwhile (`services/aggregates/marks.ts`).
+      student_marks: ['scan', 'batch-get', 'delete', 'put'],
+      // A full rebuild queries a student's answers; a fold only those recorded since.
+      answers: ['query', queryIndex('recorded_key')],
+      modules: ['scan'],
+      students: ['scan', 'batch-get'],
+      student_progress: ['scan', 'batch-get', 'put'],
       // The parents of every student whose figures were (re)computed, for aggregate_parents.
-      parent_marks: ['put'],
-      // The fold state of every student (`domain/progress/fold/`).
-      student_state: ['read', 'put'],
-      // `last_rollover_day` and word lists (update); the run's lease (put, delete).
-      jobs: ['read', 'update', 'put', 'delete'],
+      parent_marks: ['batch-write'],
+      // The fold state of every student (`domain/progress/fold/`); the module_id index finds
+      // the students of a module whose word list changed.
+      student_state: ['get', 'batch-get', 'query', queryIndex('module_id'), 'put', 'batch-write'],
+      // `last_rollover_day` and word lists (update); the run's lease (get, put, delete).
+      jobs: ['get', 'update', 'put', 'delete'],
     },
     workflow: sharded(),
     ...job,
@@ -210,17 +282,28 @@ export const functions = {
     // mark announces (a new parent, an edited parent or student link, a renamed child).
     trigger: { kind: 'schedule', schedule: daily(0, 45, true, { mode: 'full' }) },
     tables: {
-      parents: read,
-      students: read,
-      student_progress: read,
-      // `delete`: a full run removes the summaries of parents that no longer exist.
-      parent_summaries: ['read', 'put', 'delete'],
-      parent_marks: ['read', 'delete'],
+      parents: ['scan', 'batch-get'],
+      students: ['batch-get'],
+      student_progress: ['batch-get'],
+      // `scan` and `delete`: a full run removes the summaries of parents that no longer exist.
+      parent_summaries: ['scan', 'batch-get', 'put', 'delete'],
+      // As `aggregate_students` does with student_marks.
+      parent_marks: ['scan', 'batch-get', 'delete', 'put'],
       // The run's lease (`services/aggregates/sharded/lease.ts`).
-      jobs: ['read', 'put', 'delete'],
+      jobs: ['get', 'put', 'delete'],
     },
     workflow: sharded(),
     ...job,
+  },
+  pre_token_generation: {
+    name: 'pre_token_generation',
+    description: 'keeps staff roles out of tokens of users without TOTP MFA',
+    trigger: { kind: 'cognito', event: 'pre-token-generation' },
+    // It reads the user's MFA settings from Cognito (granted with the user pool), no table.
+    tables: {},
+    // Cognito gives a trigger 5 seconds in all, cold start included.
+    timeoutSeconds: 5,
+    memoryMb: 256,
   },
 } as const satisfies Record<string, FunctionDefinition>;
 

@@ -8,6 +8,7 @@ import {
   type FunctionName,
   functionNames,
   functions,
+  type ItemAccess,
   type TableAccess,
 } from '../../src/catalog/functions.ts';
 import { grantsOf, resourcesOf, type Synthesized, statementsOf, synth } from './support.ts';
@@ -16,11 +17,15 @@ import { grantsOf, resourcesOf, type Synthesized, statementsOf, synth } from './
  * The access contract of the deployed, written out again on purpose (not imported from
  * `infra/access.ts`): the test states what each kind of access must allow.
  */
-const allowed: Record<TableAccess, string[]> = {
-  read: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-  update: ['dynamodb:UpdateItem'],
-  put: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
-  delete: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'],
+const allowed: Record<ItemAccess, string> = {
+  get: 'dynamodb:GetItem',
+  'batch-get': 'dynamodb:BatchGetItem',
+  query: 'dynamodb:Query',
+  scan: 'dynamodb:Scan',
+  update: 'dynamodb:UpdateItem',
+  put: 'dynamodb:PutItem',
+  'batch-write': 'dynamodb:BatchWriteItem',
+  delete: 'dynamodb:DeleteItem',
 };
 const WRITE_ACTIONS = [
   'dynamodb:PutItem',
@@ -28,15 +33,19 @@ const WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
-const union = (lists: string[][]): string[] => [...new Set(lists.flat())].sort();
+const HTTP_FUNCTIONS = functionNames.filter((name) => functions[name].trigger.kind === 'http');
 
 /** What a function's role must reach: exactly this, resource by resource. */
 const expectedGrants = (name: FunctionName, prefix: string): Map<string, string[]> => {
   const expected = new Map<string, string[]>();
   for (const [table, accesses] of Object.entries(functions[name].tables)) {
-    const list = accesses as readonly TableAccess[];
-    expected.set(`table:${prefix}${table}`, union(list.map((access) => allowed[access])));
-    if (list.includes('read')) expected.set(`index:${prefix}${table}`, allowed.read);
+    const items: string[] = [];
+    for (const access of accesses as readonly TableAccess[]) {
+      const index = /^query-index:(.+)$/.exec(access)?.[1];
+      if (index !== undefined) expected.set(`index:${prefix}${table}/${index}`, ['dynamodb:Query']);
+      else items.push(allowed[access as ItemAccess]);
+    }
+    if (items.length > 0) expected.set(`table:${prefix}${table}`, [...new Set(items)].sort());
   }
   return expected;
 };
@@ -151,7 +160,7 @@ describe('functions', () => {
     });
 
     it.each(functionNames)(
-      '%s: no wildcard, no Deny tricks, nothing beyond tables and the DLQ',
+      '%s: no wildcard, no Deny tricks, nothing beyond tables, its log group and the DLQ',
       (name) => {
         const scheduled = functions[name].trigger.kind === 'schedule';
         for (const statement of statementsOf(deployed.template, `dev-${name}`)) {
@@ -159,7 +168,9 @@ describe('functions', () => {
           const actions = ([] as string[]).concat(statement.Action);
           for (const action of actions) {
             expect(action).not.toContain('*');
-            if (action.startsWith('dynamodb:')) continue;
+            if (action.startsWith('dynamodb:') || action.startsWith('logs:')) continue;
+            // The trigger reads users' MFA settings; nothing else may touch Cognito.
+            if (name === 'pre_token_generation' && action === 'cognito-idp:AdminGetUser') continue;
             // The on-failure destination of scheduled runs (sqs:SendMessage and the lookups
             // Lambda makes before sending); HTTP functions have no queue at all.
             expect(scheduled, `${name} must not be granted ${action}`).toBe(true);
@@ -169,17 +180,80 @@ describe('functions', () => {
           }
         }
         for (const resource of grantsOf(deployed.template, `dev-${name}`).keys()) {
-          expect(resource).toMatch(/^(table|index):dev-|^queue:/);
+          expect(resource).toMatch(
+            new RegExp(
+              `^(table|index):dev-|^queue:|^logs:/aws/lambda/dev-${name}$|^userpool:lms-dev$`,
+            ),
+          );
+          expect(resource, 'no index/* grant').not.toMatch(/\/\*$/);
         }
       },
     );
 
-    it('module_results cannot write anything', () => {
+    it.each(functionNames)(
+      '%s: writes its own log group only (stream and events), nothing on logs:*',
+      (name) => {
+        const logs = [...grantsOf(deployed.template, `dev-${name}`)].filter(([, actions]) =>
+          actions.some((action) => action.startsWith('logs:')),
+        );
+        expect(logs).toEqual([
+          [`logs:/aws/lambda/dev-${name}`, ['logs:CreateLogStream', 'logs:PutLogEvents']],
+        ]);
+      },
+    );
+
+    it('no execution role carries a managed policy (AWSLambdaBasicExecutionRole is logs on *)', () => {
+      const lambdaRoles = Object.values(resourcesOf(deployed.template, 'AWS::IAM::Role')).filter(
+        (role) =>
+          JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'),
+      );
+      expect(lambdaRoles).toHaveLength(functionNames.length);
+      for (const role of lambdaRoles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    it('module_results cannot write anything, nor Scan answers or any other table', () => {
       for (const [resource, actions] of grantsOf(deployed.template, 'dev-module_results')) {
         for (const write of WRITE_ACTIONS) {
           expect(actions, `${write} on ${resource}`).not.toContain(write);
         }
+        expect(actions, `Scan on ${resource}`).not.toContain('dynamodb:Scan');
       }
+      const reached = grantsOf(deployed.template, 'dev-module_results');
+      expect(reached.get('table:dev-answers')).toEqual(['dynamodb:Query']);
+      // Students by class through their one index, never the table's keys or other indexes.
+      expect(reached.get('index:dev-students/class_code')).toEqual(['dynamodb:Query']);
+      expect(reached.get('table:dev-students')).toBeUndefined();
+    });
+
+    it('record_answers cannot Scan or Query: duplicates are found by key', () => {
+      const reached = grantsOf(deployed.template, 'dev-record_answers');
+      expect(reached.get('table:dev-answers')).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+      ]);
+      for (const [resource, actions] of reached) {
+        expect(actions, resource).not.toContain('dynamodb:Scan');
+        expect(actions, resource).not.toContain('dynamodb:Query');
+      }
+    });
+
+    it.each(HTTP_FUNCTIONS)('%s (HTTP) cannot Scan any table', (name) => {
+      for (const [resource, actions] of grantsOf(deployed.template, `dev-${name}`)) {
+        expect(actions, resource).not.toContain('dynamodb:Scan');
+      }
+    });
+
+    it('an index is granted only to the functions that query it, and only Query', () => {
+      const indexGrants = functionNames.flatMap((name) =>
+        [...grantsOf(deployed.template, `dev-${name}`)]
+          .filter(([resource]) => resource.startsWith('index:'))
+          .map(([resource, actions]) => `${name} ${resource} ${actions.join(',')}`),
+      );
+      expect(indexGrants.sort()).toEqual([
+        'aggregate_students index:dev-answers/recorded_key dynamodb:Query',
+        'aggregate_students index:dev-student_state/module_id dynamodb:Query',
+        'module_results index:dev-students/class_code dynamodb:Query',
+      ]);
     });
 
     it.each(functionNames.filter((name) => name.startsWith('calc_')))(
@@ -188,32 +262,32 @@ describe('functions', () => {
         const reached = [...grantsOf(deployed.template, `dev-${name}`).keys()];
         expect(reached.filter((resource) => resource.endsWith(':dev-answers'))).toEqual([]);
         for (const forbidden of ['answers', 'student_progress', 'parent_summaries', 'parents']) {
-          expect(reached.some((resource) => resource.endsWith(`:dev-${forbidden}`))).toBe(false);
+          expect(reached.some((resource) => resource.includes(`:dev-${forbidden}`))).toBe(false);
         }
         // Stats jobs write `stats` with UpdateItem only: never a put or a delete.
         for (const actions of grantsOf(deployed.template, `dev-${name}`).values()) {
           expect(actions).not.toContain('dynamodb:PutItem');
           expect(actions).not.toContain('dynamodb:DeleteItem');
           expect(actions).not.toContain('dynamodb:BatchWriteItem');
+          // Whole-table scans only: no item reads, no index.
+          expect(actions).not.toContain('dynamodb:GetItem');
+          expect(actions).not.toContain('dynamodb:Query');
         }
       },
     );
 
-    it('parent_summary reaches nothing but parent_summaries and parents (no students)', () => {
-      const reached = [...grantsOf(deployed.template, 'dev-parent_summary').keys()];
-      expect(reached.filter((resource) => resource.includes(':dev-students'))).toEqual([]);
-      expect(reached.sort()).toEqual([
-        'index:dev-parent_summaries',
-        'index:dev-parents',
-        'table:dev-parent_summaries',
-        'table:dev-parents',
+    it('parent_summary reaches nothing but parent_summaries and parents, by key', () => {
+      const reached = dynamoGrants(deployed, 'parent_summary');
+      expect([...reached].sort()).toEqual([
+        ['table:dev-parent_summaries', ['dynamodb:GetItem']],
+        ['table:dev-parents', ['dynamodb:GetItem']],
       ]);
     });
 
     it('the LMS app tables are only ever updated (stats), never put or deleted', () => {
       for (const name of functionNames) {
         for (const [resource, actions] of grantsOf(deployed.template, `dev-${name}`)) {
-          const table = resource.split(':dev-')[1];
+          const table = resource.split(':dev-')[1]?.split('/')[0];
           if (
             ![
               'groups',
@@ -234,24 +308,22 @@ describe('functions', () => {
       }
     });
 
-    it('execution roles carry only the basic logging policy besides the inline grants', () => {
-      for (const role of Object.values(resourcesOf(deployed.template, 'AWS::IAM::Role'))) {
-        const trusted = JSON.stringify(role.Properties.AssumeRolePolicyDocument);
-        if (!trusted.includes('lambda.amazonaws.com')) continue;
-        expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toMatch(
-          /service-role\/AWSLambdaBasicExecutionRole"\]\]\}\]$/,
-        );
-      }
-    });
-
     it('external tables get the same grants, on their ARN by name', () => {
-      const { template } = synth({
+      const stats = synth({
         context: { stage: 'prod', externalTables: 'lms-app' },
         functionNames: ['calc_all_stats'],
       });
-      const reached = grantsOf(template, 'prod-calc_all_stats');
-      expect(reached.get('table:prod-classes')).toEqual(union([allowed.read, allowed.update]));
-      expect(reached.get('index:prod-classes')).toEqual(allowed.read);
+      expect(dynamoGrants(stats, 'calc_all_stats')).toEqual(
+        expectedGrants('calc_all_stats', 'prod-'),
+      );
+      const { template: external } = synth({
+        context: { stage: 'prod', externalTables: 'lms-app' },
+        functionNames: ['module_results'],
+      });
+      // An external table's index is addressed by name too: `.../table/prod-students/index/class_code`.
+      expect(
+        grantsOf(external, 'prod-module_results').get('index:prod-students/class_code'),
+      ).toEqual(['dynamodb:Query']);
     });
   });
 });

@@ -15,7 +15,30 @@ describe('stage settings from CDK context', () => {
       externalTables: [],
       alarmEmail: undefined,
       throttle: { rateLimit: 100, burstLimit: 200 },
+      oauth: undefined,
     });
+  });
+
+  it('OAuth: off unless callback URLs and a domain prefix are both set', () => {
+    expect(
+      from({
+        oauthCallbackUrls: 'https://app.example.org/signed-in, http://localhost:3000/cb',
+        oauthDomainPrefix: 'lms-school-prod',
+      }).oauth,
+    ).toEqual({
+      callbackUrls: ['https://app.example.org/signed-in', 'http://localhost:3000/cb'],
+      logoutUrls: ['https://app.example.org/signed-in', 'http://localhost:3000/cb'],
+      domainPrefix: 'lms-school-prod',
+    });
+    expect(() => from({ oauthCallbackUrls: 'https://app.example.org/cb' })).toThrow(
+      /oauthCallbackUrls and oauthDomainPrefix go together/,
+    );
+    expect(() =>
+      from({ oauthCallbackUrls: 'http://app.example.org/cb', oauthDomainPrefix: 'lms' }),
+    ).toThrow(/must be https/);
+    expect(() =>
+      from({ oauthCallbackUrls: 'https://app.example.org/cb', oauthDomainPrefix: 'My_Cognito' }),
+    ).toThrow(/oauthDomainPrefix=My_Cognito/);
   });
 
   it('prod is the production stage; the stage is the table prefix', () => {

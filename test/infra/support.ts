@@ -48,6 +48,8 @@ export const synth = (
     readonly functionNames?: readonly FunctionName[];
     readonly bundle?: boolean;
     readonly outdir?: string;
+    /** `false`: without the accepted cdk-nag findings (see `LmsStackProps`). */
+    readonly acknowledgeNagFindings?: boolean;
   } = {},
 ): Synthesized => {
   const settings = settingsFor(options.context);
@@ -58,6 +60,9 @@ export const synth = (
   const stack = new LmsStack(app, `lms-${settings.stage}`, {
     settings,
     ...(options.functionNames !== undefined ? { functionNames: options.functionNames } : {}),
+    ...(options.acknowledgeNagFindings !== undefined
+      ? { acknowledgeNagFindings: options.acknowledgeNagFindings }
+      : {}),
     ...(options.bundle === true
       ? {}
       : { code: () => Code.fromInline('export const handle = async () => ({});') }),
@@ -122,9 +127,11 @@ export const statementsOf = (template: Template, physicalName: string): IamState
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /**
- * Names what an IAM resource points at: `table:<physical name>` or
- * `index:<physical name>` for a table or its indexes, `queue:<logical id>` for a queue,
- * or the raw JSON for anything else (which a test then reports).
+ * Names what an IAM resource points at: `table:<physical name>` for a table,
+ * `index:<physical name>/<index>` for one of its indexes (`index:<physical name>/*` for a
+ * wildcard), `logs:<group name>` for a log group, `userpool:<pool name>` for a user pool,
+ * `queue:<logical id>` for a queue, or the
+ * raw JSON for anything else (which a test then reports).
  */
 export const describeResource = (template: Template, resource: unknown): string => {
   const ref: Json = resource;
@@ -134,22 +141,28 @@ export const describeResource = (template: Template, resource: unknown): string 
     const [logicalId] = ref['Fn::GetAtt'];
     const table = named(logicalId);
     if (table !== undefined) return `table:${table}`;
-    if (template.toJSON().Resources[logicalId]?.Type === 'AWS::SQS::Queue')
-      return `queue:${logicalId}`;
+    const target = template.toJSON().Resources[logicalId];
+    if (target?.Type === 'AWS::SQS::Queue') return `queue:${logicalId}`;
+    if (target?.Type === 'AWS::Logs::LogGroup') return `logs:${target.Properties.LogGroupName}`;
+    if (target?.Type === 'AWS::Cognito::UserPool')
+      return `userpool:${target.Properties.UserPoolName}`;
   }
   const parts = ref?.['Fn::Join']?.[1];
   if (Array.isArray(parts)) {
-    // Created tables: [GetAtt, '/index/*']; external ones: 'arn:', partition, ..., ':table/<name>'.
+    // Created tables: [GetAtt, '/index/<name>']; external ones: 'arn:', partition, ..., ':table/<name>'.
     const text = parts.map((part: Json) => (typeof part === 'string' ? part : '')).join('');
     const head = parts[0]?.['Fn::GetAtt'];
-    if (head !== undefined && parts.length === 2 && parts[1] === '/index/*') {
+    const suffix = /^\/index\/(.+)$/.exec(typeof parts[1] === 'string' ? parts[1] : '');
+    if (head !== undefined && parts.length === 2 && suffix?.[1] !== undefined) {
       const table = named(head[0]);
-      if (table !== undefined) return `index:${table}`;
+      if (table !== undefined) return `index:${table}/${suffix[1]}`;
     }
-    const match = /:table\/([^/]+)(\/index\/\*)?$/.exec(text);
-    if (match?.[1] !== undefined) return `${match[2] ? 'index' : 'table'}:${match[1]}`;
+    const match = /:table\/([^/]+)(?:\/index\/(.+))?$/.exec(text);
+    if (match?.[1] !== undefined) {
+      return match[2] === undefined ? `table:${match[1]}` : `index:${match[1]}/${match[2]}`;
+    }
   }
-  return JSON.stringify(resource);
+  return typeof resource === 'string' ? resource : JSON.stringify(resource);
 };
 
 /** For each resource a function's role reaches: the actions allowed on it (sorted). */

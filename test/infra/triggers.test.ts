@@ -147,10 +147,8 @@ describe('schedules', () => {
           : {
               Action: 'lambda:InvokeFunction',
               Effect: 'Allow',
-              Resource: [
-                { 'Fn::GetAtt': [fn, 'Arn'] },
-                { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fn, 'Arn'] }, ':*']] },
-              ],
+              // The unqualified ARN the schedule invokes: no `:*` (versions, aliases).
+              Resource: { 'Fn::GetAtt': [fn, 'Arn'] },
             },
         {
           Action: 'sqs:SendMessage',

@@ -39,7 +39,6 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
@@ -47,6 +46,7 @@ import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
 import { Ddb, type DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
 import type { Db } from '../../src/repositories/db.ts';
 import { type Random, seeded } from '../../src/seed/random.ts';
+import { closeServer, listenLocally } from './local-server.ts';
 
 export const FAULT_KINDS = [
   'throttle',
@@ -243,12 +243,8 @@ export class FaultProxy {
         } else response.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
+    this.#endpoint = await listenLocally(server);
     this.#server = server;
-    this.#endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -260,12 +256,7 @@ export class FaultProxy {
     }
     const server = this.#server;
     this.#server = undefined;
-    if (server !== undefined) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) =>
-        server.close((error) => (error ? reject(error) : resolve())),
-      );
-    }
+    if (server !== undefined) await closeServer(server);
     this.#agent.destroy();
   }
 

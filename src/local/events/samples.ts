@@ -112,6 +112,7 @@ const httpSample = (name: FunctionName, now: Date): APIGatewayProxyEventV2WithJW
  * ```ts
  * sampleEvent('module_results'); // an API Gateway HTTP API 2.0 event with a teacher's claims
  * sampleEvent('calc_all_stats'); // {} as the scheduler sends it (add "dry_run": true to try)
+ * sampleEvent('pre_token_generation'); // Cognito's event at a teacher's sign-in
  * ```
  */
 export const sampleEvent = (name: FunctionName, now: Date = new Date()): unknown => {
@@ -122,7 +123,34 @@ export const sampleEvent = (name: FunctionName, now: Date = new Date()): unknown
     if (name === 'record_answers') validateAnswers(JSON.parse(request.body ?? '{}'));
     return event;
   }
+  if (trigger.kind === 'cognito') return preTokenSample();
   const event = { ...trigger.schedule.input };
   parseJobEvent(jobEventSchema, event);
   return event;
 };
+
+/**
+ * Cognito's Pre Token Generation event (version 1) at a teacher's sign-in. `lms invoke`
+ * of it asks Cognito (AdminGetUser) for the user's MFA: it needs AWS credentials.
+ */
+const preTokenSample = () => ({
+  version: '1',
+  triggerSource: 'TokenGeneration_Authentication',
+  region: 'ap-east-1',
+  userPoolId: 'ap-east-1_Ab12Cd34E',
+  userName: 't-017',
+  callerContext: {
+    awsSdkVersion: 'aws-sdk-unknown-unknown',
+    clientId: '6k2v0q8r1l3h5j7n9p4s2t6u8w',
+  },
+  request: {
+    userAttributes: {
+      sub: 'd2f50444-0041-7036-aea2-a955fca33d37',
+      'cognito:user_status': 'CONFIRMED',
+      email: 't-017@example.com',
+      'custom:role': 'teacher',
+    },
+    groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+  },
+  response: { claimsOverrideDetails: null },
+});
