@@ -18,7 +18,7 @@ import { isoDateSchema } from '../http/params.ts';
 import { ROLE_CLAIM, ROLE_NAMES } from '../services/access/principal.ts';
 import { recordAnswersResultSchema } from '../services/answers/schemas.ts';
 import { answersBodySchema } from '../services/answers/validate.ts';
-import { moduleResultsSchema } from '../services/results/schemas.ts';
+import { moduleResultsReplySchema } from '../services/results/schemas.ts';
 import { errorBodySchema, gatewayErrorBodySchema, internalErrorBodySchema } from './error-body.ts';
 
 /** A JSON value of the document. */
@@ -31,7 +31,7 @@ export const SECURITY_SCHEME = 'lmsJwt';
 const COMPONENTS = {
   AnswersRequest: { schema: answersBodySchema, io: 'input' },
   RecordAnswersReply: { schema: recordAnswersResultSchema, io: 'output' },
-  ModuleResults: { schema: moduleResultsSchema, io: 'output' },
+  ModuleResults: { schema: moduleResultsReplySchema, io: 'output' },
   // The stored items, as the routes return them: only DESIGN's fields (the progress route
   // strips the aggregate's bookkeeping `fold_version`).
   StudentProgress: { schema: z.object(studentProgressSchema.shape), io: 'output' },

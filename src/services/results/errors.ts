@@ -33,3 +33,22 @@ export class ParentSummaryNotFoundError extends LmsError {
     super(`no summary for parent ${JSON.stringify(parentId)} yet`);
   }
 }
+
+/**
+ * The module is stored, but its `words` cannot be read (neither a list nor a set of
+ * words): with no word list there are no results to compute. A 404 with its own code,
+ * so that a client can tell it from a module that does not exist.
+ */
+export class ModuleUnreadableError extends LmsError {
+  readonly code = 'MODULE_UNREADABLE';
+
+  constructor(
+    readonly moduleId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `module ${JSON.stringify(moduleId)} is stored, but its word list cannot be read; the module's record must be repaired`,
+      options,
+    );
+  }
+}
