@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { hideSpecialKeys, restoreSpecialKeys } from '../lib/own-keys.ts';
 
 /** A non-empty string identifier (every key of the system is a string). */
 export const id = z.string().min(1);
@@ -23,3 +24,25 @@ export const idList = z
   .default([]);
 
 export const accuracy = z.number().min(0).max(1).nullable();
+
+/**
+ * A map whose keys are data (module ids, dates): `z.record`, except that a key named
+ * `__proto__` is kept. zod drops that key from a record's output on purpose (an object
+ * built by assignment would change its prototype instead); here it is renamed to a
+ * stand-in for the record's validation and back after (`lib/own-keys.ts`), so a module
+ * whose id is `__proto__` is a module like any other. Published like `z.record`: the
+ * renaming is no part of the shape.
+ *
+ * @example
+ * ```ts
+ * dataKeyedRecord(id, count).parse(JSON.parse('{"__proto__":1}')); // own key __proto__
+ * ```
+ */
+export const dataKeyedRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(
+  key: K,
+  value: V,
+) =>
+  z.pipe(
+    z.transform((input: unknown) => hideSpecialKeys(input)),
+    z.record(key, value).overwrite((record) => restoreSpecialKeys(record)),
+  );
