@@ -426,7 +426,7 @@ const resultsRows: Row[] = [
   ['an unknown module', results('c-1', 'm-404'), 404, 'MODULE_NOT_FOUND'],
 ];
 
-const readRows: Row[] = [
+const progressRows: Row[] = [
   [
     'progress of an id of 2049 bytes',
     () => studentProgressEvent('s'.repeat(2049), admin),
@@ -451,6 +451,15 @@ const readRows: Row[] = [
     404,
     'PROGRESS_NOT_FOUND',
   ],
+  [
+    'progress asked by a parent whose id claim is 3000 bytes',
+    () => studentProgressEvent('s-1', claimsFor('parent', 'p'.repeat(3000))),
+    401,
+    'UNAUTHENTICATED',
+  ],
+];
+
+const summaryRows: Row[] = [
   [
     'summary of an id of 4000 bytes',
     () => parentSummaryEvent('é'.repeat(2000), admin),
@@ -485,8 +494,8 @@ describe('bad input gets a clear 4xx', () => {
   const cases = [
     ['POST /answers', createRecordAnswersHandler, answersRows],
     ['module results', createModuleResultsHandler, resultsRows],
-    ['student progress', createStudentProgressHandler, readRows.slice(0, 4)],
-    ['parent summary', createParentSummaryHandler, readRows.slice(4)],
+    ['student progress', createStudentProgressHandler, progressRows],
+    ['parent summary', createParentSummaryHandler, summaryRows],
   ] as const;
   for (const [route, create, rows] of cases) {
     it.each(rows)(`${route}: %s`, async (_name, event, status, code) => {
