@@ -133,7 +133,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'The progress the aggregate job stored; 404 until it has run for the student. Roles: ' +
       'the student, its parents, the teacher of its class, admin.',
     reply: 'StudentProgress',
-    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'PROGRESS_NOT_FOUND'],
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'PROGRESS_NOT_FOUND', 'PROGRESS_UNREADABLE'],
   },
   parent_summary: {
     summary: "A parent's summary of its children",
@@ -141,7 +141,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'The summary the aggregate job stored; 404 until it has run for the parent. Roles: ' +
       'the parent, admin.',
     reply: 'ParentSummary',
-    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'SUMMARY_NOT_FOUND'],
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'SUMMARY_NOT_FOUND', 'SUMMARY_UNREADABLE'],
   },
 };
 

@@ -8,6 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHandler as createModuleResultsHandler } from '../../src/functions/module_results/handler.ts';
+import { createHandler as createParentSummaryHandler } from '../../src/functions/parent_summary/handler.ts';
 import { createHandler as createStudentProgressHandler } from '../../src/functions/student_progress/handler.ts';
 import type { Entity } from '../../src/repositories/db.ts';
 import {
@@ -15,6 +16,7 @@ import {
   claimsFor,
   lambdaContext,
   moduleResultsEvent,
+  parentSummaryEvent,
   studentProgressEvent,
 } from '../support/events.ts';
 import { answer, klass, module, student } from '../support/fixtures.ts';
@@ -199,5 +201,40 @@ describe('student_progress over a parent with a bad entry in student_ids', () =>
     expect(own.statusCode).toBe(200);
     expect(bodyOf(own)).toEqual(progress);
     expect((await get('s-3')).statusCode).toBe(403);
+  });
+});
+
+describe('a stored progress or summary that does not validate', () => {
+  it('is a 404 of its own code, logged at WARN with table and key, not a 500', async () => {
+    await rawPut('student_progress', {
+      student_id: 's-9',
+      attempts: -1,
+      modules: 'none',
+      updated_at: NOW.toISOString(),
+    });
+    await rawPut('parent_summaries', { parent_id: 'p-9', children: [{ student_id: 's-9' }] });
+    const admin = claimsFor('admin', 'root');
+    const cases = [
+      [
+        createStudentProgressHandler,
+        studentProgressEvent('s-9', admin),
+        'PROGRESS_UNREADABLE',
+        's-9',
+      ],
+      [createParentSummaryHandler, parentSummaryEvent('p-9', admin), 'SUMMARY_UNREADABLE', 'p-9'],
+    ] as const;
+    for (const [create, event, code, id] of cases) {
+      const { logger, warn } = watchedLogger();
+      const reply = await create(() => testRuntime(t.db, { now: NOW, logger }))(
+        event,
+        lambdaContext('read'),
+      );
+      expect(reply.statusCode).toBe(404);
+      expect(bodyOf(reply)).toMatchObject({ error: { code } });
+      expect(reply.body).not.toContain('attempts');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]?.[0]).toBe('invalid stored record not served');
+      expect(JSON.stringify(warn.mock.calls[0]?.[1])).toContain(`"${id}"`);
+    }
   });
 });

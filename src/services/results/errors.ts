@@ -52,3 +52,37 @@ export class ModuleUnreadableError extends LmsError {
     );
   }
 }
+
+/**
+ * The stored progress of the student does not match its schema (another writer, an old
+ * layout): a 404 with its own code until the aggregate job rewrites it (a run that reads
+ * an invalid stored progress treats it as missing and writes it anew).
+ */
+export class StudentProgressUnreadableError extends LmsError {
+  readonly code = 'PROGRESS_UNREADABLE';
+
+  constructor(
+    readonly studentId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the stored progress of student ${JSON.stringify(studentId)} cannot be read; the next aggregate run that includes the student rewrites it`,
+      options,
+    );
+  }
+}
+
+/** As {@link StudentProgressUnreadableError}, for a parent's stored summary. */
+export class ParentSummaryUnreadableError extends LmsError {
+  readonly code = 'SUMMARY_UNREADABLE';
+
+  constructor(
+    readonly parentId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the stored summary of parent ${JSON.stringify(parentId)} cannot be read; the next aggregate run that includes the parent rewrites it`,
+      options,
+    );
+  }
+}
