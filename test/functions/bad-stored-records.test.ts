@@ -204,6 +204,22 @@ describe('student_progress over a parent with a bad entry in student_ids', () =>
   });
 });
 
+describe('records read to decide access', () => {
+  // (Index keys such as a student's `class_code` cannot be stored with a wrong type: the
+  // engine refuses them. A parent's `student_ids` is no index key.)
+  it('that do not validate prove nothing: 403, with a WARN line, not a 500', async () => {
+    await rawPut('parents', { id: 'p-7', name: 'Pia', student_ids: 's-1' });
+    const { logger, warn } = watchedLogger();
+    const reply = await createStudentProgressHandler(() => testRuntime(t.db, { now: NOW, logger }))(
+      studentProgressEvent('s-1', claimsFor('parent', 'p-7')),
+      lambdaContext('student_progress'),
+    );
+    expect(reply.statusCode).toBe(403);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(JSON.stringify(warn.mock.calls[0]?.[1])).toContain('"p-7"');
+  });
+});
+
 describe('a stored progress or summary that does not validate', () => {
   it('is a 404 of its own code, logged at WARN with table and key, not a 500', async () => {
     await rawPut('student_progress', {

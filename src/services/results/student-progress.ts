@@ -3,7 +3,7 @@ import type { Db, Entity } from '../../repositories/db.ts';
 import { assertMayReadStudent } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { StudentProgressNotFoundError, StudentProgressUnreadableError } from './errors.ts';
-import { findOrUnreadable } from './result-warnings.ts';
+import { findOrUnreadable, resultWarning } from './result-warnings.ts';
 
 /**
  * The stored progress of a student (written by `aggregate_students`), for a principal
@@ -21,7 +21,11 @@ export const getStudentProgress = async (
   studentId: string,
   logger: Logger,
 ): Promise<Entity<'student_progress'>> => {
-  await assertMayReadStudent(db, principal, studentId);
+  await assertMayReadStudent(db, principal, studentId, (error) =>
+    logger.warn('invalid stored record: access not granted through it', {
+      ...resultWarning(error, 'counted as missing'),
+    }),
+  );
   const progress = await findOrUnreadable(
     logger,
     (onInvalid) => db.student_progress.find({ student_id: studentId }, { onInvalid }),
