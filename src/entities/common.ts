@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { hideSpecialKeys, restoreSpecialKeys } from '../lib/own-keys.ts';
 
 /** A non-empty string identifier (every key of the system is a string). */
 export const id = z.string().min(1);
@@ -8,13 +9,40 @@ export const utcTimestamp = z.iso.datetime({ offset: false, precision: 3 });
 
 export const count = z.number().int().nonnegative();
 
+const isId = (value: unknown): value is string => id.safeParse(value).success;
+
 /**
  * A list of ids. The LMS app has written both lists and string sets over the years; a set
  * arrives from the document client as a `Set`, and is read as a list in stored order.
+ * An entry that is not an id (an empty string, a number) links to nothing: it is left
+ * out, rather than making the whole record unreadable (a parent with `""` among its
+ * `student_ids` still has its other children, on every route and in every job).
  */
 export const idList = z
-  .union([z.array(id), z.set(id)])
-  .transform((value) => [...value])
+  .union([z.array(z.unknown()), z.set(z.unknown())])
+  .transform((value) => [...value].filter(isId))
   .default([]);
 
 export const accuracy = z.number().min(0).max(1).nullable();
+
+/**
+ * A map whose keys are data (module ids, dates): `z.record`, except that a key named
+ * `__proto__` is kept. zod drops that key from a record's output on purpose (an object
+ * built by assignment would change its prototype instead); here it is renamed to a
+ * stand-in for the record's validation and back after (`lib/own-keys.ts`), so a module
+ * whose id is `__proto__` is a module like any other. Published like `z.record`: the
+ * renaming is no part of the shape.
+ *
+ * @example
+ * ```ts
+ * dataKeyedRecord(id, count).parse(JSON.parse('{"__proto__":1}')); // own key __proto__
+ * ```
+ */
+export const dataKeyedRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(
+  key: K,
+  value: V,
+) =>
+  z.pipe(
+    z.transform((input: unknown) => hideSpecialKeys(input)),
+    z.record(key, value).overwrite((record) => restoreSpecialKeys(record)),
+  );

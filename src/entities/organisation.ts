@@ -62,10 +62,19 @@ export type Student = z.output<typeof studentSchema>;
 export const parentSchema = z.looseObject({ id, name: z.string(), student_ids: idList });
 export type Parent = z.output<typeof parentSchema>;
 
+const word = z.string().min(1);
+
 export const moduleSchema = z.looseObject({
   id,
   title: z.string(),
   level: z.union([z.string(), z.number()]).optional(),
-  words: z.array(z.string().min(1)),
+  /**
+   * An ordered list (DESIGN section 2). A string set (written by a tool that took the
+   * words for a set) holds the same words without their order, which DynamoDB does not
+   * keep: it is read in code-unit order, so that replies are stable, instead of making
+   * the module unreadable. Every figure depends only on which words are listed; only the
+   * order of `module_results.words` differs from the module's.
+   */
+  words: z.union([z.array(word), z.set(word).transform((words) => [...words].sort())]),
 });
 export type Module = z.output<typeof moduleSchema>;

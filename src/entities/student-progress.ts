@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { accuracy, count, id, utcTimestamp } from './common.ts';
+import { accuracy, count, dataKeyedRecord, id, utcTimestamp } from './common.ts';
 
 const isoDate = z.iso.date();
 
@@ -24,8 +24,8 @@ export const studentProgressSchema = z.looseObject({
   words_mastered: count,
   last_active_at: utcTimestamp.nullable(),
   streak_days: count,
-  daily: z.record(isoDate, dailyFigureSchema),
-  modules: z.record(id, moduleProgressSchema),
+  daily: dataKeyedRecord(isoDate, dailyFigureSchema),
+  modules: dataKeyedRecord(id, moduleProgressSchema),
   updated_at: utcTimestamp,
 });
 export type StudentProgress = z.output<typeof studentProgressSchema>;

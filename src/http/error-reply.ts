@@ -7,6 +7,7 @@
  */
 
 import { LmsError } from '../errors.ts';
+import { clip } from '../lib/text.ts';
 import type { Logger } from '../observability/logger.ts';
 import { AnswerConflictError, AnswersValidationError } from '../services/answers/errors.ts';
 import { type HttpReply, jsonReply } from './reply.ts';
@@ -22,8 +23,12 @@ export const HTTP_STATUS_BY_CODE = {
   FORBIDDEN: 403,
   CLASS_NOT_FOUND: 404,
   MODULE_NOT_FOUND: 404,
+  MODULE_UNREADABLE: 404,
   PROGRESS_NOT_FOUND: 404,
   SUMMARY_NOT_FOUND: 404,
+  PROGRESS_UNREADABLE: 404,
+  SUMMARY_UNREADABLE: 404,
+  UNSUPPORTED_MEDIA_TYPE: 400,
   ANSWER_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413>;
@@ -36,22 +41,54 @@ export const INTERNAL_ERROR = {
   message: 'internal error; the request id identifies it in the logs',
 } as const;
 
+/**
+ * The bounds of an error reply, whatever the request: at most this many `details` (the
+ * rest counted in `details_omitted`), and every string of the message and the details cut
+ * to a length. A body with 150,000 unknown fields, or one field name of a megabyte, would
+ * otherwise be echoed back whole, past Lambda's 6 MB reply limit (API Gateway then answers
+ * 500). With these bounds a reply stays under 64 KB even if every character is escaped.
+ */
+export const ERROR_REPLY_LIMITS = {
+  details: 20,
+  messageLength: 2000,
+  detailStringLength: 200,
+} as const;
+
 /** The body of an error reply. */
 export interface ErrorBody {
   readonly error: {
     readonly code: string;
     readonly message: string;
     readonly details?: readonly unknown[];
+    /** How many details were left out of `details` ({@link ERROR_REPLY_LIMITS}). */
+    readonly details_omitted?: number;
   };
 }
 
 export const isClientErrorCode = (code: string): code is ClientErrorCode =>
   Object.hasOwn(HTTP_STATUS_BY_CODE, code);
 
-const detailsOf = (error: LmsError): readonly unknown[] | undefined => {
+const detailsOf = (error: LmsError): readonly object[] | undefined => {
   if (error instanceof AnswersValidationError) return error.issues;
   if (error instanceof AnswerConflictError) return error.conflicts;
   return undefined;
+};
+
+/** A detail (a flat record) with each of its strings cut to the limit. */
+const boundedDetail = (detail: object): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(detail).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? clip(value, ERROR_REPLY_LIMITS.detailStringLength) : value,
+    ]),
+  );
+
+/** `details` and `details_omitted` of a reply, within {@link ERROR_REPLY_LIMITS}. */
+const boundedDetails = (details: readonly object[] | undefined) => {
+  if (details === undefined) return {};
+  const listed = details.slice(0, ERROR_REPLY_LIMITS.details).map(boundedDetail);
+  const omitted = details.length - listed.length;
+  return { details: listed, ...(omitted > 0 && { details_omitted: omitted }) };
 };
 
 /**
@@ -65,10 +102,10 @@ const detailsOf = (error: LmsError): readonly unknown[] | undefined => {
  */
 export const errorReply = (error: unknown, logger: Logger): HttpReply => {
   if (error instanceof LmsError && isClientErrorCode(error.code)) {
-    logger.info('request refused', { code: error.code, reason: error.message });
-    const details = detailsOf(error);
+    const message = clip(error.message, ERROR_REPLY_LIMITS.messageLength);
+    logger.info('request refused', { code: error.code, reason: message });
     const body: ErrorBody = {
-      error: { code: error.code, message: error.message, ...(details && { details }) },
+      error: { code: error.code, message, ...boundedDetails(detailsOf(error)) },
     };
     return jsonReply(HTTP_STATUS_BY_CODE[error.code], body);
   }

@@ -19,3 +19,11 @@ export class PayloadTooLargeError extends LmsError {
 export class InvalidParameterError extends LmsError {
   readonly code = 'INVALID_PARAMETER';
 }
+
+/**
+ * The body is declared (by `content-type`) as something other than JSON in UTF-8. A 400,
+ * not a 415: DESIGN section 5 fixes the statuses a client may see.
+ */
+export class UnsupportedMediaTypeError extends LmsError {
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}

@@ -9,8 +9,9 @@
  * (its locales included) into every HTTP bundle, about 440 KB, over the 400 KB budget.
  */
 import * as z from 'zod';
+import { clip, isWellFormed } from '../lib/text.ts';
 import { describeIssues, zodIssues } from '../lib/zod-issues.ts';
-import { InvalidHttpEventError } from './errors.ts';
+import { InvalidHttpEventError, InvalidParameterError } from './errors.ts';
 
 const requestContextSchema = z.looseObject({
   requestId: z.string(),
@@ -62,6 +63,20 @@ export interface HttpRequest {
   readonly claims: Readonly<Record<string, unknown>> | undefined;
 }
 
+/**
+ * Throws unless every name and value is well-formed Unicode. A lone surrogate cannot be
+ * encoded as UTF-8: as a key it would reach DynamoDB as U+FFFD and name another record.
+ */
+const assertWellFormed = (kind: string, record: Readonly<Record<string, string>>): void => {
+  for (const [name, value] of Object.entries(record)) {
+    if (!isWellFormed(name) || !isWellFormed(value)) {
+      throw new InvalidParameterError(
+        `${kind} ${JSON.stringify(clip(name, 100))} is not well-formed Unicode (it holds a lone UTF-16 surrogate)`,
+      );
+    }
+  }
+};
+
 const lowerCaseKeys = (record: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(record).map(([name, value]) => [name.toLowerCase(), value]));
 
@@ -83,6 +98,8 @@ export const parseHttpEvent = (event: unknown): HttpRequest => {
     );
   }
   const event2 = result.data;
+  assertWellFormed('path parameter', event2.pathParameters ?? {});
+  assertWellFormed('query parameter', event2.queryStringParameters ?? {});
   return {
     method: event2.requestContext.http.method,
     routeKey: event2.routeKey,

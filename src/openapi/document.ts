@@ -14,11 +14,18 @@ import { id } from '../entities/common.ts';
 import { parentSummarySchema } from '../entities/parent-summary.ts';
 import { studentProgressSchema } from '../entities/student-progress.ts';
 import { type ClientErrorCode, HTTP_STATUS_BY_CODE } from '../http/error-reply.ts';
-import { isoDateSchema } from '../http/params.ts';
+import {
+  EARLIEST_QUERY_DATE,
+  isoDateSchema,
+  LATEST_QUERY_DATE,
+  MAX_MODULE_ID_BYTES,
+  MAX_PATH_ID_BYTES,
+} from '../http/params.ts';
+import { CONTROL_CHARACTER } from '../lib/text.ts';
 import { ROLE_CLAIM, ROLE_NAMES } from '../services/access/principal.ts';
 import { recordAnswersResultSchema } from '../services/answers/schemas.ts';
 import { answersBodySchema } from '../services/answers/validate.ts';
-import { moduleResultsSchema } from '../services/results/schemas.ts';
+import { moduleResultsReplySchema } from '../services/results/schemas.ts';
 import { errorBodySchema, gatewayErrorBodySchema, internalErrorBodySchema } from './error-body.ts';
 
 /** A JSON value of the document. */
@@ -31,7 +38,7 @@ export const SECURITY_SCHEME = 'lmsJwt';
 const COMPONENTS = {
   AnswersRequest: { schema: answersBodySchema, io: 'input' },
   RecordAnswersReply: { schema: recordAnswersResultSchema, io: 'output' },
-  ModuleResults: { schema: moduleResultsSchema, io: 'output' },
+  ModuleResults: { schema: moduleResultsReplySchema, io: 'output' },
   // The stored items, as the routes return them: only DESIGN's fields (the progress route
   // strips the aggregate's bookkeeping `fold_version`).
   StudentProgress: { schema: z.object(studentProgressSchema.shape), io: 'output' },
@@ -49,14 +56,28 @@ interface RouteDocument {
   readonly errors: readonly ClientErrorCode[];
 }
 
+/**
+ * A path id as `params.ts` checks it. JSON Schema counts characters, not bytes: the byte
+ * limit itself is in the description, `maxLength` is the bound it implies (a character is
+ * at least one byte).
+ */
+const pathId = (maxBytes: number) =>
+  id.max(maxBytes).regex(new RegExp(`^[^${CONTROL_CHARACTER.source}]*$`, 'u'));
+
 /** The path parameters of the routes, by name. */
 const PATH_PARAMETERS: Readonly<Record<string, { description: string; schema: z.ZodType }>> = {
-  class_code: { description: 'The class code.', schema: id },
-  module_id: {
-    description: 'The module id (never contains `#`).',
-    schema: id.regex(/^[^#]*$/),
+  class_code: {
+    description: `The class code: at most ${MAX_PATH_ID_BYTES} bytes in UTF-8, no control characters.`,
+    schema: pathId(MAX_PATH_ID_BYTES),
   },
-  id: { description: 'The student or parent id.', schema: id },
+  module_id: {
+    description: `The module id: at most ${MAX_MODULE_ID_BYTES} bytes in UTF-8 (\`<module_id>#\` is a sort-key prefix), no \`#\`, no control characters.`,
+    schema: pathId(MAX_MODULE_ID_BYTES).regex(/^[^#]*$/),
+  },
+  id: {
+    description: `The student or parent id: at most ${MAX_PATH_ID_BYTES} bytes in UTF-8, no control characters.`,
+    schema: pathId(MAX_PATH_ID_BYTES),
+  },
 };
 
 /** `INVALID_EVENT`: only a function wired to the wrong route, but mapped to 400 all the same. */
@@ -74,6 +95,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
     errors: [
       ...COMMON_ERRORS,
       'INVALID_JSON',
+      'UNSUPPORTED_MEDIA_TYPE',
       'VALIDATION_FAILED',
       'TOO_MANY_ANSWERS',
       'ANSWER_CONFLICT',
@@ -88,10 +110,22 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'the class, admin.',
     reply: 'ModuleResults',
     query: {
-      from: { description: 'First day counted, inclusive.', schema: isoDateSchema },
-      to: { description: 'Last day counted, inclusive; not before `from`.', schema: isoDateSchema },
+      from: {
+        description: `First day counted, inclusive; from ${EARLIEST_QUERY_DATE} to ${LATEST_QUERY_DATE}.`,
+        schema: isoDateSchema,
+      },
+      to: {
+        description: `Last day counted, inclusive; not before \`from\`; from ${EARLIEST_QUERY_DATE} to ${LATEST_QUERY_DATE}.`,
+        schema: isoDateSchema,
+      },
     },
-    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'CLASS_NOT_FOUND', 'MODULE_NOT_FOUND'],
+    errors: [
+      ...COMMON_ERRORS,
+      'INVALID_PARAMETER',
+      'CLASS_NOT_FOUND',
+      'MODULE_NOT_FOUND',
+      'MODULE_UNREADABLE',
+    ],
   },
   student_progress: {
     summary: "A student's progress",
@@ -99,7 +133,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'The progress the aggregate job stored; 404 until it has run for the student. Roles: ' +
       'the student, its parents, the teacher of its class, admin.',
     reply: 'StudentProgress',
-    errors: [...COMMON_ERRORS, 'PROGRESS_NOT_FOUND'],
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'PROGRESS_NOT_FOUND', 'PROGRESS_UNREADABLE'],
   },
   parent_summary: {
     summary: "A parent's summary of its children",
@@ -107,7 +141,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'The summary the aggregate job stored; 404 until it has run for the parent. Roles: ' +
       'the parent, admin.',
     reply: 'ParentSummary',
-    errors: [...COMMON_ERRORS, 'SUMMARY_NOT_FOUND'],
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'SUMMARY_NOT_FOUND', 'SUMMARY_UNREADABLE'],
   },
 };
 

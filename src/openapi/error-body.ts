@@ -4,7 +4,7 @@
  * body API Gateway writes itself when its JWT authorizer refuses a request.
  */
 import * as z from 'zod';
-import { type ClientErrorCode, INTERNAL_ERROR } from '../http/error-reply.ts';
+import { type ClientErrorCode, ERROR_REPLY_LIMITS, INTERNAL_ERROR } from '../http/error-reply.ts';
 import { answerConflictSchema, answerIssueSchema } from '../services/answers/schemas.ts';
 
 /** The `details` of the codes that carry them (the rest carry none). */
@@ -14,7 +14,7 @@ export const DETAILS_BY_CODE: Partial<Record<ClientErrorCode, z.ZodType>> = {
 };
 
 /**
- * `{ "error": { "code", "message", "details"? } }` for the given codes.
+ * `{ "error": { "code", "message", "details"?, "details_omitted"? } }` for the given codes.
  *
  * @example
  * ```ts
@@ -31,8 +31,20 @@ export const errorBodySchema = (codes: readonly [string, ...string[]]) => {
   return z.object({
     error: z.object({
       code: z.enum(codes),
-      message: z.string(),
-      ...(item === undefined ? {} : { details: z.array(item).optional() }),
+      message: z.string().max(ERROR_REPLY_LIMITS.messageLength),
+      ...(item === undefined
+        ? {}
+        : {
+            details: z.array(item).max(ERROR_REPLY_LIMITS.details).optional(),
+            details_omitted: z
+              .number()
+              .int()
+              .positive()
+              .optional()
+              .describe(
+                `how many details beyond the first ${ERROR_REPLY_LIMITS.details} were left out`,
+              ),
+          }),
     }),
   });
 };

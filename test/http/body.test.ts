@@ -1,16 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, readJsonBody } from '../../src/http/body.ts';
-import { InvalidJsonError, PayloadTooLargeError } from '../../src/http/errors.ts';
+import {
+  InvalidJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../src/http/errors.ts';
 import { type HttpRequest, parseHttpEvent } from '../../src/http/event.ts';
 import { claimsFor, httpApiEvent } from '../support/events.ts';
 
-const request = (body: string | undefined, isBase64Encoded = false): HttpRequest =>
+const request = (
+  body: string | undefined,
+  isBase64Encoded = false,
+  headers: Record<string, string> = {},
+): HttpRequest =>
   parseHttpEvent(
     httpApiEvent({
       method: 'POST',
       route: '/answers',
       claims: claimsFor('service', 'app'),
       isBase64Encoded,
+      headers,
       ...(body === undefined ? {} : { body }),
     }),
   );
@@ -55,5 +64,47 @@ describe('readJsonBody', () => {
     expect(() => readJsonBody(request(base64(json(3 * MAX_BODY_BYTES)), true))).toThrow(
       'larger than the limit',
     );
+  });
+
+  it('refuses a byte order mark and a body that is not well-formed Unicode, by name', () => {
+    expect(() => readJsonBody(request('\ufeff{"answers":[]}'))).toThrow('byte order mark');
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"answers":[]}')]);
+    expect(() => readJsonBody(request(bom.toString('base64'), true))).toThrow('byte order mark');
+    // a lone surrogate in the text itself (not as a JSON escape): it would be sent as U+FFFD
+    expect(() => readJsonBody(request('{"answers":[],"x":"\ud800"}'))).toThrow(
+      'not well-formed Unicode',
+    );
+    expect(() => readJsonBody(request('{"x":"\ud800"}'))).toThrow(InvalidJsonError);
+  });
+
+  it('refuses a body declared as something other than JSON in UTF-8; accepts an undeclared one', () => {
+    const body = '{"answers":[]}';
+    for (const type of [
+      'application/json',
+      'Application/JSON; charset=UTF-8',
+      'application/json;charset="utf-8"',
+      'application/vnd.lms+json',
+    ]) {
+      expect(readJsonBody(request(body, false, { 'content-type': type })), type).toEqual({
+        answers: [],
+      });
+    }
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+      'application/jsonx',
+      '',
+    ]) {
+      expect(() => readJsonBody(request(body, false, { 'content-type': type })), type).toThrow(
+        UnsupportedMediaTypeError,
+      );
+    }
+    const bare = parseHttpEvent(
+      httpApiEvent({ method: 'POST', route: '/answers', claims: null, body }),
+    );
+    const { 'content-type': _declared, ...headers } = bare.headers;
+    expect(readJsonBody({ ...bare, headers })).toEqual({ answers: [] });
   });
 });

@@ -1,7 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
-import { errorReply, HTTP_STATUS_BY_CODE } from '../../src/http/error-reply.ts';
-import { InvalidJsonError, PayloadTooLargeError } from '../../src/http/errors.ts';
+import { ERROR_REPLY_LIMITS, errorReply, HTTP_STATUS_BY_CODE } from '../../src/http/error-reply.ts';
+import {
+  InvalidJsonError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../src/http/errors.ts';
 import { InvalidStoredItemError } from '../../src/repositories/errors.ts';
 import { ForbiddenError } from '../../src/services/access/errors.ts';
 import { AnswersValidationError } from '../../src/services/answers/errors.ts';
@@ -19,6 +23,7 @@ describe('errorReply', () => {
     });
     expect(errorReply(new InvalidJsonError('x'), quiet()).statusCode).toBe(400);
     expect(errorReply(new PayloadTooLargeError('x'), quiet()).statusCode).toBe(413);
+    expect(errorReply(new UnsupportedMediaTypeError('x'), quiet()).statusCode).toBe(400);
     expect(new Set(Object.values(HTTP_STATUS_BY_CODE))).toEqual(
       new Set([400, 401, 403, 404, 409, 413]),
     );
@@ -33,6 +38,30 @@ describe('errorReply', () => {
         details: issues,
       },
     });
+  });
+
+  it('caps details at 20, counts the rest, and cuts every echoed string: the reply stays small', () => {
+    const issues = Array.from({ length: 150_000 }, (_, i) => ({
+      index: null,
+      field: `k${i}`,
+      message: 'is not a known field',
+    }));
+    const huge = { index: 0, field: 'x'.repeat(1_000_000), message: 'is not a known field' };
+    const reply = errorReply(new AnswersValidationError([huge, ...issues]), quiet());
+    expect(reply.statusCode).toBe(400);
+    const body = bodyOf(reply) as {
+      error: { message: string; details: { field: string }[]; details_omitted: number };
+    };
+    expect(body.error.details).toHaveLength(ERROR_REPLY_LIMITS.details);
+    expect(body.error.details_omitted).toBe(150_001 - ERROR_REPLY_LIMITS.details);
+    expect(body.error.details[0]?.field).toHaveLength(ERROR_REPLY_LIMITS.detailStringLength);
+    expect(body.error.details[0]?.field.endsWith('…')).toBe(true);
+    expect(body.error.details[1]).toEqual(issues[0]);
+    expect(body.error.message.length).toBeLessThanOrEqual(ERROR_REPLY_LIMITS.messageLength);
+    expect(Buffer.byteLength(reply.body ?? '')).toBeLessThan(64 * 1024);
+    // within the limits, nothing is omitted or said to be
+    const few = errorReply(new AnswersValidationError(issues.slice(0, 20)), quiet());
+    expect(bodyOf(few)).not.toHaveProperty('error.details_omitted');
   });
 
   it('turns anything else into a 500 that reveals nothing, logging the error with its stack', () => {

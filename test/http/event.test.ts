@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidHttpEventError } from '../../src/http/errors.ts';
+import { InvalidHttpEventError, InvalidParameterError } from '../../src/http/errors.ts';
 import { parseHttpEvent } from '../../src/http/event.ts';
 import { claimsFor, httpApiEvent, moduleResultsEvent } from '../support/events.ts';
 
@@ -45,5 +45,24 @@ describe('parseHttpEvent', () => {
     ]) {
       expect(() => parseHttpEvent(event)).toThrow(InvalidHttpEventError);
     }
+  });
+
+  it('refuses path and query parameters that are not well-formed Unicode', () => {
+    const lone = '\ud800';
+    for (const event of [
+      moduleResultsEvent(`c-1${lone}`, 'm-1', null),
+      moduleResultsEvent('c-1', `\udfff`, null),
+      moduleResultsEvent('c-1', 'm-1', null, { from: `2026-03-01${lone}` }),
+      moduleResultsEvent('c-1', 'm-1', null, { [`x${lone}`]: '1' }),
+    ]) {
+      expect(() => parseHttpEvent(event)).toThrow(InvalidParameterError);
+    }
+    expect(() => parseHttpEvent(moduleResultsEvent(`c-1${lone}`, 'm-1', null))).toThrow(
+      'path parameter "class_code" is not well-formed Unicode',
+    );
+    // a well-formed pair is fine
+    expect(parseHttpEvent(moduleResultsEvent('c-😀', 'm-1', null)).pathParameters.class_code).toBe(
+      'c-😀',
+    );
   });
 });

@@ -7,7 +7,6 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import { functionNames, functions } from '../../src/catalog/functions.ts';
-import type { ModuleResults } from '../../src/domain/results/module-results.ts';
 import { openApiDocument } from '../../src/openapi/document.ts';
 import type { AnswerConflict, AnswerIssue } from '../../src/services/answers/errors.ts';
 import type { RecordAnswersResult } from '../../src/services/answers/record-answers.ts';
@@ -16,7 +15,8 @@ import type {
   answerIssueSchema,
   recordAnswersResultSchema,
 } from '../../src/services/answers/schemas.ts';
-import type { moduleResultsSchema } from '../../src/services/results/schemas.ts';
+import type { ModuleResultsReply } from '../../src/services/results/module-results.ts';
+import type { moduleResultsReplySchema } from '../../src/services/results/schemas.ts';
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -56,7 +56,9 @@ describe('the OpenAPI document', () => {
   });
 
   it('reply schemas have the shapes of the types the code builds replies with', () => {
-    expectTypeOf<Same<typeof moduleResultsSchema>>().toEqualTypeOf<DeepReadonly<ModuleResults>>();
+    expectTypeOf<Same<typeof moduleResultsReplySchema>>().toEqualTypeOf<
+      DeepReadonly<ModuleResultsReply>
+    >();
     expectTypeOf<Same<typeof recordAnswersResultSchema>>().toEqualTypeOf<
       DeepReadonly<RecordAnswersResult>
     >();

@@ -93,11 +93,18 @@ describe('EntityCodec.decode', () => {
     });
   });
 
-  it('rejects an invalid id in parent_ids', () => {
+  it('leaves out an entry of parent_ids that is not an id, keeping the record readable', () => {
+    // An empty string (or a number) links to nothing; the other links still hold.
+    expect(
+      codecFor('students').decode({ id: 's-1', name: 'Ann', parent_ids: ['p-1', '', 7, 'p-2'] }),
+    ).toMatchObject({ parent_ids: ['p-1', 'p-2'] });
+    expect(
+      codecFor('parents').decode({ id: 'p-1', name: 'Pat', student_ids: new Set(['', 's-1']) }),
+    ).toMatchObject({ student_ids: ['s-1'] });
     const error = catchError(() =>
-      codecFor('students').decode({ id: 's-1', name: 'Ann', parent_ids: ['p-1', ''] }),
+      codecFor('students').decode({ id: 's-1', name: 'Ann', parent_ids: 'p-1' }),
     );
-    expect(error).toMatchObject({ issues: [expect.objectContaining({ path: 'parent_ids.1' })] });
+    expect(error).toMatchObject({ issues: [expect.objectContaining({ path: 'parent_ids' })] });
   });
 });
 

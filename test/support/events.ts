@@ -85,8 +85,15 @@ export const cognitoIdTokenClaims = (role: string, username: string): Claims => 
   email: `${username}@example.com`,
 });
 
+/**
+ * The raw path of a route with its parameters. A lone surrogate (which tests send on
+ * purpose) has no UTF-8 form, so `encodeURIComponent` would throw: like any encoder it
+ * becomes U+FFFD in the raw path, while `pathParameters` keeps what the test gave.
+ */
 const fill = (route: string, parameters: Readonly<Record<string, string>>): string =>
-  route.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(parameters[name] ?? ''));
+  route.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent((parameters[name] ?? '').replace(/\p{Cs}/gu, '\ufffd')),
+  );
 
 /**
  * An HTTP API 2.0 event for one route.

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keepSpecialKeys } from './special-keys.ts';
 
 export interface ClientSettings {
   /** A local or test endpoint; undefined means real AWS. */
@@ -31,9 +32,12 @@ export const createDynamoClient = (settings: ClientSettings): DynamoDBClient =>
 
 /**
  * The document client every item access goes through (plain JS values in and out).
- * Undefined attributes are dropped instead of failing the request.
+ * Undefined attributes are dropped instead of failing the request; map keys named
+ * `__proto__` or `constructor` are kept (`special-keys.ts`).
  */
 export const createDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
-  DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  keepSpecialKeys(
+    DynamoDBDocumentClient.from(client, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+  );

@@ -21,15 +21,16 @@ export const dailyFigures = (
   today: string,
 ): Record<string, DayFigures> => {
   const first = addDays(today, -(DAILY_DAYS - 1));
-  const daily: Record<string, { attempts: number; correct: number }> = {};
+  // A Map, then entries: the house rule for maps whose keys are data.
+  const daily = new Map<string, { attempts: number; correct: number }>();
   for (const { day, correct } of attempts) {
     if (day < first || day > today) continue;
-    const figures = daily[day] ?? { attempts: 0, correct: 0 };
+    const figures = daily.get(day) ?? { attempts: 0, correct: 0 };
     figures.attempts += 1;
     if (correct) figures.correct += 1;
-    daily[day] = figures;
+    daily.set(day, figures);
   }
-  return daily;
+  return Object.fromEntries(daily);
 };
 
 /**

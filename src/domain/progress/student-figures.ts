@@ -75,10 +75,13 @@ export const studentFigures = (input: StudentFiguresInput): StudentFigures => {
     if (answers === undefined) byModule.set(answer.module_id, [answer]);
     else answers.push(answer);
   }
-  const modules: Record<string, ModuleFigures> = {};
-  for (const [moduleId, answers] of byModule) {
-    modules[moduleId] = moduleFigures(answers, input.moduleWords.get(moduleId));
-  }
+  // Built from entries, not by assignment: a module id is data and may be `__proto__`.
+  const modules: Record<string, ModuleFigures> = Object.fromEntries(
+    [...byModule].map(([moduleId, answers]) => [
+      moduleId,
+      moduleFigures(answers, input.moduleWords.get(moduleId)),
+    ]),
+  );
 
   // The latest instant, whatever the tie-break among equal instants: it is the same instant.
   let latest = Number.NEGATIVE_INFINITY;

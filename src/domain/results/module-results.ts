@@ -12,7 +12,8 @@ import { RESULT_THRESHOLDS } from './thresholds.ts';
 
 export interface ResultStudent {
   readonly id: string;
-  readonly name: string;
+  /** Null for a student whose stored record has no readable name: still a student of the class. */
+  readonly name: string | null;
 }
 
 /** One stored answer of the module, as far as the results need it. */
@@ -25,7 +26,14 @@ export interface ResultAnswer extends Orderable {
 
 export interface ModuleResultsInput {
   readonly classCode: string;
-  readonly module: { readonly id: string; readonly words: readonly string[] };
+  /** The class's `name`; null when its record has none that can be read. */
+  readonly className: string | null;
+  readonly module: {
+    readonly id: string;
+    /** The module's `title`; null when its record has none that can be read. */
+    readonly title: string | null;
+    readonly words: readonly string[];
+  };
   /** The class's current students, in any order. */
   readonly students: readonly ResultStudent[];
   /** Answers of this module (any student; others than `students` are ignored). */
@@ -57,7 +65,7 @@ export interface WordResult extends Figures {
 
 export interface StudentResult extends Figures {
   readonly id: string;
-  readonly name: string;
+  readonly name: string | null;
   readonly words_attempted: number;
   readonly words_mastered: number;
 }
@@ -72,7 +80,9 @@ export interface CellResult {
 /** The reply of `GET /classes/{class_code}/modules/{module_id}/results`. */
 export interface ModuleResults {
   readonly class_code: string;
+  readonly class_name: string | null;
   readonly module_id: string;
+  readonly module_title: string | null;
   readonly generated_at: string;
   readonly overall: OverallResult;
   readonly words: readonly WordResult[];
@@ -133,7 +143,8 @@ const uniqueBy = <T>(items: readonly T[], key: (item: T) => string): T[] => {
  * ```ts
  * const results = computeModuleResults({
  *   classCode: 'c-001',
- *   module: { id: 'm-01', words: ['apple', 'pear'] },
+ *   className: '3B',
+ *   module: { id: 'm-01', title: 'Fruit', words: ['apple', 'pear'] },
  *   students: [{ id: 's-1', name: 'Ann' }],
  *   answers: [{ student_id: 's-1', answer_id: 'a1', word: 'apple', correct: true,
  *               answered_at: '2026-03-01T01:00:00.000Z' }],
@@ -146,7 +157,10 @@ const uniqueBy = <T>(items: readonly T[], key: (item: T) => string): T[] => {
 export const computeModuleResults = (input: ModuleResultsInput): ModuleResults => {
   const words = uniqueBy(input.module.words, (word) => word);
   const wordSet = new Set(words);
-  const students = uniqueBy(input.students, (student) => student.id).sort(compareByNameThenId);
+  // A student without a readable name sorts as if named '' (first), then by id.
+  const students = uniqueBy(input.students, (student) => student.id).sort((a, b) =>
+    compareByNameThenId({ id: a.id, name: a.name ?? '' }, { id: b.id, name: b.name ?? '' }),
+  );
   const studentIds = new Set(students.map((student) => student.id));
 
   // student id → word → that student's counted attempts at the word
@@ -224,7 +238,9 @@ export const computeModuleResults = (input: ModuleResultsInput): ModuleResults =
 
   return {
     class_code: input.classCode,
+    class_name: input.className,
     module_id: input.module.id,
+    module_title: input.module.title,
     generated_at: input.generatedAt.toISOString(),
     overall: {
       ...figures(overall),

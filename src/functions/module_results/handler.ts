@@ -8,14 +8,18 @@ import { getModuleResults } from '../../services/results/module-results.ts';
  */
 export const createHandler = createHttpHandler(
   'module_results',
-  async (request, principal, { db, now, config }) => {
+  async (request, principal, { db, now, config, logger }) => {
     const query = {
       classCode: pathParameter(request, 'class_code'),
       moduleId: moduleIdParameter(request, 'module_id'),
       ...dateRangeQuery(request),
     };
     return {
-      body: await getModuleResults({ db, now, timezone: config.timezone }, principal, query),
+      body: await getModuleResults(
+        { db, now, timezone: config.timezone, logger },
+        principal,
+        query,
+      ),
     };
   },
 );

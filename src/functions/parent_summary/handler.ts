@@ -8,7 +8,7 @@ import { getParentSummary } from '../../services/results/parent-summary.ts';
  */
 export const createHandler = createHttpHandler(
   'parent_summary',
-  async (request, principal, { db }) => ({
-    body: await getParentSummary(db, principal, pathParameter(request, 'id')),
+  async (request, principal, { db, logger }) => ({
+    body: await getParentSummary(db, principal, pathParameter(request, 'id'), logger),
   }),
 );

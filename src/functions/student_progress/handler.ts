@@ -8,7 +8,7 @@ import { getStudentProgress } from '../../services/results/student-progress.ts';
  */
 export const createHandler = createHttpHandler(
   'student_progress',
-  async (request, principal, { db }) => ({
-    body: await getStudentProgress(db, principal, pathParameter(request, 'id')),
+  async (request, principal, { db, logger }) => ({
+    body: await getStudentProgress(db, principal, pathParameter(request, 'id'), logger),
   }),
 );

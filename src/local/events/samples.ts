@@ -120,7 +120,7 @@ export const sampleEvent = (name: FunctionName, now: Date = new Date()): unknown
   if (trigger.kind === 'http') {
     const event = httpSample(name, now);
     const request = parseHttpEvent(event);
-    if (name === 'record_answers') validateAnswers(JSON.parse(request.body ?? '{}'));
+    if (name === 'record_answers') validateAnswers(JSON.parse(request.body ?? '{}'), now);
     return event;
   }
   if (trigger.kind === 'cognito') return preTokenSample();

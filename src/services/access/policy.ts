@@ -9,6 +9,7 @@
  * allowed to see it learns that it is missing (404, decided by the caller afterwards).
  */
 import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ForbiddenError } from './errors.ts';
 import { ACTIONS, assertMayAttempt } from './permissions.ts';
 import { type Principal, ROLES } from './principal.ts';
@@ -60,7 +61,9 @@ export const assertMayReadClass = (
 /**
  * Throws unless the principal may see this student's progress, reading only the records
  * the principal's role needs (a teacher: the student and its class; a parent: itself and
- * the student). Whether the progress itself exists is left to the caller.
+ * the student). Whether the progress itself exists is left to the caller. A record read
+ * here that does not validate cannot prove access: it counts as missing (403), and is
+ * handed to `onInvalid` to be reported.
  *
  * @example
  * ```ts
@@ -72,8 +75,10 @@ export const assertMayReadStudent = async (
   db: Db,
   principal: Principal,
   studentId: string,
+  onInvalid?: (error: InvalidStoredItemError) => void,
 ): Promise<void> => {
   assertMayAttempt(principal, ACTIONS.readStudentProgress);
+  const skip = onInvalid ?? (() => undefined);
   const denied = new ForbiddenError("not allowed to see this student's progress");
   switch (principal.role) {
     case ROLES.admin:
@@ -82,19 +87,22 @@ export const assertMayReadStudent = async (
       if (studentId === principal.sub) return;
       throw denied;
     case ROLES.teacher: {
-      const student = await db.students.find({ id: studentId }, { project: ['id', 'class_code'] });
+      const student = await db.students.find(
+        { id: studentId },
+        { project: ['id', 'class_code'], onInvalid: skip },
+      );
       if (student?.class_code === undefined) throw denied;
       const klass = await db.classes.find(
         { code: student.class_code },
-        { project: ['code', 'teacher_id'] },
+        { project: ['code', 'teacher_id'], onInvalid: skip },
       );
       if (klass?.teacher_id === principal.sub) return;
       throw denied;
     }
     case ROLES.parent: {
       const [parent, student] = await Promise.all([
-        db.parents.find({ id: principal.sub }, { project: ['id', 'student_ids'] }),
-        db.students.find({ id: studentId }, { project: ['id'] }),
+        db.parents.find({ id: principal.sub }, { project: ['id', 'student_ids'], onInvalid: skip }),
+        db.students.find({ id: studentId }, { project: ['id'], onInvalid: skip }),
       ]);
       if (student !== undefined && parent?.student_ids.includes(studentId) === true) return;
       throw denied;

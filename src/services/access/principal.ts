@@ -3,6 +3,8 @@
  * section 5). The gateway has already verified the token; this only reads its claims.
  */
 import * as z from 'zod';
+import { MAX_PARTITION_KEY_BYTES } from '../../entities/key-limits.ts';
+import { CONTROL_CHARACTER, isWellFormed, utf8Length } from '../../lib/text.ts';
 import { ForbiddenError, UnauthenticatedError } from './errors.ts';
 
 /**
@@ -87,6 +89,17 @@ export const principalFromClaims = (
   if (sub === undefined || role === undefined) {
     throw new UnauthenticatedError(
       `authentication required: no "${idClaim}" and "${ROLE_CLAIM}" claims`,
+    );
+  }
+  // The LMS id becomes a key (a parent's own record is read by it): one that cannot be a
+  // key is refused here rather than by DynamoDB as a 500.
+  if (
+    !isWellFormed(sub) ||
+    CONTROL_CHARACTER.test(sub) ||
+    utf8Length(sub) > MAX_PARTITION_KEY_BYTES
+  ) {
+    throw new UnauthenticatedError(
+      `the "${idClaim}" claim is not a usable LMS id (well-formed Unicode, no control characters, at most ${MAX_PARTITION_KEY_BYTES} bytes)`,
     );
   }
   if (!isRole(role)) throw new ForbiddenError(`role "${role}" may not use this API`);

@@ -70,7 +70,7 @@ export const recordAnswers = async (
   body: unknown,
 ): Promise<RecordAnswersResult> => {
   const { db } = deps;
-  const batch = validateAnswers(body);
+  const batch = validateAnswers(body, deps.now());
   assertMayPostAnswersFor(
     principal,
     batch.map((answer) => answer.student_id),

@@ -43,3 +43,56 @@ export class ParentSummaryNotFoundError extends LmsError {
     );
   }
 }
+
+/**
+ * The module is stored, but its `words` cannot be read (neither a list nor a set of
+ * words): with no word list there are no results to compute. A 404 with its own code,
+ * so that a client can tell it from a module that does not exist.
+ */
+export class ModuleUnreadableError extends LmsError {
+  readonly code = 'MODULE_UNREADABLE';
+
+  constructor(
+    readonly moduleId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `module ${JSON.stringify(moduleId)} is stored, but its word list cannot be read; the module's record must be repaired`,
+      options,
+    );
+  }
+}
+
+/**
+ * The stored progress of the student does not match its schema (another writer, an old
+ * layout): a 404 with its own code until the aggregate job rewrites it (a run that reads
+ * an invalid stored progress treats it as missing and writes it anew).
+ */
+export class StudentProgressUnreadableError extends LmsError {
+  readonly code = 'PROGRESS_UNREADABLE';
+
+  constructor(
+    readonly studentId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the stored progress of student ${JSON.stringify(studentId)} cannot be read; the next aggregate run that includes the student rewrites it`,
+      options,
+    );
+  }
+}
+
+/** As {@link StudentProgressUnreadableError}, for a parent's stored summary. */
+export class ParentSummaryUnreadableError extends LmsError {
+  readonly code = 'SUMMARY_UNREADABLE';
+
+  constructor(
+    readonly parentId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `the stored summary of parent ${JSON.stringify(parentId)} cannot be read; the next aggregate run that includes the parent rewrites it`,
+      options,
+    );
+  }
+}

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { accuracy, count, id, utcTimestamp } from '../../entities/common.ts';
+import { MAX_LISTED_WARNINGS } from '../warning-log.ts';
 
 const figures = { attempts: count, correct: count, accuracy };
 
@@ -26,7 +27,8 @@ export const wordResultSchema = z.object({
 
 export const studentResultSchema = z.object({
   id,
-  name: z.string(),
+  /** Null when the student's record has no readable name (then named in `warnings`). */
+  name: z.string().nullable(),
   ...figures,
   words_attempted: count,
   words_mastered: count,
@@ -39,10 +41,19 @@ export const cellResultSchema = z.object({
   correct: count,
 });
 
+/** {@link ResultWarning}: a stored record the reply could only serve partially. */
+export const resultWarningSchema = z.object({
+  table: z.string(),
+  key: z.record(z.string(), z.string()),
+  message: z.string(),
+});
+
 /** {@link ModuleResults}: words in module order, students by name then id. */
 export const moduleResultsSchema = z.object({
   class_code: id,
+  class_name: z.string().nullable(),
   module_id: id,
+  module_title: z.string().nullable(),
   generated_at: utcTimestamp,
   overall: overallResultSchema,
   words: z.array(wordResultSchema),
@@ -50,4 +61,10 @@ export const moduleResultsSchema = z.object({
   cells: z.array(cellResultSchema),
   needs_review: z.array(z.string()),
   needs_help: z.array(id),
+});
+
+/** {@link ModuleResultsReply}: the results and the records served partially. */
+export const moduleResultsReplySchema = moduleResultsSchema.extend({
+  warnings: z.array(resultWarningSchema).max(MAX_LISTED_WARNINGS),
+  warnings_total: count,
 });

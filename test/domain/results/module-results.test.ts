@@ -25,7 +25,8 @@ const answers = (studentId: string, word: string, n: number, correct: number): R
 const compute = (words: string[], students: { id: string; name: string }[], list: ResultAnswer[]) =>
   computeModuleResults({
     classCode: 'c-1',
-    module: { id: 'm-1', words },
+    className: '3B',
+    module: { id: 'm-1', title: 'Fruit', words },
     students,
     answers: list,
     range: open,
@@ -124,7 +125,9 @@ describe('computeModuleResults', () => {
   it('reports an empty class and a module without answers with null accuracies', () => {
     expect(compute(['w'], [], [])).toEqual({
       class_code: 'c-1',
+      class_name: '3B',
       module_id: 'm-1',
+      module_title: 'Fruit',
       generated_at: '2026-03-05T00:00:00.000Z',
       overall: {
         attempts: 0,

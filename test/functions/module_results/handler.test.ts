@@ -176,7 +176,9 @@ describe('module_results', () => {
     expect(reply.statusCode).toBe(200);
     expect(bodyOf(reply)).toEqual({
       class_code: 'c-1',
+      class_name: 'Class c-1',
       module_id: 'm-1',
+      module_title: 'Module m-1',
       generated_at: '2026-03-05T00:00:00.000Z',
       overall: {
         attempts: 23,
@@ -212,6 +214,8 @@ describe('module_results', () => {
       ],
       needs_review: ['banana'],
       needs_help: ['s-6'],
+      warnings: [],
+      warnings_total: 0,
     });
   });
 
@@ -220,7 +224,9 @@ describe('module_results', () => {
     // in: a01 a02 a06 a07, b02 (23:59:59.999), c01 (00:00), c03; out: b01 (next 00:00), c02
     expect(bodyOf(reply)).toEqual({
       class_code: 'c-1',
+      class_name: 'Class c-1',
       module_id: 'm-1',
+      module_title: 'Module m-1',
       generated_at: '2026-03-05T00:00:00.000Z',
       overall: {
         attempts: 7,
@@ -251,6 +257,8 @@ describe('module_results', () => {
       ],
       needs_review: [],
       needs_help: [],
+      warnings: [],
+      warnings_total: 0,
     });
   });
 

@@ -27,6 +27,17 @@ describe('principalFromClaims', () => {
     }
   });
 
+  it('is unauthenticated with an id that cannot be a key', () => {
+    for (const sub of ['p-1\ud800', 'p-1\u0000', 'p'.repeat(2049), 'é'.repeat(1025)]) {
+      expect(() => principalFromClaims({ sub, 'custom:role': 'parent' })).toThrow(
+        'claim is not a usable LMS id',
+      );
+    }
+    expect(
+      principalFromClaims({ sub: 'p'.repeat(2048), 'custom:role': 'parent' }).sub,
+    ).toHaveLength(2048);
+  });
+
   it('reads the LMS id from the configured claim, as from a Cognito ID token', () => {
     const claims = {
       sub: 'd2f50444-0041-7036-aea2-a955fca33d37',

@@ -50,11 +50,8 @@ export const moduleFiguresOf = (
 /** `daily` of the root on `today`: the {@link DAILY_DAYS} ending today, days with answers. */
 const dailyOf = (days: ReadonlyMap<string, DayFigures>, today: string) => {
   const first = addDays(today, -(DAILY_DAYS - 1));
-  const daily: Record<string, DayFigures> = {};
-  for (const [day, figures] of days) {
-    if (day >= first && day <= today) daily[day] = figures;
-  }
-  return daily;
+  // From entries, not by assignment: the house rule for maps whose keys are data.
+  return Object.fromEntries([...days].filter(([day]) => day >= first && day <= today));
 };
 
 /**

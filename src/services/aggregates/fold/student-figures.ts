@@ -116,17 +116,23 @@ const foldOnce = async (
   const parts = rebuilt
     ? folded.modules
     : await moduleParts(context, studentId, folded.modules, due);
-  const modules: Record<string, ModuleFigures> = fromStored ? { ...stored.modules } : {};
+  // A Map, not assignment into an object: a module id is data and may be `__proto__`.
+  const modules = new Map<string, ModuleFigures>(fromStored ? Object.entries(stored.modules) : []);
   for (const [moduleId, words] of parts) {
     // "An entry for every module the student has answers in": an emptied part has none.
     if ([...words.values()].every((stats) => stats.attempts === 0)) {
-      delete modules[moduleId];
+      modules.delete(moduleId);
       continue;
     }
-    modules[moduleId] = moduleFiguresOf(words, context.moduleWords.get(moduleId));
+    modules.set(moduleId, moduleFiguresOf(words, context.moduleWords.get(moduleId)));
   }
   return {
-    figures: progressOf({ studentId, root: folded.state, modules, today: context.today }),
+    figures: progressOf({
+      studentId,
+      root: folded.state,
+      modules: Object.fromEntries(modules),
+      today: context.today,
+    }),
     foldVersion: root.version,
     answersRead: folded.answersRead,
     rebuilt,
