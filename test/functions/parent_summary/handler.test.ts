@@ -87,7 +87,7 @@ describe('parent_summary', () => {
     await t.doc.send(
       new PutCommand({
         TableName: physicalName(t.prefix, tables.parents),
-        Item: { id: 'p-bad', name: 'Parent', student_ids: [''] },
+        Item: { id: 'p-bad', name: 'Parent', student_ids: 42 },
       }),
     );
     const reply = await get('p-bad', claimsFor('parent', 'p-bad'));
