@@ -37,18 +37,21 @@ export const getParentSummary = async (
       (onInvalid) => db.parent_summaries.find({ parent_id: parentId }, { onInvalid }),
       (error) => new ParentSummaryUnreadableError(parentId, { cause: error }),
     ),
-    db.parents.find(
-      { id: parentId },
-      {
-        project: ['id', 'student_ids'],
-        onInvalid: (error) => {
-          invalidParent = true;
-          logger.warn('invalid stored record read', {
-            ...resultWarning(error, 'its children taken from the summary as stored'),
-          });
+    // Inside an async function: a read that throws at once must reject this Promise.all,
+    // not leave the summary's read rejected and unhandled.
+    (async () =>
+      db.parents.find(
+        { id: parentId },
+        {
+          project: ['id', 'student_ids'],
+          onInvalid: (error) => {
+            invalidParent = true;
+            logger.warn('invalid stored record read', {
+              ...resultWarning(error, 'its children taken from the summary as stored'),
+            });
+          },
         },
-      },
-    ),
+      ))(),
   ]);
   if (summary === undefined) throw new ParentSummaryNotFoundError(parentId);
   if (invalidParent) return summary;

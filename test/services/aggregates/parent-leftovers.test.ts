@@ -41,7 +41,7 @@ const world = async (): Promise<TestDb> => {
   await t.doc.send(
     new PutCommand({
       TableName: physicalName(t.prefix, tables.parents),
-      Item: { id: 'p-bad', name: 'Parent', student_ids: [''] },
+      Item: { id: 'p-bad', name: 'Parent', student_ids: 42 },
     }),
   );
   await t.db.parent_summaries.putMany([
