@@ -106,7 +106,6 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         functionConfig = {
           ...config,
           dynamodbEndpoint: engine.endpoint,
-          awsRegion: config.awsRegion ?? 'local',
         };
         connection = connectDynamo(functionConfig);
       },

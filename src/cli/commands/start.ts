@@ -78,7 +78,6 @@ export const registerStart = (program: Command, output: Output): void => {
         const connection = connectDynamo({
           ...config,
           dynamodbEndpoint: stack.dynamodbEndpoint,
-          awsRegion: config.awsRegion ?? 'local',
         });
         const demo = await findDemoIdentities(connection.db);
         connection.close();

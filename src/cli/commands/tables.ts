@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { createMissingTables, describeTables, listTables } from '../../adapters/dynamodb/tables.ts';
 import { tables } from '../../tables/definitions.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { GlobalOptions, Output } from '../context.ts';
+import { connectTarget, TableUse } from '../target.ts';
 
 const definitions = Object.values(tables);
 
@@ -14,8 +14,11 @@ export const registerTables = (program: Command, output: Output): void => {
     .command('create')
     .description('create every missing table and index (idempotent)')
     .action(async (_options: unknown, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-      const connection = connectDynamo(config);
+      const { config, connection } = await connectTarget(
+        command.optsWithGlobals<GlobalOptions>(),
+        TableUse.Write,
+        'lms tables create',
+      );
       try {
         const changes = await createMissingTables(
           connection.client,
@@ -44,8 +47,11 @@ export const registerTables = (program: Command, output: Output): void => {
     .option('--all', 'list every table at the endpoint, whatever its prefix')
     .option('--json', 'print JSON instead of a table')
     .action(async (options: { all?: boolean; json?: boolean }, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-      const connection = connectDynamo(config);
+      const { config, connection } = await connectTarget(
+        command.optsWithGlobals<GlobalOptions>(),
+        TableUse.Read,
+        'lms tables list',
+      );
       try {
         if (options.all === true) {
           const names = await listTables(connection.client);
