@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { errorMessage, LmsError } from '../errors.ts';
+import { StackInUseError } from '../local/claim.ts';
+import { StartInterruptedError } from '../local/start.ts';
 import { registerAggregate } from './commands/aggregate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerEvents } from './commands/events.ts';
@@ -72,8 +74,15 @@ export const main = async (
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof LmsError) {
       output.err(`lms: ${error.message} [${error.code}]`);
-      // 2 is a usage error (fix the command or the environment); 1 a failed run.
-      return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
+      // 130 (128 + SIGINT): stopped by Ctrl-C before it was ready.
+      if (error instanceof StartInterruptedError) return 130;
+      // 2 is a usage error (fix the command, the environment, or what holds the data
+      // folder or a port); 1 a failed run.
+      return error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof StackInUseError
+        ? 2
+        : 1;
     }
     output.err(`lms: ${errorMessage(error)}`);
     return 1;
