@@ -176,9 +176,11 @@ describe('the local stack (lms start)', () => {
     const { apiUrl, dynamodbEndpoint } = stack;
     await stack.stop();
     expect(logs.filter((line) => line.endsWith(' stopped'))[0]).toBe('HTTP API stopped');
-    expect(logs.filter((line) => line.endsWith(' stopped')).at(-1)).toMatch(
-      /^DynamoDB .* stopped$/,
-    );
+    // The engine last but for the data folder's claim, taken before anything else.
+    expect(logs.filter((line) => line.endsWith(' stopped')).slice(-2)).toEqual([
+      expect.stringMatching(/^DynamoDB .* stopped$/),
+      'data folder and ports stopped',
+    ]);
     await expect(fetch(apiUrl)).rejects.toThrow();
     await expect(fetch(dynamodbEndpoint)).rejects.toThrow();
     if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);
