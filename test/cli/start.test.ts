@@ -99,10 +99,19 @@ const jvmsOn = (port: string | undefined) =>
     .filter((line) => line.includes('DynamoDBLocal') && line.includes(`-port ${port}`));
 
 const folders: string[] = [];
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+afterAll(async () => {
+  // Ctrl-C first, so that a stack left running by a failed test stops its own engine (a
+  // SIGKILLed lms would orphan a DynamoDB Local JVM); SIGKILL only if it does not exit.
+  for (const child of children) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = once(child, 'exit');
+    child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
-});
+}, 60_000);
 
 describe('npm start (lms start) as a process', () => {
   it('prints a banner whose export and curl lines work, and stops everything on Ctrl-C', async () => {
@@ -167,7 +176,9 @@ describe('npm start (lms start) as a process', () => {
   it('Ctrl-C while seeding stops in reverse (exit 130); the next start finishes the seed and refuses a second stack', async () => {
     const data = mkdtempSync(join(tmpdir(), 'lms-start-data-'));
     folders.push(data);
-    const first = startLms('--data', data);
+    // On dynalite whatever the run's engine: a persisted DynamoDB Local takes minutes to
+    // seed; the resume on that engine is tested in process (test/local/resume.test.ts).
+    const first = startLms('--data', data, '--engine', 'dynalite');
     await poll(
       () => (/^demo data: students \d+$/m.test(first.stderr()) ? true : undefined),
       120_000,
@@ -183,7 +194,7 @@ describe('npm start (lms start) as a process', () => {
     expect(first.stdout()).not.toContain('Ctrl-C stops everything');
     expect(existsSync(join(data, LOCK_FILE))).toBe(false);
 
-    const second = startLms('--data', data);
+    const second = startLms('--data', data, '--engine', 'dynalite');
     const stdout = await banner(second);
     expect(second.stderr()).toMatch(/was interrupted \(\w+\); finishing it/);
     const parentToken = /export PARENT_TOKEN=(\S+)/.exec(stdout)?.[1];
@@ -198,7 +209,7 @@ describe('npm start (lms start) as a process', () => {
     // A third stack on the same folder, and one in memory on the same API port: refused
     // at once, naming the running one, before any work.
     const apiPort = new URL(/HTTP API\s+(http:\/\/\S+)/.exec(stdout)?.[1] ?? 'http://x').port;
-    const sameFolder = startLms('--data', data);
+    const sameFolder = startLms('--data', data, '--engine', 'dynalite');
     expect(await exitOf(sameFolder.child)).toBe(2);
     expect(sameFolder.stderr()).toContain(
       `is in use by another lms start (pid ${second.child.pid}, since `,

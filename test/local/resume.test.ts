@@ -87,7 +87,8 @@ describe('a start interrupted while seeding', () => {
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ children: [expect.anything()] });
-  }, 120_000);
+    // A persisted DynamoDB Local writes slowly (SQLite on disk): the seed and three jobs.
+  }, 400_000);
 
   it('refuses a second stack on the same data folder before any work, naming the pid', async () => {
     const log: string[] = [];
@@ -101,7 +102,8 @@ describe('a start interrupted while seeding', () => {
 
   it('refuses a port in use before any work (an in-memory stack too), naming who holds it', async () => {
     const [running] = started;
-    const port = Number(new URL(running?.apiUrl ?? 'http://x:1').port);
+    if (running === undefined) throw new Error('the resumed stack did not start');
+    const port = Number(new URL(running.apiUrl).port);
     const log: string[] = [];
     const second = startLocalStack({ ...options(log), inMemory: true, port });
     await expect(second).rejects.toThrow(
@@ -119,5 +121,5 @@ describe('a start interrupted while seeding', () => {
     started.push(stack);
     expect(stack.seeded).toBe(false);
     expect(log.some((line) => line.startsWith('demo data:'))).toBe(false);
-  }, 60_000);
+  }, 120_000);
 });
