@@ -54,8 +54,9 @@ const readBody = (request: IncomingMessage, limit: number): Promise<Body> =>
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > DRAIN_LIMIT_BYTES) {
+        // Read no more: the 413 goes out and the connection closes after it.
+        request.pause();
         resolve({ kind: 'too-large' });
-        request.destroy();
       } else if (size <= limit) {
         chunks.push(chunk);
       } else {
