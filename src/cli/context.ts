@@ -9,6 +9,8 @@ export interface GlobalOptions {
   readonly endpoint?: string;
   readonly prefix?: string;
   readonly region?: string;
+  /** `--aws`: a command that writes may write to real AWS tables (no endpoint). */
+  readonly aws?: boolean;
 }
 
 export interface Output {

@@ -3,7 +3,7 @@
  * progress display that are closed whatever happens, and the way a summary is printed.
  */
 import type { Command } from 'commander';
-import { connectDynamo, type DynamoConnection } from '../adapters/dynamodb/connect.ts';
+import type { DynamoConnection } from '../adapters/dynamodb/connect.ts';
 import type { FunctionName } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
 import { loadFunction } from '../local/invoke/load-function.ts';
@@ -16,8 +16,9 @@ import {
 import { createLogger } from '../observability/logger.ts';
 import { createRuntime, type Handle, type Runtime } from '../runtime/runtime.ts';
 import type { ListedWarnings } from '../services/warning-log.ts';
-import { commandConfig, type GlobalOptions, type Output } from './context.ts';
+import type { GlobalOptions, Output } from './context.ts';
 import { createProgress, type Progress } from './progress.ts';
+import { connectTarget, type TableUse } from './target.ts';
 
 export interface JobCommandContext {
   readonly config: Config;
@@ -28,16 +29,21 @@ export interface JobCommandContext {
 /**
  * @example
  * ```ts
- * .action((options, command) => withJobContext(command, output, async ({ connection, progress }) => { ... }))
+ * .action((options, command) =>
+ *   withJobContext(command, output, TableUse.Write, async ({ connection, progress }) => { ... }))
  * ```
  */
 export const withJobContext = async <T>(
   command: Command,
   output: Output,
+  use: TableUse,
   run: (context: JobCommandContext) => Promise<T>,
 ): Promise<T> => {
-  const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-  const connection = connectDynamo(config);
+  const { config, connection } = await connectTarget(
+    command.optsWithGlobals<GlobalOptions>(),
+    use,
+    `lms ${command.name()}`,
+  );
   const progress = createProgress({ interactive: output.interactive ?? false, log: output.err });
   try {
     return await run({ config, connection, progress });

@@ -5,6 +5,8 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { errorMessage, LmsError } from '../errors.ts';
+import { StackInUseError } from '../local/claim.ts';
+import { StartInterruptedError } from '../local/start.ts';
 import { registerAggregate } from './commands/aggregate.ts';
 import { registerCheck } from './commands/check.ts';
 import { registerEvents } from './commands/events.ts';
@@ -25,7 +27,11 @@ export const buildProgram = (output: Output = processOutput): Command => {
     .description('lms-lambdas: run, inspect and operate the LMS functions and their tables')
     .option('--endpoint <url>', 'DynamoDB endpoint (default: $DYNAMODB_ENDPOINT, else AWS)')
     .option('--prefix <prefix>', 'table name prefix (default: $LMS_TABLE_PREFIX)')
-    .option('--region <region>', 'AWS region (default: $AWS_REGION)')
+    .option('--region <region>', "AWS region (default: $AWS_REGION, else the profile's)")
+    .option(
+      '--aws',
+      'let a command that writes (seed, import, tables create, stats, aggregate, invoke) write to real AWS tables when no endpoint is set',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -63,11 +69,20 @@ export const main = async (
     await buildProgram(output).parseAsync([...argv]);
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
+    // Commander exits 1 on a usage error (an unknown option or command, a missing argument);
+    // here a usage error is 2, as the README promises, and help or a version stays 0.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof LmsError) {
       output.err(`lms: ${error.message} [${error.code}]`);
-      // 2 is a usage error (fix the command or the environment); 1 a failed run.
-      return error instanceof ConfigError || error instanceof UsageError ? 2 : 1;
+      // 130 (128 + SIGINT): stopped by Ctrl-C before it was ready.
+      if (error instanceof StartInterruptedError) return 130;
+      // 2 is a usage error (fix the command, the environment, or what holds the data
+      // folder or a port); 1 a failed run.
+      return error instanceof ConfigError ||
+        error instanceof UsageError ||
+        error instanceof StackInUseError
+        ? 2
+        : 1;
     }
     output.err(`lms: ${errorMessage(error)}`);
     return 1;

@@ -16,7 +16,11 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface Config {
   /** Undefined means real AWS. */
   readonly dynamodbEndpoint: string | undefined;
-  /** Undefined: the SDK's own resolution (Lambda sets AWS_REGION; a profile may set it). */
+  /**
+   * `AWS_REGION`. Undefined: the SDK's own resolution (Lambda sets AWS_REGION; a profile may
+   * set it); against an endpoint, `local` when that finds none (`createDynamoClient`), so
+   * that `lms` signs with the region the AWS CLI beside it uses.
+   */
   readonly awsRegion: string | undefined;
   readonly tablePrefix: string;
   readonly timezone: string;
@@ -109,7 +113,7 @@ const schema = z.object(variables);
  * @example
  * ```ts
  * loadConfig({ LMS_TABLE_PREFIX: 'dev-', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' });
- * // { tablePrefix: 'dev-', awsRegion: 'local', timezone: 'Asia/Shanghai', ... }
+ * // { tablePrefix: 'dev-', awsRegion: undefined, timezone: 'Asia/Shanghai', ... }
  * loadConfig({ LMS_TIMEZONE: 'Mars/Olympus' }); // throws ConfigError naming LMS_TIMEZONE
  * ```
  */
@@ -128,7 +132,7 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
   const values = result.data;
   return {
     dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
-    awsRegion: values.AWS_REGION ?? (values.DYNAMODB_ENDPOINT !== undefined ? 'local' : undefined),
+    awsRegion: values.AWS_REGION,
     tablePrefix: values.LMS_TABLE_PREFIX,
     timezone: values.LMS_TIMEZONE,
     logLevel: values.LOG_LEVEL,

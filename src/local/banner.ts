@@ -1,4 +1,5 @@
 /** What `lms start` prints once everything runs: where things are and what to try. */
+import { addDays, localDate } from '../domain/time-zone.ts';
 import type { DemoIdentities } from './demo-identities.ts';
 import type { JobInfo } from './jobs.ts';
 
@@ -34,18 +35,25 @@ export const banner = (input: BannerInput): string => {
           `             ${job.function.padEnd(20)} cron "${job.schedule}" in ${input.timezone}, next ${job.next_run ?? '-'}`,
       ),
     '',
-    '  Tokens (valid 12 h; paste into your shell):',
+    '  Tokens (valid 12 h) and the settings `npx lms` needs beside this stack; paste into your shell:',
     ...Object.entries(input.tokens).map(
       ([role, { id, token }]) =>
         `    export ${role.toUpperCase()}_TOKEN=${token}   # ${input.idClaim} ${id}`,
     ),
+    // The engines accept any region and credentials (DynamoDB Local runs with -sharedDb),
+    // so lms needs only the endpoint, and the prefix when there is one.
+    `    export DYNAMODB_ENDPOINT=${input.dynamodbEndpoint}`,
+    ...(input.prefix === '' ? [] : [`    export LMS_TABLE_PREFIX=${input.prefix}`]),
+    '    npx lms tables list   # then any lms command works on these tables',
     '',
     '  Try:',
   ];
   const auth = (role: string) => `-H "Authorization: Bearer $${role.toUpperCase()}_TOKEN"`;
   if (demo.classCode !== undefined && demo.moduleId !== undefined) {
+    // The last 7 days: the demo module is the one the class answered in most recently.
+    const from = addDays(localDate(input.now, input.timezone), -6);
     lines.push(
-      `    curl ${auth('teacher')} ${apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results`,
+      `    curl ${auth('teacher')} "${apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results?from=${from}"   # this week`,
     );
   }
   if (demo.studentId !== undefined) {

@@ -27,12 +27,21 @@ export class ServiceStack {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
-  async start(): Promise<void> {
+  /**
+   * Starts the services in order. An aborted `signal` (Ctrl-C) stops the start between two
+   * services, or inside one that watches the signal (the seed), and stops what started.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
     for (const service of this.services) {
       try {
+        signal?.throwIfAborted();
         await service.start();
       } catch (error) {
-        this.log(`${service.name} failed to start; stopping what started`);
+        this.log(
+          signal?.aborted === true
+            ? `${service.name} interrupted; stopping what started, in reverse`
+            : `${service.name} failed to start; stopping what started`,
+        );
         await this.stop();
         throw error;
       }

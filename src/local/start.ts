@@ -11,12 +11,14 @@ import { assertFunctionFolders } from '../catalog/function-folders.ts';
 import type { FunctionName } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
 import { localDate } from '../domain/time-zone.ts';
+import { LmsError } from '../errors.ts';
 import { createRuntime } from '../runtime/runtime.ts';
-import { SEED_SIZES, type SeedSizeName } from '../seed/sizes.ts';
-import { writeSeed } from '../seed/write.ts';
+import { runResumableSeed } from '../seed/resumable.ts';
+import type { SeedSizeName } from '../seed/sizes.ts';
 import { tables } from '../tables/definitions.ts';
 import { LocalApi } from './api/server.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
+import { checkPortsFree, lockDataFolder } from './claim.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
 import { LocalJobs } from './jobs.ts';
@@ -37,6 +39,16 @@ export interface StartOptions {
   readonly log: (line: string) => void;
   /** Where the function folders are checked against the catalogue (tests); default src/functions. */
   readonly functionsDir?: string;
+  /**
+   * Aborted by Ctrl-C: the start stops where it is (between services, or between two seed
+   * batches), stops what started in reverse and rejects with {@link StartInterruptedError}.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** The start was interrupted (Ctrl-C) and what had started was stopped. */
+export class StartInterruptedError extends LmsError {
+  readonly code = 'INTERRUPTED';
 }
 
 export interface RunningStack {
@@ -71,7 +83,9 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   // A function the catalogue names but the tree lacks (or the reverse) would be silently
   // missing from the API or the schedules: refuse to start, naming it.
   assertFunctionFolders(options.functionsDir);
-  const { config, log } = options;
+  const { config, log, signal } = options;
+  const external = config.dynamodbEndpoint !== undefined;
+  const host = options.host ?? '127.0.0.1';
   const engine =
     config.dynamodbEndpoint !== undefined
       ? createEngine({ kind: 'external', endpoint: config.dynamodbEndpoint })
@@ -98,7 +112,35 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   };
   const jobs = new LocalJobs({ timezone: config.timezone, load, log, schedule: options.schedule });
 
+  let release: (() => Promise<void>) | undefined;
   const services: LocalService[] = [
+    {
+      // Before any work: a second stack on the same folder or ports is refused here.
+      name: 'data folder and ports',
+      start: async () => {
+        if (!options.inMemory) {
+          release = await lockDataFolder(options.dataDir, {
+            'HTTP API port': options.port,
+            ...(external ? {} : { 'DynamoDB port': options.dbPort }),
+          });
+        }
+        await checkPortsFree([
+          { what: 'the HTTP API (--port)', port: options.port, host },
+          ...(external
+            ? []
+            : [
+                {
+                  what: 'the embedded DynamoDB (--db-port)',
+                  port: options.dbPort,
+                  host: '127.0.0.1',
+                },
+              ]),
+        ]);
+      },
+      stop: async () => {
+        await release?.();
+      },
+    },
     {
       name: `DynamoDB (${engine.kind})`,
       start: async () => {
@@ -106,7 +148,6 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         functionConfig = {
           ...config,
           dynamodbEndpoint: engine.endpoint,
-          awsRegion: config.awsRegion ?? 'local',
         };
         connection = connectDynamo(functionConfig);
       },
@@ -133,36 +174,40 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
       name: 'demo data',
       start: async () => {
         if (connection === undefined || options.seed === false) return;
-        let empty = true;
-        for await (const page of connection.db.students.pages(
-          {},
-          { scan: true, pageSize: 1, project: ['id'] },
-        )) {
-          empty = page.length === 0;
-          break;
-        }
-        if (!empty) return;
+        const { db } = connection;
         const now = new Date();
-        const summary = await writeSeed(connection.db, {
-          size: SEED_SIZES[options.seed.size],
-          seed: options.seed.seed,
-          today: localDate(now, config.timezone),
-          timezone: config.timezone,
-          notAfter: now,
+        const outcome = await runResumableSeed(db, {
+          request: {
+            size: options.seed.size,
+            seed: options.seed.seed,
+            today: localDate(now, config.timezone),
+            timezone: config.timezone,
+            notAfter: now,
+          },
+          // Tables with students and no seed record hold someone's data: left alone.
+          hasData: async () => {
+            for await (const page of db.students.pages(
+              {},
+              { scan: true, pageSize: 1, project: ['id'] },
+            )) {
+              return page.length > 0;
+            }
+            return false;
+          },
+          afterSeed: async () => {
+            for (const { name, event } of AFTER_SEED) {
+              signal?.throwIfAborted();
+              try {
+                await jobs.run(name, event);
+              } catch (error) {
+                if (!isMissingModule(error)) throw error;
+              }
+            }
+          },
+          ...(signal === undefined ? {} : { signal }),
+          log,
         });
-        seeded = true;
-        log(
-          `demo data: ${Object.entries(summary.written)
-            .map(([t, n]) => `${n} ${t}`)
-            .join(', ')}`,
-        );
-        for (const { name, event } of AFTER_SEED) {
-          try {
-            await jobs.run(name, event);
-          } catch (error) {
-            if (!isMissingModule(error)) throw error;
-          }
-        }
+        seeded = outcome.kind === 'seeded';
       },
       stop: async () => {},
     },
@@ -182,7 +227,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     name: 'HTTP API',
     start: async () => {
       if (keys === undefined) throw new Error('no signing key');
-      api = new LocalApi({ port: options.port, host: options.host, keys, load, jobs, log });
+      api = new LocalApi({ port: options.port, host, keys, load, jobs, log });
       await api.start();
     },
     stop: async () => {
@@ -191,7 +236,17 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   });
 
   const stack = new ServiceStack(services, log);
-  await stack.start();
+  try {
+    await stack.start(signal);
+  } catch (error) {
+    if (signal?.aborted === true) {
+      throw new StartInterruptedError(
+        `interrupted (${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}) while starting; what had started is stopped, and the next start finishes the demo data`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   if (api === undefined || keys === undefined) throw new Error('the local stack did not start');
   return {
     apiUrl: api.url,

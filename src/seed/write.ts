@@ -33,6 +33,11 @@ export interface WriteSeedOptions {
   readonly chunk?: number;
   /** Students whose answers are generated and written together. */
   readonly studentsPerSlice?: number;
+  /**
+   * Stops the seed between two batches (it rejects with the signal's reason). What was
+   * written stays; writing the same plan again completes it, since every item is the same.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const inChunks = async <T>(
@@ -40,8 +45,10 @@ const inChunks = async <T>(
   size: number,
   write: (chunk: T[]) => Promise<void>,
   progress: (written: number) => void,
+  signal: AbortSignal | undefined,
 ) => {
   for (let i = 0; i < items.length; i += size) {
+    signal?.throwIfAborted();
     const chunk = items.slice(i, i + size);
     await write(chunk);
     progress(i + chunk.length);
@@ -70,7 +77,13 @@ export const writeSeed = async (
 
   const write = async <N extends OrganisationTable>(table: N) => {
     const items: readonly Entity<N>[] = org[table];
-    await inChunks(items, chunk, (c) => db[table].putMany(c), report(table, items.length));
+    await inChunks(
+      items,
+      chunk,
+      (c) => db[table].putMany(c),
+      report(table, items.length),
+      options.signal,
+    );
   };
   for (const table of ORGANISATION_TABLES) await write(table);
 
@@ -80,6 +93,7 @@ export const writeSeed = async (
   let marks = 0;
   const markedAt = new Date().toISOString();
   for (let i = 0; i < org.students.length; i += slice) {
+    options.signal?.throwIfAborted();
     const students = org.students.slice(i, i + slice);
     const batch = students.flatMap((student) => [
       ...studentAnswers(plan, student, levelOf.get(student.class_code ?? '') ?? 1, org.modules),

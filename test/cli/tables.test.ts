@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
+import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { deleteTables, listTables } from '../../src/adapters/dynamodb/tables.ts';
 import { main } from '../../src/cli/main.ts';
 import { tables } from '../../src/tables/definitions.ts';
@@ -73,5 +74,31 @@ describe('lms tables', () => {
     );
     expect(stdout).toContain(`${prefix}students`);
     expect(stderr.trim()).toBe(`tables: ${TABLES} of ${TABLES} exist`);
+  });
+
+  it('never shows a wrong 0: an estimate of 0 is checked, --count counts exactly', async () => {
+    const connection = connectDynamo({
+      dynamodbEndpoint: endpoint,
+      awsRegion: 'local',
+      tablePrefix: prefix,
+    });
+    await connection.db.groups.putMany(
+      Array.from({ length: 3 }, (_, i) => ({ code: `g-${i}`, name: `Group ${i}` })),
+    );
+    connection.close();
+    const line = (out: string, table: string) =>
+      out.split('\n').find((row) => row.startsWith(`${prefix}${table} `)) ?? '';
+    const estimated = await run('tables', 'list');
+    // dynalite keeps ItemCount at 0; DynamoDB Local and AWS estimate it.
+    expect(line(estimated.out, 'groups')).toMatch(/ (>0|~3) items$/);
+    expect(line(estimated.out, 'schools')).toMatch(/\s0 items( {2}|$)/);
+    expect(line(estimated.out, 'schools')).not.toContain('~');
+    const counted = await run('tables', 'list', '--count');
+    expect(line(counted.out, 'groups')).toMatch(/ 3 items$/);
+    expect(line(counted.out, 'groups')).not.toMatch(/[~>]/);
+    const json = await run('tables', 'list', '--count', '--json');
+    expect(
+      (JSON.parse(json.out) as { table: string }[]).find((row) => row.table === `${prefix}groups`),
+    ).toMatchObject({ exists: true, items: 3, items_exact: true });
   });
 });

@@ -72,10 +72,12 @@ describe('loadConfig', () => {
     },
   );
 
-  it("uses region 'local' when an endpoint is set and no region is", () => {
+  it('leaves the region to the SDK when AWS_REGION is unset, endpoint or not', () => {
+    // With an endpoint, createDynamoClient asks the SDK's chain (a profile's region) and
+    // falls back to 'local' only then, so lms signs with the region the AWS CLI uses.
     expect(loadConfig({ DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })).toMatchObject({
       dynamodbEndpoint: 'http://127.0.0.1:8000',
-      awsRegion: 'local',
+      awsRegion: undefined,
     });
     expect(loadConfig({ AWS_REGION: 'us-east-1' }).awsRegion).toBe('us-east-1');
   });

@@ -1,11 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { CatalogueMismatchError, FUNCTION_FILES } from '../../src/catalog/function-folders.ts';
 import { functionNames } from '../../src/catalog/functions.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { MAX_PAYLOAD_BYTES } from '../../src/local/api/server.ts';
+import { DEV_AUDIENCE, DEV_ISSUER, DEV_KEY_ALGORITHM } from '../../src/local/auth/dev-keys.ts';
 import { signDevToken, withLocalIdClaim } from '../../src/local/auth/tokens.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
 import { isProcessAlive } from '../../src/local/engines/index.ts';
@@ -88,6 +91,49 @@ describe('the local stack (lms start)', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('answers a body over 10 MB with 413 JSON and a closed connection, not a reset', async () => {
+    const url = `${stack.apiUrl}/answers`;
+    const over = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x20),
+    });
+    expect(over.status).toBe(413);
+    expect(over.headers.get('connection')).toBe('close');
+    expect(await over.json()).toEqual({ message: 'Request Entity Too Large' });
+    // At the limit the body is taken, and the authorizer answers (no token here).
+    const at = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_PAYLOAD_BYTES, 0x20),
+    });
+    expect(at.status).toBe(401);
+  });
+
+  it('says why a token was refused: an expired one gets a hint in the header and the log', async () => {
+    const exp = Math.floor(Date.now() / 1000) - 60;
+    const expired = await new SignJWT({ 'cognito:username': 't-0001', 'custom:role': 'teacher' })
+      .setProtectedHeader({ alg: DEV_KEY_ALGORITHM, kid: stack.keys.kid })
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt(exp - 3600)
+      .setExpirationTime(exp)
+      .sign(stack.keys.privateKey);
+    const response = await fetch(`${stack.apiUrl}/classes/c-0001/modules/m-001/results`, {
+      headers: { authorization: `Bearer ${expired}` },
+    });
+    expect(response.status).toBe(401);
+    // The body stays what API Gateway answers.
+    expect(await response.json()).toEqual({ message: 'Unauthorized' });
+    const at = new Date(exp * 1000).toISOString();
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer error="invalid_token", error_description="token expired at ${at}"`,
+    );
+    expect(logs).toContain(
+      `WARN GET /classes/c-0001/modules/m-001/results 401: token expired at ${at}; restarting lms start prints new tokens, or run: npx lms token --role teacher --id t-0001`,
+    );
+  });
+
   it('serves the OpenAPI document at /openapi.json, without a token', async () => {
     const response = await fetch(`${stack.apiUrl}/openapi.json`);
     expect(response.status).toBe(200);
@@ -130,9 +176,11 @@ describe('the local stack (lms start)', () => {
     const { apiUrl, dynamodbEndpoint } = stack;
     await stack.stop();
     expect(logs.filter((line) => line.endsWith(' stopped'))[0]).toBe('HTTP API stopped');
-    expect(logs.filter((line) => line.endsWith(' stopped')).at(-1)).toMatch(
-      /^DynamoDB .* stopped$/,
-    );
+    // The engine last but for the data folder's claim, taken before anything else.
+    expect(logs.filter((line) => line.endsWith(' stopped')).slice(-2)).toEqual([
+      expect.stringMatching(/^DynamoDB .* stopped$/),
+      'data folder and ports stopped',
+    ]);
     await expect(fetch(apiUrl)).rejects.toThrow();
     await expect(fetch(dynamodbEndpoint)).rejects.toThrow();
     if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);

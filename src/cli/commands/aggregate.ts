@@ -9,6 +9,7 @@ import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { printSummary, runJobWorkflow, withJobContext } from '../job-command.ts';
 import { positiveInteger } from '../parse.ts';
+import { TableUse } from '../target.ts';
 
 export const AGGREGATE_TARGETS = ['students', 'parents'] as const;
 export type AggregateTarget = (typeof AGGREGATE_TARGETS)[number];
@@ -84,7 +85,8 @@ export const registerAggregate = (program: Command, output: Output): void => {
     .option('--json', 'print the whole summary as JSON on stdout')
     .action(async (target: AggregateTarget, options: AggregateCommandOptions, command: Command) => {
       const today = options.today === undefined ? undefined : calendarDate(options.today);
-      await withJobContext(command, output, async (context) => {
+      // Even a dry run writes: the workflow takes the job's lease in `jobs`.
+      await withJobContext(command, output, TableUse.Write, async (context) => {
         // The job's options, as the schedule sends them (the execution input of the workflow).
         const input = {
           mode: options.full === true ? 'full' : 'incremental',

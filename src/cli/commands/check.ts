@@ -5,6 +5,7 @@ import { reportLines, summaryLine } from '../../services/check/summary.ts';
 import type { Output } from '../context.ts';
 import { withJobContext } from '../job-command.ts';
 import { nonNegativeInteger, positiveInteger } from '../parse.ts';
+import { TableUse } from '../target.ts';
 
 /**
  * `lms check`: the integrity report. Exit 0 when clean, 1 when something is wrong (the
@@ -25,7 +26,7 @@ export const registerCheck = (program: Command, output: Output): void => {
         options: { skipAnswers?: boolean; examples: number; segments: number; json?: boolean },
         command: Command,
       ) => {
-        await withJobContext(command, output, async ({ connection, progress }) => {
+        await withJobContext(command, output, TableUse.Read, async ({ connection, progress }) => {
           const report = await runCheck(connection.db, {
             skipAnswers: options.skipAnswers === true,
             examples: options.examples,

@@ -6,10 +6,11 @@ import type { TransferProgress } from '../../ops/transfer/progress.ts';
 import { exportSummaryLine } from '../../ops/transfer/summary.ts';
 import { splitTableNames, unknownTablesMessage } from '../../ops/transfer/tables.ts';
 import { tableNames } from '../../tables/definitions.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { GlobalOptions, Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { positiveInteger } from '../parse.ts';
 import { createProgress, type Progress } from '../progress.ts';
+import { TableUse, targetConfig } from '../target.ts';
 
 /** Shows export and import progress: a counter or bar per table and phase. */
 export const transferProgressListener = (progress: Progress) => (event: TransferProgress) => {
@@ -42,7 +43,11 @@ export const registerExport = (program: Command, output: Output): void => {
       ) => {
         const { tables, unknown } = splitTableNames(names);
         if (unknown.length > 0) throw new UsageError(unknownTablesMessage(unknown));
-        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+        const config = await targetConfig(
+          command.optsWithGlobals<GlobalOptions>(),
+          TableUse.Read,
+          'lms export',
+        );
         const connection = connectDynamo(config);
         const progress = createProgress({
           interactive: output.interactive ?? false,

@@ -5,10 +5,11 @@ import { importTables, loadManifest } from '../../ops/transfer/import.ts';
 import { manifestTables } from '../../ops/transfer/manifest.ts';
 import { importSummaryLine } from '../../ops/transfer/summary.ts';
 import { splitTableNames, unknownTablesMessage } from '../../ops/transfer/tables.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { GlobalOptions, Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { positiveInteger } from '../parse.ts';
 import { createProgress } from '../progress.ts';
+import { TableUse, targetConfig } from '../target.ts';
 import { transferProgressListener } from './export.ts';
 
 /** `lms import --from DIR [table ...]`: an export into the configured tables, resumable. */
@@ -31,7 +32,11 @@ export const registerImport = (program: Command, output: Output): void => {
       ) => {
         const { tables, unknown } = splitTableNames(names);
         if (unknown.length > 0) throw new UsageError(unknownTablesMessage(unknown));
-        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+        const config = await targetConfig(
+          command.optsWithGlobals<GlobalOptions>(),
+          TableUse.Write,
+          'lms import',
+        );
         if (tables.length > 0) {
           const exported = manifestTables((await loadManifest(options.from)).manifest);
           const absent = tables.filter((table) => !exported.includes(table));

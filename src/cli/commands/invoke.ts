@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
-import { functions } from '../../catalog/functions.ts';
+import { functions, TableAccess } from '../../catalog/functions.ts';
 import { localContext } from '../../local/invoke/lambda-context.ts';
 import { isFunctionName, loadFunction } from '../../local/invoke/load-function.ts';
 import { createRuntime } from '../../runtime/runtime.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { GlobalOptions, Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { TableUse, targetConfig } from '../target.ts';
 
 /** The event given to `--event`: inline JSON, a file, or `-` for standard input. */
 export const readEvent = async (value: string | undefined): Promise<unknown> => {
@@ -44,7 +45,14 @@ export const registerInvoke = (program: Command, output: Output): void => {
           `unknown function ${name}; known: ${Object.keys(functions).join(', ')}`,
         );
       }
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+      // The catalogue says what the function may do to each table (its IAM grants).
+      const grants: readonly (readonly TableAccess[])[] = Object.values(functions[name].tables);
+      const writes = grants.some((access) => access.some((a) => a !== TableAccess.Read));
+      const config = await targetConfig(
+        command.optsWithGlobals<GlobalOptions>(),
+        writes ? TableUse.Write : TableUse.Read,
+        `lms invoke ${name}`,
+      );
       const event = await readEvent(options.event);
       const connection = connectDynamo(config);
       try {

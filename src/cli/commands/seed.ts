@@ -3,10 +3,11 @@ import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { localDate } from '../../domain/time-zone.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
 import { writeSeed } from '../../seed/write.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { GlobalOptions, Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { nonNegativeInteger } from '../parse.ts';
 import { createProgress } from '../progress.ts';
+import { TableUse, targetConfig } from '../target.ts';
 
 /** `lms seed`: a deterministic demo organisation with 30 days of answers. */
 export const registerSeed = (program: Command, output: Output): void => {
@@ -20,7 +21,11 @@ export const registerSeed = (program: Command, output: Output): void => {
     .option('--today <date>', 'last day of answers (YYYY-MM-DD in LMS_TIMEZONE; default: today)')
     .action(
       async (options: { size: SeedSizeName; seed: number; today?: string }, command: Command) => {
-        const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
+        const config = await targetConfig(
+          command.optsWithGlobals<GlobalOptions>(),
+          TableUse.Write,
+          'lms seed',
+        );
         const now = new Date();
         const today = options.today ?? localDate(now, config.timezone);
         if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {

@@ -3,7 +3,7 @@ import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
 import { findDemoIdentities } from '../../local/demo-identities.ts';
-import { startLocalStack } from '../../local/start.ts';
+import { type RunningStack, StartInterruptedError, startLocalStack } from '../../local/start.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
 import { ROLE_NAMES, type Role } from '../../services/access/principal.ts';
 import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
@@ -51,34 +51,59 @@ export const registerStart = (program: Command, output: Output): void => {
         command.optsWithGlobals<GlobalOptions>(),
         withLocalIdClaim(process.env),
       );
-      const stack = await startLocalStack({
-        config,
-        engine: flags.engine,
-        inMemory: flags.inMemory === true,
-        dataDir: flags.data,
-        port: flags.port,
-        dbPort: flags.dbPort,
-        host: flags.host,
-        seed: flags.seed ? { size: flags.seedSize, seed: flags.seedNumber } : false,
-        schedule: flags.schedule,
-        log: output.err,
-      });
+      // Handlers from the first moment: Ctrl-C while the engine starts or the demo data is
+      // written stops what started, in reverse, instead of killing the process mid-write.
+      const interrupt = new AbortController();
+      let stack: RunningStack | undefined;
+      let signalled = false;
+      let resolveStopped = () => {};
       const stopped = new Promise<void>((resolve) => {
-        let stopping = false;
-        const stop = (signal: string) => {
-          if (stopping) return;
-          stopping = true;
-          output.err(`${signal}: stopping`);
-          stack.stop().finally(resolve);
-        };
-        process.once('SIGINT', () => stop('SIGINT'));
-        process.once('SIGTERM', () => stop('SIGTERM'));
+        resolveStopped = resolve;
       });
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (signalled) {
+          output.err(`${signal} again: exiting without stopping the rest`);
+          process.exit(130);
+        }
+        signalled = true;
+        output.err(`${signal}: stopping what started, in reverse`);
+        interrupt.abort(new Error(signal));
+        // Before the stack is up, its start sees the abort and stops what it started.
+        stack?.stop().finally(resolveStopped);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const removeHandlers = () => {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      };
+      try {
+        stack = await startLocalStack({
+          config,
+          engine: flags.engine,
+          inMemory: flags.inMemory === true,
+          dataDir: flags.data,
+          port: flags.port,
+          dbPort: flags.dbPort,
+          host: flags.host,
+          seed: flags.seed ? { size: flags.seedSize, seed: flags.seedNumber } : false,
+          schedule: flags.schedule,
+          log: output.err,
+          signal: interrupt.signal,
+        });
+      } catch (error) {
+        removeHandlers();
+        throw error;
+      }
+      if (signalled) {
+        // The signal came as the last service started: the start did not see it.
+        await stack.stop().finally(removeHandlers);
+        throw new StartInterruptedError('interrupted while starting; what had started is stopped');
+      }
       try {
         const connection = connectDynamo({
           ...config,
           dynamodbEndpoint: stack.dynamodbEndpoint,
-          awsRegion: config.awsRegion ?? 'local',
         });
         const demo = await findDemoIdentities(connection.db);
         connection.close();
@@ -120,10 +145,12 @@ export const registerStart = (program: Command, output: Output): void => {
           }),
         );
       } catch (error) {
+        removeHandlers();
         await stack.stop();
         throw error;
       }
       await stopped;
+      removeHandlers();
       output.err('local stack stopped');
     });
 };

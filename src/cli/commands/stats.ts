@@ -8,6 +8,7 @@ import type { Output } from '../context.ts';
 import { printSummary, withJobContext } from '../job-command.ts';
 import { positiveInteger } from '../parse.ts';
 import type { Progress } from '../progress.ts';
+import { TableUse } from '../target.ts';
 
 const jobOf = (level: StatsLevel | 'all') =>
   level === 'all' ? 'calc_all_stats' : `calc_${level}_stats`;
@@ -53,7 +54,9 @@ export const registerStats = (program: Command, output: Output): void => {
         },
         command: Command,
       ) => {
-        await withJobContext(command, output, async ({ connection, progress }) => {
+        // A dry run only reads: it may look at real AWS tables without --aws.
+        const use = options.dryRun === true ? TableUse.Read : TableUse.Write;
+        await withJobContext(command, output, use, async ({ connection, progress }) => {
           const summary = await runStats(connection.db, {
             job: jobOf(options.level),
             levels: options.level === 'all' ? ALL_LEVELS : [options.level],

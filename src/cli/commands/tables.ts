@@ -1,10 +1,62 @@
 import type { Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { createMissingTables, describeTables, listTables } from '../../adapters/dynamodb/tables.ts';
-import { tables } from '../../tables/definitions.ts';
-import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
+import type { Db } from '../../repositories/db.ts';
+import { type TableName, tableNames, tables } from '../../tables/definitions.ts';
+import type { GlobalOptions, Output } from '../context.ts';
+import { connectTarget, TableUse } from '../target.ts';
 
-const definitions = Object.values(tables);
+const definitions = tableNames.map((name) => tables[name]);
+
+/**
+ * What `tables list` says of a table's size. DescribeTable's `ItemCount` is DynamoDB's
+ * estimate, refreshed about every six hours, and dynalite never maintains it (always 0):
+ * shown as `~N` when it is above 0; a 0 is checked with a one-item read, so that a table
+ * with items never shows 0 (`>0`); `--count` counts exactly (a COUNT scan of every table).
+ */
+export interface ItemCount {
+  /** The number shown; null when only "more than 0" is known. */
+  readonly items: number | null;
+  readonly items_exact: boolean;
+  /** DescribeTable's `ItemCount`, as DynamoDB reports it. */
+  readonly items_estimate: number | undefined;
+}
+
+const hasAnItem = async (db: Db, name: TableName): Promise<boolean> => {
+  let found = false;
+  // One item is enough; an item that fails validation still counts as one.
+  for await (const page of db[name].pages(
+    {},
+    { scan: true, pageSize: 1, onInvalid: () => (found = true) },
+  )) {
+    found ||= page.length > 0;
+    if (found) break;
+  }
+  return found;
+};
+
+const itemCount = async (
+  db: Db,
+  name: TableName,
+  estimate: number | undefined,
+  exact: boolean,
+): Promise<ItemCount> => {
+  if (exact) {
+    return {
+      items: await db[name].count({}, { scan: true }),
+      items_exact: true,
+      items_estimate: estimate,
+    };
+  }
+  if (estimate !== undefined && estimate > 0) {
+    return { items: estimate, items_exact: false, items_estimate: estimate };
+  }
+  return (await hasAnItem(db, name))
+    ? { items: null, items_exact: false, items_estimate: estimate }
+    : { items: 0, items_exact: true, items_estimate: estimate };
+};
+
+const shownCount = ({ items, items_exact }: ItemCount) =>
+  items === null ? '>0' : items_exact ? String(items) : `~${items}`;
 
 /** `lms tables create|list`: the tables of the shared definitions at the configured endpoint. */
 export const registerTables = (program: Command, output: Output): void => {
@@ -14,8 +66,11 @@ export const registerTables = (program: Command, output: Output): void => {
     .command('create')
     .description('create every missing table and index (idempotent)')
     .action(async (_options: unknown, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-      const connection = connectDynamo(config);
+      const { config, connection } = await connectTarget(
+        command.optsWithGlobals<GlobalOptions>(),
+        TableUse.Write,
+        'lms tables create',
+      );
       try {
         const changes = await createMissingTables(
           connection.client,
@@ -42,33 +97,61 @@ export const registerTables = (program: Command, output: Output): void => {
     .command('list')
     .description('show the defined tables at the endpoint: existence, item count, indexes')
     .option('--all', 'list every table at the endpoint, whatever its prefix')
+    .option('--count', 'count the items exactly (a scan of every table) instead of estimates')
     .option('--json', 'print JSON instead of a table')
-    .action(async (options: { all?: boolean; json?: boolean }, command: Command) => {
-      const config = commandConfig(command.optsWithGlobals<GlobalOptions>());
-      const connection = connectDynamo(config);
-      try {
-        if (options.all === true) {
-          const names = await listTables(connection.client);
-          output.out(options.json === true ? JSON.stringify(names) : names.join('\n'));
-          return;
-        }
-        const rows = await describeTables(connection.client, config.tablePrefix, definitions);
-        if (options.json === true) {
-          output.out(JSON.stringify(rows, null, 2));
-          return;
-        }
-        const width = Math.max(...rows.map((row) => row.table.length));
-        for (const row of rows) {
-          output.out(
-            row.exists
-              ? `${row.table.padEnd(width)}  ~${String(row.items ?? '?').padStart(9)} items  ${row.indexes.length > 0 ? `indexes: ${row.indexes.join(', ')}` : ''}`.trimEnd()
-              : `${row.table.padEnd(width)}  missing`,
+    .action(
+      async (options: { all?: boolean; count?: boolean; json?: boolean }, command: Command) => {
+        const { config, connection } = await connectTarget(
+          command.optsWithGlobals<GlobalOptions>(),
+          TableUse.Read,
+          'lms tables list',
+        );
+        try {
+          if (options.all === true) {
+            const names = await listTables(connection.client);
+            output.out(options.json === true ? JSON.stringify(names) : names.join('\n'));
+            return;
+          }
+          const described = await describeTables(
+            connection.client,
+            config.tablePrefix,
+            definitions,
           );
+          const rows = await Promise.all(
+            described.map(async ({ items, ...row }, i) => {
+              const name = tableNames[i];
+              if (!row.exists || name === undefined) return { ...row, items: null };
+              return {
+                ...row,
+                ...(await itemCount(connection.db, name, items, options.count === true)),
+              };
+            }),
+          );
+          if (options.json === true) {
+            output.out(JSON.stringify(rows, null, 2));
+            return;
+          }
+          const width = Math.max(...rows.map((row) => row.table.length));
+          for (const row of rows) {
+            output.out(
+              'items_exact' in row
+                ? `${row.table.padEnd(width)}  ${shownCount(row).padStart(10)} items  ${row.indexes.length > 0 ? `indexes: ${row.indexes.join(', ')}` : ''}`.trimEnd()
+                : `${row.table.padEnd(width)}  missing`,
+            );
+          }
+          const missing = rows.filter((row) => !row.exists).length;
+          output.err(`tables: ${rows.length - missing} of ${rows.length} exist`);
+          if (
+            options.count !== true &&
+            rows.some((row) => 'items_exact' in row && !row.items_exact)
+          ) {
+            output.err(
+              "~N is DynamoDB's estimate (ItemCount, refreshed about every 6 hours); >0: the estimate says 0 but the table has items (dynalite keeps no estimate); --count counts exactly",
+            );
+          }
+        } finally {
+          connection.close();
         }
-        const missing = rows.filter((row) => !row.exists).length;
-        output.err(`tables: ${rows.length - missing} of ${rows.length} exist`);
-      } finally {
-        connection.close();
-      }
-    });
+      },
+    );
 };

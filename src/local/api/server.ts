@@ -32,24 +32,52 @@ export interface LocalApiOptions {
   readonly log: (line: string) => void;
 }
 
-class PayloadTooLarge extends Error {}
+/**
+ * How much of a too-large body is still read (and dropped) before the 413 is sent. A client
+ * that is still writing when the server closes sees a reset instead of the answer, so a body
+ * somewhat over the limit is read to its end; an endless one is cut off here.
+ */
+const DRAIN_LIMIT_BYTES = 4 * MAX_PAYLOAD_BYTES;
 
-const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
+type Body = { readonly kind: 'read'; readonly body: Buffer } | { readonly kind: 'too-large' };
+
+const readBody = (request: IncomingMessage, limit: number): Promise<Body> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > DRAIN_LIMIT_BYTES) {
+      // Not worth reading: answer at once; the connection is closed after the reply.
+      resolve({ kind: 'too-large' });
+      return;
+    }
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new PayloadTooLarge());
-        request.destroy();
-        return;
+      if (size > DRAIN_LIMIT_BYTES) {
+        // Read no more: the 413 goes out and the connection closes after it.
+        request.pause();
+        resolve({ kind: 'too-large' });
+      } else if (size <= limit) {
+        chunks.push(chunk);
+      } else {
+        chunks.length = 0;
       }
-      chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('end', () =>
+      resolve(size > limit ? { kind: 'too-large' } : { kind: 'read', body: Buffer.concat(chunks) }),
+    );
     request.on('error', reject);
   });
+
+/** API Gateway's own 413; the connection is closed, since the client sent more than it may. */
+const sendTooLarge = (response: ServerResponse) =>
+  send(response, 413, json({ message: 'Request Entity Too Large' }), {
+    'content-type': 'application/json',
+    connection: 'close',
+  });
+
+/** RFC 6750's quoted-string: printable ASCII without quotes or backslashes. */
+const quoted = (text: string) => `"${text.replace(/[^ !#-[\]-~]/g, ' ')}"`;
 
 const send = (
   response: ServerResponse,
@@ -172,24 +200,30 @@ export class LocalApi {
       send(response, 404, json({ message: 'Not Found' }));
       return;
     }
-    let body: Buffer;
-    try {
-      body = await readBody(request, MAX_PAYLOAD_BYTES);
-    } catch (error) {
-      if (error instanceof PayloadTooLarge) {
-        send(response, 413, json({ message: 'Request Entity Too Large' }));
-        return;
-      }
-      throw error;
-    }
+    const read = await readBody(request, MAX_PAYLOAD_BYTES);
+    if (read.kind === 'too-large') return sendTooLarge(response);
+    const { body } = read;
     // The JWT authorizer: API Gateway answers 401 itself; the function is never invoked.
     const header = request.headers.authorization ?? '';
     const token = header.replace(/^Bearer\s+/i, '').trim();
     const verified = token === '' ? undefined : await verifyDevToken(this.options.keys, token);
     if (verified === undefined || !verified.ok) {
+      // The body stays API Gateway's; the header (RFC 6750) and the log say why and what to do.
+      const description =
+        verified === undefined
+          ? 'no bearer token in the Authorization header'
+          : verified.description;
+      const remedy =
+        verified === undefined
+          ? 'send -H "Authorization: Bearer $TEACHER_TOKEN" (the banner prints the tokens; also npx lms token)'
+          : verified.remedy;
+      this.options.log(`WARN ${method} ${url.pathname} 401: ${description}; ${remedy}`);
       send(response, 401, json({ message: 'Unauthorized' }), {
         'content-type': 'application/json',
-        'www-authenticate': 'Bearer',
+        'www-authenticate':
+          verified === undefined
+            ? 'Bearer'
+            : `Bearer error="invalid_token", error_description=${quoted(description)}`,
       });
       return;
     }
@@ -249,7 +283,9 @@ export class LocalApi {
         json({ error: { code: 'UNKNOWN_FUNCTION', message: `no function ${name}` } }),
       );
     }
-    const text = (await readBody(request, MAX_PAYLOAD_BYTES)).toString('utf8').trim();
+    const read = await readBody(request, MAX_PAYLOAD_BYTES);
+    if (read.kind === 'too-large') return sendTooLarge(response);
+    const text = read.body.toString('utf8').trim();
     let event: unknown;
     try {
       event = text === '' ? undefined : JSON.parse(text);

@@ -86,7 +86,45 @@ export type VerifiedClaims = Record<string, string>;
 
 export type VerifyResult =
   | { readonly ok: true; readonly claims: VerifiedClaims }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      /** jose's error code, such as `ERR_JWT_EXPIRED`. */
+      readonly reason: string;
+      /** Why, for a person: `token expired at 2026-11-24T20:00:00.000Z`. */
+      readonly description: string;
+      /** How to get a token that works, naming the role and id when the token says them. */
+      readonly remedy: string;
+    };
+
+const stringClaim = (payload: Readonly<Record<string, unknown>>, name: string) => {
+  const value = payload[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** The refusal of a token: what was wrong, and the command that prints a good one. */
+const refusal = (error: InstanceType<typeof errors.JOSEError>): VerifyResult => {
+  // Claims are checked after the signature, so their payload is the stack's own.
+  const payload =
+    error instanceof errors.JWTClaimValidationFailed || error instanceof errors.JWTExpired
+      ? error.payload
+      : {};
+  const role = stringClaim(payload, ROLE_CLAIM);
+  const id = stringClaim(payload, COGNITO_USERNAME_CLAIM);
+  const command = `npx lms token --role ${role ?? '<role>'} --id ${id ?? '<id>'}`;
+  const remedy = `restarting lms start prints new tokens, or run: ${command}`;
+  if (error instanceof errors.JWTExpired) {
+    const exp = payload.exp;
+    const at = typeof exp === 'number' ? new Date(exp * 1000).toISOString() : 'an earlier time';
+    return { ok: false, reason: error.code, description: `token expired at ${at}`, remedy };
+  }
+  const description =
+    error instanceof errors.JWSSignatureVerificationFailed
+      ? "signature does not verify with this stack's signing key (a token of another data folder, or of a deleted key)"
+      : error instanceof errors.JWTClaimValidationFailed
+        ? `claim ${error.claim} is invalid: ${error.reason}`
+        : `not a token this stack signed: ${error.message}`;
+  return { ok: false, reason: error.code, description, remedy };
+};
 
 /**
  * Verifies a bearer token the way API Gateway's JWT authorizer does (signature, issuer,
@@ -105,7 +143,7 @@ export const verifyDevToken = async (keys: DevKeys, token: string): Promise<Veri
     }
     return { ok: true, claims };
   } catch (error) {
-    if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
+    if (error instanceof errors.JOSEError) return refusal(error);
     throw error;
   }
 };

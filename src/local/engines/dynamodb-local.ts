@@ -37,6 +37,12 @@ export interface DynamoDbLocalEngineOptions {
   readonly startTimeoutMs?: number;
   /** How long the JVM gets to exit after SIGTERM before it is SIGKILLed. Defaults to 10 s. */
   readonly stopTimeoutMs?: number;
+  /**
+   * `-sharedDb` (the default): one database whatever a client signs with. `false` runs it as
+   * the AWS CLI tutorials do, one database per access key id and region, so that tests can
+   * check that `lms` signs as the shell's own credentials.
+   */
+  readonly sharedDb?: boolean;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -53,8 +59,8 @@ interface RunningDynamoDbLocal extends RunningEngine {
 
 /**
  * AWS DynamoDB Local (the bundled jar, run by `java` as a child process). Slower to start than
- * dynalite but closer to the real service. Runs with `-sharedDb`, so every client sees the
- * same tables whatever its access key or region.
+ * dynalite but closer to the real service. Runs with `-sharedDb` unless told otherwise, so
+ * every client sees the same tables whatever its access key or region.
  *
  * If this process exits without calling `stop()`, the JVM is SIGKILLed from an 'exit' hook.
  *
@@ -72,6 +78,7 @@ export class DynamoDbLocalEngine extends BaseEngine<RunningDynamoDbLocal> {
   readonly #path: string | undefined;
   readonly #startTimeoutMs: number;
   readonly #stopTimeoutMs: number;
+  readonly #sharedDb: boolean;
   // Set from spawn on, not only once running: a caller may want the JVM's pid while it starts.
   #child: ChildProcess | undefined;
   #tail = new OutputTail(50);
@@ -87,6 +94,7 @@ export class DynamoDbLocalEngine extends BaseEngine<RunningDynamoDbLocal> {
     this.#path = options.path === undefined ? undefined : resolve(options.path);
     this.#startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    this.#sharedDb = options.sharedDb ?? true;
   }
 
   override get endpoint(): string {
@@ -136,7 +144,7 @@ export class DynamoDbLocalEngine extends BaseEngine<RunningDynamoDbLocal> {
     this.#tail = tail;
     const child = spawn({
       port,
-      sharedDb: true,
+      sharedDb: this.#sharedDb,
       stdio: 'pipe',
       ...(this.#path === undefined ? {} : { path: this.#path }),
     });

@@ -66,39 +66,10 @@ function threadState(statPath: string): string | undefined {
  * ```
  */
 export function listensOnPort(pid: number, port: number): boolean | undefined {
-  let fds: string[];
-  try {
-    fds = readdirSync(`/proc/${pid}/fd`);
-  } catch {
-    return existsSync('/proc/self/fd') ? false : undefined;
-  }
-  const inodes = new Set<string>();
-  for (const fd of fds) {
-    try {
-      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (match?.[1]) inodes.add(match[1]);
-    } catch {
-      // The fd was closed while we listed them.
-    }
-  }
+  const inodes = socketInodes(pid);
+  if (inodes === undefined) return existsSync('/proc/self/fd') ? false : undefined;
   if (inodes.size === 0) return false;
-  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
-  for (const table of ['tcp', 'tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/net/${table}`, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      if (fields[3] !== '0A' || local === undefined) continue; // 0A: LISTEN
-      if (local.slice(local.lastIndexOf(':') + 1) !== portHex) continue;
-      if (fields[9] !== undefined && inodes.has(fields[9])) return true;
-    }
-  }
+  for (const inode of listeningInodes(port, `/proc/${pid}`)) if (inodes.has(inode)) return true;
   return false;
 }
 
@@ -191,4 +162,87 @@ export function killOnParentExit(pid: number): () => void {
     if (!childrenToKill.delete(pid)) return;
     if (childrenToKill.size === 0) removeListeners();
   };
+}
+
+/** A process that listens on a port, as far as procfs tells (Linux; undefined elsewhere). */
+export interface PortOwner {
+  readonly pid: number;
+  /** Its command line, shortened. */
+  readonly command: string;
+}
+
+/** The inodes of the sockets process `pid` holds; undefined when its descriptors are hidden. */
+function socketInodes(pid: number | string): Set<string> | undefined {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return undefined;
+  }
+  const inodes = new Set<string>();
+  for (const fd of fds) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // The fd was closed while we listed them.
+    }
+  }
+  return inodes;
+}
+
+/** The socket inodes listening on TCP `port` in the network namespace of `procRoot`. */
+function listeningInodes(port: number, procRoot = '/proc'): Set<string> {
+  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set<string>();
+  for (const table of ['tcp', 'tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(`${procRoot}/net/${table}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      if (fields[3] !== '0A' || local === undefined || fields[9] === undefined) continue;
+      // sl local_address rem_address st ... inode; st 0A is LISTEN
+      if (local.slice(local.lastIndexOf(':') + 1) === portHex) inodes.add(fields[9]);
+    }
+  }
+  return inodes;
+}
+
+/**
+ * Which process listens on TCP `port`, so that a refusal can name it. Only processes this
+ * user may inspect are found (procfs hides others' descriptors); undefined when none is.
+ *
+ * @example
+ * ```ts
+ * portOwner(3000); // { pid: 4242, command: 'node bin/lms.mjs start' }
+ * ```
+ */
+export function portOwner(port: number): PortOwner | undefined {
+  const inodes = listeningInodes(port);
+  if (inodes.size === 0) return undefined;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  for (const pid of pids) {
+    const held = socketInodes(pid);
+    if (held === undefined || ![...held].some((inode) => inodes.has(inode))) continue;
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+        .split('\0')
+        .filter((part) => part !== '')
+        .join(' ');
+      return { pid: Number(pid), command: command.slice(0, 120) };
+    } catch {
+      // It exited while we looked.
+    }
+  }
+  return undefined;
 }

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { banner } from '../../src/local/banner.ts';
+
+/** The sample banner of README's "The local stack", between its fences. */
+const readmeBanner = () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('```\nlms-lambdas local stack is running');
+  const end = readme.indexOf('```', start + 3);
+  return readme.slice(start + 4, end);
+};
+
+const TOKEN = 'eyJhbGciOiJFUzI1NiIs...';
+
+describe('the banner', () => {
+  it("is what README's sample shows, for the sample's stack", () => {
+    const printed = banner({
+      apiUrl: 'http://127.0.0.1:3000',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      engine: 'dynalite',
+      storage: 'persisted in .data',
+      prefix: '',
+      timezone: 'Asia/Shanghai',
+      jobs: [
+        ['calc_all_stats', '5 0 * * *', '2026-11-25T16:05:00.000Z'],
+        ['aggregate_students', '15 * * * *', '2026-11-25T00:15:00.000Z'],
+        ['aggregate_parents', '45 0 * * *', '2026-11-25T16:45:00.000Z'],
+      ].map(([name, schedule, next]) => ({
+        function: name as 'calc_all_stats',
+        schedule: schedule ?? '',
+        enabled: true,
+        next_run: next ?? null,
+        running: false,
+      })),
+      tokens: Object.fromEntries(
+        [
+          ['admin', 'admin'],
+          ['teacher', 't-0001'],
+          ['parent', 'p-000027'],
+          ['student', 's-000023'],
+          ['service', 'lms-app'],
+        ].map(([role, id]) => [role, { id: id ?? '', token: TOKEN }]),
+      ),
+      idClaim: 'cognito:username',
+      demo: {
+        teacherId: 't-0001',
+        classCode: 'c-0001',
+        moduleId: 'm-002',
+        word: 'cat',
+        studentId: 's-000023',
+        parentId: 'p-000027',
+      },
+      now: new Date('2026-11-25T00:10:00.000Z'),
+    });
+    // README abbreviates the answers body.
+    const abbreviated = printed.replace(/-d '\{"answers":.*?\}\]\}'/, `-d '{"answers":[...]}'`);
+    expect(`${abbreviated.trim()}\n`).toBe(readmeBanner());
+  });
+
+  it('names a table prefix when there is one, so lms finds the tables', () => {
+    const printed = banner({
+      apiUrl: 'http://127.0.0.1:3000',
+      dynamodbEndpoint: 'http://127.0.0.1:8123',
+      engine: 'dynalite',
+      storage: 'in memory',
+      prefix: 'demo-',
+      timezone: 'Asia/Shanghai',
+      jobs: [],
+      tokens: {},
+      idClaim: 'cognito:username',
+      demo: {
+        teacherId: undefined,
+        classCode: undefined,
+        moduleId: undefined,
+        word: undefined,
+        studentId: undefined,
+        parentId: undefined,
+      },
+      now: new Date(),
+    });
+    expect(printed).toContain('\n    export DYNAMODB_ENDPOINT=http://127.0.0.1:8123\n');
+    expect(printed).toContain('\n    export LMS_TABLE_PREFIX=demo-\n');
+  });
+});
