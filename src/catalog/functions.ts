@@ -68,6 +68,20 @@ export const indexOf = (access: TableAccess): string | undefined =>
 /** Per table, the accesses a function may make. */
 export type TableAccesses = { readonly [T in TableName]?: readonly TableAccess<T>[] };
 
+const WRITE_ACCESSES: readonly TableAccess[] = [
+  TableAccess.Update,
+  TableAccess.Put,
+  TableAccess.BatchWrite,
+  TableAccess.Delete,
+];
+
+/** Whether an access changes data (what `lms` refuses to do to real AWS without `--aws`). */
+export const isWriteAccess = (access: TableAccess): boolean => WRITE_ACCESSES.includes(access);
+
+/** Whether a function may change any table at all. */
+export const writesAnyTable = (definition: { readonly tables: TableAccesses }): boolean =>
+  Object.values(definition.tables).some((accesses) => accesses.some(isWriteAccess));
+
 /**
  * A wall-clock schedule in `LMS_TIMEZONE`: every hour at `minute`, or every day at
  * `hour:minute`. Deliberately this small: it renders to both EventBridge Scheduler's

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
-import { functions, TableAccess } from '../../catalog/functions.ts';
+import { functions, writesAnyTable } from '../../catalog/functions.ts';
 import { localContext } from '../../local/invoke/lambda-context.ts';
 import { isFunctionName, loadFunction } from '../../local/invoke/load-function.ts';
 import { createRuntime } from '../../runtime/runtime.ts';
@@ -46,8 +46,7 @@ export const registerInvoke = (program: Command, output: Output): void => {
         );
       }
       // The catalogue says what the function may do to each table (its IAM grants).
-      const grants: readonly (readonly TableAccess[])[] = Object.values(functions[name].tables);
-      const writes = grants.some((access) => access.some((a) => a !== TableAccess.Read));
+      const writes = writesAnyTable(functions[name]);
       const config = await targetConfig(
         command.optsWithGlobals<GlobalOptions>(),
         writes ? TableUse.Write : TableUse.Read,
