@@ -50,6 +50,20 @@ const localEndpointCredentials = () =>
   createCredentialChain(fromEnv(), fromIni(), async () => LOCAL_CREDENTIALS);
 
 /**
+ * The region of a client against an endpoint, asked of the SDK's chain once per client:
+ * the SDK calls a region provider on every request (endpoint, signing), and the chain
+ * builds a probe client each time, which cost the full rebuild over half of its time.
+ */
+const endpointRegion = (region: string | undefined): string | (() => Promise<string>) => {
+  if (region !== undefined) return region;
+  let resolved: Promise<string> | undefined;
+  return () => {
+    resolved ??= sdkRegion().then((found) => found ?? LOCAL_REGION);
+    return resolved;
+  };
+};
+
+/**
  * The low-level client (table administration). Against real AWS everything comes from the
  * SDK's default chains. Against an endpoint the region is `settings.region`, else the
  * SDK's chain, else {@link LOCAL_REGION}; credentials as {@link localEndpointCredentials}.
@@ -64,7 +78,7 @@ export const createDynamoClient = (settings: ClientSettings): DynamoDBClient =>
     settings.endpoint !== undefined
       ? {
           endpoint: settings.endpoint,
-          region: settings.region ?? (async () => (await sdkRegion()) ?? LOCAL_REGION),
+          region: endpointRegion(settings.region),
           credentials: localEndpointCredentials(),
         }
       : settings.region !== undefined

@@ -188,6 +188,46 @@ export const processStudents = async (
   return counts;
 };
 
+/**
+ * What a progress write is conditional on: the fold version the run read. `absent`: the
+ * item was not there, or it had no version. `unreadable`: an item is stored whose
+ * `fold_version` itself does not validate, so no equality can be stated: it is replaced
+ * if it still exists. Runs do not overlap (the lease), so the condition is a second line.
+ */
+const overVersionRead = (version: number | 'unreadable' | undefined) =>
+  version === undefined
+    ? when.absent('fold_version')
+    : version === 'unreadable'
+      ? when.exists('student_id')
+      : when.equals('fold_version', version);
+
+/**
+ * The fold versions of stored progress items that did not validate as a whole: without
+ * them a write conditional on "no version" would fail for ever on such an item, and the
+ * student would stay marked and never be repaired. Read with a projection, so only the
+ * version itself must validate.
+ */
+const storedVersionsOf = async (
+  db: Db,
+  studentIds: readonly string[],
+): Promise<ReadonlyMap<string, number | 'unreadable'>> => {
+  if (studentIds.length === 0) return new Map();
+  const versions = new Map<string, number | 'unreadable'>(
+    studentIds.map((id) => [id, 'unreadable']),
+  );
+  const read = await db.student_progress.findMany(
+    studentIds.map((id) => ({ student_id: id })),
+    // Already reported by the whole-item read: here an invalid one only stays 'unreadable'.
+    { project: ['student_id', 'fold_version'], onInvalid: () => {} },
+  );
+  for (const item of read) {
+    const version: unknown = item.fold_version;
+    if (typeof version === 'number') versions.set(item.student_id, version);
+    else if (version === undefined) versions.delete(item.student_id);
+  }
+  return versions;
+};
+
 /** Reads the chunk's records and stored progress, then computes and writes each student. */
 const computeChunk = async (
   context: ProcessStudentsContext,
@@ -197,6 +237,7 @@ const computeChunk = async (
 ): Promise<Outcome[]> => {
   const { db, onInvalid } = context;
   const withoutParents = chunk.filter((task) => task.parentIds === undefined);
+  const unreadable: string[] = [];
   const [records, stored] = await Promise.all([
     withoutParents.length === 0
       ? Promise.resolve([])
@@ -206,9 +247,16 @@ const computeChunk = async (
         ),
     db.student_progress.findMany(
       chunk.map((task) => ({ student_id: task.studentId })),
-      { onInvalid },
+      {
+        onInvalid: (error) => {
+          const id = error.key.student_id;
+          if (typeof id === 'string') unreadable.push(id);
+          onInvalid(error);
+        },
+      },
     ),
   ]);
+  const unreadableVersions = await storedVersionsOf(db, unreadable);
   const parentsOf = new Map(records.map((record) => [record.id, record.parent_ids]));
   const foldContext = {
     db,
@@ -247,15 +295,15 @@ const computeChunk = async (
         // earlier and folded fewer answers), so the student stays marked: the next run
         // computes it again over the progress now stored.
         if (changed && !context.dryRun) {
-          const readVersion = foldVersionOf(existing);
           try {
             await db.student_progress.put(
               { ...figures, fold_version: fold.foldVersion, updated_at: context.updatedAt },
               {
-                condition:
-                  readVersion === undefined
-                    ? when.absent('fold_version')
-                    : when.equals('fold_version', readVersion),
+                condition: overVersionRead(
+                  existing === undefined
+                    ? unreadableVersions.get(task.studentId)
+                    : foldVersionOf(existing),
+                ),
               },
             );
           } catch (error) {

@@ -81,6 +81,34 @@ describe('aggregate_students, incremental', () => {
     });
   });
 
+  it.each([
+    ['a readable fold_version', { fold_version: 7 }],
+    ['an unreadable fold_version', { fold_version: 'seven' }],
+    ['no fold_version', {}],
+  ])(
+    'repairs a stored progress that does not validate, with %s, and clears the mark',
+    async (_, version) => {
+      const t = await freshDb();
+      await seedHandExample(t.db);
+      // Not a progress item: `attempts` is no number. Without the repair the conditional write
+      // ("no version" or "the version read") failed for ever and the student stayed marked.
+      await t.doc.send(
+        new PutCommand({
+          TableName: physicalName(t.prefix, tables.student_progress),
+          Item: { student_id: 's-1', attempts: 'many', ...version },
+        }),
+      );
+      const summary = await run(t.db, TODAY);
+      expect(summary).toMatchObject({ updated: 1, failed: 0, marks_cleared: 1, remarked: 0 });
+      expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
+        ...EXPECTED,
+        fold_version: 1,
+        updated_at: noonOf(TODAY).toISOString(),
+      });
+      expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
+    },
+  );
+
   /**
    * The races below run as deployed: answers must be a minute old to be folded, and an
    * answer recorded during a run carries that run's time, so it is too young for it.
