@@ -30,7 +30,21 @@ export interface LocalApiOptions {
   readonly load: (name: FunctionName) => Promise<Handle>;
   readonly jobs: LocalJobs;
   readonly log: (line: string) => void;
+  /**
+   * The web console's static files: `GET /` and `GET /_console/assets/<file>`
+   * (`src/local/console/assets.ts`); undefined when none is served.
+   */
+  readonly assets?: (path: string) => Promise<StaticAsset | undefined>;
 }
+
+/** A file of the console, as served. */
+export interface StaticAsset {
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+}
+
+/** Where the console's bundled files are served from (`/` is its page). */
+export const CONSOLE_ASSETS_PATH = '/_console/assets/';
 
 /**
  * How much of a too-large body is still read (and dropped) before the 413 is sent. A client
@@ -189,6 +203,17 @@ export class LocalApi {
         );
       }
       return send(response, 200, json(openApiDocument()));
+    }
+    if (
+      this.options.assets !== undefined &&
+      (method === 'GET' || method === 'HEAD') &&
+      (url.pathname === '/' || url.pathname.startsWith(CONSOLE_ASSETS_PATH))
+    ) {
+      const asset = await this.options.assets(url.pathname);
+      if (asset === undefined) return send(response, 404, json({ message: 'Not Found' }));
+      response.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' });
+      response.end(method === 'HEAD' ? undefined : asset.body);
+      return;
     }
     if (url.pathname === '/_jobs' || url.pathname.startsWith('/_jobs/')) {
       await this.#jobs(request, response, url, method);
