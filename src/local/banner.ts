@@ -10,7 +10,7 @@ export interface BannerInput {
   readonly storage: string;
   readonly prefix: string;
   readonly timezone: string;
-  readonly jobs: readonly JobInfo[];
+  readonly jobs: readonly Pick<JobInfo, 'function' | 'schedule' | 'enabled' | 'next_run'>[];
   readonly tokens: Readonly<Record<string, { id: string; token: string }>>;
   /** The claim the functions read the LMS id from (`LMS_ID_CLAIM`). */
   readonly idClaim: string;
@@ -24,6 +24,7 @@ export const banner = (input: BannerInput): string => {
     '',
     'lms-lambdas local stack is running',
     '',
+    `  Console    ${apiUrl}/   (open it in a browser and choose "demo teacher")`,
     `  HTTP API   ${apiUrl}   (API Gateway HTTP API, payload 2.0, JWT authorizer)`,
     `  DynamoDB   ${input.dynamodbEndpoint}   (${input.engine}, ${input.storage}, table prefix "${input.prefix}")`,
     `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,

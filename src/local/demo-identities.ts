@@ -6,9 +6,12 @@
  */
 import { compareCodeUnits } from '../domain/ordering.ts';
 import type { Db } from '../repositories/db.ts';
+import type { Role } from '../services/access/principal.ts';
 
 export interface DemoIdentities {
   readonly teacherId: string | undefined;
+  /** A teacher who does not teach the demo class: who sees the API's 403 for it. */
+  readonly otherTeacherId: string | undefined;
   readonly classCode: string | undefined;
   readonly moduleId: string | undefined;
   readonly word: string | undefined;
@@ -47,6 +50,29 @@ const latestAnswer = async (
   return latest;
 };
 
+/** The admin and service users of the demo: users of the pool, no records of the LMS. */
+export const DEMO_ADMIN_ID = 'admin';
+export const DEMO_SERVICE_ID = 'lms-app';
+
+/**
+ * The LMS id to sign in as for each role: what the banner prints tokens for and the
+ * console offers. A Record over every role, so a role added to the policy fails to compile
+ * here until it has a demo identity.
+ */
+export const demoLoginIds = (demo: DemoIdentities): Record<Role, string | undefined> => ({
+  admin: DEMO_ADMIN_ID,
+  teacher: demo.teacherId,
+  parent: demo.parentId,
+  student: demo.studentId,
+  service: DEMO_SERVICE_ID,
+});
+
+/** The first teacher, in class order, of a class the demo teacher does not teach. */
+const otherTeacher = (
+  classes: readonly { readonly teacher_id?: string | undefined }[],
+  teacherId: string | undefined,
+) => classes.find((c) => c.teacher_id !== teacherId)?.teacher_id;
+
 export const findDemoIdentities = async (db: Db): Promise<DemoIdentities> => {
   const classes = (
     await db.classes.get({}, { scan: true, project: ['code', 'teacher_id', 'level'] })
@@ -70,6 +96,7 @@ export const findDemoIdentities = async (db: Db): Promise<DemoIdentities> => {
     const student = students.find((s) => s.id === latest.studentId);
     return {
       teacherId: klass.teacher_id,
+      otherTeacherId: otherTeacher(classes, klass.teacher_id),
       classCode: klass.code,
       moduleId: latest.moduleId,
       word: modules.find((m) => m.id === latest.moduleId)?.words[0],
@@ -89,6 +116,7 @@ export const findDemoIdentities = async (db: Db): Promise<DemoIdentities> => {
   const student = students.sort((a, b) => compareCodeUnits(a.id, b.id))[0];
   return {
     teacherId: klass?.teacher_id,
+    otherTeacherId: otherTeacher(classes, klass?.teacher_id),
     classCode: klass?.code,
     moduleId: module?.id,
     word: module?.words[0],

@@ -6,6 +6,7 @@
  * goes through that workflow's state machine, run in process, as its schedule starts it
  * on AWS.
  */
+import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
 import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
 
@@ -29,13 +30,56 @@ export class NotAJobError extends LmsError {
   readonly code = 'NOT_A_JOB';
 }
 
+/** What started a run. */
+export const RUN_TRIGGERS = {
+  schedule: 'schedule',
+  request: 'request',
+  /** `lms start`'s runs after writing the demo data. */
+  start: 'start',
+} as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[keyof typeof RUN_TRIGGERS];
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** One run of a job, as the console's jobs view and `GET /_jobs` show it. */
+export interface JobRun {
+  readonly id: string;
+  readonly function: FunctionName;
+  readonly trigger: RunTrigger;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly status: RunStatus;
+  /** What the run returned (its summary), once it succeeded. */
+  readonly summary: unknown;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** A workflow job's shards and invocations so far, updated while it runs; else null. */
+  readonly progress: WorkflowProgress | null;
+}
+
 export interface JobInfo {
   readonly function: FunctionName;
   readonly schedule: string;
+  readonly timezone: string;
   readonly enabled: boolean;
   readonly next_run: string | null;
   readonly running: boolean;
+  /** Runs as a Step Functions workflow (shards, continuations). */
+  readonly workflow: boolean;
+  readonly current: JobRun | null;
+  /** The latest runs since the stack started, newest first (at most {@link RUNS_KEPT}). */
+  readonly runs: readonly JobRun[];
 }
+
+/** Runs kept per job: enough to compare a few nights, bounded however long the stack runs. */
+export const RUNS_KEPT = 10;
+
+const errorOf = (error: unknown) => ({
+  code:
+    error instanceof Error && 'code' in error && typeof error.code === 'string'
+      ? error.code
+      : 'JOB_FAILED',
+  message: errorMessage(error),
+});
 
 export interface JobsOptions {
   readonly timezone: string;
@@ -64,7 +108,9 @@ const scheduled = () =>
  */
 export class LocalJobs {
   readonly #crons = new Map<FunctionName, Cron>();
-  readonly #running = new Set<FunctionName>();
+  /** The run under way of each job: a job never overlaps itself. */
+  readonly #current = new Map<FunctionName, JobRun>();
+  readonly #history = new Map<FunctionName, JobRun[]>();
 
   constructor(private readonly options: JobsOptions) {}
 
@@ -77,7 +123,7 @@ export class LocalJobs {
         { timezone: this.options.timezone, name },
         async () => {
           try {
-            await this.run(name, schedule.input);
+            await this.run(name, schedule.input, RUN_TRIGGERS.schedule);
           } catch (error) {
             // A failed scheduled run is logged; the next tick runs again (as the DLQ would keep it).
             this.options.log(`job ${name} failed: ${errorMessage(error)}`);
@@ -97,33 +143,113 @@ export class LocalJobs {
     return scheduled().map(({ name, schedule }) => ({
       function: name,
       schedule: cronPattern(schedule),
+      timezone: this.options.timezone,
       enabled: schedule.enabled,
       next_run: this.#crons.get(name)?.nextRun()?.toISOString() ?? null,
-      running: this.#running.has(name),
+      running: this.#current.has(name),
+      workflow: isWorkflowJob(name),
+      current: this.#snapshot(this.#current.get(name)),
+      runs: (this.#history.get(name) ?? []).map((run) => ({ ...run })),
     }));
+  }
+
+  /** A run by its id, running or among the kept ones. */
+  findRun(name: FunctionName, id: string): JobRun | undefined {
+    const current = this.#current.get(name);
+    if (current?.id === id) return this.#snapshot(current) ?? undefined;
+    const kept = this.#history.get(name)?.find((run) => run.id === id);
+    return kept === undefined ? undefined : { ...kept };
   }
 
   /**
    * Runs a scheduled function now with `event` (default: its schedule's input). A workflow
    * job resolves to its run's summary; a run skipped for another's lease is a JobBusyError.
    */
-  async run(name: FunctionName, event?: unknown): Promise<unknown> {
-    const trigger = functions[name].trigger;
-    if (trigger.kind !== 'schedule') throw new NotAJobError(`${name} is not a scheduled function`);
-    if (this.#running.has(name)) throw new JobBusyError(`${name} is already running`);
-    this.#running.add(name);
+  async run(
+    name: FunctionName,
+    event?: unknown,
+    trigger: RunTrigger = RUN_TRIGGERS.request,
+  ): Promise<unknown> {
+    const { done } = this.#begin(name, event, trigger);
+    return done;
+  }
+
+  /**
+   * Starts a run and returns its record at once (the console's run-now button); the
+   * outcome lands in the record. Throws as `run` does when the job cannot start.
+   */
+  launch(name: FunctionName, event?: unknown, trigger: RunTrigger = RUN_TRIGGERS.request): JobRun {
+    const { record, done } = this.#begin(name, event, trigger);
+    // The outcome is in the record (and the log); nobody awaits this promise.
+    done.catch(() => {});
+    return { ...record };
+  }
+
+  #begin(
+    name: FunctionName,
+    event: unknown,
+    trigger: RunTrigger,
+  ): { record: JobRun; done: Promise<unknown> } {
+    const definition = functions[name].trigger;
+    if (definition.kind !== 'schedule')
+      throw new NotAJobError(`${name} is not a scheduled function`);
+    if (this.#current.has(name)) throw new JobBusyError(`${name} is already running`);
+    const record: JobRun = {
+      id: randomUUID(),
+      function: name,
+      trigger,
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      status: 'running',
+      summary: null,
+      error: null,
+      progress: null,
+    };
+    this.#current.set(name, record);
+    const input = event ?? definition.schedule.input;
+    return { record, done: this.#execute(name, input, record) };
+  }
+
+  async #execute(name: FunctionName, input: unknown, record: JobRun): Promise<unknown> {
     const started = performance.now();
     try {
       const handle = await this.options.load(name);
-      const input = event ?? trigger.schedule.input;
       const result = isWorkflowJob(name)
         ? await this.#runWorkflow(name, handle, input)
         : await handle(input, localContext(name, functions[name].timeoutSeconds));
       this.options.log(`job ${name} done in ${Math.round(performance.now() - started)} ms`);
+      this.#finish(name, record, { status: 'succeeded', summary: result });
       return result;
-    } finally {
-      this.#running.delete(name);
+    } catch (error) {
+      this.#finish(name, record, {
+        status: error instanceof JobBusyError ? 'skipped' : 'failed',
+        error: errorOf(error),
+      });
+      throw error;
     }
+  }
+
+  /** Moves the current run, with its outcome and the progress it reached, to the history. */
+  #finish(
+    name: FunctionName,
+    record: JobRun,
+    outcome: Pick<JobRun, 'status'> & Partial<Pick<JobRun, 'summary' | 'error'>>,
+  ): void {
+    const current = this.#current.get(name) ?? record;
+    this.#current.delete(name);
+    const history = this.#history.get(name) ?? [];
+    history.unshift({ ...current, ...outcome, finished_at: new Date().toISOString() });
+    history.length = Math.min(history.length, RUNS_KEPT);
+    this.#history.set(name, history);
+  }
+
+  #snapshot(run: JobRun | undefined): JobRun | null {
+    return run === undefined ? null : { ...run };
+  }
+
+  #progress(name: FunctionName, progress: WorkflowProgress): void {
+    const current = this.#current.get(name);
+    if (current !== undefined) this.#current.set(name, { ...current, progress: { ...progress } });
   }
 
   async #runWorkflow(name: FunctionName, handle: Handle, input: unknown): Promise<unknown> {
@@ -139,6 +265,7 @@ export class LocalJobs {
         : {}),
       // A line per shard finished (not per invocation: a long run continues thousands of times).
       onProgress: (progress: WorkflowProgress) => {
+        this.#progress(name, progress);
         if (progress.shards_done === shardsDone) return;
         shardsDone = progress.shards_done;
         log(

@@ -19,9 +19,11 @@ import { tables } from '../tables/definitions.ts';
 import { LocalApi } from './api/server.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
 import { checkPortsFree, lockDataFolder } from './claim.ts';
+import { ConsoleApi } from './console/console-api.ts';
+import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
-import { LocalJobs } from './jobs.ts';
+import { LocalJobs, RUN_TRIGGERS } from './jobs.ts';
 import { type LocalService, ServiceStack } from './stack.ts';
 
 export interface StartOptions {
@@ -58,6 +60,8 @@ export interface RunningStack {
   readonly keys: DevKeys;
   readonly jobs: LocalJobs;
   readonly seeded: boolean;
+  /** Who to be in the demo (read from the data once it is in place): banner and console. */
+  readonly demo: DemoIdentities;
   readonly stop: () => Promise<void>;
 }
 
@@ -97,6 +101,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   let connection: ReturnType<typeof connectDynamo> | undefined;
   let keys: DevKeys | undefined;
   let seeded = false;
+  let demo: DemoIdentities | undefined;
   // What the functions run with: the stack's configuration and one shared connection.
   let functionConfig = config;
   const handles = new Map<FunctionName, Handle>();
@@ -198,7 +203,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
             for (const { name, event } of AFTER_SEED) {
               signal?.throwIfAborted();
               try {
-                await jobs.run(name, event);
+                await jobs.run(name, event, RUN_TRIGGERS.start);
               } catch (error) {
                 if (!isMissingModule(error)) throw error;
               }
@@ -208,6 +213,14 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
           log,
         });
         seeded = outcome.kind === 'seeded';
+      },
+      stop: async () => {},
+    },
+    {
+      name: 'demo identities',
+      start: async () => {
+        if (connection === undefined) throw new Error('DynamoDB is not connected');
+        demo = await findDemoIdentities(connection.db);
       },
       stop: async () => {},
     },
@@ -226,8 +239,17 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   services.push({
     name: 'HTTP API',
     start: async () => {
-      if (keys === undefined) throw new Error('no signing key');
-      api = new LocalApi({ port: options.port, host, keys, load, jobs, log });
+      if (keys === undefined || connection === undefined || demo === undefined)
+        throw new Error('the HTTP API needs the signing key, the connection and the demo');
+      api = new LocalApi({
+        port: options.port,
+        host,
+        keys,
+        load,
+        jobs,
+        log,
+        console: new ConsoleApi({ db: connection.db, keys, idClaim: config.idClaim, demo }),
+      });
       await api.start();
     },
     stop: async () => {
@@ -247,7 +269,8 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     }
     throw error;
   }
-  if (api === undefined || keys === undefined) throw new Error('the local stack did not start');
+  if (api === undefined || keys === undefined || demo === undefined)
+    throw new Error('the local stack did not start');
   return {
     apiUrl: api.url,
     dynamodbEndpoint: engine.endpoint,
@@ -255,6 +278,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     keys,
     jobs,
     seeded,
+    demo,
     stop: () => stack.stop(),
   };
 };

@@ -44,6 +44,7 @@ describe('the banner', () => {
       idClaim: 'cognito:username',
       demo: {
         teacherId: 't-0001',
+        otherTeacherId: 't-0002',
         classCode: 'c-0001',
         moduleId: 'm-002',
         word: 'cat',
@@ -70,6 +71,7 @@ describe('the banner', () => {
       idClaim: 'cognito:username',
       demo: {
         teacherId: undefined,
+        otherTeacherId: undefined,
         classCode: undefined,
         moduleId: undefined,
         word: undefined,

@@ -1,11 +1,10 @@
 import { type Command, Option } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
-import { findDemoIdentities } from '../../local/demo-identities.ts';
+import { demoLoginIds } from '../../local/demo-identities.ts';
 import { type RunningStack, StartInterruptedError, startLocalStack } from '../../local/start.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
-import { ROLE_NAMES, type Role } from '../../services/access/principal.ts';
+import { ROLE_NAMES } from '../../services/access/principal.ts';
 import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
 import { nonNegativeInteger } from '../parse.ts';
 
@@ -101,21 +100,8 @@ export const registerStart = (program: Command, output: Output): void => {
         throw new StartInterruptedError('interrupted while starting; what had started is stopped');
       }
       try {
-        const connection = connectDynamo({
-          ...config,
-          dynamodbEndpoint: stack.dynamodbEndpoint,
-        });
-        const demo = await findDemoIdentities(connection.db);
-        connection.close();
-        // A Record over every role: a role added to the policy fails to compile here until
-        // it has a demo identity, so `lms start` prints a token for each.
-        const ids: Record<Role, string | undefined> = {
-          admin: 'admin',
-          teacher: demo.teacherId,
-          parent: demo.parentId,
-          student: demo.studentId,
-          service: 'lms-app',
-        };
+        const { demo } = stack;
+        const ids = demoLoginIds(demo);
         const tokens: Record<string, { id: string; token: string }> = {};
         for (const role of ROLE_NAMES) {
           const id = ids[role];

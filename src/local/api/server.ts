@@ -11,6 +11,7 @@ import { errorMessage, errorStack } from '../../errors.ts';
 import { openApiDocument } from '../../openapi/document.ts';
 import type { DevKeys } from '../auth/dev-keys.ts';
 import { verifyDevToken } from '../auth/tokens.ts';
+import { CONSOLE_PATH, type ConsoleApi } from '../console/console-api.ts';
 import { localContext } from '../invoke/lambda-context.ts';
 import { type Handle, isFunctionName } from '../invoke/load-function.ts';
 import { JobBusyError, type LocalJobs, NotAJobError } from '../jobs.ts';
@@ -19,6 +20,9 @@ import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
 
 /** Where the local API serves the OpenAPI document, without a token. */
 export const OPENAPI_PATH = '/openapi.json';
+
+/** The largest body a console request may have. */
+const CONSOLE_BODY_LIMIT = 64 * 1024;
 
 /** API Gateway HTTP API's payload limit. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -35,6 +39,8 @@ export interface LocalApiOptions {
    * (`src/local/console/assets.ts`); undefined when none is served.
    */
   readonly assets?: (path: string) => Promise<StaticAsset | undefined>;
+  /** The console's own requests under `/_console/` (identities, sign-in, directory, ...). */
+  readonly console?: ConsoleApi;
 }
 
 /** A file of the console, as served. */
@@ -215,6 +221,18 @@ export class LocalApi {
       response.end(method === 'HEAD' ? undefined : asset.body);
       return;
     }
+    if (this.options.console !== undefined && url.pathname.startsWith(CONSOLE_PATH)) {
+      // The console's requests are small JSON: a sign-in is two ids.
+      const read = await readBody(request, CONSOLE_BODY_LIMIT);
+      if (read.kind === 'too-large') return sendTooLarge(response);
+      const reply = await this.options.console.handle({
+        method,
+        path: decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length)),
+        authorization: request.headers.authorization,
+        body: read.body,
+      });
+      return send(response, reply.status, json(reply.body));
+    }
     if (url.pathname === '/_jobs' || url.pathname.startsWith('/_jobs/')) {
       await this.#jobs(request, response, url, method);
       return;
@@ -282,8 +300,11 @@ export class LocalApi {
     url: URL,
     method: string,
   ): Promise<void> {
-    const name = decodeURIComponent(url.pathname.slice('/_jobs/'.length));
-    if (url.pathname === '/_jobs' || name === '') {
+    const [name = '', ...rest] = url.pathname
+      .slice('/_jobs/'.length)
+      .split('/')
+      .map((segment) => decodeURIComponent(segment));
+    if (url.pathname === '/_jobs' || (name === '' && rest.length === 0)) {
       if (method !== 'GET')
         return send(
           response,
@@ -291,6 +312,34 @@ export class LocalApi {
           json({ error: { code: 'METHOD_NOT_ALLOWED', message: 'GET /_jobs lists the jobs' } }),
         );
       return send(response, 200, json({ jobs: this.options.jobs.list() }));
+    }
+    if (!isFunctionName(name)) {
+      return send(
+        response,
+        404,
+        json({ error: { code: 'UNKNOWN_FUNCTION', message: `no function ${name.slice(0, 100)}` } }),
+      );
+    }
+    if (rest.length > 0) {
+      // GET /_jobs/<function>/runs/<id>: one run, while it runs or among the kept ones.
+      const [runs, id, ...more] = rest;
+      const run =
+        runs === 'runs' && id !== undefined && more.length === 0 && method === 'GET'
+          ? this.options.jobs.findRun(name, id)
+          : undefined;
+      if (run === undefined) {
+        return send(
+          response,
+          404,
+          json({
+            error: {
+              code: 'UNKNOWN_RUN',
+              message: `no run ${url.pathname.slice(0, 200)}: GET /_jobs/${name}/runs/<id> of a run GET /_jobs lists`,
+            },
+          }),
+        );
+      }
+      return send(response, 200, json({ run }));
     }
     if (method !== 'POST') {
       return send(
@@ -301,13 +350,7 @@ export class LocalApi {
         }),
       );
     }
-    if (!isFunctionName(name)) {
-      return send(
-        response,
-        404,
-        json({ error: { code: 'UNKNOWN_FUNCTION', message: `no function ${name}` } }),
-      );
-    }
+    const wait = url.searchParams.get('wait') !== 'false';
     const read = await readBody(request, MAX_PAYLOAD_BYTES);
     if (read.kind === 'too-large') return sendTooLarge(response);
     const text = read.body.toString('utf8').trim();
@@ -324,7 +367,8 @@ export class LocalApi {
       );
     }
     try {
-      send(response, 200, json(await this.options.jobs.run(name, event)));
+      if (wait) send(response, 200, json(await this.options.jobs.run(name, event)));
+      else send(response, 202, json({ run: this.options.jobs.launch(name, event) }));
     } catch (error) {
       if (error instanceof NotAJobError)
         return send(response, 400, json({ error: { code: error.code, message: error.message } }));

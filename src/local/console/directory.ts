@@ -1,0 +1,246 @@
+/**
+ * What the console navigates by and the HTTP API has no route for: the classes a teacher
+ * teaches (with the modules of their level), a parent's children, and the organisation
+ * with its nightly `stats`. Local only (`lms start`): the deployed API serves none of it.
+ * Which records are listed follows the access rules of `services/access/policy.ts`
+ * (a teacher: classes whose `teacher_id` is its id; a parent: its `student_ids`), and
+ * every figure the console shows still comes from the API with the caller's token, which
+ * decides on its own.
+ */
+import { compareByNameThenId, compareCodeUnits } from '../../domain/ordering.ts';
+import type { Class, Group, School, Teacher } from '../../entities/organisation.ts';
+import { errorMessage } from '../../errors.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
+import { ForbiddenError } from '../../services/access/errors.ts';
+import { type Principal, ROLES } from '../../services/access/principal.ts';
+
+export interface DirectoryModule {
+  readonly id: string;
+  readonly title: string;
+  readonly words_total: number;
+}
+
+export interface DirectoryClass {
+  readonly code: string;
+  readonly name: string;
+  readonly teacher_id: string | null;
+  readonly school_code: string | null;
+  readonly level: string | number | null;
+  readonly modules: readonly DirectoryModule[];
+}
+
+export interface DirectoryStudent {
+  readonly id: string;
+  readonly name: string;
+  readonly class_code: string | null;
+}
+
+export interface Directory {
+  readonly principal: {
+    readonly role: Principal['role'];
+    readonly id: string;
+    readonly name: string | null;
+  };
+  readonly classes: readonly DirectoryClass[];
+  readonly students: readonly DirectoryStudent[];
+  /** Stored records that did not validate and were left out, one line each. */
+  readonly warnings: readonly string[];
+}
+
+type Stats = Group['stats'];
+
+export interface Organisation {
+  readonly groups: readonly { code: string; name: string; stats: Stats | null }[];
+  readonly schools: readonly {
+    code: string;
+    name: string;
+    group_code: string | null;
+    stats: Stats | null;
+  }[];
+  readonly teachers: readonly {
+    id: string;
+    name: string;
+    school_code: string | null;
+    stats: Stats | null;
+  }[];
+  readonly classes: readonly {
+    code: string;
+    name: string;
+    teacher_id: string | null;
+    school_code: string | null;
+    level: string | number | null;
+    stats: Stats | null;
+  }[];
+  readonly warnings: readonly string[];
+}
+
+/** Collects the invalid records a read skipped, so a bad one degrades the answer only. */
+const invalidRecords = () => {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    onInvalid: (error: InvalidStoredItemError) => {
+      warnings.push(errorMessage(error));
+    },
+  };
+};
+
+const byCode = (a: { readonly code: string }, b: { readonly code: string }) =>
+  compareCodeUnits(a.code, b.code);
+
+/** The name of the principal's own record, where its role has one. */
+const ownName = async (
+  db: Db,
+  principal: Principal,
+  onInvalid: (error: InvalidStoredItemError) => void,
+): Promise<string | null> => {
+  const options = { project: ['name'] as const, onInvalid };
+  switch (principal.role) {
+    case ROLES.teacher:
+      return (await db.teachers.find({ id: principal.sub }, options))?.name ?? null;
+    case ROLES.parent:
+      return (await db.parents.find({ id: principal.sub }, options))?.name ?? null;
+    case ROLES.student:
+      return (await db.students.find({ id: principal.sub }, options))?.name ?? null;
+    default:
+      return null;
+  }
+};
+
+const classesOf = async (
+  db: Db,
+  principal: Principal,
+  onInvalid: (error: InvalidStoredItemError) => void,
+): Promise<Class[]> => {
+  const project = ['code', 'name', 'teacher_id', 'school_code', 'level'] as const;
+  if (principal.role === ROLES.admin) {
+    return db.classes.get({}, { scan: true, project, onInvalid });
+  }
+  if (principal.role === ROLES.teacher) {
+    return db.classes.get({ teacher_id: principal.sub }, { project, onInvalid });
+  }
+  return [];
+};
+
+const studentsOf = async (
+  db: Db,
+  principal: Principal,
+  onInvalid: (error: InvalidStoredItemError) => void,
+): Promise<DirectoryStudent[]> => {
+  const project = ['id', 'name', 'class_code'] as const;
+  let ids: readonly string[] = [];
+  if (principal.role === ROLES.student) ids = [principal.sub];
+  if (principal.role === ROLES.parent) {
+    const parent = await db.parents.find(
+      { id: principal.sub },
+      { project: ['id', 'student_ids'], onInvalid },
+    );
+    ids = (parent?.student_ids ?? []).filter((id) => id !== '');
+  }
+  if (ids.length === 0) return [];
+  const students = await db.students.findMany(
+    [...new Set(ids)].map((id) => ({ id })),
+    { project, onInvalid },
+  );
+  return students
+    .map((s) => ({ id: s.id, name: s.name, class_code: s.class_code ?? null }))
+    .sort(compareByNameThenId);
+};
+
+/**
+ * @example
+ * ```ts
+ * await readDirectory(db, { sub: 't-0001', role: 'teacher' });
+ * // { principal: { role: 'teacher', id: 't-0001', name: 'Ms Li' },
+ * //   classes: [{ code: 'c-0001', ..., modules: [{ id: 'm-001', title: 'Animals', words_total: 18 }] }],
+ * //   students: [], warnings: [] }
+ * ```
+ */
+export const readDirectory = async (db: Db, principal: Principal): Promise<Directory> => {
+  const { warnings, onInvalid } = invalidRecords();
+  const [name, classes, students] = await Promise.all([
+    ownName(db, principal, onInvalid),
+    classesOf(db, principal, onInvalid),
+    studentsOf(db, principal, onInvalid),
+  ]);
+  const modules =
+    classes.length === 0
+      ? []
+      : await db.modules.get(
+          {},
+          { scan: true, project: ['id', 'title', 'level', 'words'], onInvalid },
+        );
+  const modulesByLevel = new Map<string, DirectoryModule[]>();
+  for (const module of modules.sort((a, b) => compareCodeUnits(a.id, b.id))) {
+    const level = String(module.level);
+    const list = modulesByLevel.get(level) ?? [];
+    list.push({ id: module.id, title: module.title, words_total: module.words.length });
+    modulesByLevel.set(level, list);
+  }
+  return {
+    principal: { role: principal.role, id: principal.sub, name },
+    classes: classes
+      .map((c) => ({
+        code: c.code,
+        name: c.name,
+        teacher_id: c.teacher_id ?? null,
+        school_code: c.school_code ?? null,
+        level: c.level ?? null,
+        modules: c.level === undefined ? [] : (modulesByLevel.get(String(c.level)) ?? []),
+      }))
+      .sort(byCode),
+    students,
+    warnings,
+  };
+};
+
+/** The whole organisation with its `stats`: an admin's view only. */
+export const readOrganisation = async (db: Db, principal: Principal): Promise<Organisation> => {
+  if (principal.role !== ROLES.admin) {
+    throw new ForbiddenError('only an admin may see the whole organisation');
+  }
+  const { warnings, onInvalid } = invalidRecords();
+  const scan = { scan: true, onInvalid } as const;
+  const [groups, schools, teachers, classes] = await Promise.all([
+    db.groups.get({}, { ...scan, project: ['code', 'name', 'stats'] }),
+    db.schools.get({}, { ...scan, project: ['code', 'name', 'group_code', 'stats'] }),
+    db.teachers.get({}, { ...scan, project: ['id', 'name', 'school_code', 'stats'] }),
+    db.classes.get(
+      {},
+      { ...scan, project: ['code', 'name', 'teacher_id', 'school_code', 'level', 'stats'] },
+    ),
+  ]);
+  return {
+    groups: groups
+      .map((g: Group) => ({ code: g.code, name: g.name, stats: g.stats ?? null }))
+      .sort(byCode),
+    schools: schools
+      .map((s: School) => ({
+        code: s.code,
+        name: s.name,
+        group_code: s.group_code ?? null,
+        stats: s.stats ?? null,
+      }))
+      .sort(byCode),
+    teachers: teachers
+      .map((t: Teacher) => ({
+        id: t.id,
+        name: t.name,
+        school_code: t.school_code ?? null,
+        stats: t.stats ?? null,
+      }))
+      .sort((a, b) => compareCodeUnits(a.id, b.id)),
+    classes: classes
+      .map((c: Class) => ({
+        code: c.code,
+        name: c.name,
+        teacher_id: c.teacher_id ?? null,
+        school_code: c.school_code ?? null,
+        level: c.level ?? null,
+        stats: c.stats ?? null,
+      }))
+      .sort(byCode),
+    warnings,
+  };
+};
