@@ -40,7 +40,7 @@ export const wordAccuracyBars = (results: ModuleResults): HTMLElement | SVGSVGEl
         y: 'value',
         fill: 'measure',
         title: 'title',
-        ariaLabel: 'word accuracy bars',
+        ariaDescription: 'word accuracy bars',
       }),
       Plot.ruleY([0]),
     ],

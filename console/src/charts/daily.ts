@@ -60,7 +60,7 @@ export const attemptBars = (
         y: 'attempts',
         fill: CATEGORY_COLOURS[0],
         title: dayTitle,
-        ariaLabel: 'attempts per day',
+        ariaDescription: 'attempts per day',
       }),
       Plot.ruleY([0]),
     ],
@@ -89,7 +89,7 @@ export const accuracyLine = (days: readonly Day[]): HTMLElement | SVGSVGElement 
         y: 'accuracy',
         fill: CATEGORY_COLOURS[1],
         title: dayTitle,
-        ariaLabel: 'accuracy per day',
+        ariaDescription: 'accuracy per day',
       }),
     ],
   });

@@ -188,7 +188,11 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
   const { overall } = results;
   return h(
     'section',
-    { class: 'results', 'data-view': 'results' },
+    {
+      class: 'results',
+      'data-view': 'results',
+      'data-range': `${route.from ?? ''}/${route.to ?? ''}`,
+    },
     h('h1', {}, `${className} · ${moduleTitle}`),
     h(
       'p',
