@@ -32,3 +32,7 @@ export const when = (iso: string | null | undefined): string =>
   iso === null || iso === undefined
     ? '–'
     : new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "1 day", "3 days". */
+export const plural = (count: number, one: string, many = `${one}s`): string =>
+  `${count} ${count === 1 ? one : many}`;

@@ -94,6 +94,7 @@ const nav = (route: Route, session: Session | undefined): HTMLElement =>
             'button',
             {
               type: 'button',
+              class: 'sign-out',
               onclick: () => {
                 clearSession();
                 location.hash = '#/';

@@ -26,7 +26,7 @@ export const wordAccuracyBars = (results: ModuleResults): HTMLElement | SVGSVGEl
     marginLeft: 50,
     fx: { domain: results.words.map((w) => w.word), tickRotate: -45, label: null, padding: 0.15 },
     x: { domain: [...MEASURES], axis: null },
-    y: { domain: [0, 1], percent: true, label: 'Accuracy (%)', grid: true },
+    y: { domain: [0, 1], tickFormat: '%', label: 'Accuracy', grid: true },
     color: {
       domain: [...MEASURES],
       range: [CATEGORY_COLOURS[0], CATEGORY_COLOURS[1]],

@@ -76,7 +76,7 @@ export const accuracyLine = (days: readonly Day[]): HTMLElement | SVGSVGElement 
       label: null,
       domain: [new Date(days[0]?.date ?? 0), new Date(days.at(-1)?.date ?? 0)],
     },
-    y: { domain: [0, 1], percent: true, label: 'Accuracy (%)', grid: true },
+    y: { domain: [0, 1], tickFormat: '%', label: 'Accuracy', grid: true },
     marks: [
       Plot.lineY(answered, {
         x: (d: Day) => new Date(d.date),

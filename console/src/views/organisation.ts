@@ -44,7 +44,7 @@ const schoolItem = (organisation: Organisation, school: School): HTMLElement => 
                 h(
                   'li',
                   { 'data-class': c.code },
-                  `Class ${c.name} (${c.code}, level ${c.level ?? '–'}) `,
+                  `${c.name} (${c.code}, level ${c.level ?? '–'}) `,
                   stat(c.stats),
                 ),
               ),
@@ -87,7 +87,7 @@ const unassigned = (organisation: Organisation): HTMLElement[] => {
         h(
           'li',
           { 'data-class': c.code },
-          `Class ${c.name} (${c.code}, teacher ${c.teacher_id ?? 'none'}, school ${c.school_code ?? 'none'}) `,
+          `${c.name} (${c.code}, teacher ${c.teacher_id ?? 'none'}, school ${c.school_code ?? 'none'}) `,
           stat(c.stats),
         ),
       );

@@ -1,9 +1,9 @@
 /** `#/students/<id>/progress`: 30 days of attempts and accuracy, streak, module mastery. */
 import { request } from '../api.ts';
 import { accuracyLine, attemptBars, lastDays } from '../charts/daily.ts';
-import { h, percent, when } from '../dom.ts';
+import { h, percent, plural, when } from '../dom.ts';
 import { apiPath } from '../routes.ts';
-import { type StudentProgress, studentProgressSchema } from '../schemas.ts';
+import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
 export const fetchProgress = (studentId: string): Promise<StudentProgress> =>
@@ -13,18 +13,24 @@ const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
 
 export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
-  const progress = await fetchProgress(studentId);
-  context.title(`Progress of ${studentId}`);
+  const [progress, directory] = await Promise.all([
+    fetchProgress(studentId),
+    // Only for the name: a parent's or student's directory lists the student, staff's does not.
+    request('/_console/directory', directorySchema).catch(() => undefined),
+  ]);
+  const name = directory?.students.find((s) => s.id === studentId)?.name;
+  const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;
+  context.title(heading);
   const days = lastDays(progress, 30);
   const modules = Object.entries(progress.modules).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return h(
     'section',
     { 'data-view': 'progress' },
-    h('h1', {}, `Progress of ${studentId}`),
+    h('h1', {}, heading),
     h(
       'div',
       { class: 'figures-row' },
-      figure('Streak', `${progress.streak_days} days`, 'streak'),
+      figure('Streak', plural(progress.streak_days, 'day'), 'streak'),
       figure('Attempts', progress.attempts, 'attempts'),
       figure('Accuracy', percent(progress.accuracy), 'accuracy'),
       figure(
@@ -40,7 +46,7 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
     h(
       'details',
       { class: 'numbers' },
-      h('summary', {}, 'Show numbers'),
+      h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
       h(
         'table',
         {},

@@ -103,7 +103,7 @@ const numbers = (results: ModuleResults): HTMLElement => {
   return h(
     'details',
     { class: 'numbers' },
-    h('summary', {}, 'Show numbers'),
+    h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
     h(
       'div',
       { class: 'scroll' },

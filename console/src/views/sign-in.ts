@@ -44,7 +44,11 @@ export const signInView = async (context: ViewContext): Promise<Node> => {
             },
           },
           h('strong', {}, identity.label),
-          h('span', {}, `${identity.name ?? identity.id} · ${identity.role} ${identity.id}`),
+          h(
+            'span',
+            { class: 'identity-detail' },
+            `${identity.name ?? identity.id} · ${identity.role} ${identity.id}`,
+          ),
         ),
       ),
     ),

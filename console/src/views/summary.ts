@@ -1,7 +1,7 @@
 /** `#/parents/<id>/summary`: one card per child, its 7-day figures and days. */
 import { request } from '../api.ts';
 import { attemptBars, lastDays } from '../charts/daily.ts';
-import { h, percent, when } from '../dom.ts';
+import { h, percent, plural, when } from '../dom.ts';
 import { apiPath, progressHash } from '../routes.ts';
 import { type ParentSummary, parentSummarySchema } from '../schemas.ts';
 import { errorBox, type ViewContext } from '../view.ts';
@@ -40,7 +40,7 @@ const card = async (child: Child): Promise<Node> =>
       h('dt', {}, 'Words mastered'),
       h('dd', { 'data-figure': 'words_mastered' }, child.words_mastered),
       h('dt', {}, 'Streak'),
-      h('dd', { 'data-figure': 'streak_days' }, `${child.streak_days} days`),
+      h('dd', { 'data-figure': 'streak_days' }, plural(child.streak_days, 'day')),
       h('dt', {}, 'Last active'),
       h('dd', {}, when(child.last_active_at)),
     ),

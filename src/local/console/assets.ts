@@ -3,7 +3,7 @@
  * build stops `lms start` with the compiler's messages instead of serving a blank page),
  * kept in memory, and served as `/` (the page) and `/_console/assets/<file>`.
  */
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, LmsError } from '../../errors.ts';
 import { CONSOLE_ASSETS_PATH, type StaticAsset } from '../api/server.ts';
@@ -53,8 +53,10 @@ const buildFailure = (error: unknown): ConsoleBuildError => {
   );
 };
 
-/** Bundles the console: `app.js` and `app.css`, by file name. */
-export const buildConsole = async (): Promise<ReadonlyMap<string, StaticAsset>> => {
+/** Bundles the console (`dir`: a folder with `src/main.ts` and `tsconfig.json`) by file name. */
+export const buildConsole = async (
+  dir: string = CONSOLE_DIR,
+): Promise<ReadonlyMap<string, StaticAsset>> => {
   let esbuild: typeof import('esbuild');
   try {
     esbuild = await import('esbuild');
@@ -67,15 +69,15 @@ export const buildConsole = async (): Promise<ReadonlyMap<string, StaticAsset>> 
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
-      entryPoints: { app: `${CONSOLE_DIR}src/main.ts` },
-      tsconfig: `${CONSOLE_DIR}tsconfig.json`,
+      entryPoints: { app: join(dir, 'src/main.ts') },
+      tsconfig: join(dir, 'tsconfig.json'),
       bundle: true,
       format: 'esm',
       platform: 'browser',
       target: 'es2022',
       minify: true,
       write: false,
-      outdir: `${CONSOLE_DIR}out`,
+      outdir: join(dir, 'out'),
       logLevel: 'silent',
       legalComments: 'none',
     });
