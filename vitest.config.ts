@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { ENGINE_INDEPENDENT_TESTS } from './test/support/engine-independent.ts';
+
+const onDynamoDbLocal = process.env.LMS_TEST_ENGINE === 'dynamodb-local';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Tests that never talk to the run's engine (pure logic, the CDK app, cdk-nag) would
+    // prove nothing new on the second engine: CI's DynamoDB Local run leaves them out, and
+    // test/support/engine-independent.test.ts keeps the list honest.
+    exclude: onDynamoDbLocal ? [...ENGINE_INDEPENDENT_TESTS] : [],
     // One engine for the whole run (dynalite by default, LMS_TEST_ENGINE=dynamodb-local for
     // AWS's emulator, DYNAMODB_ENDPOINT for an external one); each test file isolates its
     // tables with its own prefix.

@@ -21,9 +21,11 @@ import {
   type Schedule,
 } from '../catalog/functions.ts';
 import { isWorkflowJob } from '../catalog/workflows.ts';
+import { compareCodeUnits } from '../domain/ordering.ts';
 import { errorMessage, LmsError } from '../errors.ts';
 import { localContext } from './invoke/lambda-context.ts';
 import type { Handle } from './invoke/load-function.ts';
+import type { RunHistory } from './run-history.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from './workflows/run-workflow.ts';
 
 export class NotAJobError extends LmsError {
@@ -89,6 +91,8 @@ export interface JobsOptions {
   readonly schedule?: boolean;
   /** A workflow's wait before a retry (see `RunWorkflowOptions.retryDelayMs`). */
   readonly retryDelayMs?: number;
+  /** Where finished runs are kept across restarts (`run-history.ts`); default: memory only. */
+  readonly history?: RunHistory;
 }
 
 const scheduled = () =>
@@ -111,8 +115,15 @@ export class LocalJobs {
   /** The run under way of each job: a job never overlaps itself. */
   readonly #current = new Map<FunctionName, JobRun>();
   readonly #history = new Map<FunctionName, JobRun[]>();
+  #saved: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: JobsOptions) {}
+
+  /** Reads the runs kept by an earlier stack, before any run of this one finishes. */
+  async restore(): Promise<void> {
+    // Kept newest first: the oldest goes in first.
+    for (const run of ((await this.options.history?.load()) ?? []).reverse()) this.#keep(run);
+  }
 
   async start(): Promise<void> {
     if (this.options.schedule === false) return;
@@ -137,6 +148,7 @@ export class LocalJobs {
   async stop(): Promise<void> {
     for (const cron of this.#crons.values()) cron.stop();
     this.#crons.clear();
+    await this.#saved;
   }
 
   list(): JobInfo[] {
@@ -237,10 +249,21 @@ export class LocalJobs {
   ): void {
     const current = this.#current.get(name) ?? record;
     this.#current.delete(name);
-    const history = this.#history.get(name) ?? [];
-    history.unshift({ ...current, ...outcome, finished_at: new Date().toISOString() });
-    history.length = Math.min(history.length, RUNS_KEPT);
-    this.#history.set(name, history);
+    this.#keep({ ...current, ...outcome, finished_at: new Date().toISOString() });
+    const { history } = this.options;
+    if (history !== undefined) {
+      this.#saved = history.save([...this.#history.values()].flat());
+    }
+  }
+
+  /** Adds a finished run to its job's list, newest first, at most RUNS_KEPT. */
+  #keep(run: JobRun): void {
+    const runs = this.#history.get(run.function) ?? [];
+    runs.unshift(run);
+    // Stable: among runs started in the same millisecond, the later one stays first.
+    runs.sort((a, b) => compareCodeUnits(b.started_at, a.started_at));
+    runs.length = Math.min(runs.length, RUNS_KEPT);
+    this.#history.set(run.function, runs);
   }
 
   #snapshot(run: JobRun | undefined): JobRun | null {

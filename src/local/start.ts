@@ -25,6 +25,7 @@ import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
 import { LocalJobs, RUN_TRIGGERS } from './jobs.ts';
+import { runHistoryFile } from './run-history.ts';
 import { type LocalService, ServiceStack } from './stack.ts';
 
 export interface StartOptions {
@@ -116,7 +117,15 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     }
     return handle;
   };
-  const jobs = new LocalJobs({ timezone: config.timezone, load, log, schedule: options.schedule });
+  const jobs = new LocalJobs({
+    timezone: config.timezone,
+    load,
+    log,
+    schedule: options.schedule,
+    ...(options.inMemory
+      ? {}
+      : { history: runHistoryFile(join(options.dataDir, 'job-runs.json'), log) }),
+  });
 
   let release: (() => Promise<void>) | undefined;
   const services: LocalService[] = [
@@ -174,6 +183,12 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         const created = changes.filter((c) => c.action !== 'exists').length;
         log(`tables: ${created} created, ${changes.length - created} already there`);
       },
+      stop: async () => {},
+    },
+    {
+      // Before the demo data's runs, so they join the runs an earlier start kept.
+      name: 'job runs',
+      start: () => jobs.restore(),
       stop: async () => {},
     },
     {

@@ -54,6 +54,7 @@ describe('a start interrupted while seeding', () => {
     const stops = log.filter((line) => line.endsWith(' stopped'));
     // The demo data did not start, so it has nothing to stop.
     expect(stops).toEqual([
+      'job runs stopped',
       'tables stopped',
       `DynamoDB (${engine}) stopped`,
       'data folder and ports stopped',

@@ -171,6 +171,68 @@ describe('the local stack (lms start)', () => {
     );
   });
 
+  it('starts a job without waiting, lists its run live and keeps its summary; start-up runs are listed', async () => {
+    const started = await fetch(`${stack.apiUrl}/_jobs/aggregate_parents?wait=false`, {
+      method: 'POST',
+    });
+    expect(started.status).toBe(202);
+    const { run } = (await started.json()) as { run: { id: string; status: string } };
+    expect(run.status).toBe('running');
+    const runUrl = `${stack.apiUrl}/_jobs/aggregate_parents/runs/${run.id}`;
+    let finished: { status: string; summary: unknown; progress: unknown } | undefined;
+    const deadline = Date.now() + 60_000;
+    while (finished === undefined) {
+      if (Date.now() > deadline) throw new Error('the run did not finish within a minute');
+      const reply = (await (await fetch(runUrl)).json()) as {
+        run: { status: string; summary: unknown; progress: unknown };
+      };
+      if (reply.run.status !== 'running') finished = reply.run;
+    }
+    expect(finished).toMatchObject({
+      status: 'succeeded',
+      summary: { job: 'aggregate_parents' },
+      progress: { shards_done: expect.any(Number) },
+    });
+    const listed = (await (await fetch(`${stack.apiUrl}/_jobs`)).json()) as {
+      jobs: { function: string; workflow: boolean; runs: { id: string; trigger: string }[] }[];
+    };
+    const parents = listed.jobs.find((job) => job.function === 'aggregate_parents');
+    expect(parents?.workflow).toBe(true);
+    expect(parents?.runs[0]?.id).toBe(run.id);
+    // The runs after the seed are there too, as "start".
+    expect(parents?.runs.map((r) => r.trigger)).toEqual(['request', 'start']);
+    expect((await fetch(`${stack.apiUrl}/_jobs/aggregate_parents/runs/nope`)).status).toBe(404);
+  });
+
+  it('serves the console requests: identities, sign-in, and a directory the token decides', async () => {
+    const identities = (await (await fetch(`${stack.apiUrl}/_console/identities`)).json()) as {
+      identities: { role: string; id: string; label: string }[];
+    };
+    const teacher = identities.identities.find((i) => i.label === 'demo teacher');
+    expect(teacher?.id).toBe(stack.demo.teacherId);
+    const signIn = await fetch(`${stack.apiUrl}/_console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'teacher', id: teacher?.id }),
+    });
+    expect(signIn.status).toBe(200);
+    const { token } = (await signIn.json()) as { token: string };
+    const directory = (await (
+      await fetch(`${stack.apiUrl}/_console/directory`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { classes: { code: string; teacher_id: string }[] };
+    expect(directory.classes.map((c) => c.code)).toContain(stack.demo.classCode);
+    expect(directory.classes.every((c) => c.teacher_id === teacher?.id)).toBe(true);
+    // The same token opens the demo class's results in the API itself.
+    const results = await fetch(
+      `${stack.apiUrl}/classes/${stack.demo.classCode}/modules/${stack.demo.moduleId}/results`,
+      { headers: { authorization: `Bearer ${token}` } },
+    );
+    expect(results.status).toBe(200);
+    expect((await fetch(`${stack.apiUrl}/_console/directory`)).status).toBe(401);
+  });
+
   it('stops everything in reverse order and leaves no process or port behind', async () => {
     const pid = stack.engine.pid;
     const { apiUrl, dynamodbEndpoint } = stack;

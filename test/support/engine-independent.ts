@@ -1,0 +1,22 @@
+/**
+ * Test files that never reach the run's DynamoDB engine: pure logic, the CDK app and
+ * cdk-nag, the catalogue, the OpenAPI document's shape. They give the same answer whichever
+ * engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
+ * and `npm test` runs them. A file that starts to use the engine must leave this list;
+ * `engine-independent.test.ts` fails until it does.
+ */
+export const ENGINE_INDEPENDENT_TESTS = [
+  'test/domain/**',
+  'test/lib/**',
+  'test/catalog/**',
+  'test/openapi/document.test.ts',
+  'test/infra/alarms.test.ts',
+  'test/infra/bundling.test.ts',
+  'test/infra/cognito.test.ts',
+  'test/infra/functions.test.ts',
+  'test/infra/nag.test.ts',
+  'test/infra/settings.test.ts',
+  'test/infra/tables.test.ts',
+  'test/infra/triggers.test.ts',
+  'test/infra/workflows.test.ts',
+] as const;
