@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { loadConfig } from '../../src/config/config.ts';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
@@ -143,7 +143,8 @@ describe.skipIf(skip !== undefined)(
       [stack, chromium] = await Promise.all([
         startLocalStack({
           config: loadConfig(withLocalIdClaim({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' })),
-          engine: 'dynalite',
+          // The run's engine, as test/local/start.test.ts: the console on either one.
+        engine: inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
           inMemory: true,
           dataDir: '.data-test-unused',
           port: 0,
@@ -159,7 +160,7 @@ describe.skipIf(skip !== undefined)(
       ).identities;
       const context = await chromium.browser.newContext({ viewport: DESKTOP });
       page = await context.newPage();
-    }, 120_000);
+    }, 180_000);
 
     afterAll(async () => {
       const browser = chromium;

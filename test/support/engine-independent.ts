@@ -10,6 +10,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/lib/**',
   'test/catalog/**',
   'test/openapi/document.test.ts',
+  'test/local/console/assets.test.ts',
   'test/infra/alarms.test.ts',
   'test/infra/bundling.test.ts',
   'test/infra/cognito.test.ts',
