@@ -144,7 +144,7 @@ describe.skipIf(skip !== undefined)(
         startLocalStack({
           config: loadConfig(withLocalIdClaim({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' })),
           // The run's engine, as test/local/start.test.ts: the console on either one.
-        engine: inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
+          engine: inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
           inMemory: true,
           dataDir: '.data-test-unused',
           port: 0,
@@ -360,6 +360,42 @@ describe.skipIf(skip !== undefined)(
       expect(JSON.parse(shownSummary ?? 'null')).toEqual(run.summary);
       await page.click(`[data-run-id="${runId}"] summary`);
       await screenshot('jobs');
+    });
+
+    it('shows the API’s 404 for a class that does not exist, and signing out forgets the token', async () => {
+      const hash = '#/classes/c-none/modules/m-001/results';
+      await open(hash, '.error[role="alert"]');
+      const missing = await apiGet(resultsPath(hash), await pageToken());
+      expect(missing.status).toBe(404);
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('404');
+      expect(await page.textContent('.error[role="alert"]')).toContain(
+        errorSchema.parse(missing.body).error.message,
+      );
+      const nav = await page.$$eval('nav li a', (links) => links.map((a) => a.textContent));
+      expect(nav).toEqual(['Organisation', 'Classes', 'Jobs']);
+      await page.click('button.sign-out');
+      await shown('button[data-identity="demo teacher"]');
+      expect(await page.evaluate("sessionStorage.getItem('lms-console-session')")).toBeNull();
+    });
+
+    it('shows a token the stack refuses as a 401 with a way back to sign-in, not a blank page', async () => {
+      const teacher = identity('demo teacher');
+      const stale = {
+        token: 'not.a.token',
+        role: teacher.role,
+        id: teacher.id,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        label: teacher.label,
+        name: teacher.name,
+        home: teacher.home,
+      };
+      await page.evaluate(
+        `sessionStorage.setItem('lms-console-session', ${JSON.stringify(JSON.stringify(stale))})`,
+      );
+      await open(teacher.home, '.error[role="alert"]');
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('401');
+      expect(await page.textContent('.error[role="alert"]')).toContain('Sign in again');
+      expect(await page.$('[data-chart="heatmap"]')).toBeNull();
     });
   },
 );
