@@ -36,7 +36,19 @@ type Identity = z.output<typeof identitySchema>;
 const sessionSchema = z.object({ token: z.string(), role: z.string(), id: z.string() });
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const organisationSchema = z.object({ schools: z.array(z.object({ code: z.string() })) });
-const runSchema = z.object({ id: z.string(), status: z.string(), summary: z.unknown() });
+const runSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  summary: z.unknown(),
+  progress: z
+    .object({
+      shards: z.number(),
+      shards_done: z.number(),
+      invocations: z.number(),
+      continuations: z.number(),
+    })
+    .nullable(),
+});
 const jobsSchema = z.object({
   jobs: z.array(z.object({ function: z.string(), runs: z.array(runSchema) })),
 });
@@ -337,28 +349,39 @@ describe.skipIf(skip !== undefined)(
       await screenshot('organisation');
     });
 
-    it('runs a job from the jobs view; the run finishes and its summary appears', async () => {
-      await open('#/jobs', '[data-view="jobs"]');
+    /** Clicks Run now and waits for a new succeeded run in the list: the API's record of it. */
+    const runFromView = async (job: string) => {
       const before = jobsSchema.parse((await apiGet('/_jobs', undefined)).body);
-      const known = new Set(
-        before.jobs
-          .filter((j) => j.function === 'calc_all_stats')
-          .flatMap((j) => j.runs.map((r) => r.id)),
-      );
-      await page.click('button[data-run-now="calc_all_stats"]');
-      const fresh = [...known].map((runId) => `:not([data-run-id="${runId}"])`).join('');
+      const known = before.jobs.filter((j) => j.function === job).flatMap((j) => j.runs);
+      await page.click(`button[data-run-now="${job}"]`);
+      const fresh = known.map((run) => `:not([data-run-id="${run.id}"])`).join('');
       const item = await page.waitForSelector(
-        `[data-runs="calc_all_stats"] li[data-status="succeeded"]${fresh}`,
+        `[data-runs="${job}"] li[data-status="succeeded"]${fresh}`,
         { timeout: VIEW_DEADLINE_MS },
       );
       const runId = z.string().parse(await item.getAttribute('data-run-id'));
       const { run } = z
         .object({ run: runSchema })
-        .parse((await apiGet(`/_jobs/calc_all_stats/runs/${runId}`, undefined)).body);
+        .parse((await apiGet(`/_jobs/${job}/runs/${runId}`, undefined)).body);
       expect(run.status).toBe('succeeded');
       const shownSummary = await page.textContent(`[data-run-id="${runId}"] pre[data-summary]`);
       expect(JSON.parse(shownSummary ?? 'null')).toEqual(run.summary);
-      await page.click(`[data-run-id="${runId}"] summary`);
+      return run;
+    };
+
+    it('runs a job from the jobs view; the run finishes and its summary appears', async () => {
+      await open('#/jobs', '[data-view="jobs"]');
+      const run = await runFromView('calc_all_stats');
+      // The workflow job's run keeps the shards it went through.
+      const workflow = await runFromView('aggregate_parents');
+      expect(workflow.progress).not.toBeNull();
+      const { progress } = workflow;
+      if (progress !== null) {
+        expect(await page.textContent(`[data-run-id="${workflow.id}"] [data-run-progress]`)).toBe(
+          `${progress.shards_done} of ${progress.shards} shards, ${progress.continuations} continuations, ${progress.invocations} invocations`,
+        );
+      }
+      await page.click(`[data-run-id="${run.id}"] summary`);
       await screenshot('jobs');
     });
 

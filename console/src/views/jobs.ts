@@ -77,7 +77,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
         ? null
         : h(
             'p',
-            {},
+            { 'data-run-progress': '' },
             `${run.progress.shards_done} of ${run.progress.shards} shards, ${run.progress.continuations} continuations, ${run.progress.invocations} invocations`,
           ),
       h('pre', { 'data-summary': '' }, JSON.stringify(run.summary ?? run.error, null, 2)),
