@@ -52,7 +52,10 @@ export const dataKeyedRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodT
 
 const dataKeyed = new WeakSet<z.core.$ZodType>();
 
-const isSchema = (value: unknown): value is z.core.$ZodType => value instanceof z.core.$ZodType;
+// By its `_zod` member, not `instanceof z.core.$ZodType`: a reference to `z.core` keeps the
+// whole of zod (its locales too) in every bundle, over twice the budget.
+const isSchema = (value: unknown): value is z.core.$ZodType =>
+  typeof value === 'object' && value !== null && '_zod' in value;
 
 /** The schemas a schema is made of: its shape's fields, element, options, inner type... */
 const partsOf = (schema: z.core.$ZodType): z.core.$ZodType[] =>
