@@ -323,6 +323,21 @@ export const functions = {
 
 export type FunctionName = keyof typeof functions;
 
+/**
+ * The functions whose entry grants no table: their runtime has no Db, and their bundle
+ * neither the DynamoDB adapter nor the SDK's client (`runtime/lambda.ts`).
+ */
+export type TablelessFunctionName = {
+  [N in FunctionName]: keyof (typeof functions)[N]['tables'] extends never ? N : never;
+}[FunctionName];
+
+/** The functions that use a table: Lambda connects a Db for them. */
+export type TableFunctionName = Exclude<FunctionName, TablelessFunctionName>;
+
+/** Whether a function's entry grants it any table (the test of its bundle relies on it). */
+export const usesTables = (definition: { readonly tables: TableAccesses }): boolean =>
+  Object.keys(definition.tables).length > 0;
+
 export const functionNames = Object.keys(functions) as FunctionName[];
 
 /** EventBridge Scheduler's form: `cron(5 0 * * ? *)` (evaluated in the schedule's zone). */

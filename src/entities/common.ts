@@ -41,8 +41,42 @@ export const accuracy = z.number().min(0).max(1).nullable();
 export const dataKeyedRecord = <K extends z.core.$ZodRecordKey, V extends z.ZodType>(
   key: K,
   value: V,
-) =>
-  z.pipe(
+) => {
+  const schema = z.pipe(
     z.transform((input: unknown) => hideSpecialKeys(input)),
     z.record(key, value).overwrite((record) => restoreSpecialKeys(record)),
   );
+  dataKeyed.add(schema);
+  return schema;
+};
+
+const dataKeyed = new WeakSet<z.core.$ZodType>();
+
+// By its `_zod` member, not `instanceof z.core.$ZodType`: a reference to `z.core` keeps the
+// whole of zod (its locales too) in every bundle, over twice the budget.
+const isSchema = (value: unknown): value is z.core.$ZodType =>
+  typeof value === 'object' && value !== null && '_zod' in value;
+
+/** The schemas a schema is made of: its shape's fields, element, options, inner type... */
+const partsOf = (schema: z.core.$ZodType): z.core.$ZodType[] =>
+  Object.values(schema._zod.def).flatMap((value: unknown) => {
+    if (isSchema(value)) return [value];
+    if (Array.isArray(value)) return value.filter(isSchema);
+    if (typeof value === 'object' && value !== null) return Object.values(value).filter(isSchema);
+    return [];
+  });
+
+/**
+ * Whether a schema has a {@link dataKeyedRecord} at any depth: the items of such a table
+ * are the only ones whose map keys may be `__proto__` or `constructor`, and so the only
+ * ones the DynamoDB adapter renames around lib-dynamodb (`adapters/dynamodb/db.ts`).
+ */
+export const holdsDataKeyedRecord = (
+  schema: z.core.$ZodType,
+  seen: Set<z.core.$ZodType> = new Set(),
+): boolean => {
+  if (dataKeyed.has(schema)) return true;
+  if (seen.has(schema)) return false;
+  seen.add(schema);
+  return partsOf(schema).some((part) => holdsDataKeyedRecord(part, seen));
+};

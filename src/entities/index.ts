@@ -2,8 +2,9 @@
  * Which schema validates the items of which table. Both repository implementations read
  * this map, so an item is validated the same way whatever the store.
  */
-import type { TableName } from '../tables/definitions.ts';
+import { type TableName, tableNames } from '../tables/definitions.ts';
 import { answerSchema } from './answer.ts';
+import { holdsDataKeyedRecord } from './common.ts';
 import { jobSchema, parentMarkSchema, studentMarkSchema } from './job.ts';
 import {
   classSchema,
@@ -36,3 +37,11 @@ export const entitySchemas = {
 } as const satisfies Record<TableName, unknown>;
 
 export type EntitySchemas = typeof entitySchemas;
+
+/**
+ * The tables whose items hold maps keyed by data (`student_progress`: modules by id, days
+ * by date), found in their schemas. `student_state` keeps its modules and words in lists.
+ */
+export const tablesWithDataKeyedMaps: ReadonlySet<TableName> = new Set(
+  tableNames.filter((table) => holdsDataKeyedRecord(entitySchemas[table])),
+);

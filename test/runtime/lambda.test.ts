@@ -1,12 +1,31 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../src/config/config.ts';
+import { createMemoryDb } from '../../src/adapters/memory/db.ts';
+import { type Config, ConfigError } from '../../src/config/config.ts';
 import { handle as studentProgress } from '../../src/functions/student_progress/main.ts';
+import type { Db } from '../../src/repositories/db.ts';
 import { deployedStage, lambdaHandle } from '../../src/runtime/lambda.ts';
-import type { HandlerFactory } from '../../src/runtime/runtime.ts';
+import type { CoreRuntime, HandlerFactory } from '../../src/runtime/runtime.ts';
 import { bodyOf, claimsFor, studentProgressEvent } from '../support/events.ts';
 
 /** A function whose handle answers with the table prefix of the runtime it was given. */
 const prefixOf: HandlerFactory<string> = (runtime) => async () => runtime().config.tablePrefix;
+
+/**
+ * A connection that counts how often Lambda asks for one (a memory Db: nothing here
+ * reaches a table).
+ */
+const countingConnect = () => {
+  const connected: Config[] = [];
+  const { db } = createMemoryDb();
+  return {
+    connected,
+    db,
+    connect: (config: Config) => {
+      connected.push(config);
+      return { db };
+    },
+  };
+};
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -32,18 +51,42 @@ const captureStdout = (): string[] => {
 
 describe('lambdaHandle: a function as deployed', () => {
   it('reads the environment on the first invocation and keeps it for the container', async () => {
-    const handle = lambdaHandle('calc_all_stats', prefixOf);
+    const handle = lambdaHandle('calc_all_stats', prefixOf, countingConnect().connect);
     // Importing and creating the handle reads nothing: the first invocation does.
     vi.stubEnv('LMS_TABLE_PREFIX', 'one-');
     expect(await handle({})).toBe('one-');
     vi.stubEnv('LMS_TABLE_PREFIX', 'two-');
     expect(await handle({})).toBe('one-');
     // Another container (another module instance) reads it afresh.
-    expect(await lambdaHandle('calc_all_stats', prefixOf)({})).toBe('two-');
+    expect(await lambdaHandle('calc_all_stats', prefixOf, countingConnect().connect)({})).toBe(
+      'two-',
+    );
+  });
+
+  it('connects the Db of a function with tables once per container, from its configuration', async () => {
+    const { connected, connect, db } = countingConnect();
+    const dbOf: HandlerFactory<Db> = (runtime) => async () => runtime().db;
+    const handle = lambdaHandle('calc_all_stats', dbOf, connect);
+    expect(connected).toEqual([]);
+    vi.stubEnv('LMS_TABLE_PREFIX', 'one-');
+    expect(await handle({})).toBe(db);
+    expect(await handle({})).toBe(db);
+    expect(connected.map((config) => config.tablePrefix)).toEqual(['one-']);
+  });
+
+  it('gives a function without tables a runtime without a Db', async () => {
+    const keys: HandlerFactory<string[], CoreRuntime> = (runtime) => async () =>
+      Object.keys(runtime()).sort();
+    expect(await lambdaHandle('pre_token_generation', keys)({})).toEqual([
+      'config',
+      'logger',
+      'metrics',
+      'now',
+    ]);
   });
 
   it('fails the invocation on a bad environment, naming the variable, and retries later', async () => {
-    const handle = lambdaHandle('calc_all_stats', prefixOf);
+    const handle = lambdaHandle('calc_all_stats', prefixOf, countingConnect().connect);
     vi.stubEnv('LOG_LEVEL', 'chatty');
     await expect(handle({})).rejects.toBeInstanceOf(ConfigError);
     await expect(handle({})).rejects.toThrow(/LOG_LEVEL/);
@@ -65,7 +108,9 @@ describe('lambdaHandle: a function as deployed', () => {
   it('emits EMF on standard output in Lambda, its stage from the deployed function name', async () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', 'prod-calc_all_stats');
     const written = captureStdout();
-    expect(await lambdaHandle('calc_all_stats', recordsOne)({})).toBe('done');
+    expect(await lambdaHandle('calc_all_stats', recordsOne, countingConnect().connect)({})).toBe(
+      'done',
+    );
     const documents = written.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(documents).toEqual([
       expect.objectContaining({
@@ -83,7 +128,9 @@ describe('lambdaHandle: a function as deployed', () => {
     vi.stubEnv('AWS_LAMBDA_FUNCTION_NAME', undefined);
     vi.stubEnv('LOG_LEVEL', 'error');
     const written = captureStdout();
-    expect(await lambdaHandle('calc_all_stats', recordsOne)({})).toBe('done');
+    expect(await lambdaHandle('calc_all_stats', recordsOne, countingConnect().connect)({})).toBe(
+      'done',
+    );
     expect(written).toEqual([]);
   });
 });

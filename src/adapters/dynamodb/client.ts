@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCredentialChain, fromEnv, fromIni } from '@aws-sdk/credential-providers';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keepSpecialKeys } from './special-keys.ts';
 
 export interface ClientSettings {
   /** A local or test endpoint; undefined means real AWS. */
@@ -88,12 +87,11 @@ export const createDynamoClient = (settings: ClientSettings): DynamoDBClient =>
 
 /**
  * The document client every item access goes through (plain JS values in and out).
- * Undefined attributes are dropped instead of failing the request; map keys named
- * `__proto__` or `constructor` are kept (`special-keys.ts`).
+ * Undefined attributes are dropped instead of failing the request. Map keys named
+ * `__proto__` or `constructor` are kept only by the view of it that the tables holding
+ * data-keyed maps use (`special-keys.ts`, `db.ts`).
  */
 export const createDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
-  keepSpecialKeys(
-    DynamoDBDocumentClient.from(client, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-  );
+  DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });

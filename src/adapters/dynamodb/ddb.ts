@@ -29,6 +29,7 @@ import pMap from 'p-map';
 import { defaultRetryPolicy, type RetryPolicy } from '../../lib/backoff.ts';
 import { ConditionFailedError, UnprocessedItemsError } from '../../repositories/errors.ts';
 import { countOf, itemPages, scanInSegments } from './pages.ts';
+import { keepSpecialKeys } from './special-keys.ts';
 import { sendUntilProcessed } from './unprocessed.ts';
 
 export type Item = Record<string, unknown>;
@@ -61,6 +62,17 @@ export class Ddb {
   ) {
     this.retry = { ...defaultRetryPolicy, ...options.retry };
     this.#batchConcurrency = options.batchConcurrency ?? 4;
+  }
+
+  /**
+   * The same Ddb over a view of its client that keeps `__proto__` and `constructor` map
+   * keys (`special-keys.ts`): for the tables whose items hold data-keyed maps.
+   */
+  keepingSpecialKeys(): Ddb {
+    return new Ddb(keepSpecialKeys(this.client), {
+      retry: this.retry,
+      batchConcurrency: this.#batchConcurrency,
+    });
   }
 
   async get(params: GetCommandInput): Promise<Item | undefined> {

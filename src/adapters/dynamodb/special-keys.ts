@@ -13,7 +13,9 @@
  *
  * Per command, not on the client's stack: a relative middleware must name a neighbour
  * that exists, and the low-level commands that share the stack (table administration,
- * the raw scans of `lms export`) have no `DocumentMarshall`.
+ * the raw scans of `lms export`) have no `DocumentMarshall`. And only on the commands of
+ * tables whose items hold such maps (`entities/index.ts`, `tablesWithDataKeyedMaps`):
+ * the walks cost every item of every command, and no other table has a data-keyed map.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hideSpecialKeys, restoreSpecialKeys } from '../../lib/own-keys.ts';
@@ -85,21 +87,27 @@ const keepSpecialKeysOf = (command: { middlewareStack: RelativeStack }): void =>
 };
 
 /**
- * The document client, whose every document command (the SDK's paginators included: they
- * call `send`) keeps `__proto__` and `constructor` map keys.
+ * A view of the document client whose every document command (the SDK's paginators
+ * included: they call `send`) keeps `__proto__` and `constructor` map keys. The client
+ * itself is left as it is: only the tables whose items hold data-keyed maps go through
+ * the view (`db.ts`), every other command is spared the two walks of its items. A `Proxy`,
+ * so the paginators, which check the client's class, accept it.
  *
  * @example
  * ```ts
- * const doc = keepSpecialKeys(DynamoDBDocumentClient.from(client));
+ * const progress = new Ddb(keepSpecialKeys(doc)); // for student_progress only
  * ```
  */
 export const keepSpecialKeys = (doc: DynamoDBDocumentClient): DynamoDBDocumentClient => {
   const send = doc.send.bind(doc);
   // `send` has several overloads (promise, callback); this wrapper passes every argument
   // through unchanged, so it has each of them, which TypeScript cannot infer for it.
-  doc.send = ((...args: Parameters<typeof send>) => {
+  const keeping = ((...args: Parameters<typeof send>) => {
     if (isDocumentCommand(args[0])) keepSpecialKeysOf(args[0]);
     return send(...args);
   }) as DynamoDBDocumentClient['send'];
-  return doc;
+  return new Proxy(doc, {
+    get: (target, property, receiver) =>
+      property === 'send' ? keeping : Reflect.get(target, property, receiver),
+  });
 };

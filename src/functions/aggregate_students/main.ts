@@ -1,5 +1,6 @@
 /** `aggregate_students`: scheduled hourly (incremental) and on demand; DESIGN section 3. */
+import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('aggregate_students', createHandler);
+export const handle = lambdaHandle('aggregate_students', createHandler, connectDynamo);

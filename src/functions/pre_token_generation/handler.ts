@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { cognitoMfaLookup, createCognitoClient } from '../../adapters/cognito/mfa-lookup.ts';
 import { parseJobEvent } from '../../jobs/events.ts';
-import type { HandlerFactory, Runtime } from '../../runtime/runtime.ts';
+import type { CoreRuntime, HandlerFactory } from '../../runtime/runtime.ts';
 import { ROLE_CLAIM } from '../../services/access/principal.ts';
 import { decideToken, type UserMfaLookup } from '../../services/access/staff-mfa.ts';
 
@@ -23,7 +23,9 @@ export const preTokenEventSchema = z.looseObject({
 export type PreTokenEvent = z.output<typeof preTokenEventSchema>;
 
 /**
- * The handler over any {@link UserMfaLookup} (built once per container, on first use).
+ * The handler over any {@link UserMfaLookup} (built once per container, on first use). Its
+ * runtime has no Db: the catalogue grants this function no table, and a Cognito trigger's
+ * 5 seconds include the cold start, so its bundle leaves the DynamoDB client out.
  *
  * @example
  * ```ts
@@ -32,7 +34,7 @@ export type PreTokenEvent = z.output<typeof preTokenEventSchema>;
  * ```
  */
 export const createPreTokenHandler =
-  (lookupOf: (runtime: Runtime) => UserMfaLookup): HandlerFactory<PreTokenEvent> =>
+  (lookupOf: (runtime: CoreRuntime) => UserMfaLookup): HandlerFactory<PreTokenEvent, CoreRuntime> =>
   (provide) => {
     let lookup: UserMfaLookup | undefined;
     return async (event, context) => {

@@ -1,0 +1,53 @@
+/**
+ * What a deployed bundle holds, from esbuild's metafile over the stack's own settings (as
+ * `scripts/bundle-budget.ts` builds them): a function whose catalogue entry grants no table
+ * carries neither the DynamoDB adapter nor an import of the SDK's DynamoDB clients, so its
+ * cold start does not load them; a function with tables carries both.
+ */
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptions, functionEntry } from '../../infra/bundling.ts';
+import {
+  type FunctionName,
+  functionNames,
+  functions,
+  usesTables,
+} from '../../src/catalog/functions.ts';
+
+const DYNAMODB_SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+
+/** The modules a bundle imports at run time (`@aws-sdk/*` is external) and its own sources. */
+const contentsOf = async (name: FunctionName) => {
+  const { metafile } = await build({ ...esbuildOptions(functionEntry(name)), metafile: true });
+  const outputs = Object.values<Metafile['outputs'][string]>(metafile.outputs);
+  return {
+    imports: new Set(outputs.flatMap((output) => output.imports.map((i) => i.path))),
+    sources: outputs.flatMap((output) => Object.keys(output.inputs)),
+  };
+};
+
+const dynamoOf = ({ imports, sources }: Awaited<ReturnType<typeof contentsOf>>) => ({
+  sdk: DYNAMODB_SDK.filter((module) => imports.has(module)),
+  adapter: sources.filter((source) => source.startsWith('src/adapters/dynamodb/')),
+});
+
+const tableless = functionNames.filter((name) => !usesTables(functions[name]));
+
+describe('the DynamoDB client in deployed bundles', () => {
+  it('has functions without tables to check', () => {
+    expect(tableless).toContain('pre_token_generation');
+  });
+
+  it.each(tableless)('is not in %s, which uses no table', async (name) => {
+    const contents = await contentsOf(name);
+    // The bundle is real: it imports the Cognito client it does use.
+    expect(contents.imports).toContain('@aws-sdk/client-cognito-identity-provider');
+    expect(dynamoOf(contents)).toEqual({ sdk: [], adapter: [] });
+  });
+
+  it('is in a function with tables (record_answers)', async () => {
+    const { sdk, adapter } = dynamoOf(await contentsOf('record_answers'));
+    expect(sdk).toEqual(DYNAMODB_SDK);
+    expect(adapter).toContain('src/adapters/dynamodb/connect.ts');
+  });
+});
