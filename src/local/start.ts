@@ -19,6 +19,7 @@ import { tables } from '../tables/definitions.ts';
 import { LocalApi } from './api/server.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
 import { checkPortsFree, lockDataFolder } from './claim.ts';
+import { consoleAssets } from './console/assets.ts';
 import { ConsoleApi } from './console/console-api.ts';
 import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
@@ -264,6 +265,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         jobs,
         log,
         console: new ConsoleApi({ db: connection.db, keys, idClaim: config.idClaim, demo }),
+        assets: await consoleAssets(),
       });
       await api.start();
     },

@@ -1,0 +1,96 @@
+/** A student's days: attempts as bars, accuracy as a line (days without answers left out). */
+import * as Plot from '@observablehq/plot';
+import { percent } from '../dom.ts';
+import type { StudentProgress } from '../schemas.ts';
+import { CATEGORY_COLOURS } from './scales.ts';
+
+export interface Day {
+  readonly date: string;
+  readonly attempts: number;
+  readonly correct: number;
+  readonly accuracy: number | null;
+}
+
+const addDays = (date: string, days: number): string => {
+  const at = new Date(`${date}T12:00:00Z`);
+  at.setUTCDate(at.getUTCDate() + days);
+  return at.toISOString().slice(0, 10);
+};
+
+/** The `count` days ending with the aggregate's day (`daily` holds only days with answers). */
+export const lastDays = (progress: StudentProgress, count: number): Day[] => {
+  const keys = Object.keys(progress.daily).sort();
+  const updated = progress.updated_at.slice(0, 10);
+  const latest = keys.at(-1);
+  const end = latest !== undefined && latest > updated ? latest : updated;
+  return Array.from({ length: count }, (_, i) => {
+    const date = addDays(end, i - count + 1);
+    const figures = progress.daily[date];
+    const attempts = figures?.attempts ?? 0;
+    const correct = figures?.correct ?? 0;
+    return { date, attempts, correct, accuracy: attempts === 0 ? null : correct / attempts };
+  });
+};
+
+const dayTitle = (d: Day) =>
+  `${d.date}: ${d.attempts} attempts, ${d.correct} correct (${percent(d.accuracy)})`;
+
+export const attemptBars = (
+  days: readonly Day[],
+  size: { readonly width?: number; readonly height?: number } = {},
+): HTMLElement | SVGSVGElement =>
+  Plot.plot({
+    width: size.width ?? 640,
+    height: size.height ?? 220,
+    marginBottom: 40,
+    x: {
+      domain: days.map((d) => d.date),
+      label: null,
+      tickFormat: (date: string) => date.slice(5),
+      tickRotate: days.length > 10 ? -45 : 0,
+      // Every tick of a month would overlap; every few days reads as a calendar.
+      ticks: days
+        .filter((_, i) => days.length <= 10 || i % 5 === days.length % 5)
+        .map((d) => d.date),
+    },
+    y: { label: 'Attempts', grid: true },
+    marks: [
+      Plot.barY(days, {
+        x: 'date',
+        y: 'attempts',
+        fill: CATEGORY_COLOURS[0],
+        title: dayTitle,
+        ariaDescription: 'attempts per day',
+      }),
+      Plot.ruleY([0]),
+    ],
+  });
+
+export const accuracyLine = (days: readonly Day[]): HTMLElement | SVGSVGElement => {
+  const answered = days.filter((d) => d.accuracy !== null);
+  return Plot.plot({
+    width: 640,
+    height: 200,
+    x: {
+      type: 'utc',
+      label: null,
+      domain: [new Date(days[0]?.date ?? 0), new Date(days.at(-1)?.date ?? 0)],
+    },
+    y: { domain: [0, 1], tickFormat: '%', label: 'Accuracy', grid: true },
+    marks: [
+      Plot.lineY(answered, {
+        x: (d: Day) => new Date(d.date),
+        y: 'accuracy',
+        stroke: CATEGORY_COLOURS[1],
+        strokeWidth: 2,
+      }),
+      Plot.dot(answered, {
+        x: (d: Day) => new Date(d.date),
+        y: 'accuracy',
+        fill: CATEGORY_COLOURS[1],
+        title: dayTitle,
+        ariaDescription: 'accuracy per day',
+      }),
+    ],
+  });
+};

@@ -1,0 +1,121 @@
+/** Students × words of a module: colour = accuracy, the number = attempts, dashed = none. */
+import * as Plot from '@observablehq/plot';
+import { percent } from '../dom.ts';
+import type { ModuleResults } from '../schemas.ts';
+import { ACCURACY_LABEL, ACCURACY_SCHEME, EMPTY_FILL, EMPTY_STROKE, textOn } from './scales.ts';
+
+export const NEEDS_REVIEW = '⚠';
+export const NEEDS_HELP = '⚑';
+
+export interface HeatCell {
+  readonly student_id: string;
+  readonly word: string;
+  readonly attempts: number;
+  readonly correct: number;
+  readonly accuracy: number | null;
+  readonly title: string;
+}
+
+export const studentName = (student: { readonly id: string; readonly name: string | null }) =>
+  `${student.name ?? 'no name'} (${student.id})`;
+
+/** One cell per student and word, in the reply's orders, each labelled with its figures. */
+export const heatCells = (results: ModuleResults): HeatCell[] => {
+  const byPair = new Map(
+    results.cells.map((cell) => [`${cell.student_id}\u0000${cell.word}`, cell]),
+  );
+  return results.students.flatMap((student) =>
+    results.words.map(({ word }) => {
+      const cell = byPair.get(`${student.id}\u0000${word}`);
+      const attempts = cell?.attempts ?? 0;
+      const correct = cell?.correct ?? 0;
+      const accuracy = attempts === 0 ? null : correct / attempts;
+      const figures =
+        attempts === 0 ? 'no attempts' : `${correct} of ${attempts} correct (${percent(accuracy)})`;
+      return {
+        student_id: student.id,
+        word,
+        attempts,
+        correct,
+        accuracy,
+        title: `${studentName(student)} · ${word}: ${figures}`,
+      };
+    }),
+  );
+};
+
+export const heatmap = (results: ModuleResults): HTMLElement | SVGSVGElement => {
+  const cells = heatCells(results);
+  const review = new Set(results.needs_review);
+  const help = new Set(results.needs_help);
+  const names = new Map(results.students.map((s) => [s.id, s.name ?? s.id]));
+  const longestName = Math.max(8, ...[...names.values()].map((name) => name.length));
+  const marginLeft = Math.min(220, 16 + longestName * 7);
+  const band = 40;
+  return Plot.plot({
+    width: marginLeft + results.words.length * band + 24,
+    height: 110 + results.students.length * 28,
+    marginLeft,
+    marginTop: 100,
+    marginBottom: 8,
+    padding: 0.06,
+    x: {
+      axis: 'top',
+      domain: results.words.map((w) => w.word),
+      tickRotate: -50,
+      tickFormat: (word: string) => (review.has(word) ? `${NEEDS_REVIEW} ${word}` : word),
+      label: null,
+    },
+    y: {
+      domain: results.students.map((s) => s.id),
+      tickFormat: (id: string) => `${help.has(id) ? `${NEEDS_HELP} ` : ''}${names.get(id) ?? id}`,
+      label: null,
+    },
+    color: {
+      type: 'linear',
+      scheme: ACCURACY_SCHEME,
+      domain: [0, 1],
+      tickFormat: '%',
+      legend: true,
+      label: ACCURACY_LABEL,
+    },
+    marks: [
+      Plot.cell(
+        cells.filter((c) => c.accuracy === null),
+        {
+          x: 'word',
+          y: 'student_id',
+          fill: EMPTY_FILL,
+          stroke: EMPTY_STROKE,
+          strokeDasharray: '3,2',
+          inset: 1,
+          title: 'title',
+          className: 'heatmap-empty-cells',
+        },
+      ),
+      Plot.cell(
+        cells.filter((c) => c.accuracy !== null),
+        {
+          x: 'word',
+          y: 'student_id',
+          fill: 'accuracy',
+          inset: 0.5,
+          title: 'title',
+          className: 'heatmap-cells',
+        },
+      ),
+      Plot.text(
+        cells.filter((c) => c.accuracy !== null),
+        {
+          x: 'word',
+          y: 'student_id',
+          text: (c: HeatCell) => String(c.attempts),
+          fill: (c: HeatCell) => textOn(c.accuracy ?? 0),
+          fontSize: 11,
+          className: 'heatmap-counts',
+          pointerEvents: 'none',
+        },
+      ),
+    ],
+  });
+};

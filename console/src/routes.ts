@@ -1,0 +1,86 @@
+/** The console's hash routes (the console contract) to and from their parts. */
+export type Route =
+  | { readonly view: 'sign-in' }
+  | { readonly view: 'classes' }
+  | {
+      readonly view: 'results';
+      readonly classCode: string;
+      readonly moduleId: string;
+      readonly from: string | undefined;
+      readonly to: string | undefined;
+    }
+  | { readonly view: 'progress'; readonly studentId: string }
+  | { readonly view: 'summary'; readonly parentId: string }
+  | { readonly view: 'organisation' }
+  | { readonly view: 'jobs' }
+  | { readonly view: 'not-found'; readonly hash: string };
+
+const segment = (text: string | undefined): string | undefined => {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const dateParameter = (query: URLSearchParams, name: string) => {
+  const value = query.get(name) ?? '';
+  return DATE.test(value) ? value : undefined;
+};
+
+export const parseRoute = (hash: string): Route => {
+  const [path = '', search = ''] = hash.replace(/^#/, '').split('?', 2);
+  const parts = path.split('/').filter((part) => part !== '');
+  const [first, second, third, fourth, fifth] = parts;
+  if (parts.length === 0) return { view: 'sign-in' };
+  if (first === 'classes' && parts.length === 1) return { view: 'classes' };
+  if (first === 'organisation' && parts.length === 1) return { view: 'organisation' };
+  if (first === 'jobs' && parts.length === 1) return { view: 'jobs' };
+  const a = segment(second);
+  if (parts.length === 3 && a !== undefined) {
+    if (first === 'students' && third === 'progress') return { view: 'progress', studentId: a };
+    if (first === 'parents' && third === 'summary') return { view: 'summary', parentId: a };
+  }
+  const b = segment(fourth);
+  if (
+    parts.length === 5 &&
+    first === 'classes' &&
+    third === 'modules' &&
+    fifth === 'results' &&
+    a !== undefined &&
+    b !== undefined
+  ) {
+    const query = new URLSearchParams(search);
+    return {
+      view: 'results',
+      classCode: a,
+      moduleId: b,
+      from: dateParameter(query, 'from'),
+      to: dateParameter(query, 'to'),
+    };
+  }
+  return { view: 'not-found', hash };
+};
+
+const join = (...segments: readonly string[]) =>
+  `#/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+
+export const resultsHash = (
+  classCode: string,
+  moduleId: string,
+  range: { readonly from?: string | undefined; readonly to?: string | undefined } = {},
+): string => {
+  const query = new URLSearchParams();
+  if (range.from !== undefined && range.from !== '') query.set('from', range.from);
+  if (range.to !== undefined && range.to !== '') query.set('to', range.to);
+  const search = query.toString();
+  return `${join('classes', classCode, 'modules', moduleId, 'results')}${search === '' ? '' : `?${search}`}`;
+};
+export const progressHash = (studentId: string) => join('students', studentId, 'progress');
+export const summaryHash = (parentId: string) => join('parents', parentId, 'summary');
+
+/** An API path for ids that may hold any character. */
+export const apiPath = (...segments: readonly string[]) =>
+  `/${segments.map((s) => encodeURIComponent(s)).join('/')}`;

@@ -1,0 +1,131 @@
+/**
+ * What the console reads, as zod schemas: the API's replies are the project's own schemas
+ * (DESIGN section 4); the console's own requests (`/_console/...`, `/_jobs`) follow
+ * the console contract.
+ */
+import * as z from 'zod';
+import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
+import { studentProgressSchema } from '../../src/entities/student-progress.ts';
+import { moduleResultsSchema } from '../../src/services/results/schemas.ts';
+
+export { moduleResultsSchema, parentSummarySchema, studentProgressSchema };
+export type ModuleResults = z.output<typeof moduleResultsSchema>;
+export type StudentProgress = z.output<typeof studentProgressSchema>;
+export type ParentSummary = z.output<typeof parentSummarySchema>;
+
+export const ROLES = ['admin', 'teacher', 'parent', 'student', 'service'] as const;
+const role = z.enum(ROLES);
+export type Role = z.output<typeof role>;
+
+export const identitySchema = z.object({
+  role,
+  id: z.string(),
+  name: z.string().nullable(),
+  label: z.string(),
+  home: z.string(),
+});
+export type Identity = z.output<typeof identitySchema>;
+export const identitiesSchema = z.object({ identities: z.array(identitySchema) });
+
+export const signInSchema = z.object({
+  token: z.string(),
+  role,
+  id: z.string(),
+  expires_at: z.string(),
+});
+
+/** What the console keeps of a sign-in, in sessionStorage. */
+export const sessionSchema = signInSchema.extend({
+  label: z.string(),
+  name: z.string().nullable(),
+  home: z.string(),
+});
+export type Session = z.output<typeof sessionSchema>;
+
+const level = z.union([z.string(), z.number()]).nullable();
+
+export const directorySchema = z.object({
+  principal: z.object({ role, id: z.string(), name: z.string().nullable() }),
+  classes: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      teacher_id: z.string().nullable(),
+      school_code: z.string().nullable(),
+      level,
+      modules: z.array(z.object({ id: z.string(), title: z.string(), words_total: z.number() })),
+    }),
+  ),
+  students: z.array(
+    z.object({ id: z.string(), name: z.string(), class_code: z.string().nullable() }),
+  ),
+});
+export type Directory = z.output<typeof directorySchema>;
+
+const count = z.number().int().nonnegative();
+const stats = z
+  .object({
+    schools: count.optional(),
+    teachers: count.optional(),
+    classes: count.optional(),
+    students: count.optional(),
+    updated_at: z.string().optional(),
+  })
+  .nullable()
+  .default(null);
+export type Stats = z.output<typeof stats>;
+
+export const organisationSchema = z.object({
+  groups: z.array(z.object({ code: z.string(), name: z.string(), stats })),
+  schools: z.array(
+    z.object({ code: z.string(), name: z.string(), group_code: z.string().nullable(), stats }),
+  ),
+  teachers: z.array(
+    z.object({ id: z.string(), name: z.string(), school_code: z.string().nullable(), stats }),
+  ),
+  classes: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      teacher_id: z.string().nullable(),
+      school_code: z.string().nullable(),
+      level,
+      stats,
+    }),
+  ),
+});
+export type Organisation = z.output<typeof organisationSchema>;
+
+export const runSchema = z.object({
+  id: z.string(),
+  function: z.string(),
+  trigger: z.string(),
+  started_at: z.string(),
+  finished_at: z.string().nullable(),
+  status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+  summary: z.unknown(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  progress: z
+    .object({ shards: count, shards_done: count, invocations: count, continuations: count })
+    .nullable(),
+});
+export type Run = z.output<typeof runSchema>;
+
+export const jobsSchema = z.object({
+  jobs: z.array(
+    z.object({
+      function: z.string(),
+      schedule: z.string(),
+      timezone: z.string(),
+      enabled: z.boolean(),
+      next_run: z.string().nullable(),
+      running: z.boolean(),
+      workflow: z.boolean(),
+      current: runSchema.nullable(),
+      runs: z.array(runSchema),
+    }),
+  ),
+});
+export type Job = z.output<typeof jobsSchema>['jobs'][number];
+
+export const launchedSchema = z.object({ run: runSchema });

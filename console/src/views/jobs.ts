@@ -1,0 +1,217 @@
+/**
+ * `#/jobs`: the scheduled jobs, their next runs and recent runs, a run-now button each, and
+ * a running workflow's shards live (polled every second while something runs).
+ */
+import { ApiError, request } from '../api.ts';
+import { h, when } from '../dom.ts';
+import { apiPath } from '../routes.ts';
+import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
+import type { ViewContext } from '../view.ts';
+
+const FAST_POLL_MS = 1000;
+const SLOW_POLL_MS = 10_000;
+
+/** The summary's top-level numbers: what a person compares between runs. */
+const headline = (summary: unknown): string => {
+  if (typeof summary !== 'object' || summary === null) return '';
+  return Object.entries(summary)
+    .filter((entry): entry is [string, number] => typeof entry[1] === 'number')
+    .slice(0, 6)
+    .map(([key, value]) => `${key.replaceAll('_', ' ')}: ${value}`)
+    .join(', ');
+};
+
+const duration = (run: Run): string => {
+  if (run.finished_at === null) return 'running';
+  const ms = Date.parse(run.finished_at) - Date.parse(run.started_at);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+};
+
+const progressOf = (run: Run): HTMLElement => {
+  const p = run.progress;
+  if (p === null) return h('span', { class: 'running' }, `running since ${when(run.started_at)}`);
+  return h(
+    'span',
+    { class: 'running', 'data-progress': `${p.shards_done}/${p.shards}` },
+    h('progress', {
+      max: Math.max(1, p.shards),
+      value: p.shards_done,
+      'aria-label': 'shards done',
+    }),
+    ` ${p.shards_done} of ${p.shards} shards, ${p.continuations} continuations, ${p.invocations} invocations`,
+  );
+};
+
+export const jobsView = async (context: ViewContext): Promise<Node> => {
+  context.title('Jobs');
+  const open = new Set<string>();
+  const status = h('p', { role: 'status', class: 'status' });
+  const table = h('div', { class: 'scroll' });
+  const runs = h('div', { class: 'runs' });
+  let shown = '';
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const runItem = (run: Run): HTMLElement => {
+    const details = h(
+      'details',
+      {
+        ontoggle: () => {
+          if (details.open) open.add(run.id);
+          else open.delete(run.id);
+        },
+      },
+      h(
+        'summary',
+        {},
+        h('span', { class: `badge ${run.status}` }, run.status),
+        ` ${run.trigger} · ${when(run.started_at)} · ${duration(run)}`,
+        run.status === 'succeeded'
+          ? h('span', { class: 'headline' }, ` · ${headline(run.summary)}`)
+          : null,
+        run.error === null
+          ? null
+          : h('span', { class: 'run-error' }, ` · ${run.error.code}: ${run.error.message}`),
+      ),
+      run.progress === null
+        ? null
+        : h(
+            'p',
+            { 'data-run-progress': '' },
+            `${run.progress.shards_done} of ${run.progress.shards} shards, ${run.progress.continuations} continuations, ${run.progress.invocations} invocations`,
+          ),
+      h('pre', { 'data-summary': '' }, JSON.stringify(run.summary ?? run.error, null, 2)),
+    );
+    details.open = open.has(run.id);
+    return h('li', { 'data-run-id': run.id, 'data-status': run.status }, details);
+  };
+
+  const launch = async (job: Job) => {
+    status.textContent = `Starting ${job.function}…`;
+    try {
+      const { run } = await request(
+        `${apiPath('_jobs', job.function)}?wait=false`,
+        launchedSchema,
+        {
+          method: 'POST',
+          token: false,
+        },
+      );
+      status.textContent = `${job.function} started (run ${run.id}).`;
+    } catch (error) {
+      status.textContent =
+        error instanceof ApiError && error.status === 409
+          ? `${job.function} is already running.`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    }
+    await refresh();
+    // A run just started: poll at the fast pace from now, not after the slow wait.
+    poll();
+  };
+
+  const draw = (jobs: readonly Job[]) => {
+    table.replaceChildren(
+      h(
+        'table',
+        { 'data-table': 'jobs' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Job', 'Schedule', 'Next run', 'Now', ''].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          jobs.map((job) =>
+            h(
+              'tr',
+              { 'data-job': job.function },
+              h(
+                'th',
+                { scope: 'row' },
+                job.function,
+                job.workflow ? h('small', {}, ' workflow') : null,
+              ),
+              h(
+                'td',
+                {},
+                h('code', {}, job.schedule),
+                ` ${job.timezone}`,
+                job.enabled ? null : ' (disabled)',
+              ),
+              h('td', {}, when(job.next_run)),
+              h('td', {}, job.current === null ? 'idle' : progressOf(job.current)),
+              h(
+                'td',
+                {},
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    'data-run-now': job.function,
+                    disabled: job.running,
+                    onclick: () => void launch(job),
+                  },
+                  'Run now',
+                ),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+    runs.replaceChildren(
+      ...jobs.map((job) =>
+        h(
+          'section',
+          { 'data-runs': job.function },
+          h('h2', {}, `Recent runs of ${job.function}`),
+          job.runs.length === 0 && job.current === null
+            ? h('p', {}, 'No runs since the stack started.')
+            : h(
+                'ol',
+                { class: 'run-list' },
+                job.current === null ? null : runItem(job.current),
+                job.runs.map(runItem),
+              ),
+        ),
+      ),
+    );
+  };
+
+  const refresh = async (): Promise<void> => {
+    const { jobs } = await request('/_jobs', jobsSchema, { token: false });
+    busy = jobs.some((job) => job.running);
+    const text = JSON.stringify(jobs);
+    if (text !== shown) {
+      shown = text;
+      draw(jobs);
+    }
+  };
+
+  const poll = () => {
+    clearTimeout(timer);
+    if (context.signal.aborted) return;
+    timer = setTimeout(
+      () => {
+        refresh()
+          .catch((error: unknown) => {
+            status.textContent = error instanceof Error ? error.message : String(error);
+          })
+          .finally(poll);
+      },
+      busy ? FAST_POLL_MS : SLOW_POLL_MS,
+    );
+  };
+
+  await refresh();
+  poll();
+  context.signal.addEventListener('abort', () => clearTimeout(timer));
+  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, table, runs);
+};

@@ -1,0 +1,139 @@
+/** `#/organisation` (admin): groups → schools → teachers and classes, with nightly stats. */
+import { request } from '../api.ts';
+import { countBars } from '../charts/bars.ts';
+import { h, when } from '../dom.ts';
+import { type Organisation, organisationSchema, type Stats } from '../schemas.ts';
+import type { ViewContext } from '../view.ts';
+
+const statsText = (stats: Stats): string => {
+  if (stats === null) return 'stats not computed yet';
+  const parts = (['schools', 'teachers', 'classes', 'students'] as const).flatMap((key) =>
+    stats[key] === undefined ? [] : [`${stats[key]} ${key}`],
+  );
+  return `${parts.join(' · ') || 'no counts'}${stats.updated_at === undefined ? '' : ` (as of ${when(stats.updated_at)})`}`;
+};
+
+const stat = (stats: Stats) => h('span', { class: 'stats' }, statsText(stats));
+
+type School = Organisation['schools'][number];
+
+const schoolItem = (organisation: Organisation, school: School): HTMLElement => {
+  const teachers = organisation.teachers.filter((t) => t.school_code === school.code);
+  const classes = organisation.classes.filter((c) => c.school_code === school.code);
+  return h(
+    'li',
+    { 'data-school': school.code },
+    h('strong', {}, `${school.name} (${school.code})`),
+    ' ',
+    stat(school.stats),
+    h(
+      'ul',
+      {},
+      teachers.map((teacher) =>
+        h(
+          'li',
+          { 'data-teacher': teacher.id },
+          `Teacher ${teacher.name} (${teacher.id}) `,
+          stat(teacher.stats),
+          h(
+            'ul',
+            {},
+            classes
+              .filter((c) => c.teacher_id === teacher.id)
+              .map((c) =>
+                h(
+                  'li',
+                  { 'data-class': c.code },
+                  `${c.name} (${c.code}, level ${c.level ?? '–'}) `,
+                  stat(c.stats),
+                ),
+              ),
+          ),
+        ),
+      ),
+    ),
+  );
+};
+
+/** Records whose link is missing or points at nothing: shown, not lost. */
+const unassigned = (organisation: Organisation): HTMLElement[] => {
+  const groups = new Set(organisation.groups.map((g) => g.code));
+  const schools = new Set(organisation.schools.map((s) => s.code));
+  const teachers = new Map(organisation.teachers.map((t) => [t.id, t]));
+  const items: HTMLElement[] = [];
+  for (const school of organisation.schools) {
+    if (school.group_code === null || !groups.has(school.group_code))
+      items.push(schoolItem(organisation, school));
+  }
+  for (const teacher of organisation.teachers) {
+    if (teacher.school_code === null || !schools.has(teacher.school_code))
+      items.push(
+        h(
+          'li',
+          { 'data-teacher': teacher.id },
+          `Teacher ${teacher.name} (${teacher.id}, school ${teacher.school_code ?? 'none'}) `,
+          stat(teacher.stats),
+        ),
+      );
+  }
+  for (const c of organisation.classes) {
+    const teacher = c.teacher_id === null ? undefined : teachers.get(c.teacher_id);
+    const shown =
+      c.school_code !== null &&
+      schools.has(c.school_code) &&
+      teacher?.school_code === c.school_code;
+    if (!shown)
+      items.push(
+        h(
+          'li',
+          { 'data-class': c.code },
+          `${c.name} (${c.code}, teacher ${c.teacher_id ?? 'none'}, school ${c.school_code ?? 'none'}) `,
+          stat(c.stats),
+        ),
+      );
+  }
+  return items;
+};
+
+export const organisationView = async (context: ViewContext): Promise<Node> => {
+  context.title('Organisation');
+  const organisation = await request('/_console/organisation', organisationSchema);
+  const rest = unassigned(organisation);
+  return h(
+    'section',
+    { 'data-view': 'organisation' },
+    h('h1', {}, 'Organisation'),
+    h('h2', {}, 'Students per school'),
+    h(
+      'div',
+      { class: 'scroll chart', 'data-chart': 'students-per-school' },
+      countBars(
+        organisation.schools.map((s) => ({ label: s.name, value: s.stats?.students ?? 0 })),
+        'Students (nightly stats)',
+      ),
+    ),
+    h(
+      'ul',
+      { class: 'tree' },
+      organisation.groups.map((group) =>
+        h(
+          'li',
+          { 'data-group': group.code },
+          h('h2', {}, `${group.name} (${group.code})`),
+          stat(group.stats),
+          h(
+            'ul',
+            {},
+            organisation.schools
+              .filter((s) => s.group_code === group.code)
+              .map((s) => schoolItem(organisation, s)),
+          ),
+        ),
+      ),
+    ),
+    h('h2', {}, 'Unassigned'),
+    rest.length === 0
+      ? h('p', {}, 'Every record is linked.')
+      : h('ul', { class: 'tree', 'data-unassigned': '' }, rest),
+  );
+};

@@ -1,0 +1,109 @@
+/** `#/students/<id>/progress`: 30 days of attempts and accuracy, streak, module mastery. */
+import { request } from '../api.ts';
+import { accuracyLine, attemptBars, lastDays } from '../charts/daily.ts';
+import { h, percent, plural, when } from '../dom.ts';
+import { apiPath } from '../routes.ts';
+import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
+import type { ViewContext } from '../view.ts';
+
+export const fetchProgress = (studentId: string): Promise<StudentProgress> =>
+  request(apiPath('students', studentId, 'progress'), studentProgressSchema);
+
+const figure = (label: string, value: string | number, key: string) =>
+  h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
+
+export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
+  const [progress, directory] = await Promise.all([
+    fetchProgress(studentId),
+    // Only for the name: a parent's or student's directory lists the student, staff's does not.
+    request('/_console/directory', directorySchema).catch(() => undefined),
+  ]);
+  const name = directory?.students.find((s) => s.id === studentId)?.name;
+  const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;
+  context.title(heading);
+  const days = lastDays(progress, 30);
+  const modules = Object.entries(progress.modules).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return h(
+    'section',
+    { 'data-view': 'progress' },
+    h('h1', {}, heading),
+    h(
+      'div',
+      { class: 'figures-row' },
+      figure('Streak', plural(progress.streak_days, 'day'), 'streak'),
+      figure('Attempts', progress.attempts, 'attempts'),
+      figure('Accuracy', percent(progress.accuracy), 'accuracy'),
+      figure(
+        'Words mastered',
+        `${progress.words_mastered} of ${progress.words_practised} practised`,
+        'mastered',
+      ),
+      figure('Last active', when(progress.last_active_at), 'last-active'),
+    ),
+    h('h2', {}, 'Last 30 days'),
+    h('div', { class: 'scroll chart', 'data-chart': 'daily-attempts' }, attemptBars(days)),
+    h('div', { class: 'scroll chart', 'data-chart': 'daily-accuracy' }, accuracyLine(days)),
+    h(
+      'details',
+      { class: 'numbers' },
+      h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
+      h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Day', 'Attempts', 'Correct', 'Accuracy'].map((t) => h('th', {}, t)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          days
+            .filter((d) => d.attempts > 0)
+            .map((d) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, d.date),
+                h('td', {}, d.attempts),
+                h('td', {}, d.correct),
+                h('td', {}, percent(d.accuracy)),
+              ),
+            ),
+        ),
+      ),
+    ),
+    h('h2', {}, 'Mastery per module'),
+    modules.length === 0
+      ? h('p', {}, 'No answers in any module yet.')
+      : h(
+          'ul',
+          { class: 'mastery' },
+          modules.map(([id, m]) =>
+            h(
+              'li',
+              { 'data-module': id },
+              h('span', { class: 'module-name' }, id),
+              m.words_total === null
+                ? h('progress', { 'aria-label': `${id} mastery` })
+                : h('progress', {
+                    max: Math.max(1, m.words_total),
+                    value: m.words_mastered,
+                    'aria-label': `${id} mastery`,
+                  }),
+              h(
+                'span',
+                { class: 'mastery-figures' },
+                `${m.words_mastered} of ${m.words_total ?? '?'} words mastered`,
+                ` · ${m.attempts} attempts, ${percent(m.accuracy)}`,
+              ),
+            ),
+          ),
+        ),
+    h('p', {}, h('small', {}, `Aggregated ${when(progress.updated_at)}`)),
+  );
+};

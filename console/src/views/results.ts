@@ -1,0 +1,218 @@
+/** `#/classes/<code>/modules/<id>/results`: the class's heatmap, word bars, date range. */
+import { request } from '../api.ts';
+import { wordAccuracyBars } from '../charts/bars.ts';
+import { heatCells, heatmap, NEEDS_HELP, NEEDS_REVIEW, studentName } from '../charts/heatmap.ts';
+import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
+import { h, percent, when } from '../dom.ts';
+import { apiPath, resultsHash } from '../routes.ts';
+import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
+import type { ViewContext } from '../view.ts';
+
+interface ResultsRoute {
+  readonly classCode: string;
+  readonly moduleId: string;
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+}
+
+export const resultsUrl = (route: ResultsRoute): string => {
+  const query = new URLSearchParams();
+  if (route.from !== undefined) query.set('from', route.from);
+  if (route.to !== undefined) query.set('to', route.to);
+  const search = query.toString();
+  return `${apiPath('classes', route.classCode, 'modules', route.moduleId, 'results')}${search === '' ? '' : `?${search}`}`;
+};
+
+const dateRange = (route: ResultsRoute): HTMLElement => {
+  const input = (name: 'from' | 'to', value: string | undefined) =>
+    h('input', { type: 'date', name, value: value ?? '', 'aria-label': name });
+  const from = input('from', route.from);
+  const to = input('to', route.to);
+  const go = () => {
+    location.hash = resultsHash(route.classCode, route.moduleId, {
+      from: from.value,
+      to: to.value,
+    });
+  };
+  from.addEventListener('change', go);
+  to.addEventListener('change', go);
+  return h(
+    'form',
+    { class: 'range', onsubmit: (event: Event) => event.preventDefault() },
+    h('label', {}, 'From ', from),
+    h('label', {}, 'To ', to),
+    h(
+      'button',
+      {
+        type: 'button',
+        onclick: () => {
+          location.hash = resultsHash(route.classCode, route.moduleId);
+        },
+      },
+      'All dates',
+    ),
+  );
+};
+
+const legend = (results: ModuleResults): HTMLElement => {
+  const names = new Map(results.students.map((s) => [s.id, studentName(s)]));
+  return h(
+    'div',
+    { class: 'marks' },
+    h(
+      'p',
+      { class: 'swatch-line' },
+      h('span', {
+        class: 'swatch',
+        style: `background:${EMPTY_FILL};border:1px dashed ${EMPTY_STROKE}`,
+      }),
+      ' dashed grey cell = no attempts (not 0 %). The number on a cell is its attempts.',
+    ),
+    h(
+      'p',
+      {},
+      `${NEEDS_REVIEW} needs review (word accuracy below 60 % over at least 5 attempts): `,
+      results.needs_review.length === 0 ? 'none' : null,
+    ),
+    h(
+      'ul',
+      { class: 'inline', 'data-needs-review': '' },
+      results.needs_review.map((word) => h('li', { 'data-word': word }, `${NEEDS_REVIEW} ${word}`)),
+    ),
+    h(
+      'p',
+      {},
+      `${NEEDS_HELP} needs help (student accuracy below 60 % over at least 10 attempts): `,
+      results.needs_help.length === 0 ? 'none' : null,
+    ),
+    h(
+      'ul',
+      { class: 'inline', 'data-needs-help': '' },
+      results.needs_help.map((id) =>
+        h('li', { 'data-student': id }, `${NEEDS_HELP} ${names.get(id) ?? id}`),
+      ),
+    ),
+  );
+};
+
+const numbers = (results: ModuleResults): HTMLElement => {
+  const cells = heatCells(results);
+  const byStudent = new Map<string, typeof cells>();
+  for (const cell of cells)
+    byStudent.set(cell.student_id, [...(byStudent.get(cell.student_id) ?? []), cell]);
+  return h(
+    'details',
+    { class: 'numbers' },
+    h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
+    h(
+      'div',
+      { class: 'scroll' },
+      h(
+        'table',
+        { 'data-table': 'cells' },
+        h('caption', {}, 'Correct of attempts, per student and word'),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Student'),
+            results.words.map((w) => h('th', { scope: 'col' }, w.word)),
+            h('th', { scope: 'col' }, 'Accuracy'),
+            h('th', { scope: 'col' }, 'Mastered'),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          results.students.map((student) =>
+            h(
+              'tr',
+              { 'data-student': student.id },
+              h('th', { scope: 'row' }, studentName(student)),
+              (byStudent.get(student.id) ?? []).map((c) =>
+                h(
+                  'td',
+                  { title: c.title },
+                  c.attempts === 0 ? 'no attempts' : `${c.correct}/${c.attempts}`,
+                ),
+              ),
+              h('td', {}, percent(student.accuracy)),
+              h('td', {}, `${student.words_mastered} of ${results.words.length}`),
+            ),
+          ),
+        ),
+      ),
+      h(
+        'table',
+        { 'data-table': 'words' },
+        h('caption', {}, 'Per word'),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['Word', 'Attempts', 'Correct', 'Accuracy', 'First-try accuracy', 'Students'].map(
+              (text) => h('th', { scope: 'col' }, text),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          results.words.map((w) =>
+            h(
+              'tr',
+              { 'data-word': w.word },
+              h('th', { scope: 'row' }, w.word),
+              h('td', {}, w.attempts),
+              h('td', {}, w.correct),
+              h('td', {}, percent(w.accuracy)),
+              h('td', {}, percent(w.first_try_accuracy)),
+              h('td', {}, w.students_attempted),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+};
+
+export const resultsView = async (route: ResultsRoute, context: ViewContext): Promise<Node> => {
+  const results = await request(resultsUrl(route), moduleResultsSchema);
+  const className = results.class_name ?? results.class_code;
+  const moduleTitle = results.module_title ?? results.module_id;
+  context.title(`${className} · ${moduleTitle}`);
+  const { overall } = results;
+  return h(
+    'section',
+    {
+      class: 'results',
+      'data-view': 'results',
+      'data-range': `${route.from ?? ''}/${route.to ?? ''}`,
+    },
+    h('h1', {}, `${className} · ${moduleTitle}`),
+    h(
+      'p',
+      { class: 'figures', 'data-overall': '' },
+      `${overall.attempts} attempts, ${overall.correct} correct (${percent(overall.accuracy)}); `,
+      `${overall.students_attempted} of ${overall.students_total} students answered. `,
+      h(
+        'small',
+        {},
+        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at)}`,
+      ),
+    ),
+    dateRange(route),
+    h('h2', {}, 'Students × words'),
+    legend(results),
+    results.students.length === 0 || results.words.length === 0
+      ? h('p', {}, 'No students or no words: nothing to show.')
+      : h('div', { class: 'scroll chart', 'data-chart': 'heatmap' }, heatmap(results)),
+    numbers(results),
+    h('h2', {}, 'Accuracy per word'),
+    h('div', { class: 'scroll chart', 'data-chart': 'word-bars' }, wordAccuracyBars(results)),
+  );
+};

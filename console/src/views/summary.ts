@@ -1,0 +1,63 @@
+/** `#/parents/<id>/summary`: one card per child, its 7-day figures and days. */
+import { request } from '../api.ts';
+import { attemptBars, lastDays } from '../charts/daily.ts';
+import { h, percent, plural, when } from '../dom.ts';
+import { apiPath, progressHash } from '../routes.ts';
+import { type ParentSummary, parentSummarySchema } from '../schemas.ts';
+import { errorBox, type ViewContext } from '../view.ts';
+import { fetchProgress } from './progress.ts';
+
+type Child = ParentSummary['children'][number];
+
+const childChart = async (child: Child): Promise<Node> => {
+  try {
+    const progress = await fetchProgress(child.student_id);
+    return h(
+      'div',
+      { class: 'chart', 'data-chart': 'last-7-days' },
+      attemptBars(lastDays(progress, 7), { width: 300, height: 150 }),
+    );
+  } catch (error) {
+    return errorBox(error);
+  }
+};
+
+const card = async (child: Child): Promise<Node> =>
+  h(
+    'li',
+    { class: 'card', 'data-child': child.student_id },
+    h('h2', {}, child.name),
+    h('p', {}, `Class ${child.class_code ?? '–'} · ${child.student_id}`),
+    h(
+      'dl',
+      { class: 'pairs' },
+      h('dt', {}, 'Attempts (7 days)'),
+      h('dd', { 'data-figure': 'attempts_7d' }, child.attempts_7d),
+      h('dt', {}, 'Correct (7 days)'),
+      h('dd', { 'data-figure': 'correct_7d' }, child.correct_7d),
+      h('dt', {}, 'Accuracy (7 days)'),
+      h('dd', { 'data-figure': 'accuracy_7d' }, percent(child.accuracy_7d)),
+      h('dt', {}, 'Words mastered'),
+      h('dd', { 'data-figure': 'words_mastered' }, child.words_mastered),
+      h('dt', {}, 'Streak'),
+      h('dd', { 'data-figure': 'streak_days' }, plural(child.streak_days, 'day')),
+      h('dt', {}, 'Last active'),
+      h('dd', {}, when(child.last_active_at)),
+    ),
+    await childChart(child),
+    h('a', { href: progressHash(child.student_id) }, 'Full progress'),
+  );
+
+export const summaryView = async (parentId: string, context: ViewContext): Promise<Node> => {
+  const summary = await request(apiPath('parents', parentId, 'summary'), parentSummarySchema);
+  context.title(`Children of ${parentId}`);
+  return h(
+    'section',
+    { 'data-view': 'summary' },
+    h('h1', {}, 'My children'),
+    summary.children.length === 0
+      ? h('p', {}, 'No children listed for this parent.')
+      : h('ul', { class: 'cards' }, await Promise.all(summary.children.map(card))),
+    h('p', {}, h('small', {}, `Summarised ${when(summary.updated_at)}`)),
+  );
+};

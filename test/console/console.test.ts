@@ -1,0 +1,424 @@
+/**
+ * The web console in a real browser against a seeded stack: each role signs in through the
+ * sign-in page and sees what the API answers for it, figure for figure. Screenshots of
+ * every view go to docs/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as z from 'zod';
+import { loadConfig } from '../../src/config/config.ts';
+import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
+import { studentProgressSchema } from '../../src/entities/student-progress.ts';
+import { withLocalIdClaim } from '../../src/local/auth/tokens.ts';
+import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
+import { moduleResultsSchema } from '../../src/services/results/schemas.ts';
+import {
+  browserLeft,
+  browserSkipReason,
+  launchBrowser,
+  type TestBrowser,
+} from '../support/browser.ts';
+import { uniquePrefix } from '../support/test-db.ts';
+
+export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
+
+const identitySchema = z.object({
+  role: z.string(),
+  id: z.string(),
+  name: z.string().nullable(),
+  label: z.string(),
+  home: z.string(),
+});
+const identitiesSchema = z.object({ identities: z.array(identitySchema) });
+type Identity = z.output<typeof identitySchema>;
+const sessionSchema = z.object({ token: z.string(), role: z.string(), id: z.string() });
+const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+const organisationSchema = z.object({ schools: z.array(z.object({ code: z.string() })) });
+const runSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  summary: z.unknown(),
+  progress: z
+    .object({
+      shards: z.number(),
+      shards_done: z.number(),
+      invocations: z.number(),
+      continuations: z.number(),
+    })
+    .nullable(),
+});
+const jobsSchema = z.object({
+  jobs: z.array(z.object({ function: z.string(), runs: z.array(runSchema) })),
+});
+
+const skip = browserSkipReason();
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const VIEW_DEADLINE_MS = 20_000;
+
+let stack: RunningStack;
+let chromium: TestBrowser;
+let page: Page;
+let identities: Identity[];
+
+const identity = (label: string): Identity => {
+  const found = identities.find((i) => i.label === label);
+  if (found === undefined) throw new Error(`the stack lists no identity "${label}"`);
+  return found;
+};
+
+/** GET as the API's client would, with the token the page holds. */
+const apiGet = async (path: string, token: string | undefined) => {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+const pageToken = async (): Promise<string> => {
+  const text = z
+    .string()
+    .nullable()
+    .parse(await page.evaluate("sessionStorage.getItem('lms-console-session')"));
+  return sessionSchema.parse(JSON.parse(text ?? 'null')).token;
+};
+
+/** The view is drawn (`main` no longer busy) and shows `selector`. */
+const shown = async (selector: string) => {
+  await page.waitForSelector(`main[aria-busy="false"] ${selector}`, {
+    timeout: VIEW_DEADLINE_MS,
+  });
+};
+
+const signIn = async (label: string) => {
+  await page.goto(`${stack.apiUrl}/#/`);
+  await shown(`button[data-identity="${label}"]`);
+  await page.click(`button[data-identity="${label}"]`);
+  const who = identity(label);
+  await page.waitForSelector(`[data-signed-in="${who.role}:${who.id}"]`, {
+    timeout: VIEW_DEADLINE_MS,
+  });
+};
+
+// The page's code is given as text: the tests' TypeScript has no DOM types.
+const atHash = (hash: string) => page.waitForFunction(`location.hash === ${JSON.stringify(hash)}`);
+
+const open = async (hash: string, selector: string) => {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  await atHash(hash);
+  await shown(selector);
+};
+
+const screenshot = (name: string) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+const pct = (correct: number, attempts: number) => `${Math.round((correct / attempts) * 100)}%`;
+
+/** The cell labels the API's reply calls for, computed here from the reply alone. */
+const expectedLabels = (results: z.output<typeof moduleResultsSchema>) => {
+  const cells = new Map(results.cells.map((c) => [`${c.student_id}|${c.word}`, c]));
+  const attempted: string[] = [];
+  const empty: string[] = [];
+  for (const s of results.students) {
+    for (const { word } of results.words) {
+      const cell = cells.get(`${s.id}|${word}`);
+      const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+      if (cell === undefined || cell.attempts === 0) empty.push(`${who}: no attempts`);
+      else
+        attempted.push(
+          `${who}: ${cell.correct} of ${cell.attempts} correct (${pct(cell.correct, cell.attempts)})`,
+        );
+    }
+  }
+  return { attempted, empty };
+};
+
+const heatmapLabels = async () => ({
+  attempted: await page.$$eval('[data-chart="heatmap"] g.heatmap-cells rect', (rects) =>
+    rects.map((r) => r.querySelector('title')?.textContent ?? ''),
+  ),
+  empty: await page.$$eval('[data-chart="heatmap"] g.heatmap-empty-cells rect', (rects) =>
+    rects.map((r) => r.querySelector('title')?.textContent ?? ''),
+  ),
+});
+
+const resultsPath = (hash: string) => hash.replace(/^#/, '');
+
+describe.skipIf(skip !== undefined)(
+  `the web console in Chromium${skip === undefined ? '' : ` (skipped: ${skip})`}`,
+  () => {
+    beforeAll(async () => {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      const prefix = uniquePrefix(import.meta.url);
+      [stack, chromium] = await Promise.all([
+        startLocalStack({
+          config: loadConfig(withLocalIdClaim({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' })),
+          // The run's engine, as test/local/start.test.ts: the console on either one.
+          engine: inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite',
+          inMemory: true,
+          dataDir: '.data-test-unused',
+          port: 0,
+          dbPort: 0,
+          schedule: false,
+          seed: { size: 'small', seed: 15 },
+          log: () => {},
+        }),
+        launchBrowser(),
+      ]);
+      identities = identitiesSchema.parse(
+        (await apiGet('/_console/identities', undefined)).body,
+      ).identities;
+      const context = await chromium.browser.newContext({ viewport: DESKTOP });
+      page = await context.newPage();
+    }, 180_000);
+
+    afterAll(async () => {
+      const browser = chromium;
+      await browser?.stop();
+      await stack?.stop();
+      if (browser !== undefined) expect(browserLeft(browser)).toBe(false);
+    });
+
+    it('signs the demo teacher in and shows its class as a heatmap with the API figures', async () => {
+      await page.goto(`${stack.apiUrl}/`);
+      await shown('button[data-identity="demo teacher"]');
+      await screenshot('sign-in');
+      await signIn('demo teacher');
+      const teacher = identity('demo teacher');
+      await atHash(teacher.home);
+      await shown('[data-chart="heatmap"] svg');
+      const reply = await apiGet(resultsPath(teacher.home), await pageToken());
+      expect(reply.status).toBe(200);
+      const results = moduleResultsSchema.parse(reply.body);
+      expect(await page.title()).toContain(results.class_name ?? results.class_code);
+      expect(await page.title()).toContain(results.module_title ?? results.module_id);
+
+      const labels = await heatmapLabels();
+      const expected = expectedLabels(results);
+      expect(labels.attempted.length + labels.empty.length).toBe(
+        results.students.length * results.words.length,
+      );
+      expect(labels.attempted).toEqual(expected.attempted);
+      expect(labels.empty).toEqual(expected.empty);
+      expect(labels.attempted.length).toBeGreaterThan(0);
+      // The attempt count is written on every attempted cell.
+      const counts = await page.$$eval('[data-chart="heatmap"] g.heatmap-counts text', (t) =>
+        t.map((e) => e.textContent),
+      );
+      expect(counts.length).toBe(labels.attempted.length);
+
+      const review = await page.$$eval('[data-needs-review] li', (li) =>
+        li.map((e) => e.getAttribute('data-word')),
+      );
+      const help = await page.$$eval('[data-needs-help] li', (li) =>
+        li.map((e) => e.getAttribute('data-student')),
+      );
+      expect(review).toEqual(results.needs_review);
+      expect(help).toEqual(results.needs_help);
+
+      // The number view lists the same figures.
+      await screenshot('module-results');
+      await page.click('details.numbers > summary');
+      const rows = await page.$$eval('table[data-table="cells"] tbody tr', (r) => r.length);
+      expect(rows).toBe(results.students.length);
+      const legend = await page.textContent('[data-chart="heatmap"]');
+      expect(legend).toContain('Accuracy');
+    });
+
+    it('refetches when the date range changes and shows the API figures for that range', async () => {
+      const teacher = identity('demo teacher');
+      const today = new Date();
+      const from = new Date(today.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
+      const to = today.toISOString().slice(0, 10);
+      await page.fill('input[name="from"]', from);
+      await page.waitForFunction(`location.hash.includes(${JSON.stringify(`from=${from}`)})`);
+      await page.fill('input[name="to"]', to);
+      await page.waitForFunction(`location.hash.includes(${JSON.stringify(`to=${to}`)})`);
+      await shown(`[data-view="results"][data-range="${from}/${to}"] [data-chart="heatmap"] svg`);
+      const reply = await apiGet(
+        `${resultsPath(teacher.home)}?from=${from}&to=${to}`,
+        await pageToken(),
+      );
+      const ranged = moduleResultsSchema.parse(reply.body);
+      const all = moduleResultsSchema.parse(
+        (await apiGet(resultsPath(teacher.home), await pageToken())).body,
+      );
+      expect(ranged.overall.attempts).toBeLessThan(all.overall.attempts);
+      const labels = await heatmapLabels();
+      expect(labels).toEqual(expectedLabels(ranged));
+      expect(await page.textContent('[data-overall]')).toContain(
+        `${ranged.overall.attempts} attempts`,
+      );
+    });
+
+    it('fits a phone: the heatmap scrolls in its box and the page does not overflow', async () => {
+      const teacher = identity('demo teacher');
+      await open(teacher.home, '[data-chart="heatmap"] svg');
+      await page.setViewportSize(PHONE);
+      try {
+        const overflow = z
+          .object({ page: z.number(), window: z.number(), box: z.number(), boxContent: z.number() })
+          .parse(
+            await page.evaluate(`({
+              page: document.documentElement.scrollWidth,
+              window: innerWidth,
+              box: document.querySelector('[data-chart="heatmap"]').clientWidth,
+              boxContent: document.querySelector('[data-chart="heatmap"]').scrollWidth,
+            })`),
+          );
+        // The heatmap keeps its cells legible and scrolls inside its box instead.
+        expect(overflow.box).toBeLessThanOrEqual(overflow.window);
+        expect(overflow.page).toBeLessThanOrEqual(overflow.window);
+        await screenshot('module-results-phone');
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
+    });
+
+    it('shows another teacher the API’s 403 for the demo class, and no heatmap', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('another teacher');
+      await open(teacher.home, '.error[role="alert"]');
+      const refused = await apiGet(resultsPath(teacher.home), await pageToken());
+      expect(refused.status).toBe(403);
+      const { error } = errorSchema.parse(refused.body);
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('403');
+      expect(await page.textContent('.error[role="alert"]')).toContain(error.message);
+      expect(await page.$('[data-chart="heatmap"]')).toBeNull();
+      await screenshot('forbidden');
+      await open('#/classes', '[data-view="classes"]');
+      await screenshot('classes');
+    });
+
+    it('shows a parent one card per child with the summary’s 7-day figures', async () => {
+      await signIn('demo parent');
+      const parent = identity('demo parent');
+      await atHash(parent.home);
+      await shown('[data-view="summary"]');
+      const reply = await apiGet(`/parents/${parent.id}/summary`, await pageToken());
+      const summary = parentSummarySchema.parse(reply.body);
+      const cards = await page.$$eval('[data-child]', (c) =>
+        c.map((e) => e.getAttribute('data-child')),
+      );
+      expect(cards).toEqual(summary.children.map((c) => c.student_id));
+      for (const child of summary.children) {
+        expect(
+          await page.textContent(`[data-child="${child.student_id}"] [data-figure="attempts_7d"]`),
+        ).toBe(String(child.attempts_7d));
+        expect(
+          await page.$(`[data-child="${child.student_id}"] [data-chart="last-7-days"] svg`),
+        ).not.toBeNull();
+      }
+      await screenshot('parent-summary');
+    });
+
+    it('shows a student its modules’ mastery numbers', async () => {
+      await signIn('demo student');
+      const student = identity('demo student');
+      await atHash(student.home);
+      await shown('[data-view="progress"]');
+      const progress = studentProgressSchema.parse(
+        (await apiGet(`/students/${student.id}/progress`, await pageToken())).body,
+      );
+      const modules = Object.entries(progress.modules);
+      expect(modules.length).toBeGreaterThan(0);
+      for (const [id, m] of modules) {
+        expect(await page.textContent(`[data-module="${id}"] .mastery-figures`)).toContain(
+          `${m.words_mastered} of ${m.words_total ?? '?'} words mastered`,
+        );
+      }
+      expect(await page.textContent('[data-figure="streak"]')).toContain(
+        `${progress.streak_days} day`,
+      );
+      expect(await page.$('[data-chart="daily-attempts"] svg')).not.toBeNull();
+      await screenshot('student-progress');
+    });
+
+    it('shows the admin every school of the organisation', async () => {
+      await signIn('admin');
+      await shown('[data-view="organisation"]');
+      const organisation = organisationSchema.parse(
+        (await apiGet('/_console/organisation', await pageToken())).body,
+      );
+      expect(organisation.schools.length).toBeGreaterThan(0);
+      for (const school of organisation.schools) {
+        expect(await page.$(`[data-school="${school.code}"]`)).not.toBeNull();
+      }
+      await screenshot('organisation');
+    });
+
+    /** Clicks Run now and waits for a new succeeded run in the list: the API's record of it. */
+    const runFromView = async (job: string) => {
+      const before = jobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      const known = before.jobs.filter((j) => j.function === job).flatMap((j) => j.runs);
+      await page.click(`button[data-run-now="${job}"]`);
+      const fresh = known.map((run) => `:not([data-run-id="${run.id}"])`).join('');
+      const item = await page.waitForSelector(
+        `[data-runs="${job}"] li[data-status="succeeded"]${fresh}`,
+        { timeout: VIEW_DEADLINE_MS },
+      );
+      const runId = z.string().parse(await item.getAttribute('data-run-id'));
+      const { run } = z
+        .object({ run: runSchema })
+        .parse((await apiGet(`/_jobs/${job}/runs/${runId}`, undefined)).body);
+      expect(run.status).toBe('succeeded');
+      const shownSummary = await page.textContent(`[data-run-id="${runId}"] pre[data-summary]`);
+      expect(JSON.parse(shownSummary ?? 'null')).toEqual(run.summary);
+      return run;
+    };
+
+    it('runs a job from the jobs view; the run finishes and its summary appears', async () => {
+      await open('#/jobs', '[data-view="jobs"]');
+      const run = await runFromView('calc_all_stats');
+      // The workflow job's run keeps the shards it went through.
+      const workflow = await runFromView('aggregate_parents');
+      expect(workflow.progress).not.toBeNull();
+      const { progress } = workflow;
+      if (progress !== null) {
+        expect(await page.textContent(`[data-run-id="${workflow.id}"] [data-run-progress]`)).toBe(
+          `${progress.shards_done} of ${progress.shards} shards, ${progress.continuations} continuations, ${progress.invocations} invocations`,
+        );
+      }
+      await page.click(`[data-run-id="${run.id}"] summary`);
+      await screenshot('jobs');
+    });
+
+    it('shows the API’s 404 for a class that does not exist, and signing out forgets the token', async () => {
+      const hash = '#/classes/c-none/modules/m-001/results';
+      await open(hash, '.error[role="alert"]');
+      const missing = await apiGet(resultsPath(hash), await pageToken());
+      expect(missing.status).toBe(404);
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('404');
+      expect(await page.textContent('.error[role="alert"]')).toContain(
+        errorSchema.parse(missing.body).error.message,
+      );
+      const nav = await page.$$eval('nav li a', (links) => links.map((a) => a.textContent));
+      expect(nav).toEqual(['Organisation', 'Classes', 'Jobs']);
+      await page.click('button.sign-out');
+      await shown('button[data-identity="demo teacher"]');
+      expect(await page.evaluate("sessionStorage.getItem('lms-console-session')")).toBeNull();
+    });
+
+    it('shows a token the stack refuses as a 401 with a way back to sign-in, not a blank page', async () => {
+      const teacher = identity('demo teacher');
+      const stale = {
+        token: 'not.a.token',
+        role: teacher.role,
+        id: teacher.id,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        label: teacher.label,
+        name: teacher.name,
+        home: teacher.home,
+      };
+      await page.evaluate(
+        `sessionStorage.setItem('lms-console-session', ${JSON.stringify(JSON.stringify(stale))})`,
+      );
+      await open(teacher.home, '.error[role="alert"]');
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('401');
+      expect(await page.textContent('.error[role="alert"]')).toContain('Sign in again');
+      expect(await page.$('[data-chart="heatmap"]')).toBeNull();
+    });
+  },
+);
