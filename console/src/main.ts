@@ -122,6 +122,8 @@ const render = (): void => {
     title: (text) => {
       document.title = `${text} · LMS console`;
     },
+    // Views that draw days need a sign-in, which carries the stack's zone.
+    timezone: session?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
   if (route.view !== 'sign-in' && route.view !== 'jobs' && session === undefined) {
     main.replaceChildren(

@@ -13,6 +13,10 @@ export type ModuleResults = z.output<typeof moduleResultsSchema>;
 export type StudentProgress = z.output<typeof studentProgressSchema>;
 export type ParentSummary = z.output<typeof parentSummarySchema>;
 
+/**
+ * The API's roles. Written out because `services/access/principal.ts` itself reaches Node's
+ * Buffer; test/console/schemas.test.ts holds the two lists equal.
+ */
 export const ROLES = ['admin', 'teacher', 'parent', 'student', 'service'] as const;
 const role = z.enum(ROLES);
 export type Role = z.output<typeof role>;
@@ -32,6 +36,8 @@ export const signInSchema = z.object({
   role,
   id: z.string(),
   expires_at: z.string(),
+  /** `LMS_TIMEZONE`: a day of `daily` is a date there. */
+  timezone: z.string(),
 });
 
 /** What the console keeps of a sign-in, in sessionStorage. */

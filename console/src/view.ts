@@ -7,6 +7,8 @@ export interface ViewContext {
   readonly signal: AbortSignal;
   /** Sets the document's title. */
   readonly title: (text: string) => void;
+  /** The stack's `LMS_TIMEZONE` (from the sign-in): the zone of the API's days. */
+  readonly timezone: string;
 }
 
 /** The error of a view, in the page: never a blank page. */

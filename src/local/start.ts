@@ -264,7 +264,13 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         load,
         jobs,
         log,
-        console: new ConsoleApi({ db: connection.db, keys, idClaim: config.idClaim, demo }),
+        console: new ConsoleApi({
+          db: connection.db,
+          keys,
+          idClaim: config.idClaim,
+          demo,
+          timezone: config.timezone,
+        }),
         assets: await consoleAssets(),
       });
       await api.start();

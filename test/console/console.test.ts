@@ -385,6 +385,55 @@ describe.skipIf(skip !== undefined)(
       await screenshot('jobs');
     });
 
+    it('shows a running workflow live: shards done of total and continuations, as each poll answers', async () => {
+      // The stack's own /_jobs reply, with aggregate_students caught mid-run: a real run is
+      // over before a poll could be sure to see it, so the page is shown what it would see.
+      const real = z
+        .object({ jobs: z.array(z.looseObject({ function: z.string() })) })
+        .parse((await apiGet('/_jobs', undefined)).body);
+      let progress = { shards: 8, shards_done: 3, invocations: 11, continuations: 2 };
+      const reply = () => ({
+        jobs: real.jobs.map((job) =>
+          job.function === 'aggregate_students'
+            ? {
+                ...job,
+                running: true,
+                current: {
+                  id: 'run-live',
+                  function: 'aggregate_students',
+                  trigger: 'schedule',
+                  started_at: new Date().toISOString(),
+                  finished_at: null,
+                  status: 'running',
+                  summary: null,
+                  error: null,
+                  progress,
+                },
+              }
+            : job,
+        ),
+      });
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply() }));
+      try {
+        // A fresh page load: a jobs view already open would only see it at its next slow poll.
+        await page.evaluate(`location.hash = '#/jobs'`);
+        await page.reload();
+        await shown('[data-view="jobs"] [data-progress="3/8"]');
+        const cell = '[data-job="aggregate_students"] [data-progress]';
+        expect(await page.textContent(cell)).toContain('3 of 8 shards, 2 continuations');
+        expect(await page.getAttribute(`${cell} progress`, 'value')).toBe('3');
+        expect(await page.getAttribute(`${cell} progress`, 'max')).toBe('8');
+        // The next poll's figures replace these without a reload.
+        progress = { shards: 8, shards_done: 6, invocations: 19, continuations: 5 };
+        await page.waitForSelector('[data-job="aggregate_students"] [data-progress="6/8"]', {
+          timeout: VIEW_DEADLINE_MS,
+        });
+        expect(await page.textContent(cell)).toContain('6 of 8 shards, 5 continuations');
+      } finally {
+        await page.unroute('**/_jobs');
+      }
+    });
+
     it('shows the API’s 404 for a class that does not exist, and signing out forgets the token', async () => {
       const hash = '#/classes/c-none/modules/m-001/results';
       await open(hash, '.error[role="alert"]');
@@ -408,6 +457,7 @@ describe.skipIf(skip !== undefined)(
         role: teacher.role,
         id: teacher.id,
         expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        timezone: 'Asia/Shanghai',
         label: teacher.label,
         name: teacher.name,
         home: teacher.home,

@@ -9,6 +9,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
   'test/catalog/**',
+  'test/console/schemas.test.ts',
   'test/entities/common.test.ts',
   'test/openapi/document.test.ts',
   'test/local/console/assets.test.ts',

@@ -1,5 +1,6 @@
 /** A student's days: attempts as bars, accuracy as a line (days without answers left out). */
 import * as Plot from '@observablehq/plot';
+import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import { percent } from '../dom.ts';
 import type { StudentProgress } from '../schemas.ts';
 import { CATEGORY_COLOURS } from './scales.ts';
@@ -11,16 +12,13 @@ export interface Day {
   readonly accuracy: number | null;
 }
 
-const addDays = (date: string, days: number): string => {
-  const at = new Date(`${date}T12:00:00Z`);
-  at.setUTCDate(at.getUTCDate() + days);
-  return at.toISOString().slice(0, 10);
-};
-
-/** The `count` days ending with the aggregate's day (`daily` holds only days with answers). */
-export const lastDays = (progress: StudentProgress, count: number): Day[] => {
+/**
+ * The `count` days ending with the day of the aggregate's run, a date in `timeZone`
+ * (`LMS_TIMEZONE`) as `daily`'s keys are (`daily` holds only days with answers).
+ */
+export const lastDays = (progress: StudentProgress, count: number, timeZone: string): Day[] => {
   const keys = Object.keys(progress.daily).sort();
-  const updated = progress.updated_at.slice(0, 10);
+  const updated = localDate(progress.updated_at, timeZone);
   const latest = keys.at(-1);
   const end = latest !== undefined && latest > updated ? latest : updated;
   return Array.from({ length: count }, (_, i) => {

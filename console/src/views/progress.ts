@@ -1,4 +1,5 @@
 /** `#/students/<id>/progress`: 30 days of attempts and accuracy, streak, module mastery. */
+import { compareCodeUnits } from '../../../src/domain/ordering.ts';
 import { request } from '../api.ts';
 import { accuracyLine, attemptBars, lastDays } from '../charts/daily.ts';
 import { h, percent, plural, when } from '../dom.ts';
@@ -21,8 +22,8 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
   const name = directory?.students.find((s) => s.id === studentId)?.name;
   const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;
   context.title(heading);
-  const days = lastDays(progress, 30);
-  const modules = Object.entries(progress.modules).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const days = lastDays(progress, 30, context.timezone);
+  const modules = Object.entries(progress.modules).sort(([a], [b]) => compareCodeUnits(a, b));
   return h(
     'section',
     { 'data-view': 'progress' },

@@ -9,20 +9,20 @@ import { fetchProgress } from './progress.ts';
 
 type Child = ParentSummary['children'][number];
 
-const childChart = async (child: Child): Promise<Node> => {
+const childChart = async (child: Child, timezone: string): Promise<Node> => {
   try {
     const progress = await fetchProgress(child.student_id);
     return h(
       'div',
       { class: 'chart', 'data-chart': 'last-7-days' },
-      attemptBars(lastDays(progress, 7), { width: 300, height: 150 }),
+      attemptBars(lastDays(progress, 7, timezone), { width: 300, height: 150 }),
     );
   } catch (error) {
     return errorBox(error);
   }
 };
 
-const card = async (child: Child): Promise<Node> =>
+const card = async (child: Child, timezone: string): Promise<Node> =>
   h(
     'li',
     { class: 'card', 'data-child': child.student_id },
@@ -44,7 +44,7 @@ const card = async (child: Child): Promise<Node> =>
       h('dt', {}, 'Last active'),
       h('dd', {}, when(child.last_active_at)),
     ),
-    await childChart(child),
+    await childChart(child, timezone),
     h('a', { href: progressHash(child.student_id) }, 'Full progress'),
   );
 
@@ -57,7 +57,11 @@ export const summaryView = async (parentId: string, context: ViewContext): Promi
     h('h1', {}, 'My children'),
     summary.children.length === 0
       ? h('p', {}, 'No children listed for this parent.')
-      : h('ul', { class: 'cards' }, await Promise.all(summary.children.map(card))),
+      : h(
+          'ul',
+          { class: 'cards' },
+          await Promise.all(summary.children.map((child) => card(child, context.timezone))),
+        ),
     h('p', {}, h('small', {}, `Summarised ${when(summary.updated_at)}`)),
   );
 };

@@ -51,6 +51,8 @@ export interface ConsoleApiOptions {
   readonly keys: DevKeys;
   readonly idClaim: string;
   readonly demo: DemoIdentities;
+  /** `LMS_TIMEZONE`: the console draws days as the aggregates count them. */
+  readonly timezone: string;
 }
 
 const error = (status: number, code: string, message: string): ConsoleReply => ({
@@ -175,6 +177,7 @@ export class ConsoleApi {
         role: identity.role,
         id: identity.id,
         expires_at: new Date(Date.now() + SESSION_SECONDS * 1000).toISOString(),
+        timezone: this.options.timezone,
       },
     };
   }

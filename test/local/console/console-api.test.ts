@@ -63,7 +63,7 @@ beforeAll(async () => {
       Item: { code: 'c-bad', teacher_id: 't-1' },
     }),
   );
-  api = new ConsoleApi({ db: t.db, keys, idClaim: ID_CLAIM, demo });
+  api = new ConsoleApi({ db: t.db, keys, idClaim: ID_CLAIM, demo, timezone: 'Asia/Shanghai' });
 });
 afterAll(async () => {
   await t?.destroy();
@@ -129,7 +129,7 @@ describe('console identities and sign-in', () => {
     const reply = await signIn({ role: 'teacher', id: 't-1' });
     expect(reply.status).toBe(200);
     const body = reply.body as { token: string; role: string; id: string; expires_at: string };
-    expect(body).toMatchObject({ role: 'teacher', id: 't-1' });
+    expect(body).toMatchObject({ role: 'teacher', id: 't-1', timezone: 'Asia/Shanghai' });
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
     const verified = await verifyDevToken(keys, body.token);
     expect(verified.ok && verified.claims[ID_CLAIM]).toBe('t-1');
