@@ -1,15 +1,23 @@
 /** `#/organisation` (admin): groups → schools → teachers and classes, with nightly stats. */
 import { request } from '../api.ts';
 import { countBars } from '../charts/bars.ts';
-import { h, when } from '../dom.ts';
+import { h, plural, when } from '../dom.ts';
 import { type Organisation, organisationSchema, type Stats } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
 const statsText = (stats: Stats): string => {
   if (stats === null) return 'stats not computed yet';
-  const parts = (['schools', 'teachers', 'classes', 'students'] as const).flatMap((key) =>
-    stats[key] === undefined ? [] : [`${stats[key]} ${key}`],
-  );
+  const parts = (
+    [
+      ['schools', 'school'],
+      ['teachers', 'teacher'],
+      ['classes', 'class'],
+      ['students', 'student'],
+    ] as const
+  ).flatMap(([key, one]) => {
+    const count = stats[key];
+    return count === undefined ? [] : [plural(count, one, key)];
+  });
   return `${parts.join(' · ') || 'no counts'}${stats.updated_at === undefined ? '' : ` (as of ${when(stats.updated_at)})`}`;
 };
 

@@ -47,7 +47,9 @@ export const signInView = async (context: ViewContext): Promise<Node> => {
           h(
             'span',
             { class: 'identity-detail' },
-            `${identity.name ?? identity.id} · ${identity.role} ${identity.id}`,
+            identity.name === null
+              ? `${identity.role} ${identity.id}`
+              : `${identity.name} · ${identity.role} ${identity.id}`,
           ),
         ),
       ),
