@@ -50,15 +50,20 @@ export type Session = z.output<typeof sessionSchema>;
 
 const level = z.union([z.string(), z.number()]).nullable();
 
+/** A class as both the directory and the organisation list it. */
+const classFields = {
+  code: z.string(),
+  name: z.string(),
+  teacher_id: z.string().nullable(),
+  school_code: z.string().nullable(),
+  level,
+};
+
 export const directorySchema = z.object({
   principal: z.object({ role, id: z.string(), name: z.string().nullable() }),
   classes: z.array(
     z.object({
-      code: z.string(),
-      name: z.string(),
-      teacher_id: z.string().nullable(),
-      school_code: z.string().nullable(),
-      level,
+      ...classFields,
       modules: z.array(z.object({ id: z.string(), title: z.string(), words_total: z.number() })),
     }),
   ),
@@ -89,16 +94,7 @@ export const organisationSchema = z.object({
   teachers: z.array(
     z.object({ id: z.string(), name: z.string(), school_code: z.string().nullable(), stats }),
   ),
-  classes: z.array(
-    z.object({
-      code: z.string(),
-      name: z.string(),
-      teacher_id: z.string().nullable(),
-      school_code: z.string().nullable(),
-      level,
-      stats,
-    }),
-  ),
+  classes: z.array(z.object({ ...classFields, stats })),
 });
 export type Organisation = z.output<typeof organisationSchema>;
 
