@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
-import { moduleResultsSchema } from '../../src/services/results/schemas.ts';
+import { moduleResultsReplySchema as moduleResultsSchema } from '../../src/services/results/schemas.ts';
 
 export { moduleResultsSchema, parentSummarySchema, studentProgressSchema };
 export type ModuleResults = z.output<typeof moduleResultsSchema>;

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
@@ -21,6 +23,8 @@ import {
   type TestBrowser,
 } from '../support/browser.ts';
 import { uniquePrefix } from '../support/test-db.ts';
+
+let prefix = '';
 
 export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
 
@@ -151,7 +155,7 @@ describe.skipIf(skip !== undefined)(
   () => {
     beforeAll(async () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
-      const prefix = uniquePrefix(import.meta.url);
+      prefix = uniquePrefix(import.meta.url);
       [stack, chromium] = await Promise.all([
         startLocalStack({
           config: loadConfig(withLocalIdClaim({ LMS_TABLE_PREFIX: prefix, LOG_LEVEL: 'error' })),
@@ -272,6 +276,33 @@ describe.skipIf(skip !== undefined)(
         expect(overflow.box).toBeLessThanOrEqual(overflow.window);
         expect(overflow.page).toBeLessThanOrEqual(overflow.window);
         await screenshot('module-results-phone');
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
+    });
+
+    it('fits a phone in every view: no page scrolls sideways', async () => {
+      const views: readonly { label: string; hash: (who: Identity) => string; view: string }[] = [
+        { label: 'demo teacher', hash: () => '#/classes', view: 'classes' },
+        { label: 'demo parent', hash: (who) => who.home, view: 'summary' },
+        { label: 'demo student', hash: (who) => who.home, view: 'progress' },
+        { label: 'admin', hash: () => '#/organisation', view: 'organisation' },
+        { label: 'admin', hash: () => '#/jobs', view: 'jobs' },
+      ];
+      await page.setViewportSize(PHONE);
+      try {
+        for (const { label, hash, view } of views) {
+          await signIn(label);
+          await open(hash(identity(label)), `[data-view="${view}"]`);
+          const widths = z
+            .object({ page: z.number(), window: z.number() })
+            .parse(
+              await page.evaluate(
+                '({ page: document.documentElement.scrollWidth, window: innerWidth })',
+              ),
+            );
+          expect(widths.page, `${view} at ${PHONE.width} px`).toBeLessThanOrEqual(widths.window);
+        }
       } finally {
         await page.setViewportSize(DESKTOP);
       }
@@ -469,6 +500,44 @@ describe.skipIf(skip !== undefined)(
       expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('401');
       expect(await page.textContent('.error[role="alert"]')).toContain('Sign in again');
       expect(await page.$('[data-chart="heatmap"]')).toBeNull();
+    });
+
+    it('names a stored record it could read only in part, and still shows the rest', async () => {
+      const teacher = identity('demo teacher');
+      const results = resultsPath(teacher.home).split('/');
+      const classCode = results[2] ?? '';
+      // A student the LMS app stored without a name, in the demo class.
+      const connection = connectDynamo({
+        dynamodbEndpoint: stack.dynamodbEndpoint,
+        awsRegion: 'local',
+        tablePrefix: prefix,
+      });
+      try {
+        await connection.doc.send(
+          new PutCommand({
+            TableName: `${prefix}students`,
+            Item: { id: 's-nameless', class_code: classCode, parent_ids: [] },
+          }),
+        );
+      } finally {
+        connection.close();
+      }
+      await signIn('demo teacher');
+      await open(teacher.home, '[data-chart="heatmap"] svg');
+      const reply = moduleResultsSchema
+        .extend({ warnings: z.array(z.object({ message: z.string() })), warnings_total: z.number() })
+        .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body);
+      expect(reply.warnings_total).toBeGreaterThan(0);
+      expect(await page.getAttribute('[data-warnings]', 'data-warnings')).toBe(
+        String(reply.warnings_total),
+      );
+      const shownText = (await page.textContent('[data-warnings]')) ?? '';
+      for (const warning of reply.warnings) expect(shownText).toContain(warning.message);
+      // The nameless student still has its row of cells.
+      const { attempted, empty } = await heatmapLabels();
+      expect(
+        [...attempted, ...empty].filter((title) => title.includes('(s-nameless)')),
+      ).toHaveLength(reply.words.length);
     });
   },
 );

@@ -1,4 +1,5 @@
 /** `#/classes/<code>/modules/<id>/results`: the class's heatmap, word bars, date range. */
+import { RESULT_THRESHOLDS } from '../../../src/domain/results/thresholds.ts';
 import { request } from '../api.ts';
 import { wordAccuracyBars } from '../charts/bars.ts';
 import { heatCells, heatmap, NEEDS_HELP, NEEDS_REVIEW, studentName } from '../charts/heatmap.ts';
@@ -54,6 +55,9 @@ const dateRange = (route: ResultsRoute): HTMLElement => {
   );
 };
 
+/** The API's own thresholds (DESIGN section 4), so the legend says what the marks mean. */
+const BELOW = `${Math.round(RESULT_THRESHOLDS.accuracyBelow * 100)} %`;
+
 const legend = (results: ModuleResults): HTMLElement => {
   const names = new Map(results.students.map((s) => [s.id, studentName(s)]));
   return h(
@@ -71,7 +75,7 @@ const legend = (results: ModuleResults): HTMLElement => {
     h(
       'p',
       {},
-      `${NEEDS_REVIEW} needs review (word accuracy below 60 % over at least 5 attempts): `,
+      `${NEEDS_REVIEW} needs review (word accuracy below ${BELOW} over at least ${RESULT_THRESHOLDS.wordMinAttempts} attempts): `,
       results.needs_review.length === 0 ? 'none' : null,
     ),
     h(
@@ -82,7 +86,7 @@ const legend = (results: ModuleResults): HTMLElement => {
     h(
       'p',
       {},
-      `${NEEDS_HELP} needs help (student accuracy below 60 % over at least 10 attempts): `,
+      `${NEEDS_HELP} needs help (student accuracy below ${BELOW} over at least ${RESULT_THRESHOLDS.studentMinAttempts} attempts): `,
       results.needs_help.length === 0 ? 'none' : null,
     ),
     h(
@@ -205,6 +209,22 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
         `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at)}`,
       ),
     ),
+    results.warnings_total === 0
+      ? null
+      : h(
+          'div',
+          { class: 'warning', role: 'status', 'data-warnings': results.warnings_total },
+          h(
+            'p',
+            {},
+            `${results.warnings_total} stored ${results.warnings_total === 1 ? 'record' : 'records'} could be read only in part; the figures leave out what could not be read:`,
+          ),
+          h(
+            'ul',
+            {},
+            results.warnings.map((w) => h('li', {}, `${w.table}: ${w.message}`)),
+          ),
+        ),
     dateRange(route),
     h('h2', {}, 'Students × words'),
     legend(results),
