@@ -5,10 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
@@ -525,7 +525,10 @@ describe.skipIf(skip !== undefined)(
       await signIn('demo teacher');
       await open(teacher.home, '[data-chart="heatmap"] svg');
       const reply = moduleResultsSchema
-        .extend({ warnings: z.array(z.object({ message: z.string() })), warnings_total: z.number() })
+        .extend({
+          warnings: z.array(z.object({ message: z.string() })),
+          warnings_total: z.number(),
+        })
         .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body);
       expect(reply.warnings_total).toBeGreaterThan(0);
       expect(await page.getAttribute('[data-warnings]', 'data-warnings')).toBe(
