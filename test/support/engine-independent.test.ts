@@ -3,9 +3,13 @@ import { glob } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_INDEPENDENT_TESTS } from './engine-independent.ts';
 
-/** What a test file uses to reach the run's engine (the harness, a stack, a client). */
+/**
+ * What a test file uses to reach the run's engine: the per-file tables, the engine the
+ * global setup provides, or the variables that choose it. A file that starts an engine of its
+ * own (the engine lifecycle tests) does not reach the run's.
+ */
 const ENGINE_USE =
-  /createTestDb|startLocalStack|inject\(|connectDynamo|createEngine|createDynamoClient|test-db\.ts|global-setup/;
+  /createTestDb|test-db\.ts|inject\(|global-setup|process\.env\.DYNAMODB_ENDPOINT|LMS_TEST_ENGINE/;
 
 describe('the tests left out of the DynamoDB Local run', () => {
   it('are test files that never reach the engine', async () => {

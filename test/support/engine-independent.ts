@@ -1,13 +1,15 @@
 /**
  * Test files that never reach the run's DynamoDB engine: pure logic, the CDK app and
- * cdk-nag, the catalogue, the OpenAPI document's shape. They give the same answer whichever
- * engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
+ * cdk-nag, the catalogue, the OpenAPI document's shape, and the engine lifecycle tests, which
+ * start each engine themselves (dynalite's and DynamoDB Local's own files run whatever the
+ * run's engine is). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
  * and `npm test` runs them. A file that starts to use the engine must leave this list;
  * `engine-independent.test.ts` fails until it does.
  */
 export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
+  'test/local/engines/**',
   'test/catalog/**',
   'test/console/schemas.test.ts',
   'test/entities/common.test.ts',
