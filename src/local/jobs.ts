@@ -75,7 +75,8 @@ export interface JobInfo {
 /** Runs kept per job: enough to compare a few nights, bounded however long the stack runs. */
 export const RUNS_KEPT = 10;
 
-const errorOf = (error: unknown) => ({
+/** A failed run's error as `/_jobs` shows it: its own code, else `JOB_FAILED`. */
+export const jobErrorOf = (error: unknown): { code: string; message: string } => ({
   code:
     error instanceof Error && 'code' in error && typeof error.code === 'string'
       ? error.code
@@ -235,7 +236,7 @@ export class LocalJobs {
     } catch (error) {
       this.#finish(name, record, {
         status: error instanceof JobBusyError ? 'skipped' : 'failed',
-        error: errorOf(error),
+        error: jobErrorOf(error),
       });
       throw error;
     }

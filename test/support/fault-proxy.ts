@@ -482,3 +482,51 @@ export const both =
   (...predicates: readonly ((request: ProxiedRequest) => boolean)[]) =>
   (request: ProxiedRequest): boolean =>
     predicates.every((predicate) => predicate(request));
+
+/** Whether a request changes an item: the requests whose response can be lost once applied. */
+export const isWrite = isOperation(...WRITE_OPERATIONS);
+
+/** Where {@link everyFault} injects each kind for certain, and how often after that. */
+export interface EveryFaultOptions {
+  /** The matching requests each kind is injected into whatever the seed draws. */
+  readonly at: {
+    readonly throttle: readonly number[];
+    readonly provisioned: readonly number[];
+    readonly internal: readonly number[];
+    readonly lost: readonly number[];
+    readonly lost500: readonly number[];
+  };
+  /** The chances drawn from the proxy's seed after that (`slow` holds 3 ms). */
+  readonly chance: {
+    readonly internal: number;
+    readonly lost: number;
+    readonly lost500: number;
+    readonly slow: number;
+    readonly throttle?: number;
+  };
+}
+
+/**
+ * Every fault kind on every table: each at fixed positions (so each is injected whatever the
+ * draw), then at random from the proxy's seed. Lost responses are of writes only: a lost
+ * read is just a failed one. Throttling is kept rare: the SDK backs it off from a second.
+ *
+ * @example
+ * ```ts
+ * startProxy({ target, seed: 5, rules: everyFault({ at: { throttle: [4], ... }, chance: { ... } }) });
+ * ```
+ */
+export const everyFault = ({ at, chance }: EveryFaultOptions): FaultRule[] => [
+  { fault: 'throttle', nth: at.throttle },
+  { fault: 'provisioned', nth: at.provisioned },
+  { fault: 'internal', nth: at.internal },
+  { fault: 'lost', match: isWrite, nth: at.lost },
+  { fault: 'lost500', match: isWrite, nth: at.lost500 },
+  { fault: 'internal', chance: chance.internal },
+  { fault: 'lost', match: isWrite, chance: chance.lost },
+  { fault: 'lost500', match: isWrite, chance: chance.lost500 },
+  { fault: 'slow', chance: chance.slow, delayMs: 3 },
+  ...(chance.throttle === undefined
+    ? []
+    : [{ fault: 'throttle' as const, chance: chance.throttle }]),
+];

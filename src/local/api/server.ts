@@ -7,14 +7,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FunctionName } from '../../catalog/functions.ts';
-import { errorMessage, errorStack } from '../../errors.ts';
+import { errorStack } from '../../errors.ts';
 import { openApiDocument } from '../../openapi/document.ts';
 import type { DevKeys } from '../auth/dev-keys.ts';
 import { verifyDevToken } from '../auth/tokens.ts';
 import { CONSOLE_PATH, type ConsoleApi } from '../console/console-api.ts';
 import { localContext } from '../invoke/lambda-context.ts';
 import { type Handle, isFunctionName } from '../invoke/load-function.ts';
-import { JobBusyError, type LocalJobs, NotAJobError } from '../jobs.ts';
+import { JobBusyError, jobErrorOf, type LocalJobs, NotAJobError } from '../jobs.ts';
 import { buildHttpEvent } from './event.ts';
 import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
 
@@ -374,11 +374,7 @@ export class LocalApi {
         return send(response, 400, json({ error: { code: error.code, message: error.message } }));
       if (error instanceof JobBusyError)
         return send(response, 409, json({ error: { code: error.code, message: error.message } }));
-      const code =
-        error instanceof Error && 'code' in error && typeof error.code === 'string'
-          ? error.code
-          : 'JOB_FAILED';
-      send(response, 500, json({ error: { code, message: errorMessage(error) } }));
+      send(response, 500, json({ error: jobErrorOf(error) }));
     }
   }
 }

@@ -25,11 +25,12 @@ import { budgetContext } from '../../support/counting-worker.ts';
 import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {
   both,
+  everyFault,
   type FaultProxy,
   type FaultRule,
   isOperation,
+  isWrite,
   onTable,
-  WRITE_OPERATIONS,
 } from '../../support/fault-proxy.ts';
 import { module, student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
@@ -62,25 +63,12 @@ const PARENTS = Array.from({ length: 8 }, (_, i) => ({
 const freshDb = useFreshTestDbs(import.meta.url);
 const startProxy = useFaultProxies();
 
-const writes = isOperation(...WRITE_OPERATIONS);
-
-/**
- * Every kind of fault on every table, drawn from the seed; a few of each kind at fixed
- * positions so that each is injected whatever the draw. Throttling is rare: the SDK backs
- * it off from a second.
- */
-const randomFaults = (): FaultRule[] => [
-  { fault: 'throttle', nth: [7] },
-  { fault: 'provisioned', nth: [29] },
-  { fault: 'internal', nth: [3, 11, 19] },
-  { fault: 'lost', match: writes, nth: [2, 9] },
-  { fault: 'lost500', match: writes, nth: [5] },
-  { fault: 'internal', chance: 0.08 },
-  { fault: 'lost', match: writes, chance: 0.06 },
-  { fault: 'lost500', match: writes, chance: 0.03 },
-  { fault: 'slow', chance: 0.1, delayMs: 3 },
-  { fault: 'throttle', chance: 0.003 },
-];
+/** Every kind of fault, from the seed; throttling now and then. */
+const randomFaults = (): FaultRule[] =>
+  everyFault({
+    at: { throttle: [7], provisioned: [29], internal: [3, 11, 19], lost: [2, 9], lost500: [5] },
+    chance: { internal: 0.08, lost: 0.06, lost500: 0.03, slow: 0.1, throttle: 0.003 },
+  });
 
 interface World {
   readonly t: TestDb;
@@ -291,7 +279,7 @@ describe('aggregate jobs under injected faults, through the workflow', () => {
 
 describe('aggregate jobs whose retries are exhausted', () => {
   const failingWrites = (table: string): FaultRule[] => [
-    { fault: 'internal', match: both(onTable(table), writes) },
+    { fault: 'internal', match: both(onTable(table), isWrite) },
   ];
 
   it.each([

@@ -16,13 +16,7 @@ import {
   recordAnswers,
 } from '../../../src/services/answers/record-answers.ts';
 import { useFaultProxies } from '../../support/fault-proxies.ts';
-import {
-  both,
-  type FaultRule,
-  isOperation,
-  onTable,
-  WRITE_OPERATIONS,
-} from '../../support/fault-proxy.ts';
+import { both, type FaultRule, isOperation, isWrite, onTable } from '../../support/fault-proxy.ts';
 import { module, student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from '../aggregates/oracle.ts';
@@ -127,8 +121,6 @@ const expectAllFolded = async (world: World, label: string) => {
 const sortedIds = (answers: readonly RawAnswer[]) =>
   answers.map((a) => `${a.student_id}|${a.module_id}|${a.answer_id}`).sort();
 
-const writes = isOperation(...WRITE_OPERATIONS);
-
 describe('record_answers under faults: nothing stored stays unaggregated', () => {
   it('a crash at any write (before or after it took effect): the next runs fold what landed, a retry converges', async () => {
     const world = await createWorld(31);
@@ -136,7 +128,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
     const db = proxy.db(world.t.prefix);
     // The writes of one request: its marks, then its answers in batches of 25.
     await post(db, world.tick(), newAnswers(world, 60));
-    const total = proxy.requests.filter(writes).length;
+    const total = proxy.requests.filter(isWrite).length;
     expect(total).toBeGreaterThanOrEqual(4);
     await settle(world);
     await expectAllFolded(world, 'clean');
@@ -145,7 +137,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
       for (const fault of ['crash', 'crash-after'] as const) {
         const label = `${fault} at write ${k}`;
         const batch = newAnswers(world, 60);
-        proxy.reset([{ fault, match: writes, nth: k }]);
+        proxy.reset([{ fault, match: isWrite, nth: k }]);
         await expect(post(db, world.tick(), batch), label).rejects.toThrow();
         await proxy.idle();
         expect(proxy.injected[fault], label).toBe(1);
@@ -165,7 +157,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
 
   it("the marks' write failing after the SDK's retries stores nothing; the retry converges", async () => {
     const world = await createWorld(32);
-    const marks = both(onTable('student_marks'), writes);
+    const marks = both(onTable('student_marks'), isWrite);
     const proxy = await startProxy({
       target: world.t.endpoint,
       rules: [{ fault: 'internal', match: marks }],
@@ -185,7 +177,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
 
   it("an answers' batch failing after the SDK's retries leaves the batch half-stored and marked: folded without a retry", async () => {
     const world = await createWorld(33);
-    const answerWrites = both(onTable('answers'), writes);
+    const answerWrites = both(onTable('answers'), isWrite);
     // The second batch of 25 and its 3 retries.
     const proxy = await startProxy({
       target: world.t.endpoint,
@@ -216,9 +208,9 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
     const rules: FaultRule[] = [
       // Two writes whose every attempt fails (one request's four, batches sent one at a
       // time): the client gets a 500 twice; the rest at random.
-      { fault: 'internal', match: writes, nth: [9, 10, 11, 12, 30, 31, 32, 33] },
-      { fault: 'lost', match: writes, chance: 0.15 },
-      { fault: 'lost500', match: writes, chance: 0.1 },
+      { fault: 'internal', match: isWrite, nth: [9, 10, 11, 12, 30, 31, 32, 33] },
+      { fault: 'lost', match: isWrite, chance: 0.15 },
+      { fault: 'lost500', match: isWrite, chance: 0.1 },
       { fault: 'internal', chance: 0.15 },
       { fault: 'throttle', chance: 0.02 },
       { fault: 'provisioned', chance: 0.02 },

@@ -13,11 +13,11 @@ import { loadFunction } from '../../../src/local/invoke/load-function.ts';
 import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {
   both,
+  everyFault,
   type FaultProxy,
   type FaultRule,
   isOperation,
   onTable,
-  WRITE_OPERATIONS,
 } from '../../support/fault-proxy.ts';
 import {
   expectedStats,
@@ -32,20 +32,11 @@ import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 const freshDb = useFreshTestDbs(import.meta.url);
 const startProxy = useFaultProxies();
 
-const writes = isOperation(...WRITE_OPERATIONS);
-
-/** Each kind at fixed positions (so each is injected), then at random from the seed. */
-const randomFaults = (): FaultRule[] => [
-  { fault: 'throttle', nth: [4] },
-  { fault: 'provisioned', nth: [13] },
-  { fault: 'internal', nth: [2, 9] },
-  { fault: 'lost', match: writes, nth: [1, 6] },
-  { fault: 'lost500', match: writes, nth: [3] },
-  { fault: 'internal', chance: 0.1 },
-  { fault: 'lost', match: writes, chance: 0.08 },
-  { fault: 'lost500', match: writes, chance: 0.04 },
-  { fault: 'slow', chance: 0.1, delayMs: 3 },
-];
+const randomFaults = (): FaultRule[] =>
+  everyFault({
+    at: { throttle: [4], provisioned: [13], internal: [2, 9], lost: [1, 6], lost500: [3] },
+    chance: { internal: 0.1, lost: 0.08, lost500: 0.04, slow: 0.1 },
+  });
 
 const start = (t: TestDb, rules: readonly FaultRule[], seed: number) =>
   startProxy({ target: t.endpoint, rules, seed });
