@@ -1,7 +1,8 @@
 /** `#/students/<id>/progress`: 30 days of attempts and accuracy, streak, module mastery. */
 import { compareCodeUnits } from '../../../src/domain/ordering.ts';
 import { request } from '../api.ts';
-import { accuracyLine, attemptBars, lastDays } from '../charts/daily.ts';
+import { accuracyLine, attemptBars } from '../charts/daily.ts';
+import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { apiPath } from '../routes.ts';
 import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';

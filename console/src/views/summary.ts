@@ -1,6 +1,7 @@
 /** `#/parents/<id>/summary`: one card per child, its 7-day figures and days. */
 import { request } from '../api.ts';
-import { attemptBars, lastDays } from '../charts/daily.ts';
+import { attemptBars } from '../charts/daily.ts';
+import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { apiPath, progressHash } from '../routes.ts';
 import { type ParentSummary, parentSummarySchema } from '../schemas.ts';

@@ -128,9 +128,15 @@ export class ConsoleApi {
 
   constructor(private readonly options: ConsoleApiOptions) {}
 
-  /** Read once: the identities are the stack's demo, fixed when it started. */
+  /** Read once: the identities are the stack's demo, fixed when it started. A failed read is tried again. */
   identities(): Promise<ConsoleIdentity[]> {
-    this.#identities ??= identitiesOf(this.options.db, this.options.demo);
+    if (this.#identities === undefined) {
+      const reading = identitiesOf(this.options.db, this.options.demo);
+      reading.catch(() => {
+        if (this.#identities === reading) this.#identities = undefined;
+      });
+      this.#identities = reading;
+    }
     return this.#identities;
   }
 
