@@ -5,7 +5,7 @@
 import { type TableName, tableNames } from '../tables/definitions.ts';
 import { answerSchema } from './answer.ts';
 import { holdsDataKeyedRecord } from './common.ts';
-import { jobSchema, parentMarkSchema, studentMarkSchema } from './job.ts';
+import { answerBatchSchema, jobSchema, parentMarkSchema, studentMarkSchema } from './job.ts';
 import {
   classSchema,
   groupSchema,
@@ -33,6 +33,7 @@ export const entitySchemas = {
   jobs: jobSchema,
   student_state: studentStateSchema,
   student_marks: studentMarkSchema,
+  answer_batches: answerBatchSchema,
   parent_marks: parentMarkSchema,
 } as const satisfies Record<TableName, unknown>;
 

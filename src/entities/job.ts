@@ -38,6 +38,24 @@ export const studentMarkSchema = z.looseObject({
 });
 export type StudentMark = z.output<typeof studentMarkSchema>;
 
+/**
+ * A `record_answers` invocation still writing a student's answers, or (with `rebuild`) a
+ * request to rebuild the student from all its answers (see `tables.answer_batches`).
+ */
+export const answerBatchSchema = z.looseObject({
+  student_id: id,
+  /** Random per invocation. */
+  batch_id: id,
+  /**
+   * The invocation's clock before it wrote this row; every answer it then stores has a
+   * `recorded_at` at or after this instant.
+   */
+  started_at: utcTimestamp,
+  /** The invocation found this row gone after its writes: rebuild the student. */
+  rebuild: z.literal(true).optional(),
+});
+export type AnswerBatch = z.output<typeof answerBatchSchema>;
+
 /** A parent whose children's progress changed since its summary (see `tables.parent_marks`). */
 export const parentMarkSchema = z.looseObject({
   parent_id: id,

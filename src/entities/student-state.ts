@@ -40,6 +40,11 @@ export const stateRootSchema = z.looseObject({
   words_mastered: count,
   /** Modules folded into since the stored progress was last written for this version. */
   pending_modules: z.array(id),
+  /**
+   * Set on a rebuild's claim (`fold/rebuild-student.ts`): the parts may be half rewritten,
+   * so every fold that reads it rebuilds the student instead.
+   */
+  rebuilding: z.string().optional(),
 });
 
 export const stateModuleSchema = z.looseObject({
@@ -57,7 +62,11 @@ export const stateWordSchema = z.looseObject({
   attempts: count,
   correct: count,
   recent: z.array(recentSchema).max(3),
-  /** `[practised, mastered]` as the root at `root_version - 1` counted this word. */
+  /**
+   * `[practised, mastered]` as the root this part was written for counts the word before
+   * this write (a fold step), or with it (a rebuild): what the root's word counts must be
+   * corrected by while the part is a leftover (its `folded_to` beyond the watermark).
+   */
   counted: z.tuple([count, count]),
 });
 

@@ -48,5 +48,6 @@ export const buildDb = (
   jobs: make('jobs'),
   student_state: make('student_state'),
   student_marks: make('student_marks'),
+  answer_batches: make('answer_batches'),
   parent_marks: make('parent_marks'),
 });

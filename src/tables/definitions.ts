@@ -150,6 +150,22 @@ export const tables = {
     owner: 'lms-lambdas',
   },
   /**
+   * `record_answers` invocations still writing (added by this project). An invocation puts
+   * one row per student of its batch BEFORE its mark and answers and deletes it after they
+   * are all written, so `aggregate_students` never folds past answers still in flight,
+   * whatever the clocks say (see "Batches in flight" in docs/aggregates.md). A row with
+   * `rebuild` asks the next run to rebuild the student from all its answers: written by an
+   * invocation that finds its own row gone (a run took it for abandoned). Empty between
+   * requests; a row is at most one request old unless its invocation died.
+   */
+  answer_batches: {
+    name: 'answer_batches',
+    partitionKey: 'student_id',
+    sortKey: 'batch_id',
+    indexes: [],
+    owner: 'lms-lambdas',
+  },
+  /**
    * Parents whose children's progress changed since their summary was last computed (added
    * by this project, like `student_marks`). `aggregate_students` marks a student's parents
    * after writing the student's progress; `aggregate_parents` deletes a mark only if its

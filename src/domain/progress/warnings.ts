@@ -8,6 +8,11 @@ export interface AggregateWarning {
     | 'student_missing'
     /** A stored item failed validation and was skipped. */
     | 'invalid_item'
+    /**
+     * A student's fold was left for the next run: it kept being marked again while its
+     * answers were read, or another run with a later cut-off is folding it. It stays marked.
+     */
+    | 'deferred'
     /** A read or write for one student or parent failed; it stays marked for the next run. */
     | 'failed';
   readonly message: string;
@@ -19,6 +24,7 @@ export const AGGREGATE_WARNING_KINDS = [
   'parent_missing',
   'student_missing',
   'invalid_item',
+  'deferred',
   'failed',
 ] as const satisfies readonly AggregateWarning['kind'][];
 

@@ -84,6 +84,7 @@ export const aggregateStudents = async (
                       settledKey: settledKey(
                         new Date(started.getTime() - (options.settleMs ?? ANSWER_SETTLE_MS)),
                       ),
+                      now: started,
                       newToken: randomUUID,
                       today,
                       timeZone,

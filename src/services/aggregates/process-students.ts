@@ -15,8 +15,16 @@ import type { Db, Entity } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
-import { hasUnsettled, markSettled } from './fold/fold-student.ts';
-import { FOLD_WORK, foldVersionOf, studentFold } from './fold/student-figures.ts';
+import { clearRebuildRequests, MarkChangedError, readBatchGuard } from './fold/batch-guard.ts';
+import { hasUnsettled, LeftoverAheadError } from './fold/fold-student.ts';
+import {
+  FOLD_ATTEMPTS,
+  FOLD_WORK,
+  type FoldWork,
+  foldVersionOf,
+  type StudentFold,
+  studentFold,
+} from './fold/student-figures.ts';
 import { clearStudentMark, markParents } from './marks.ts';
 import { type AggregateMode, CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
 import type { AggregateProgressListener } from './progress.ts';
@@ -27,6 +35,8 @@ export interface ProcessStudentsContext {
   readonly mode: AggregateMode;
   /** The last `recorded_key` this run folds (see `settledKey`). */
   readonly settledKey: string;
+  /** The run's clock (for batches in flight whose invocation died, `batch-guard.ts`). */
+  readonly now: Date;
   readonly newToken: () => string;
   readonly today: string;
   readonly timeZone: string;
@@ -60,8 +70,9 @@ export interface StudentCounts {
    */
   remarked: number;
   /**
-   * Marks left in place because some answers are too recent to fold, or the mark's answers
-   * may still be in flight (`ANSWER_SETTLE_MS`, `markSettled`).
+   * Marks left in place because some answers are too recent to fold, a batch of the
+   * student's answers was still being written (`batch-guard.ts`), or another run with a
+   * later cut-off is folding the student (`LeftoverAheadError`).
    */
   deferred: number;
   /** Students whose state was rebuilt from their answers (full runs, students new to the fold). */
@@ -90,6 +101,8 @@ type Outcome =
       readonly task: StudentTask;
       readonly ok: true;
       readonly changed: boolean;
+      /** The mark's token as the fold read it, to clear; `undefined`: nothing to clear. */
+      readonly token: string | undefined;
       /** Parents to mark (empty when the student's figures cannot have changed for them). */
       readonly parentIds: readonly string[];
       /** Answers too recent for this run: the mark stays. */
@@ -165,7 +178,8 @@ export const processStudents = async (
     await pMap(
       finished,
       async (outcome) => {
-        const { token, studentId } = outcome.task;
+        const { token } = outcome;
+        const { studentId } = outcome.task;
         if (token !== undefined && outcome.unsettled) {
           counts.deferred += 1;
         } else if (token !== undefined && outcome.superseded) {
@@ -281,7 +295,20 @@ const computeChunk = async (
             : task.token !== undefined
               ? FOLD_WORK.New
               : FOLD_WORK.Date;
-        const fold = await studentFold(foldContext, task.studentId, work, existing, task.modules);
+        const guarded = await guardedFold(context, foldContext, task, work, existing);
+        if (guarded.kind === 'deferred') {
+          context.warnings.add(aggregateWarning('deferred', guarded.reason));
+          return {
+            task,
+            ok: true,
+            changed: false,
+            token: guarded.token,
+            parentIds: [],
+            unsettled: true,
+            superseded: false,
+          };
+        }
+        const { fold, guard } = guarded;
         counts.answers_read += fold.answersRead;
         if (fold.rebuilt) counts.rebuilt += 1;
         const { figures } = fold;
@@ -311,12 +338,16 @@ const computeChunk = async (
             superseded = true;
           }
         }
-        // The mark stays while answers it announces may be in flight (record_answers marks
-        // before it writes) or stored answers are too recent for this run.
+        if (!context.dryRun && guard !== undefined) {
+          await clearRebuildRequests(db, task.studentId, guard.rebuildRequests);
+        }
+        // The mark stays while a batch of the student's was being written, or stored
+        // answers are beyond what this fold took.
+        const token = guard?.token;
         const unsettled =
-          task.token !== undefined &&
-          (!markSettled(task.recordedAt, context.settledKey) ||
-            (await hasUnsettled(db, task.studentId, context.settledKey)));
+          token !== undefined &&
+          (guard?.inFlight === true ||
+            (await hasUnsettled(db, task.studentId, guard?.settledKey ?? context.settledKey)));
         const parentIds = task.parentIds ?? parentsOf.get(task.studentId);
         if (parentIds === undefined) {
           context.warnings.add(
@@ -331,13 +362,14 @@ const computeChunk = async (
         // the day rolled over for a child whose 7-day window and streak move with the date.
         const parentsMayChange =
           changed ||
-          task.token !== undefined ||
+          token !== undefined ||
           (context.rollover !== undefined &&
             dependsOnDate(existing?.last_active_at, context.rollover.threshold, context.timeZone));
         return {
           task,
           ok: true,
           changed: changed && !superseded,
+          token,
           parentIds: parentsMayChange ? (parentIds ?? []) : [],
           unsettled,
           superseded,
@@ -353,4 +385,59 @@ const computeChunk = async (
     },
     { concurrency: context.concurrency },
   );
+};
+
+type GuardedFold =
+  | {
+      readonly kind: 'folded';
+      readonly fold: StudentFold;
+      /** `undefined` for a date-only recomputation, which writes no state. */
+      readonly guard: Awaited<ReturnType<typeof readBatchGuard>> | undefined;
+    }
+  | { readonly kind: 'deferred'; readonly token: string | undefined; readonly reason: string };
+
+/**
+ * A student's fold inside its batch guard (`fold/batch-guard.ts`): the mark and the
+ * batches in flight are read first, the fold takes nothing at or after a batch still being
+ * written, and writes nothing if the student was marked again meanwhile (then it starts
+ * over, a few times, before leaving the student marked). A date-only recomputation reads
+ * no answer and writes no state: it needs no guard.
+ */
+const guardedFold = async (
+  context: ProcessStudentsContext,
+  foldContext: Parameters<typeof studentFold>[0],
+  task: StudentTask,
+  work: FoldWork,
+  existing: Entity<'student_progress'> | undefined,
+): Promise<GuardedFold> => {
+  if (work === FOLD_WORK.Date) {
+    const fold = await studentFold(foldContext, task.studentId, work, existing, task.modules);
+    return { kind: 'folded', fold, guard: undefined };
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    const guard = await readBatchGuard(context.db, task.studentId, {
+      settledKey: context.settledKey,
+      now: context.now,
+      dryRun: context.dryRun,
+      onInvalid: context.onInvalid,
+    });
+    try {
+      const fold = await studentFold(
+        { ...foldContext, settledKey: guard.settledKey, beforeWrite: guard.beforeWrite },
+        task.studentId,
+        guard.rebuildRequests.length > 0 ? FOLD_WORK.Rebuild : work,
+        existing,
+        task.modules,
+      );
+      return { kind: 'folded', fold, guard };
+    } catch (error) {
+      if (error instanceof LeftoverAheadError) {
+        return { kind: 'deferred', token: guard.token, reason: error.message };
+      }
+      if (!(error instanceof MarkChangedError)) throw error;
+      if (attempt >= FOLD_ATTEMPTS) {
+        return { kind: 'deferred', token: guard.token, reason: error.message };
+      }
+    }
+  }
 };

@@ -15,8 +15,6 @@ export interface StudentTask {
   readonly studentId: string;
   /** The mark's token as read, when the student is marked. */
   token?: string;
-  /** The mark's `recorded_at` as read: its answers may be in flight until it settles. */
-  recordedAt?: string;
   /** The student's parents, when already read (a full run scans them with the students). */
   parentIds?: readonly string[];
   /** Modules whose word list changed: their figures are recomputed from the fold state. */
@@ -40,17 +38,16 @@ export interface StudentTasks {
   readonly marksRead: number;
 }
 
-/** What a run reads of a student's mark. */
-export const MARK_FIELDS = ['student_id', 'token', 'recorded_at'] as const;
+/**
+ * What a run reads of a student's mark when it lists the marked students; the fold reads
+ * the mark again, consistently, before it reads any answer (`fold/batch-guard.ts`).
+ */
+export const MARK_FIELDS = ['student_id', 'token'] as const;
 
 /** The task fields of a mark read with {@link MARK_FIELDS}. */
-export const markOf = (mark: {
-  readonly token: string;
-  readonly recorded_at?: string | undefined;
-}): Pick<StudentTask, 'token' | 'recordedAt'> =>
-  mark.recorded_at === undefined
-    ? { token: mark.token }
-    : { token: mark.token, recordedAt: mark.recorded_at };
+export const markOf = (mark: { readonly token: string }): Pick<StudentTask, 'token'> => ({
+  token: mark.token,
+});
 
 export const taskOf = (tasks: Map<string, StudentTask>, studentId: string): StudentTask => {
   let task = tasks.get(studentId);

@@ -9,8 +9,10 @@
  * 2. the stored answers under the batch's keys are read (consistent batch get) and each
  *    answer is classified new / duplicate (same content) / conflict (different content);
  * 3. any conflict rejects the batch (409; nothing stored);
- * 4. the batch's students are marked, then only the new answers are written, in batches
- *    (marks first: an answer is never stored unmarked, see below).
+ * 4. the batch is opened for its students (`in-flight.ts`), the students are marked, then
+ *    only the new answers are written, in batches, then the batch is closed (marks first:
+ *    an answer is never stored unmarked; the open batch: a run never folds past answers
+ *    still in flight, see below).
  *
  * The race left: two requests carrying the same identity with DIFFERENT content, both
  * read before either writes; both are accepted and the later write wins. It cannot count
@@ -27,13 +29,19 @@ import { assertMayPostAnswersFor } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { answerIdentity, classifyAnswers, keyOf } from './classify.ts';
 import { AnswerConflictError } from './errors.ts';
+import { closeBatch, openBatch } from './in-flight.ts';
 import { type ValidAnswer, validateAnswers } from './validate.ts';
 
 export interface RecordAnswersDeps {
   readonly db: Db;
   readonly now: () => Date;
-  /** A fresh mark token; random by default (tests may make it predictable). */
+  /** A fresh mark token or batch id; random by default (tests may make it predictable). */
   readonly newToken?: () => string;
+  /**
+   * Told of students whose open batch a run took for abandoned while this request was
+   * still writing (a clock far off): their rebuild is requested (`closeBatch`).
+   */
+  readonly onRebuildRequested?: (studentIds: readonly string[]) => void;
 }
 
 /** The reply of `POST /answers` (DESIGN section 4). */
@@ -86,29 +94,45 @@ export const recordAnswers = async (
   const { fresh, duplicates, conflicts } = classifyAnswers(batch, stored);
   if (conflicts.length > 0) throw new AnswerConflictError(conflicts);
 
-  const now = deps.now().toISOString();
-  // The marks BEFORE the answers, so that no answer is ever stored unmarked: whatever fails
-  // after this (an answer batch half-written, a timeout), the marks make the next run fold
-  // what did land, and a client retry stores the rest (the landed ones are duplicates).
-  // Marking first costs, when the answers then fail, one fold that finds nothing new.
-  // A run that reads a mark while its answers are still in flight must not clear it: the
-  // mark carries the answers' `recorded_at`, and a run clears it only once that instant is
-  // settled (`markSettled`), when every answer it announces is in place. A fresh token per
-  // mark: a run that read an older mark finds the token changed and keeps the student
-  // marked. Students whose answers are all duplicates are marked too: a client retrying
-  // after a failure of an earlier version (which marked after the answers) gets them
-  // aggregated; a needless mark costs one fold that finds nothing new.
+  // Open the batch, then mark, then stamp and write the answers, then close the batch.
+  // - The open batch comes first: a run that reads the student's mark and then its open
+  //   batches, in that order, either sees this batch open (and folds nothing from its
+  //   start on) or closed (every answer of it stored), or finds the mark changed when it
+  //   reads it again before writing (`services/aggregates/fold/batch-guard.ts`).
+  // - The marks come before the answers, so that no answer is ever stored unmarked:
+  //   whatever fails after this (an answer batch half-written, a timeout), the marks make
+  //   the next run fold what did land, and a client retry stores the rest (the landed ones
+  //   are duplicates). A fresh token per mark: a run that read an older mark finds the
+  //   token changed and keeps the student marked. Students whose answers are all
+  //   duplicates are marked too: a client retrying after a failure of an earlier version
+  //   gets them aggregated; a needless mark costs one fold that finds nothing new.
+  // - The stamp is taken after both, never before the batch's `started_at`.
+  // - The batch is closed even when the answers' write failed (nothing of it is in flight
+  //   once that write has settled); an open batch left by a dead invocation is taken for
+  //   abandoned after `ABANDONED_AFTER_MS`.
   const newToken = deps.newToken ?? randomUUID;
   const students = [...new Set(batch.map((answer) => answer.student_id))];
-  await db.student_marks.putMany(
-    students.map((studentId) => ({
-      student_id: studentId,
-      token: newToken(),
-      marked_at: now,
-      recorded_at: now,
-    })),
-  );
-  await db.answers.putMany(fresh.map((answer) => toStored(answer, now)));
+  const batchId = newToken();
+  const started = deps.now().getTime();
+  const startedAt = new Date(started).toISOString();
+  await openBatch(db, students, batchId, startedAt);
+  try {
+    await db.student_marks.putMany(
+      students.map((studentId) => ({
+        student_id: studentId,
+        token: newToken(),
+        marked_at: startedAt,
+      })),
+    );
+    const recordedAt = new Date(Math.max(deps.now().getTime(), started)).toISOString();
+    await db.answers.putMany(fresh.map((answer) => toStored(answer, recordedAt)));
+  } finally {
+    const lost = await closeBatch(db, students, batchId, {
+      now: deps.now().toISOString(),
+      newToken,
+    });
+    if (lost.length > 0) deps.onRebuildRequested?.(lost);
+  }
 
   return { accepted: fresh.length, duplicates };
 };

@@ -68,7 +68,7 @@ describe('aggregate_students, incremental', () => {
     });
     expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
       ...EXPECTED,
-      fold_version: 1,
+      fold_version: 2, // a first fold rebuilds: the claim (1), then the state (2)
       updated_at: noonOf(TODAY).toISOString(),
     });
     // Only the marked student: s-2 has no answers and no mark.
@@ -102,7 +102,7 @@ describe('aggregate_students, incremental', () => {
       expect(summary).toMatchObject({ updated: 1, failed: 0, marks_cleared: 1, remarked: 0 });
       expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
         ...EXPECTED,
-        fold_version: 1,
+        fold_version: 2,
         updated_at: noonOf(TODAY).toISOString(),
       });
       expect(await t.db.student_marks.get({}, { scan: true })).toEqual([]);
@@ -399,7 +399,7 @@ describe('aggregate_students, full', () => {
       streak_days: 0,
       daily: {},
       modules: {},
-      fold_version: 1,
+      fold_version: 2,
       updated_at: noonOf(TODAY).toISOString(),
     });
     const watched = racingDb(t, async () => {});

@@ -47,30 +47,23 @@ describe('recordAnswers', () => {
     });
   });
 
-  it('marks each student of a batch once, with a fresh token per batch, retries included', async () => {
+  it('marks each student of a batch once, with a fresh token per batch, retries included; closes its batch', async () => {
     const { db, deps } = setup();
+    // token-1 is the batch's id, then one token per mark.
     await recordAnswers(deps, service, {
       answers: [answer('s-1', 'a-1'), answer('s-1', 'a-2'), answer('s-2', 'a-1')],
     });
     const marks = await db.student_marks.get({}, { scan: true });
     expect(marks.sort((a, b) => a.student_id.localeCompare(b.student_id))).toEqual([
-      {
-        student_id: 's-1',
-        token: 'token-1',
-        marked_at: '2026-03-05T00:00:00.000Z',
-        recorded_at: '2026-03-05T00:00:00.000Z',
-      },
-      {
-        student_id: 's-2',
-        token: 'token-2',
-        marked_at: '2026-03-05T00:00:00.000Z',
-        recorded_at: '2026-03-05T00:00:00.000Z',
-      },
+      { student_id: 's-1', token: 'token-2', marked_at: '2026-03-05T00:00:00.000Z' },
+      { student_id: 's-2', token: 'token-3', marked_at: '2026-03-05T00:00:00.000Z' },
     ]);
+    // Opened before the marks, closed after the answers: nothing left in flight.
+    expect(await db.answer_batches.get({}, { scan: true })).toEqual([]);
     await recordAnswers(deps, service, { answers: [answer('s-1', 'a-3'), answer('s-2', 'a-1')] });
-    expect(await db.student_marks.find({ student_id: 's-1' })).toMatchObject({ token: 'token-3' });
+    expect(await db.student_marks.find({ student_id: 's-1' })).toMatchObject({ token: 'token-5' });
     // s-2 sent only a retry: marked again (an earlier version marked after the answers)
-    expect(await db.student_marks.find({ student_id: 's-2' })).toMatchObject({ token: 'token-4' });
+    expect(await db.student_marks.find({ student_id: 's-2' })).toMatchObject({ token: 'token-6' });
   });
 
   it('stores nothing and marks nobody when one answer conflicts', async () => {

@@ -5,20 +5,24 @@
  * write is conditional, so a crash at any point, a write retried after its response was
  * lost, or two runs at once never count an answer twice or lose one:
  *
- * - a part holds `folded_to`, the last answer it holds: a step skips, for that part, the
- *   answers it already has (a step that crashed after writing some parts);
- * - a part written for a root version the root has not reached says what the root counted
- *   of it before (`counted`), so the root's word counts catch up exactly once;
+ * - a part holds `folded_to`, the last answer it holds. A part whose `folded_to` is beyond
+ *   the root's watermark is a *leftover*: written by a step whose root never landed (a
+ *   crash, or another run's fold still under way). A step skips, for that part, the answers
+ *   it already holds, and the part's `counted` (what the root counted of it before) lets the
+ *   root's word counts catch up exactly once;
+ * - a step can take a leftover over only if the step's own answers reach the leftover's
+ *   `folded_to`: otherwise the part holds answers beyond this step, written under another
+ *   run's later cut-off, and writing it would move its `folded_to` back over answers it
+ *   holds. Such a fold stops (`LeftoverAheadError`: the student stays marked for a run whose
+ *   cut-off reaches it), or, when the leftover is within this run's cut-off, the student is
+ *   rebuilt (`LeftoverBeyondStepError`). So two runs with different cut-offs are safe
+ *   without the lease: a write from the other run's cut-off fails its condition or stops;
  * - each write is conditional on what the step read (a part's `folded_to`, the root's
  *   `version`): a concurrent fold makes it fail, and the student is folded again from the
- *   fresh state; a root write whose response was lost is recognised by its `fold_token`.
- *
- * Two folds of one student at once are safe when they fold the same answers (the shards of
- * one run share one settled key). Two runs with different settled keys are not: a part
- * written by the other fold's step, whose root has not landed yet, would be taken for a
- * crashed step's leftover. The job's lease (`sharded/lease.ts`) keeps runs from
- * overlapping; a part that recorded the root token it was written for would make the fold
- * safe on its own.
+ *   fresh state; a root write whose response was lost is recognised by its `fold_token`;
+ * - before it writes, a step asks `beforeWrite` (the run's batch guard: the student's mark
+ *   is still the one read before the answers were): a batch marked since may have answers
+ *   in what the step read and others still in flight (`batch-guard.ts`).
  */
 import pMap from 'p-map';
 import {
@@ -33,7 +37,6 @@ import {
   type RootState,
   type WordStats,
 } from '../../../domain/progress/fold/state.ts';
-import { ANSWER_KEY_SEPARATOR } from '../../../entities/answer.ts';
 import {
   modulePart,
   ROOT_PART,
@@ -62,6 +65,22 @@ import {
 /** Another fold of the same student wrote first; this one starts again from the new state. */
 export class FoldConflictError extends LmsError {
   readonly code = 'FOLD_CONFLICT';
+}
+
+/**
+ * A part holds answers beyond this run's cut-off, written by a fold of another run (with a
+ * later clock) whose root has not landed: this run leaves the student marked.
+ */
+export class LeftoverAheadError extends LmsError {
+  readonly code = 'FOLD_LEFTOVER_AHEAD';
+}
+
+/**
+ * A part holds answers within this run's cut-off but beyond what this step read (a leftover
+ * of a fold with other page bounds): the student is rebuilt from its answers instead.
+ */
+export class LeftoverBeyondStepError extends LmsError {
+  readonly code = 'FOLD_LEFTOVER_BEYOND_STEP';
 }
 
 /** The attributes of an answer a fold reads. */
@@ -93,6 +112,11 @@ export interface FoldContext {
   readonly newToken: () => string;
   /** Compute as usual, write nothing. */
   readonly dryRun: boolean;
+  /**
+   * Called before a fold writes anything (after it read the answers): throws if what the
+   * fold read can no longer be trusted (the run's batch guard, `batch-guard.ts`).
+   */
+  readonly beforeWrite?: () => Promise<void>;
 }
 
 /** The state after a fold, for the figures. */
@@ -114,22 +138,6 @@ export interface FoldedState {
  * ```
  */
 export const settledKey = (instant: Date): string => `${instant.toISOString()}$`;
-
-/**
- * Whether a mark's announced answers are all in place for a run that folds up to
- * `settledKey`: `record_answers` marks before it writes, stamping the mark with the answers'
- * `recorded_at`; answers recorded at that instant are within the settled key exactly when
- * their invocation has had the whole settle window to finish. A mark without `recorded_at`
- * was written after what it announces: settled.
- *
- * @example
- * ```ts
- * markSettled('2026-11-24T08:00:00.000Z', settledKey(new Date('2026-11-24T08:00:00Z'))); // true
- * markSettled('2026-11-24T08:00:00.001Z', settledKey(new Date('2026-11-24T08:00:00Z'))); // false
- * ```
- */
-export const markSettled = (recordedAt: string | undefined, key: string): boolean =>
-  recordedAt === undefined || `${recordedAt}${ANSWER_KEY_SEPARATOR}` <= key;
 
 const partKey = (studentId: string, part: string) => ({ student_id: studentId, part });
 
@@ -158,6 +166,16 @@ export const hasUnsettled = async (db: Db, studentId: string, key: string): Prom
   }
   return false;
 };
+
+/**
+ * Whether a part holds answers the root has not folded: its writer's root never landed.
+ * Judged by the answers themselves (`folded_to` against the watermark), not by version
+ * numbers, which two folds of different runs can both claim.
+ */
+export const isLeftover = (
+  part: { readonly folded_to: string },
+  root: { readonly watermark: string },
+): boolean => part.folded_to > root.watermark;
 
 /** Reads the root consistently; undefined when the student has none yet. */
 export const findRoot = async (db: Db, studentId: string): Promise<StateRoot | undefined> => {
@@ -275,11 +293,27 @@ const foldStep = async (
   }
   /** What the root, at its current version, counts of each word. */
   const counted = new Map<string, { practised: number; mastered: number }>();
+  const last = answers.at(-1)?.recorded_key ?? root.watermark;
+  // Leftovers this step cannot take over: their answers reach beyond the step's.
+  for (const part of [
+    ...moduleIds.map((moduleId) => storedModules.get(moduleId)),
+    ...words.map((word) => storedWords.get(word)),
+  ]) {
+    if (part === undefined || !isLeftover(part, root) || part.folded_to <= last) continue;
+    if (part.folded_to > context.settledKey) {
+      throw new LeftoverAheadError(
+        `student ${studentId}: part ${part.part} holds answers up to ${part.folded_to}, beyond this run's cut-off ${context.settledKey}; left for a later run`,
+      );
+    }
+    throw new LeftoverBeyondStepError(
+      `student ${studentId}: part ${part.part} holds answers up to ${part.folded_to}, beyond this step's last ${last}`,
+    );
+  }
   for (const word of words) {
     const part = storedWords.get(word);
     const stats = wordStatsOf(part);
     const now = wordContribution(stats);
-    if (part !== undefined && part.root_version > root.version) {
+    if (part !== undefined && isLeftover(part, root)) {
       // Written by a step whose root write never landed: the root still counts the word
       // as it was before that step, so it catches up on that step's change now.
       const [practised, mastered] = part.counted;
@@ -299,7 +333,6 @@ const foldStep = async (
     });
   }
   const folded = pruneDays(target.root, context.today);
-  const last = answers.at(-1)?.recorded_key ?? root.watermark;
   const version = root.version + 1;
   const written = { folded_to: last, root_version: version };
 
@@ -334,6 +367,7 @@ const foldStep = async (
       cache.words.set(word, item);
     }),
   ];
+  if (!context.dryRun) await context.beforeWrite?.();
   try {
     await pMap(writes, (run) => run(), { concurrency: PART_WRITES });
   } catch (error) {

@@ -2,9 +2,15 @@
  * Rebuilding a student's state from its raw answers: `{"mode":"full"}`, the repair path,
  * and the first fold of a student without a (valid) state. Answers are streamed a page at a
  * time into the state, whose size is bounded by the words and days, so no history is held
- * whole. The parts are written first, the root last and conditionally; each part says
- * what the old root counted of it, so a crash between the two leaves a state the next fold
- * completes (see `fold-student.ts`).
+ * whole. A rebuild that writes first *claims* the root (a conditional write of the
+ * root as it was, one version up, with `rebuilding`), then writes the parts, then the new
+ * root over its claim. The claim is what makes a rebuild safe beside another fold of the
+ * student (another run, another cut-off): no fold that read the root before the claim can
+ * land its root after it, and every fold that reads the claim rebuilds instead of folding
+ * onto half-written parts. A crash after the claim leaves it in place: the next fold
+ * rebuilds. Each part says what the new root counts of it (`counted`), so a part another
+ * fold writes over it meanwhile is a correct leftover of the new root (see
+ * `fold-student.ts`).
  */
 import {
   type FoldTarget,
@@ -25,6 +31,7 @@ import {
   FOLD_ANSWER_FIELDS,
   type FoldContext,
   type FoldedState,
+  isLeftover,
   writeRoot,
 } from './fold-student.ts';
 import {
@@ -77,8 +84,17 @@ export const rebuildStudent = async (
       answersRead,
     };
   }
-  const version = (old.root?.version ?? 0) + 1;
+  const claimed = (old.root?.version ?? 0) + 1;
+  const version = claimed + 1;
   const written = { folded_to: context.settledKey, root_version: version };
+  if (!context.dryRun) {
+    await context.beforeWrite?.();
+    await writeRoot(
+      db,
+      claimOf(old.root, studentId, claimed, context),
+      old.unreadableRoot ? 'replace' : old.root?.version,
+    );
+  }
 
   // Parts of the old state with no answer now (answers deleted) are written empty, so that
   // nothing of them is counted any more.
@@ -93,13 +109,7 @@ export const rebuildStudent = async (
       storedModule(studentId, moduleId, words, written),
     ),
     ...[...target.words].map(([word, stats]) =>
-      storedWord(
-        studentId,
-        word,
-        stats,
-        old.counted.get(word) ?? { practised: 0, mastered: 0 },
-        written,
-      ),
+      storedWord(studentId, word, stats, wordContribution(stats), written),
     ),
   ];
   if (!context.dryRun) await db.student_state.putMany(parts);
@@ -112,10 +122,33 @@ export const rebuildStudent = async (
     time_zone: context.timeZone,
     pending_modules: [...target.modules.keys()],
   });
-  if (!context.dryRun) {
-    await writeRoot(db, root, old.unreadableRoot ? 'replace' : old.root?.version);
-  }
+  if (!context.dryRun) await writeRoot(db, root, claimed);
   return { root, state, modules: target.modules, answersRead };
+};
+
+/**
+ * The claim of a rebuild: the stored root as it was (or an empty one), one version up,
+ * with `rebuilding`. Its figures stay those of the old root until the rebuild lands.
+ */
+const claimOf = (
+  old: StateRoot | undefined,
+  studentId: string,
+  version: number,
+  context: FoldContext,
+): StateRoot => {
+  const token = context.newToken();
+  const base =
+    old ??
+    storedRoot(studentId, emptyRoot(), {
+      folded_to: '',
+      root_version: version,
+      version,
+      watermark: '',
+      fold_token: token,
+      time_zone: context.timeZone,
+      pending_modules: [],
+    });
+  return { ...base, version, fold_token: token, rebuilding: token };
 };
 
 interface Existing {
@@ -160,7 +193,7 @@ const readExisting = async (db: Db, studentId: string): Promise<Existing> => {
   }
   const counted = new Map<string, { practised: number; mastered: number }>();
   for (const part of words.values()) {
-    if (root !== undefined && part.root_version > root.version) {
+    if (root !== undefined && isLeftover(part, root)) {
       const [practised, mastered] = part.counted;
       counted.set(part.word, { practised, mastered });
     } else if (root !== undefined) {
@@ -181,9 +214,9 @@ const sameState = (
   target: FoldTarget,
 ): boolean => {
   const root = old.root;
-  if (root === undefined || old.unreadable) return false;
+  if (root === undefined || old.unreadable || root.rebuilding !== undefined) return false;
   // A part the root has not caught up with, or pending work: let the rebuild settle it.
-  const caughtUp = (part: { readonly root_version: number }) => part.root_version <= root.version;
+  const caughtUp = (part: { readonly folded_to: string }) => !isLeftover(part, root);
   if (![...old.modules.values()].every(caughtUp) || ![...old.words.values()].every(caughtUp)) {
     return false;
   }

@@ -15,6 +15,7 @@ import {
   type FoldedState,
   findRoot,
   foldNewAnswers,
+  LeftoverBeyondStepError,
 } from './fold-student.ts';
 import { InvalidStatePartError, moduleWordsOf, readModule, rootState } from './parts.ts';
 import { rebuildStudent } from './rebuild-student.ts';
@@ -94,13 +95,24 @@ const foldOnce = async (
       if (!(error instanceof InvalidStatePartError)) throw error;
       root = undefined;
     }
-    if (root === undefined || root.time_zone !== context.timeZone) {
-      // No state yet (a student from before the fold, or whose state was lost) or days of
-      // another zone: the state is rebuilt from the answers once.
+    if (
+      root === undefined ||
+      root.time_zone !== context.timeZone ||
+      root.rebuilding !== undefined
+    ) {
+      // No state yet (a student from before the fold, or whose state was lost), days of
+      // another zone, or a rebuild that claimed the root and did not finish: the state is
+      // rebuilt from the answers once.
       folded = await rebuildStudent(context, studentId);
       rebuilt = true;
     } else if (work === FOLD_WORK.New) {
-      folded = await foldNewAnswers(context, root, { foldVersion: storedVersion });
+      try {
+        folded = await foldNewAnswers(context, root, { foldVersion: storedVersion });
+      } catch (error) {
+        if (!(error instanceof LeftoverBeyondStepError)) throw error;
+        folded = await rebuildStudent(context, studentId);
+        rebuilt = true;
+      }
     } else {
       folded = { root, state: rootState(root), modules: new Map(), answersRead: 0 };
     }

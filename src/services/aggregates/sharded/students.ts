@@ -142,6 +142,8 @@ export const workStudents = (
             db,
             mode: run.mode,
             settledKey: run.settled_key,
+            // The plan's clock: a later worker judges rows abandoned no sooner than the plan.
+            now: new Date(run.started_at),
             newToken: randomUUID,
             today: run.today,
             timeZone: run.time_zone,
