@@ -12,7 +12,7 @@ import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
-import { JobBusyError } from '../../../src/services/aggregates/sharded/lease.ts';
+import { JobBusyError, LEASE_MS } from '../../../src/services/aggregates/sharded/lease.ts';
 import type { StudentsSummary } from '../../../src/services/aggregates/summary.ts';
 import {
   both,
@@ -412,6 +412,45 @@ describe('fold exactly once, two runs at once', () => {
     expect(await first).toMatchObject({ failed: 0 });
     await settle(world);
     await expectOracle(world);
+  });
+
+  it('two overlapping runs with different cut-offs (the lease lost to a suspension): the later cut-off lands, the earlier one defers, nothing counted twice', async () => {
+    const world = await createWorld(['s-1'], 808);
+    await recordAnswers(world, newAnswers(world, 10));
+    await settle(world);
+    // X and Y touch the same module and word; X is recorded before Y.
+    const x = Array.from({ length: 3 }, () => oneAnswer(world, { module_id: 'm-1', word: 'apple' }));
+    await recordAnswers(world, x);
+    const afterX = world.clock.next();
+    const y = Array.from({ length: 3 }, () => oneAnswer(world, { module_id: 'm-1', word: 'apple' }));
+    await recordAnswers(world, y);
+    const afterY = world.clock.next();
+    // A folds X and Y (its cut-off is after Y), writes the parts, and is suspended before
+    // its root, past its lease.
+    const aAtRoot = signal();
+    const bDone = signal();
+    const a = await startProxy(world.t, [], {
+      before: async (request) => {
+        if (!isStatePut('root')(request)) return;
+        aAtRoot.resolve();
+        await bDone.promise;
+      },
+    });
+    const first = run(a.db(world.t.prefix), afterY).catch((error: unknown) => error);
+    await aAtRoot.promise;
+    // B takes the expired lease; its cut-off (a wider settle window) is between X and Y.
+    const bNow = new Date(afterY.getTime() + LEASE_MS + 1_000);
+    const second = await run(world.t.db, bNow, {
+      settleMs: bNow.getTime() - afterX.getTime(),
+    });
+    // B meets A's parts, which hold Y, beyond its cut-off: it writes nothing of them.
+    expect(second).toMatchObject({ failed: 0, deferred: 1, updated: 0 });
+    expect(second.warnings.map((w) => w.kind)).toEqual(['deferred']);
+    bDone.resolve();
+    await first;
+    await settle(world);
+    await expectOracle(world);
+    await expectRebuildAgrees(world);
   });
 
   it('a run whose clock is behind what another run folded fails no student and counts nothing twice', async () => {
