@@ -15,6 +15,8 @@ export interface JobSummary {
   readonly scanned: number;
   readonly updated: number;
   readonly failed: number;
+  /** What the run skipped or found wrong (an invalid stored record, a dangling link). */
+  readonly warnings_total: number;
   readonly duration_ms: number;
 }
 
@@ -95,6 +97,9 @@ export const createJobHandler =
       logger.error(`${job.name} run failed`, { summary });
       throw job.failure(summary);
     }
-    logger.info(`${job.name} run`, { summary });
+    // A run that left something out (a stored record it could not read) says so at WARN,
+    // where an operator looks, not only in the summary's list.
+    if (summary.warnings_total > 0) logger.warn(`${job.name} run`, { summary });
+    else logger.info(`${job.name} run`, { summary });
     return summary;
   };

@@ -1,7 +1,9 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { physicalName, tables } from '../../src/tables/definitions.ts';
 import { record } from '../services/aggregates/support.ts';
 import { runLms } from '../support/cli.ts';
-import { module, student } from '../support/fixtures.ts';
+import { answer, module, student } from '../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
@@ -83,6 +85,34 @@ describe('lms aggregate', () => {
     expect(full.err.at(-1)).toMatch(
       /\(full, 2026-11-24\): 2 students recomputed, 1 updated, 1 unchanged/,
     );
+  });
+
+  it('leaves out an answer that does not validate, names it, and exits 0, incremental and full', async () => {
+    // As an import from the old system wrote it, past every schema, for a new student s-3
+    // marked for it.
+    const recordedAt = new Date(Date.now() - 120_000).toISOString();
+    await t.db.students.put(student('s-3', { name: 'Cy' }));
+    await t.doc.send(
+      new PutCommand({
+        TableName: physicalName(t.prefix, tables.answers),
+        Item: {
+          ...answer('s-3', 'm-1', 'a-old', { recorded_at: recordedAt }),
+          correct: 'yes',
+        },
+      }),
+    );
+    await t.db.student_marks.put({ student_id: 's-3', token: 'import', marked_at: recordedAt });
+    const named = (err: readonly string[]) =>
+      err.filter((line) => line.startsWith('warning: ') && line.includes('"m-1#a-old"'));
+    for (const mode of [[], ['--full']]) {
+      const { code, err } = await run('students', ...mode, '--today', '2026-11-24');
+      expect(code).toBe(0);
+      expect(named(err)).toEqual([expect.stringContaining('correct')]);
+      expect(err.at(-1)).toMatch(/ 0 failed, .* 1 warning\(s\)/);
+      expect(await t.db.student_progress.find({ student_id: 's-3' })).toMatchObject({
+        attempts: 0,
+      });
+    }
   });
 
   it('refuses a wrong target or date before touching anything', async () => {

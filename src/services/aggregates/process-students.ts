@@ -281,6 +281,7 @@ const computeChunk = async (
     newToken: context.newToken,
     dryRun: context.dryRun,
     moduleWords: context.moduleWords,
+    onInvalidAnswer: onInvalid,
   };
   const storedOf = new Map(stored.map((progress) => [progress.student_id, progress]));
 

@@ -11,6 +11,7 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import type { TableName } from '../../tables/definitions.ts';
+import { FOLD_ANSWER_FIELDS } from '../aggregates/fold/valid-answers.ts';
 import { type ReadProgress, readPages } from '../read-pages.ts';
 import {
   type Finding,
@@ -271,7 +272,13 @@ export const runCheck = async (db: Db, options: CheckOptions = {}): Promise<Chec
       'answers',
       db.answers.pages(
         {},
-        { ...scan('answers'), project: ['student_id', 'module_id'], segments: options.segments },
+        {
+          ...scan('answers'),
+          // What the aggregates read of an answer, so that one they leave out is named here
+          // too; a scan reads whole items anyway, only the reply grows.
+          project: ['student_id', 'answer_key', ...FOLD_ANSWER_FIELDS],
+          segments: options.segments,
+        },
       ),
       (answer) => {
         if (!students.has(answer.student_id)) missingStudents.add(answer.student_id);

@@ -164,6 +164,19 @@ describe('runCheck', () => {
     ).toEqual(['p-bad', 's-bad']);
   });
 
+  it('names an answer the aggregates leave out (it does not validate)', async () => {
+    const { db, plant } = await cleanDb();
+    plant('answers', { ...answer('s-1', 'm-1', 'a-old'), correct: 'yes' });
+    const report = await runCheck(db);
+    expect(Object.keys(report.by_kind)).toEqual(['invalid_item']);
+    expect(report.by_kind.invalid_item?.examples).toEqual([
+      expect.objectContaining({
+        record: { table: 'answers', id: 's-1/m-1#a-old' },
+        message: expect.stringContaining('correct'),
+      }),
+    ]);
+  });
+
   it('keeps a count of every finding but only a few examples of each kind', async () => {
     const { db } = await cleanDb();
     await db.students.putMany(

@@ -48,7 +48,7 @@ import {
 import { LmsError } from '../../../errors.ts';
 import { when } from '../../../repositories/condition.ts';
 import type { Db } from '../../../repositories/db.ts';
-import { ConditionFailedError } from '../../../repositories/errors.ts';
+import { ConditionFailedError, type InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { SortKeyCondition } from '../../../repositories/repository.ts';
 import {
   moduleWordsOf,
@@ -61,6 +61,7 @@ import {
   storedWord,
   wordStatsOf,
 } from './parts.ts';
+import { validAnswerPages } from './valid-answers.ts';
 
 /** Another fold of the same student wrote first; this one starts again from the new state. */
 export class FoldConflictError extends LmsError {
@@ -82,17 +83,6 @@ export class LeftoverAheadError extends LmsError {
 export class LeftoverBeyondStepError extends LmsError {
   readonly code = 'FOLD_LEFTOVER_BEYOND_STEP';
 }
-
-/** The attributes of an answer a fold reads. */
-export const FOLD_ANSWER_FIELDS = [
-  'answer_id',
-  'module_id',
-  'word',
-  'correct',
-  'answered_at',
-  'recorded_at',
-  'recorded_key',
-] as const;
 
 /** Parts written at once per student. */
 const PART_WRITES = 8;
@@ -117,6 +107,8 @@ export interface FoldContext {
    * fold read can no longer be trusted (the run's batch guard, `batch-guard.ts`).
    */
   readonly beforeWrite?: () => Promise<void>;
+  /** An answer that does not validate: left out of the figures, reported here. */
+  readonly onInvalidAnswer: (error: InvalidStoredItemError) => void;
 }
 
 /** The state after a fold, for the figures. */
@@ -214,32 +206,42 @@ export const foldNewAnswers = async (
     root.watermark === ''
       ? { lte: context.settledKey }
       : { between: [root.watermark, context.settledKey] };
-  for await (const page of db.answers.pages(
-    { student_id: studentId },
-    {
-      index: 'recorded_key',
-      sortKey,
-      consistent: true,
-      pageSize: context.pageSize,
-      project: [...FOLD_ANSWER_FIELDS],
-    },
+  // The stored progress holds the figures of every module the root had folded into when
+  // it was written at `foldVersion`; otherwise the root's pending ones are due too.
+  const pendingBefore = () =>
+    progress.foldVersion === root.version && current === root ? [] : current.pending_modules;
+  let skipped = 0;
+  for await (const page of validAnswerPages(
+    db,
+    studentId,
+    { index: 'recorded_key', sortKey, pageSize: context.pageSize },
+    context.onInvalidAnswer,
   )) {
-    answersRead += page.length;
+    answersRead += page.answers.length + page.skipped;
+    skipped += page.skipped;
     // `between` includes the watermark itself: the last answer already folded.
-    const answers = page.filter(
+    const answers = page.answers.filter(
       (answer): answer is typeof answer & { recorded_key: string } =>
         answer.recorded_key !== undefined && answer.recorded_key !== current.watermark,
     );
     if (answers.length === 0) continue;
     const step = await foldStep(context, current, state, answers, cache, {
-      // The stored progress holds the figures of every module the root had folded into
-      // when it was written at `foldVersion`; otherwise the root's pending ones are due too.
-      pendingBefore:
-        progress.foldVersion === root.version && current === root ? [] : current.pending_modules,
+      pendingBefore: pendingBefore(),
     });
     current = step.root;
     state = step.state;
     for (const [moduleId, words] of step.modules) modules.set(moduleId, words);
+  }
+  if (skipped > 0) {
+    // An answer left out is passed all the same, or every later fold would read it again.
+    // Its key is unknown (it did not validate), but everything up to the settled key has
+    // been read: the watermark moves there, as a rebuild's does.
+    const step = await foldStep(context, current, state, [], cache, {
+      pendingBefore: pendingBefore(),
+      through: context.settledKey,
+    });
+    current = step.root;
+    state = step.state;
   }
   return { root: current, state, modules, answersRead };
 };
@@ -257,7 +259,11 @@ const foldStep = async (
   state: RootState,
   answers: readonly (Parameters<typeof foldAnswer>[1] & { readonly recorded_key: string })[],
   cache: PartCache,
-  options: { readonly pendingBefore: readonly string[] },
+  options: {
+    readonly pendingBefore: readonly string[];
+    /** The watermark after the step, when answers were left out after its last one. */
+    readonly through?: string;
+  },
 ): Promise<StepResult> => {
   const { db } = context;
   const studentId = root.student_id;
@@ -293,7 +299,7 @@ const foldStep = async (
   }
   /** What the root, at its current version, counts of each word. */
   const counted = new Map<string, { practised: number; mastered: number }>();
-  const last = answers.at(-1)?.recorded_key ?? root.watermark;
+  const last = options.through ?? answers.at(-1)?.recorded_key ?? root.watermark;
   // Leftovers this step cannot take over: their answers reach beyond the step's.
   for (const part of [
     ...moduleIds.map((moduleId) => storedModules.get(moduleId)),

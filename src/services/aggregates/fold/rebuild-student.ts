@@ -27,13 +27,7 @@ import {
   type StateWord,
 } from '../../../entities/student-state.ts';
 import type { Db } from '../../../repositories/db.ts';
-import {
-  FOLD_ANSWER_FIELDS,
-  type FoldContext,
-  type FoldedState,
-  isLeftover,
-  writeRoot,
-} from './fold-student.ts';
+import { type FoldContext, type FoldedState, isLeftover, writeRoot } from './fold-student.ts';
 import {
   readModule,
   readRoot,
@@ -44,6 +38,7 @@ import {
   storedWord,
   wordStatsOf,
 } from './parts.ts';
+import { validAnswerPages } from './valid-answers.ts';
 
 /**
  * @example
@@ -62,12 +57,14 @@ export const rebuildStudent = async (
 
   const target: FoldTarget = { root: emptyRoot(), modules: new Map(), words: new Map() };
   let answersRead = 0;
-  for await (const page of db.answers.pages(
-    { student_id: studentId },
-    { consistent: true, pageSize: context.pageSize, project: [...FOLD_ANSWER_FIELDS] },
+  for await (const page of validAnswerPages(
+    db,
+    studentId,
+    { pageSize: context.pageSize },
+    context.onInvalidAnswer,
   )) {
-    answersRead += page.length;
-    for (const answer of page) {
+    answersRead += page.answers.length + page.skipped;
+    for (const answer of page.answers) {
       // Answers stored before `recorded_key` existed are old: they count. Newer ones count
       // once settled; the rest are the next fold's, from this root's watermark on.
       if (answer.recorded_key !== undefined && answer.recorded_key > context.settledKey) continue;
