@@ -419,10 +419,14 @@ describe('fold exactly once, two runs at once', () => {
     await recordAnswers(world, newAnswers(world, 10));
     await settle(world);
     // X and Y touch the same module and word; X is recorded before Y.
-    const x = Array.from({ length: 3 }, () => oneAnswer(world, { module_id: 'm-1', word: 'apple' }));
+    const x = Array.from({ length: 3 }, () =>
+      oneAnswer(world, { module_id: 'm-1', word: 'apple' }),
+    );
     await recordAnswers(world, x);
     const afterX = world.clock.next();
-    const y = Array.from({ length: 3 }, () => oneAnswer(world, { module_id: 'm-1', word: 'apple' }));
+    const y = Array.from({ length: 3 }, () =>
+      oneAnswer(world, { module_id: 'm-1', word: 'apple' }),
+    );
     await recordAnswers(world, y);
     const afterY = world.clock.next();
     // A folds X and Y (its cut-off is after Y), writes the parts, and is suspended before
