@@ -25,15 +25,17 @@ export const TOTP_MFA = 'SOFTWARE_TOKEN_MFA';
 
 /**
  * The trigger sources after which a staff role may stay: a sign-in Cognito challenged (a
- * user with TOTP enabled is asked for a code by the API flows, the hosted UI and the
- * forced new password alike), or the refresh of one. `TokenGeneration_AuthenticateDevice`
- * is left out on purpose: a remembered device skips MFA (device tracking is off in the
- * pool, so it should never come), and so is any source Cognito adds later.
+ * user with TOTP enabled is asked for a code by the API flows and the hosted UI), or the
+ * refresh of one. Left out on purpose: `TokenGeneration_AuthenticateDevice` (a remembered
+ * device skips MFA; device tracking is off in the pool, so it should never come),
+ * `TokenGeneration_NewPasswordChallenge` (tokens straight after a forced password change,
+ * which users have reported Cognito issuing without the MFA challenge; a staff member
+ * changes a temporary password in the set-up session instead), and any source Cognito adds
+ * later.
  */
 export const STAFF_TOKEN_SOURCES: ReadonlySet<string> = new Set([
   'TokenGeneration_Authentication',
   'TokenGeneration_HostedAuth',
-  'TokenGeneration_NewPasswordChallenge',
   'TokenGeneration_RefreshTokens',
 ]);
 

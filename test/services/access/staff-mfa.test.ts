@@ -80,7 +80,6 @@ describe('staff TOTP decision', () => {
   it.each([
     'TokenGeneration_Authentication',
     'TokenGeneration_HostedAuth',
-    'TokenGeneration_NewPasswordChallenge',
     'TokenGeneration_RefreshTokens',
   ])('%s of a staff user with TOTP keeps the role', async (triggerSource) => {
     const { lookup } = lookupOf({ t: WITH_TOTP });
@@ -89,8 +88,13 @@ describe('staff TOTP decision', () => {
     });
   });
 
-  it.each(['TokenGeneration_AuthenticateDevice', 'TokenGeneration_SomethingNew', ''])(
-    '%s (no MFA challenge behind it) is refused a staff token, Cognito not even asked',
+  it.each([
+    'TokenGeneration_AuthenticateDevice',
+    'TokenGeneration_NewPasswordChallenge',
+    'TokenGeneration_SomethingNew',
+    '',
+  ])(
+    '%s (no MFA challenge known behind it) is refused a staff token, Cognito not even asked',
     async (triggerSource) => {
       const { lookup, asked } = lookupOf({ t: WITH_TOTP });
       expect(await decideToken(lookup, request('t', 'admin', { triggerSource }))).toMatchObject({
