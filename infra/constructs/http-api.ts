@@ -153,7 +153,6 @@ export class LmsHttpApi extends Construct {
       refreshTokenValidity: Duration.minutes(60),
       enableTokenRevocation: true,
       disableOAuth: true,
-      // Written out: Cognito's default would let this client write custom:role.
       ...clientAttributes,
     });
     if (oauth !== undefined) {
@@ -217,9 +216,10 @@ export class LmsHttpApi extends Construct {
 
   /**
    * Attaches the trigger and lets it read users' MFA settings (AdminGetUser) and the app
-   * clients' sign-in flows (DescribeUserPoolClient) of this pool only. A policy of its own, not the role's default one: the function must not wait
-   * for it, or the pool (which names the function) and the policy (which names the pool)
-   * would depend on each other.
+   * clients' sign-in flows (DescribeUserPoolClient) of this pool only. A policy of its
+   * own, not the role's default one: the function must not wait for it, or the pool
+   * (which names the function) and the policy (which names the pool) would depend on each
+   * other.
    */
   private enforceStaffMfa(trigger: IFunction): void {
     this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION, trigger);

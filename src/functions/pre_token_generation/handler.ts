@@ -62,7 +62,8 @@ export const createPreTokenHandler =
         clientId: parsed.callerContext.clientId,
       };
       // WARN, not ERROR: a staff member without TOTP, or someone trying a stolen password,
-      // is no failure of ours and must not page anyone through the error-line alarm.
+      // is the policy working, not a bug. A refusal still counts in Lambda's Errors (a
+      // trigger refuses only by throwing), whose alarm then points at these lines.
       if (decision.kind === 'refuse') {
         logger.warn('staff token refused: no TOTP-answered session', details);
         // Cognito shows the message to the caller: it says what to do, not what was seen.
