@@ -52,7 +52,7 @@ export const nagSuppressions = (stack: LmsStack): NagSuppression[] => {
       suppress('AwsSolutions-IAM5[Resource::*]', stateMachine.role, 'the CloudWatch Logs delivery actions CDK adds for the state machine logs (logs:CreateLogDelivery, logs:PutResourcePolicy, ...) support no resource-level permissions: AWS requires Resource *'),
     ]),
     suppress('AwsSolutions-COG1', userPool, 'length over composition (NIST SP 800-63B): 12 characters with upper and lower case and a digit, symbols not required, since children type these passwords; staff accounts also need TOTP'),
-    suppress('AwsSolutions-COG2', userPool, 'MFA is OPTIONAL on the pool because children and parents have no second factor; staff (admin, teacher, service) are held to TOTP by the pre_token_generation trigger, which withholds their role otherwise'),
+    suppress('AwsSolutions-COG2', userPool, 'MFA is OPTIONAL on the pool because children and parents have no second factor; staff (admin, teacher, service) are held to TOTP by the pre_token_generation trigger, which refuses them every token (refresh tokens included) without it'),
     suppress('AwsSolutions-COG8', userPool, 'Essentials tier: Plus (threat protection) is billed per monthly active user, and its adaptive authentication would read a classroom of children signing in from one school network as an attack'),
   ];
 };

@@ -77,6 +77,7 @@ export class LmsStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.http.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.http.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.http.client.userPoolClientId });
+    new CfnOutput(this, 'TotpSetupClientId', { value: this.http.setupClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     new CfnOutput(this, 'FailedRunsQueueUrl', { value: this.schedules.failedRuns.queueUrl });
     new CfnOutput(this, 'TablePrefix', { value: settings.tablePrefix });

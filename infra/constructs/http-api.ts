@@ -49,10 +49,16 @@ export interface LmsHttpApiProps {
  *   `client_id`), so clients send the ID token as `Authorization: Bearer`. The LMS id is
  *   the username (`cognito:username`; Cognito's `sub` is a UUID): the functions get
  *   `LMS_ID_CLAIM=cognito:username`.
- * - MFA: TOTP only (no SMS, no e-mail codes), OPTIONAL on the pool, and required of staff
- *   (admin, teacher, service) by the `pre_token_generation` trigger: a staff role reaches
- *   a token only for a user with TOTP enabled, whom Cognito challenges at every sign-in
- *   (`services/access/staff-mfa.ts`). Children and parents are not asked for a second factor.
+ * - MFA: TOTP only (no SMS, no e-mail codes), OPTIONAL on the pool (children and parents
+ *   have no second factor), and required of staff (admin, teacher, service) by the
+ *   `pre_token_generation` trigger: it refuses any token to a staff account without TOTP,
+ *   so every staff session, and so every staff refresh token, comes from a sign-in Cognito
+ *   challenged (`services/access/staff-mfa.ts`). No device tracking: a remembered device
+ *   would skip the challenge.
+ * - A second client, the TOTP set-up client, allows only IAM-signed AdminInitiateAuth: an
+ *   administrator opens the session in which a staff member registers an authenticator, so
+ *   a stolen password cannot. Its tokens never carry a staff role (the trigger), the API
+ *   does not accept them (not an audience of the authorizer), and they last minutes.
  * - Tokens: ID and access tokens for 1 hour (a lesson; the app refreshes silently), the
  *   refresh token for 90 days, about a school term, so a child signs in with a password
  *   about once a term, and a lost or shared tablet is signed out by the term's end at the
@@ -70,6 +76,8 @@ export interface LmsHttpApiProps {
 export class LmsHttpApi extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** The TOTP set-up client (administrator-started sessions only); not an API audience. */
+  readonly setupClient: UserPoolClient;
   readonly api: HttpApi;
   readonly stage: HttpStage;
 
@@ -97,6 +105,17 @@ export class LmsHttpApi extends Construct {
       removalPolicy: keep,
     });
     const { oauth } = settings;
+    // What either client may read and write; never write custom:role (the client's
+    // default would allow every writable attribute, custom:role included).
+    const clientAttributes = {
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
+        .withCustomAttributes('role'),
+      writeAttributes: new ClientAttributes().withStandardAttributes({
+        fullname: true,
+        email: true,
+      }),
+    };
     this.client = this.userPool.addClient('AppClient', {
       userPoolClientName: `lms-${settings.stage}-app`,
       // SRP for the app's sign-in; admin password auth for the documented administrator
@@ -120,13 +139,21 @@ export class LmsHttpApi extends Construct {
               logoutUrls: [...oauth.logoutUrls],
             },
           }),
-      readAttributes: new ClientAttributes()
-        .withStandardAttributes({ fullname: true, email: true, emailVerified: true })
-        .withCustomAttributes('role'),
-      writeAttributes: new ClientAttributes().withStandardAttributes({
-        fullname: true,
-        email: true,
-      }),
+      ...clientAttributes,
+    });
+    this.setupClient = this.userPool.addClient('TotpSetupClient', {
+      userPoolClientName: `lms-${settings.stage}-totp-setup`,
+      // Only IAM-signed sign-ins: nobody opens a set-up session with a password alone.
+      authFlows: { adminUserPassword: true },
+      generateSecret: false,
+      preventUserExistenceErrors: true,
+      // Cognito's shortest: a set-up takes minutes, and its refresh token must not outlive it.
+      idTokenValidity: Duration.minutes(5),
+      accessTokenValidity: Duration.minutes(5),
+      refreshTokenValidity: Duration.minutes(60),
+      enableTokenRevocation: true,
+      disableOAuth: true,
+      ...clientAttributes,
     });
     if (oauth !== undefined) {
       this.userPool.addDomain('HostedDomain', {
@@ -188,10 +215,11 @@ export class LmsHttpApi extends Construct {
   }
 
   /**
-   * Attaches the trigger and lets it read users' MFA settings (AdminGetUser) of this pool
-   * only. A policy of its own, not the role's default one: the function must not wait
-   * for it, or the pool (which names the function) and the policy (which names the pool)
-   * would depend on each other.
+   * Attaches the trigger and lets it read users' MFA settings (AdminGetUser) and the app
+   * clients' sign-in flows (DescribeUserPoolClient) of this pool only. A policy of its
+   * own, not the role's default one: the function must not wait for it, or the pool
+   * (which names the function) and the policy (which names the pool) would depend on each
+   * other.
    */
   private enforceStaffMfa(trigger: IFunction): void {
     this.userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION, trigger);
@@ -201,9 +229,9 @@ export class LmsHttpApi extends Construct {
       roles: [role],
       statements: [
         new PolicyStatement({
-          sid: 'ReadUserMfa',
+          sid: 'StaffMfaLookup',
           effect: Effect.ALLOW,
-          actions: ['cognito-idp:AdminGetUser'],
+          actions: ['cognito-idp:AdminGetUser', 'cognito-idp:DescribeUserPoolClient'],
           resources: [this.userPool.userPoolArn],
         }),
       ],

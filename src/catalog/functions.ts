@@ -311,7 +311,7 @@ export const functions = {
   },
   pre_token_generation: {
     name: 'pre_token_generation',
-    description: 'keeps staff roles out of tokens of users without TOTP MFA',
+    description: 'refuses staff tokens to users without TOTP MFA; strips roles not spelled exactly',
     trigger: { kind: 'cognito', event: 'pre-token-generation' },
     // It reads the user's MFA settings from Cognito (granted with the user pool), no table.
     tables: {},

@@ -91,6 +91,11 @@ const matrix: [string, Claims | null, [number, number, number, number]][] = [
   ['service', claimsFor('service', 'lms-app'), [200, 403, 403, 403]],
   ['unknown role', claimsFor('janitor', 'j-1'), [403, 403, 403, 403]],
   ['role spelled differently', claimsFor('Admin', 'a-1'), [403, 403, 403, 403]],
+  // Padded roles are no roles (the trigger checks TOTP only for exact staff roles).
+  ['role " admin"', claimsFor(' admin', 'a-1'), [403, 403, 403, 403]],
+  ['role "admin "', claimsFor('admin ', 'a-1'), [403, 403, 403, 403]],
+  ['role "teacher\\t"', claimsFor('teacher\t', 't-1'), [403, 403, 403, 403]],
+  ['role "\\nservice"', claimsFor('\nservice', 'lms-app'), [403, 403, 403, 403]],
   ['no authorizer claims', null, [401, 401, 401, 401]],
   ['sub without role', { sub: 'a-1' }, [401, 401, 401, 401]],
   ['role without sub', { 'custom:role': 'admin' }, [401, 401, 401, 401]],

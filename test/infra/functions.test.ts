@@ -169,8 +169,14 @@ describe('functions', () => {
           for (const action of actions) {
             expect(action).not.toContain('*');
             if (action.startsWith('dynamodb:') || action.startsWith('logs:')) continue;
-            // The trigger reads users' MFA settings; nothing else may touch Cognito.
-            if (name === 'pre_token_generation' && action === 'cognito-idp:AdminGetUser') continue;
+            // The trigger reads users' MFA settings and the clients' sign-in flows; nothing
+            // else may touch Cognito.
+            if (
+              name === 'pre_token_generation' &&
+              ['cognito-idp:AdminGetUser', 'cognito-idp:DescribeUserPoolClient'].includes(action)
+            ) {
+              continue;
+            }
             // The on-failure destination of scheduled runs (sqs:SendMessage and the lookups
             // Lambda makes before sending); HTTP functions have no queue at all.
             expect(scheduled, `${name} must not be granted ${action}`).toBe(true);

@@ -1,10 +1,13 @@
 /**
- * The {@link UserMfaLookup} port over Cognito: `AdminGetUser`'s `UserMFASettingList` (the
- * MFA methods enabled for the user, which Cognito then asks for at every sign-in).
+ * The {@link UserMfaLookup} port over Cognito: `AdminGetUser`'s `UserMFASettingList` and
+ * `PreferredMfaSetting` (the MFA methods enabled for the user, which Cognito then asks for
+ * at every sign-in), and `DescribeUserPoolClient`'s `ExplicitAuthFlows` (which sign-ins
+ * the client allows).
  */
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
+  DescribeUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { UserMfaLookup } from '../../services/access/staff-mfa.ts';
 
@@ -18,7 +21,8 @@ export interface CognitoClientSettings {
  * @example
  * ```ts
  * const lookup = cognitoMfaLookup(createCognitoClient({ region: 'ap-east-1' }));
- * await lookup.enabledMfa('ap-east-1_Ab12Cd34E', 't-017'); // ['SOFTWARE_TOKEN_MFA']
+ * await lookup.mfaSettings('ap-east-1_Ab12Cd34E', 't-017');
+ * // { enabled: ['SOFTWARE_TOKEN_MFA'], preferred: 'SOFTWARE_TOKEN_MFA' }
  * ```
  */
 export const createCognitoClient = (
@@ -36,10 +40,16 @@ export const createCognitoClient = (
   });
 
 export const cognitoMfaLookup = (client: CognitoIdentityProviderClient): UserMfaLookup => ({
-  enabledMfa: async (userPoolId, username) => {
+  mfaSettings: async (userPoolId, username) => {
     const user = await client.send(
       new AdminGetUserCommand({ UserPoolId: userPoolId, Username: username }),
     );
-    return user.UserMFASettingList ?? [];
+    return { enabled: user.UserMFASettingList ?? [], preferred: user.PreferredMfaSetting };
+  },
+  clientAuthFlows: async (userPoolId, clientId) => {
+    const described = await client.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+    );
+    return described.UserPoolClient?.ExplicitAuthFlows ?? [];
   },
 });

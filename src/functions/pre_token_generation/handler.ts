@@ -1,14 +1,16 @@
 /**
  * `pre_token_generation`: the user pool's Pre Token Generation trigger (event version 1,
  * which customises the ID token, the one the API accepts). A staff role (admin, teacher,
- * service) stays in the token only for a user with TOTP MFA enabled; otherwise
- * `custom:role` is suppressed from it (see `services/access/staff-mfa.ts` for why that
- * is enforcement). Anyone else's token passes unchanged.
+ * service) reaches a token only from a session that answered a TOTP code: without TOTP
+ * enabled the trigger throws, and Cognito issues no token at all; a set-up session's
+ * token loses `custom:role`, and so does a token whose role is not spelled exactly (see
+ * `services/access/staff-mfa.ts`). A parent's or student's token passes unchanged.
  */
 import * as z from 'zod';
 import { cognitoMfaLookup, createCognitoClient } from '../../adapters/cognito/mfa-lookup.ts';
 import { parseJobEvent } from '../../jobs/events.ts';
 import type { CoreRuntime, HandlerFactory } from '../../runtime/runtime.ts';
+import { StaffTokenRefusedError } from '../../services/access/errors.ts';
 import { ROLE_CLAIM } from '../../services/access/principal.ts';
 import { decideToken, type UserMfaLookup } from '../../services/access/staff-mfa.ts';
 
@@ -17,6 +19,7 @@ export const preTokenEventSchema = z.looseObject({
   userPoolId: z.string().min(1),
   userName: z.string().min(1),
   triggerSource: z.string(),
+  callerContext: z.looseObject({ clientId: z.string().min(1) }),
   request: z.looseObject({ userAttributes: z.record(z.string(), z.string()) }),
   response: z.looseObject({}).nullish(),
 });
@@ -30,7 +33,7 @@ export type PreTokenEvent = z.output<typeof preTokenEventSchema>;
  * @example
  * ```ts
  * const handle = createPreTokenHandler(() => lookup)(() => runtime);
- * await handle(cognitoEvent); // the event, its response suppressing custom:role or not
+ * await handle(cognitoEvent); // the event, its response suppressing custom:role or not; or throws
  * ```
  */
 export const createPreTokenHandler =
@@ -46,15 +49,29 @@ export const createPreTokenHandler =
       const decision = await decideToken(lookup, {
         userPoolId: parsed.userPoolId,
         username: parsed.userName,
+        clientId: parsed.callerContext.clientId,
+        triggerSource: parsed.triggerSource,
         attributes: parsed.request.userAttributes,
       });
       if (decision.kind === 'issue') return parsed;
-      // WARN, not ERROR: a staff member who has not set up TOTP yet is no failure of ours.
-      logger.warn('staff role withheld from the token: TOTP MFA is not enabled', {
+      const details = {
         username: parsed.userName,
         role: decision.role,
+        reason: decision.reason,
         triggerSource: parsed.triggerSource,
-      });
+        clientId: parsed.callerContext.clientId,
+      };
+      // WARN, not ERROR: a staff member without TOTP, or someone trying a stolen password,
+      // is the policy working, not a bug. A refusal still counts in Lambda's Errors (a
+      // trigger refuses only by throwing), whose alarm then points at these lines.
+      if (decision.kind === 'refuse') {
+        logger.warn('staff token refused: no TOTP-answered session', details);
+        // Cognito shows the message to the caller: it says what to do, not what was seen.
+        throw new StaffTokenRefusedError(
+          'sign-in refused: this account needs TOTP set up by an administrator',
+        );
+      }
+      logger.warn('role withheld from the token', details);
       return {
         ...parsed,
         response: { ...parsed.response, claimsOverrideDetails: { claimsToSuppress: [ROLE_CLAIM] } },

@@ -131,7 +131,8 @@ export const sampleEvent = (name: FunctionName, now: Date = new Date()): unknown
 
 /**
  * Cognito's Pre Token Generation event (version 1) at a teacher's sign-in. `lms invoke`
- * of it asks Cognito (AdminGetUser) for the user's MFA: it needs AWS credentials.
+ * of it asks Cognito for the user's MFA (AdminGetUser) and the client's sign-in flows
+ * (DescribeUserPoolClient): it needs AWS credentials.
  */
 const preTokenSample = () => ({
   version: '1',

@@ -12,3 +12,12 @@ export class UnauthenticatedError extends LmsError {
 export class ForbiddenError extends LmsError {
   readonly code = 'FORBIDDEN';
 }
+
+/**
+ * The `pre_token_generation` trigger refuses a staff token (no TOTP enabled, a source
+ * without an MFA challenge). Thrown from the trigger, it makes Cognito fail the sign-in or
+ * refresh, so that no token of any kind, refresh token included, is issued.
+ */
+export class StaffTokenRefusedError extends LmsError {
+  readonly code = 'STAFF_TOKEN_REFUSED';
+}

@@ -54,9 +54,26 @@ export const DEFAULT_ID_CLAIM = 'sub';
 export const COGNITO_USERNAME_CLAIM = 'cognito:username';
 
 const claimValue = z.string().trim().min(1);
+/** Present and not blank, but kept as issued: the role is read exactly (see parseRole). */
+const roleClaimValue = z.string().refine((value) => value.trim() !== '');
 
-const roles: ReadonlySet<string> = new Set(ROLE_NAMES);
-const isRole = (value: string): value is Role => roles.has(value);
+/**
+ * The one reading of a `custom:role` value, for the API's principal and for the
+ * `pre_token_generation` trigger alike: exactly one of {@link ROLES}, or none. Nothing is
+ * trimmed or case-folded: if the API read `" admin"` as admin while the trigger compared
+ * it exactly, a padded staff role would skip the trigger's TOTP check and still work as
+ * staff. An administrator who typed a padded role gets a user the API refuses (403), which
+ * is noticed and fixed; a lenient reading would hide it.
+ *
+ * @example
+ * ```ts
+ * parseRole('teacher');  // 'teacher'
+ * parseRole(' admin');   // undefined
+ * parseRole(undefined);  // undefined
+ * ```
+ */
+export const parseRole = (value: unknown): Role | undefined =>
+  ROLE_NAMES.find((role) => role === value);
 
 /**
  * The principal of a request from its JWT claims, the LMS id read from `idClaim`. Without
@@ -77,7 +94,7 @@ export const principalFromClaims = (
   idClaim: string = DEFAULT_ID_CLAIM,
 ): Principal => {
   const parsed = z
-    .looseObject({ [idClaim]: claimValue, [ROLE_CLAIM]: claimValue })
+    .looseObject({ [idClaim]: claimValue, [ROLE_CLAIM]: roleClaimValue })
     .safeParse(claims);
   if (!parsed.success) {
     throw new UnauthenticatedError(
@@ -85,8 +102,8 @@ export const principalFromClaims = (
     );
   }
   const sub = parsed.data[idClaim];
-  const role = parsed.data[ROLE_CLAIM];
-  if (sub === undefined || role === undefined) {
+  const claimedRole = parsed.data[ROLE_CLAIM];
+  if (sub === undefined || claimedRole === undefined) {
     throw new UnauthenticatedError(
       `authentication required: no "${idClaim}" and "${ROLE_CLAIM}" claims`,
     );
@@ -102,6 +119,12 @@ export const principalFromClaims = (
       `the "${idClaim}" claim is not a usable LMS id (well-formed Unicode, no control characters, at most ${MAX_PARTITION_KEY_BYTES} bytes)`,
     );
   }
-  if (!isRole(role)) throw new ForbiddenError(`role "${role}" may not use this API`);
+  const role = parseRole(claimedRole);
+  if (role === undefined) {
+    // JSON-quoted, so that a stray space or tab shows in the reply.
+    throw new ForbiddenError(
+      `role ${JSON.stringify(claimedRole)} may not use this API (roles are spelled exactly: ${ROLE_NAMES.join(', ')})`,
+    );
+  }
   return { sub, role };
 };

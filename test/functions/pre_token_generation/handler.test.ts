@@ -1,8 +1,9 @@
 /**
  * The Pre Token Generation trigger as Cognito runs it: Cognito's event in, the event with
- * its response out, the user's MFA read through the real SDK client (from a stand-in of
- * AdminGetUser). A staff token without TOTP loses `custom:role`, and such a token gets 401
- * from the API.
+ * its response out (or an error, which fails the sign-in), the user's MFA and the client's
+ * flows read through the real SDK client (from the Cognito stand-in). A staff user without
+ * TOTP gets no token at all; a role that is not spelled exactly is stripped, and such a
+ * token gets 401 from the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cognitoMfaLookup, createCognitoClient } from '../../../src/adapters/cognito/mfa-lookup.ts';
@@ -14,7 +15,8 @@ import {
 } from '../../../src/functions/pre_token_generation/handler.ts';
 import { InvalidEventError } from '../../../src/jobs/errors.ts';
 import { sampleEvent } from '../../../src/local/events/samples.ts';
-import { CognitoStandIn } from '../../support/cognito-stand-in.ts';
+import { StaffTokenRefusedError } from '../../../src/services/access/errors.ts';
+import { APP_CLIENT, CognitoStandIn } from '../../support/cognito-stand-in.ts';
 import { cognitoIdTokenClaims, lambdaContext, moduleResultsEvent } from '../../support/events.ts';
 import { testRuntime } from '../../support/runtime.ts';
 
@@ -57,30 +59,54 @@ const event = (
 const SUPPRESS_ROLE = { claimsOverrideDetails: { claimsToSuppress: ['custom:role'] } };
 
 describe('pre_token_generation', () => {
-  it('a teacher with TOTP enabled keeps the role; the lookup names the pool and the user', async () => {
+  it('a teacher with TOTP enabled keeps the role; the lookups name the pool, the user and the client', async () => {
     cognito.seen.length = 0;
     const input = event('t-017', 'teacher');
     expect(await handle(input, lambdaContext('pre_token_generation'))).toEqual(input);
-    expect(cognito.seen).toEqual([
-      {
-        target: 'AWSCognitoIdentityProviderService.AdminGetUser',
-        body: { UserPoolId: POOL, Username: 't-017' },
-      },
-    ]);
+    expect(cognito.seen).toHaveLength(2);
+    expect(cognito.seen).toEqual(
+      expect.arrayContaining([
+        {
+          target: 'AWSCognitoIdentityProviderService.AdminGetUser',
+          body: { UserPoolId: POOL, Username: 't-017' },
+        },
+        {
+          target: 'AWSCognitoIdentityProviderService.DescribeUserPoolClient',
+          body: { UserPoolId: POOL, ClientId: APP_CLIENT.clientId },
+        },
+      ]),
+    );
   });
 
   it.each([
     ['teacher', 't-018', 'no MFA at all'],
     ['admin', 'admin-1', 'SMS, not TOTP'],
-  ])('a %s without TOTP (%s: %s) gets a token without custom:role', async (role, username) => {
-    const reply = await handle(event(username, role), lambdaContext('pre_token_generation'));
-    expect(reply).toMatchObject({ userName: username, response: SUPPRESS_ROLE });
-  });
+  ])(
+    'a %s without TOTP (%s: %s) gets no token at all: the trigger fails',
+    async (role, username) => {
+      await expect(
+        handle(event(username, role), lambdaContext('pre_token_generation')),
+      ).rejects.toThrow(StaffTokenRefusedError);
+    },
+  );
 
   it('a refresh is held to the same rule (TOTP switched off since the sign-in)', async () => {
     const refresh = event('t-018', 'teacher', 'TokenGeneration_RefreshTokens');
-    expect(await handle(refresh)).toMatchObject({ response: SUPPRESS_ROLE });
+    await expect(handle(refresh)).rejects.toThrow(StaffTokenRefusedError);
   });
+
+  it('a device sign-in (which skips the MFA challenge) gets no staff token, TOTP or not', async () => {
+    const device = event('t-017', 'teacher', 'TokenGeneration_AuthenticateDevice');
+    await expect(handle(device)).rejects.toThrow(StaffTokenRefusedError);
+  });
+
+  it.each([' admin', 'admin ', 'teacher\t', '\nservice'])(
+    'the role %j is no role: stripped from the token even for a user with TOTP',
+    async (role) => {
+      const input = event('t-017', role);
+      expect(await handle(input)).toEqual({ ...input, response: SUPPRESS_ROLE });
+    },
+  );
 
   it('the service account with TOTP keeps its role', async () => {
     const input = event('lms-app', 'service');
@@ -117,7 +143,7 @@ describe('pre_token_generation', () => {
     expect(await handle(sample)).toEqual(sample);
   });
 
-  it('a staff token stripped of its role gets 401 from the API', async () => {
+  it('a token stripped of its role gets 401 from the API', async () => {
     const { 'custom:role': _withheld, ...claims } = cognitoIdTokenClaims('teacher', 't-018');
     const reply = await moduleResults(() =>
       testRuntime(createMemoryDb().db, { env: { LMS_ID_CLAIM: 'cognito:username' } }),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ForbiddenError, UnauthenticatedError } from '../../../src/services/access/errors.ts';
-import { principalFromClaims, ROLES } from '../../../src/services/access/principal.ts';
+import {
+  parseRole,
+  principalFromClaims,
+  ROLE_NAMES,
+  ROLES,
+} from '../../../src/services/access/principal.ts';
 
 describe('principalFromClaims', () => {
   it('reads sub and custom:role', () => {
@@ -63,10 +68,29 @@ describe('principalFromClaims', () => {
     }
   });
 
+  it.each([' admin', 'admin ', 'teacher\t', '\nservice', ' student '])(
+    'forbids the padded role %j (403, the role quoted so the stray character shows): roles are not trimmed',
+    (role) => {
+      expect(() => principalFromClaims({ sub: 'x', 'custom:role': role })).toThrow(ForbiddenError);
+      expect(() => principalFromClaims({ sub: 'x', 'custom:role': role })).toThrow(
+        `role ${JSON.stringify(role)} may not use this API`,
+      );
+    },
+  );
+
   it('forbids a role it does not know, spelled exactly', () => {
     expect(() => principalFromClaims({ sub: 'x', 'custom:role': 'janitor' })).toThrow(
       ForbiddenError,
     );
     expect(() => principalFromClaims({ sub: 'x', 'custom:role': 'Admin' })).toThrow(ForbiddenError);
+  });
+});
+
+describe('parseRole: the one reading of custom:role (the API and the trigger)', () => {
+  it('is exactly one of the roles, nothing trimmed or folded', () => {
+    for (const role of ROLE_NAMES) expect(parseRole(role)).toBe(role);
+    for (const value of [' admin', 'admin ', 'teacher\t', '\nservice', 'Admin', '', undefined, 7]) {
+      expect(parseRole(value)).toBeUndefined();
+    }
   });
 });
