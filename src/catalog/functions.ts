@@ -229,7 +229,13 @@ export const functions = {
     description: 'ingests a batch of answers (idempotent per answer_id)',
     trigger: { kind: 'http', route: { method: 'POST', path: '/answers' } },
     // Duplicates are found by key (batch-get), never by reading a student's answers.
-    tables: { answers: ['batch-get', 'batch-write'], student_marks: ['batch-write'] },
+    tables: {
+      answers: ['batch-get', 'batch-write'],
+      student_marks: ['batch-write'],
+      // The batch in flight: opened (batch-write), closed if still there (delete), and a
+      // rebuild requested when a run took it for abandoned (`services/answers/in-flight.ts`).
+      answer_batches: ['batch-write', 'delete'],
+    },
     ...api,
   },
   module_results: {
@@ -271,7 +277,12 @@ export const functions = {
     tables: {
       // Scanned for the marked students (by segment); a mark is deleted if its token is
       // unchanged, and put back if it vanished meanwhile (`services/aggregates/marks.ts`).
-      student_marks: ['scan', 'batch-get', 'delete', 'put'],
+      // A fold reads its student's mark again, consistently, before and after it reads the
+      // answers (`fold/batch-guard.ts`).
+      student_marks: ['scan', 'batch-get', 'get', 'delete', 'put'],
+      // The student's batches in flight (query); abandoned ones and answered rebuild
+      // requests are deleted.
+      answer_batches: ['query', 'delete'],
       // A full rebuild queries a student's answers; a fold only those recorded since.
       answers: ['query', queryIndex('recorded_key')],
       modules: ['scan'],

@@ -271,9 +271,19 @@ describe('HTTP API', () => {
     expect(deployedRoutes).toHaveLength(routed(deployedFunctions()).length);
   });
 
+  /** The app client (the other one is the TOTP set-up client, docs/deployment.md). */
+  const appClientId = (): string => {
+    const clients = resourcesOf(catalogue.template, 'AWS::Cognito::UserPoolClient');
+    const ids = Object.keys(clients).filter(
+      (id) => !String(clients[id]?.Properties?.ClientName ?? '').endsWith('-totp-setup'),
+    );
+    if (ids.length !== 1) throw new Error(`${ids.length} app clients`);
+    return ids[0] as string;
+  };
+
   it('the authorizer checks the Cognito pool as issuer and its app client as audience', () => {
     const pool = logicalIdOfType(catalogue, 'AWS::Cognito::UserPool');
-    const client = logicalIdOfType(catalogue, 'AWS::Cognito::UserPoolClient');
+    const client = appClientId();
     catalogue.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
@@ -296,7 +306,7 @@ describe('HTTP API', () => {
         Match.objectLike({ Name: 'role', AttributeDataType: 'String', Mutable: true }),
       ]),
     });
-    const client = Object.values(resourcesOf(catalogue.template, 'AWS::Cognito::UserPoolClient'))[0]
+    const client = resourcesOf(catalogue.template, 'AWS::Cognito::UserPoolClient')[appClientId()]
       ?.Properties;
     expect(client?.ReadAttributes).toContain('custom:role');
     expect(client?.WriteAttributes).toBeDefined();

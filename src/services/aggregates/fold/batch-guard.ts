@@ -131,8 +131,8 @@ export const clearRebuildRequests = async (
   studentId: string,
   batchIds: readonly string[],
 ): Promise<void> => {
-  if (batchIds.length === 0) return;
-  await db.answer_batches.deleteMany(
-    batchIds.map((batchId) => ({ student_id: studentId, batch_id: batchId })),
-  );
+  // One at a time: there is rarely more than one, and the run's role deletes single rows.
+  for (const batchId of batchIds) {
+    await db.answer_batches.delete({ student_id: studentId, batch_id: batchId });
+  }
 };
