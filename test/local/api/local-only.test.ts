@@ -1,11 +1,8 @@
 /** Which addresses, Host names and requests the console and /_jobs take. */
 import { describe, expect, it } from 'vitest';
-import {
-  isLocalOnlyPath,
-  isLoopbackAddress,
-  isLoopbackHost,
-  localOnlyRefusal,
-} from '../../../src/local/api/local-only.ts';
+import * as localOnly from '../../../src/local/api/local-only.ts';
+
+const { isLocalOnlyPath, isLoopbackAddress, isLoopbackHost, localOnlyRefusal } = localOnly;
 
 describe('loopback', () => {
   it('as a --host: this machine only, never every interface', () => {
