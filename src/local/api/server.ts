@@ -162,13 +162,13 @@ export class LocalApi {
   readonly #sockets = new Set<Socket>();
   readonly #host: string;
   /** The console and /_jobs are served: the stack listens on loopback. */
-  readonly #localOnly: boolean;
+  readonly #servesLocalOnly: boolean;
   #server: Server | undefined;
   #url: string | undefined;
 
   constructor(private readonly options: LocalApiOptions) {
     this.#host = options.host ?? '127.0.0.1';
-    this.#localOnly = isLoopbackAddress(this.#host);
+    this.#servesLocalOnly = isLoopbackAddress(this.#host);
   }
 
   get url(): string {
@@ -201,7 +201,7 @@ export class LocalApi {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : this.options.port;
     this.#server = server;
-    // Every interface includes loopback: the printed URLs name it, so the console's rules hold.
+    // Every interface includes loopback: the URL printed names it, reachable from this machine.
     const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
     this.#url = `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}`;
   }
@@ -238,7 +238,7 @@ export class LocalApi {
       return send(response, 200, json(openApiDocument()));
     }
     if (isLocalOnlyPath(url.pathname)) {
-      if (!this.#localOnly) {
+      if (!this.#servesLocalOnly) {
         return sendError(
           response,
           404,
