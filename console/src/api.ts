@@ -54,11 +54,14 @@ export const request = async <S extends z.ZodType>(
   const session = readSession();
   if (options.token !== false && session !== undefined)
     headers.authorization = `Bearer ${session.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const method = options.method ?? 'GET';
+  // The stack takes a POST as JSON only, a body or not (Run now sends none): no cross-site
+  // form can send that type, so its console and /_jobs refuse one (local-only.ts).
+  if (method !== 'GET') headers['content-type'] = 'application/json';
   let response: Response;
   try {
     response = await fetch(path, {
-      method: options.method ?? 'GET',
+      method,
       headers,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });

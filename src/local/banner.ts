@@ -1,10 +1,13 @@
 /** What `lms start` prints once everything runs: where things are and what to try. */
 import { addDays, localDate } from '../domain/time-zone.ts';
+import { isLoopbackAddress } from './api/local-only.ts';
 import type { DemoIdentities } from './demo-identities.ts';
 import type { JobInfo } from './jobs.ts';
 
 export interface BannerInput {
   readonly apiUrl: string;
+  /** `--host`: on a non-loopback interface the console and /_jobs are off. */
+  readonly host: string;
   readonly dynamodbEndpoint: string;
   readonly engine: string;
   readonly storage: string;
@@ -20,14 +23,21 @@ export interface BannerInput {
 
 export const banner = (input: BannerInput): string => {
   const { apiUrl, demo } = input;
+  const localOnly = isLoopbackAddress(input.host);
   const lines = [
     '',
     'lms-lambdas local stack is running',
     '',
-    `  Console    ${apiUrl}/   (open it in a browser and choose "demo teacher")`,
+    localOnly
+      ? `  Console    ${apiUrl}/   (open it in a browser and choose "demo teacher")`
+      : `  Console and /_jobs: off, --host ${input.host} is not loopback (the HTTP API alone is served; schedules still run)`,
     `  HTTP API   ${apiUrl}   (API Gateway HTTP API, payload 2.0, JWT authorizer)`,
     `  DynamoDB   ${input.dynamodbEndpoint}   (${input.engine}, ${input.storage}, table prefix "${input.prefix}")`,
-    `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,
+    ...(localOnly
+      ? [
+          `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,
+        ]
+      : []),
     `  OpenAPI    ${apiUrl}/openapi.json   (no token; also \`lms openapi\`)`,
     ...input.jobs
       .filter((job) => job.enabled)
@@ -79,7 +89,11 @@ export const banner = (input: BannerInput): string => {
   }
   if (demo.parentId !== undefined)
     lines.push(`    curl ${auth('parent')} ${apiUrl}/parents/${demo.parentId}/summary`);
-  lines.push(`    curl -X POST ${apiUrl}/_jobs/calc_all_stats`);
+  // /_jobs takes JSON only (a cross-site form cannot send it); an empty body is no event.
+  if (localOnly)
+    lines.push(
+      `    curl -X POST -H "content-type: application/json" ${apiUrl}/_jobs/calc_all_stats`,
+    );
   lines.push('', 'Ctrl-C stops everything.', '');
   return lines.join('\n');
 };

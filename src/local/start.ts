@@ -16,6 +16,7 @@ import { createRuntime } from '../runtime/runtime.ts';
 import { runResumableSeed } from '../seed/resumable.ts';
 import type { SeedSizeName } from '../seed/sizes.ts';
 import { tables } from '../tables/definitions.ts';
+import { isLoopbackAddress } from './api/local-only.ts';
 import { LocalApi } from './api/server.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
 import { checkPortsFree, lockDataFolder } from './claim.ts';
@@ -57,6 +58,8 @@ export class StartInterruptedError extends LmsError {
 
 export interface RunningStack {
   readonly apiUrl: string;
+  /** The interface the HTTP API listens on; the console and /_jobs only on a loopback one. */
+  readonly host: string;
   readonly dynamodbEndpoint: string;
   readonly engine: LocalEngine;
   readonly keys: DevKeys;
@@ -264,14 +267,19 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         load,
         jobs,
         log,
-        console: new ConsoleApi({
-          db: connection.db,
-          keys,
-          idClaim: config.idClaim,
-          demo,
-          timezone: config.timezone,
-        }),
-        assets: await consoleAssets(),
+        // Off the network only (local-only.ts): not even built for another interface.
+        ...(isLoopbackAddress(host)
+          ? {
+              console: new ConsoleApi({
+                db: connection.db,
+                keys,
+                idClaim: config.idClaim,
+                demo,
+                timezone: config.timezone,
+              }),
+              assets: await consoleAssets(),
+            }
+          : {}),
       });
       await api.start();
     },
@@ -296,6 +304,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     throw new Error('the local stack did not start');
   return {
     apiUrl: api.url,
+    host,
     dynamodbEndpoint: engine.endpoint,
     engine,
     keys,

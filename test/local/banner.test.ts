@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { banner } from '../../src/local/banner.ts';
+import { type BannerInput, banner } from '../../src/local/banner.ts';
+import { demoIdentities } from '../support/fixtures.ts';
 
 /** The sample banner of README's "The local stack", between its fences. */
 const readmeBanner = () => {
@@ -12,47 +13,51 @@ const readmeBanner = () => {
 
 const TOKEN = 'eyJhbGciOiJFUzI1NiIs...';
 
+/** The stack README's sample banner is printed for. */
+const readmeStack: BannerInput = {
+  apiUrl: 'http://127.0.0.1:3000',
+  host: '127.0.0.1',
+  dynamodbEndpoint: 'http://127.0.0.1:8000',
+  engine: 'dynalite',
+  storage: 'persisted in .data',
+  prefix: '',
+  timezone: 'Asia/Shanghai',
+  jobs: [
+    ['calc_all_stats', '5 0 * * *', '2026-11-25T16:05:00.000Z'],
+    ['aggregate_students', '15 * * * *', '2026-11-25T00:15:00.000Z'],
+    ['aggregate_parents', '45 0 * * *', '2026-11-25T16:45:00.000Z'],
+  ].map(([name, schedule, next]) => ({
+    function: name as 'calc_all_stats',
+    schedule: schedule ?? '',
+    enabled: true,
+    next_run: next ?? null,
+    running: false,
+  })),
+  tokens: Object.fromEntries(
+    [
+      ['admin', 'admin'],
+      ['teacher', 't-0001'],
+      ['parent', 'p-000027'],
+      ['student', 's-000023'],
+      ['service', 'lms-app'],
+    ].map(([role, id]) => [role, { id: id ?? '', token: TOKEN }]),
+  ),
+  idClaim: 'cognito:username',
+  demo: {
+    teacherId: 't-0001',
+    otherTeacherId: 't-0002',
+    classCode: 'c-0001',
+    moduleId: 'm-002',
+    word: 'cat',
+    studentId: 's-000023',
+    parentId: 'p-000027',
+  },
+  now: new Date('2026-11-25T00:10:00.000Z'),
+};
+
 describe('the banner', () => {
   it("is what README's sample shows, for the sample's stack", () => {
-    const printed = banner({
-      apiUrl: 'http://127.0.0.1:3000',
-      dynamodbEndpoint: 'http://127.0.0.1:8000',
-      engine: 'dynalite',
-      storage: 'persisted in .data',
-      prefix: '',
-      timezone: 'Asia/Shanghai',
-      jobs: [
-        ['calc_all_stats', '5 0 * * *', '2026-11-25T16:05:00.000Z'],
-        ['aggregate_students', '15 * * * *', '2026-11-25T00:15:00.000Z'],
-        ['aggregate_parents', '45 0 * * *', '2026-11-25T16:45:00.000Z'],
-      ].map(([name, schedule, next]) => ({
-        function: name as 'calc_all_stats',
-        schedule: schedule ?? '',
-        enabled: true,
-        next_run: next ?? null,
-        running: false,
-      })),
-      tokens: Object.fromEntries(
-        [
-          ['admin', 'admin'],
-          ['teacher', 't-0001'],
-          ['parent', 'p-000027'],
-          ['student', 's-000023'],
-          ['service', 'lms-app'],
-        ].map(([role, id]) => [role, { id: id ?? '', token: TOKEN }]),
-      ),
-      idClaim: 'cognito:username',
-      demo: {
-        teacherId: 't-0001',
-        otherTeacherId: 't-0002',
-        classCode: 'c-0001',
-        moduleId: 'm-002',
-        word: 'cat',
-        studentId: 's-000023',
-        parentId: 'p-000027',
-      },
-      now: new Date('2026-11-25T00:10:00.000Z'),
-    });
+    const printed = banner(readmeStack);
     // README abbreviates the answers body.
     const abbreviated = printed.replace(/-d '\{"answers":.*?\}\]\}'/, `-d '{"answers":[...]}'`);
     expect(`${abbreviated.trim()}\n`).toBe(readmeBanner());
@@ -61,6 +66,7 @@ describe('the banner', () => {
   it('names a table prefix when there is one, so lms finds the tables', () => {
     const printed = banner({
       apiUrl: 'http://127.0.0.1:3000',
+      host: '127.0.0.1',
       dynamodbEndpoint: 'http://127.0.0.1:8123',
       engine: 'dynalite',
       storage: 'in memory',
@@ -69,18 +75,21 @@ describe('the banner', () => {
       jobs: [],
       tokens: {},
       idClaim: 'cognito:username',
-      demo: {
-        teacherId: undefined,
-        otherTeacherId: undefined,
-        classCode: undefined,
-        moduleId: undefined,
-        word: undefined,
-        studentId: undefined,
-        parentId: undefined,
-      },
+      demo: demoIdentities(),
       now: new Date(),
     });
     expect(printed).toContain('\n    export DYNAMODB_ENDPOINT=http://127.0.0.1:8123\n');
     expect(printed).toContain('\n    export LMS_TABLE_PREFIX=demo-\n');
+  });
+
+  it('says the console and /_jobs are off on a non-loopback --host, and prints no /_jobs line', () => {
+    const printed = banner({ ...readmeStack, host: '0.0.0.0' });
+    expect(printed).toContain(
+      '\n  Console and /_jobs: off, --host 0.0.0.0 is not loopback (the HTTP API alone is served; schedules still run)\n',
+    );
+    expect(printed).not.toContain('/_jobs/');
+    expect(printed).not.toContain('open it in a browser');
+    // The API's lines stay.
+    expect(printed).toContain('/students/s-000023/progress');
   });
 });

@@ -51,6 +51,9 @@ const db = () =>
     tablePrefix: prefix,
   });
 
+/** A POST as /_jobs takes it: JSON, here without a body (the schedule's own event). */
+const postJson = { method: 'POST', headers: { 'content-type': 'application/json' } } as const;
+
 describe('the local stack (lms start)', () => {
   it('boots with demo data and answers a token-authenticated module_results request', async () => {
     expect(stack.seeded).toBe(true);
@@ -153,7 +156,7 @@ describe('the local stack (lms start)', () => {
         parent_ids: [],
       })),
     );
-    const response = await fetch(`${stack.apiUrl}/_jobs/calc_all_stats`, { method: 'POST' });
+    const response = await fetch(`${stack.apiUrl}/_jobs/calc_all_stats`, postJson);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ job: 'calc_all_stats', failed: 0 });
     const after = await connection.db.classes.find(
@@ -166,15 +169,11 @@ describe('the local stack (lms start)', () => {
     expect(await listed.json()).toMatchObject({
       jobs: expect.arrayContaining([expect.objectContaining({ function: 'calc_all_stats' })]),
     });
-    expect((await fetch(`${stack.apiUrl}/_jobs/module_results`, { method: 'POST' })).status).toBe(
-      400,
-    );
+    expect((await fetch(`${stack.apiUrl}/_jobs/module_results`, postJson)).status).toBe(400);
   });
 
   it('starts a job without waiting, lists its run live and keeps its summary; start-up runs are listed', async () => {
-    const started = await fetch(`${stack.apiUrl}/_jobs/aggregate_parents?wait=false`, {
-      method: 'POST',
-    });
+    const started = await fetch(`${stack.apiUrl}/_jobs/aggregate_parents?wait=false`, postJson);
     expect(started.status).toBe(202);
     const { run } = (await started.json()) as { run: { id: string; status: string } };
     expect(run.status).toBe('running');

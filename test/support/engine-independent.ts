@@ -16,6 +16,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/entities/common.test.ts',
   'test/openapi/document.test.ts',
   'test/local/console/assets.test.ts',
+  'test/local/api/**',
   'test/infra/alarms.test.ts',
   'test/infra/bundle-contents.test.ts',
   'test/infra/bundling.test.ts',

@@ -1,5 +1,6 @@
 /** Small valid entities for tests; overrides replace any attribute. */
 import { recordedKey } from '../../src/entities/answer.ts';
+import type { DemoIdentities } from '../../src/local/demo-identities.ts';
 import type { Entity } from '../../src/repositories/db.ts';
 
 export const student = (
@@ -55,3 +56,15 @@ export const answer = (
   };
   return { ...stored, recorded_key: recordedKey(stored.recorded_at, stored.answer_key) };
 };
+
+/** The demo identities of a stack whose data has none, but the ones given. */
+export const demoIdentities = (overrides: Partial<DemoIdentities> = {}): DemoIdentities => ({
+  teacherId: undefined,
+  otherTeacherId: undefined,
+  classCode: undefined,
+  moduleId: undefined,
+  word: undefined,
+  studentId: undefined,
+  parentId: undefined,
+  ...overrides,
+});

@@ -28,7 +28,11 @@ export const registerStart = (program: Command, output: Output): void => {
     .description('run the local stack: DynamoDB, tables, demo data, HTTP API, scheduled jobs')
     .option('--port <n>', 'HTTP API port', nonNegativeInteger, 3000)
     .option('--db-port <n>', 'embedded DynamoDB port (0: any free one)', nonNegativeInteger, 8000)
-    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option(
+      '--host <host>',
+      'interface to listen on (the console and /_jobs only on a loopback one)',
+      '127.0.0.1',
+    )
     .addOption(
       new Option('--engine <engine>', 'embedded DynamoDB engine')
         .choices(['dynalite', 'dynamodb-local'])
@@ -113,6 +117,7 @@ export const registerStart = (program: Command, output: Output): void => {
         output.out(
           banner({
             apiUrl: stack.apiUrl,
+            host: stack.host,
             dynamodbEndpoint: stack.dynamodbEndpoint,
             engine: stack.engine.kind,
             storage:

@@ -3,6 +3,35 @@
  * path, `{name}` capturing one path segment.
  */
 import { type FunctionName, functionNames, functions } from '../../catalog/functions.ts';
+import { LmsError } from '../../errors.ts';
+
+/** A request path with a %-escape that is not UTF-8 (`/students/%E0/progress`): a 400. */
+export class MalformedPathError extends LmsError {
+  readonly code = 'INVALID_PATH';
+}
+
+/** One path segment, decoded; a malformed %-escape is a {@link MalformedPathError}. */
+export const decodePathSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch (cause) {
+    throw new MalformedPathError(
+      `the path has a malformed %-escape: ${JSON.stringify(segment.slice(0, 100))}`,
+      { cause },
+    );
+  }
+};
+
+/** The URL of a request's target; one that does not parse is a {@link MalformedPathError}. */
+export const requestUrl = (target: string): URL => {
+  try {
+    return new URL(target, 'http://localhost');
+  } catch (cause) {
+    throw new MalformedPathError(`the request target does not parse: ${target.slice(0, 100)}`, {
+      cause,
+    });
+  }
+};
 
 export interface LocalRoute {
   readonly functionName: FunctionName;
@@ -76,7 +105,7 @@ export const matchRoute = (
     const pathParameters: Record<string, string> = {};
     route.parameterNames.forEach((name, i) => {
       // API Gateway passes path parameters URL-decoded.
-      pathParameters[name] = decodeURIComponent(found[i + 1] ?? '');
+      pathParameters[name] = decodePathSegment(found[i + 1] ?? '');
     });
     return { kind: 'match', route, pathParameters };
   }

@@ -2,10 +2,11 @@
  * The local HTTP API: every HTTP function of the catalogue behind API Gateway HTTP API
  * semantics (payload format 2.0, a JWT authorizer that answers 401 itself, 404 for an
  * unknown route, 413 above the payload limit), plus `/_jobs` to list and run scheduled
- * functions now and `GET /openapi.json` (no token) for the API's OpenAPI document.
+ * functions now and `GET /openapi.json` (no token) for the API's OpenAPI document. The
+ * console and `/_jobs` are local-only (`local-only.ts`): off unless it listens on loopback.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { isIPv6, type Socket } from 'node:net';
 import type { FunctionName } from '../../catalog/functions.ts';
 import { errorStack } from '../../errors.ts';
 import { openApiDocument } from '../../openapi/document.ts';
@@ -16,7 +17,15 @@ import { localContext } from '../invoke/lambda-context.ts';
 import { type Handle, isFunctionName } from '../invoke/load-function.ts';
 import { JobBusyError, jobErrorOf, type LocalJobs, NotAJobError } from '../jobs.ts';
 import { buildHttpEvent } from './event.ts';
-import { type LocalRoute, localRoutes, matchRoute } from './routes.ts';
+import { isLocalOnlyPath, isLoopbackAddress, localOnlyRefusal } from './local-only.ts';
+import {
+  decodePathSegment,
+  type LocalRoute,
+  localRoutes,
+  MalformedPathError,
+  matchRoute,
+  requestUrl,
+} from './routes.ts';
 
 /** Where the local API serves the OpenAPI document, without a token. */
 export const OPENAPI_PATH = '/openapi.json';
@@ -29,6 +38,10 @@ export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface LocalApiOptions {
   readonly port: number;
+  /**
+   * The interface to listen on (default 127.0.0.1). On any other than a loopback one the
+   * console and `/_jobs` are off: only the API is served.
+   */
   readonly host?: string;
   readonly keys: DevKeys;
   readonly load: (name: FunctionName) => Promise<Handle>;
@@ -111,6 +124,9 @@ const send = (
 
 const json = (value: unknown) => JSON.stringify(value);
 
+const sendError = (response: ServerResponse, status: number, code: string, message: string) =>
+  send(response, status, json({ error: { code, message } }));
+
 /** Lambda's result → the HTTP response API Gateway makes of it (payload format 2.0 rules). */
 const sendResult = (response: ServerResponse, result: unknown) => {
   if (
@@ -144,10 +160,16 @@ const sendResult = (response: ServerResponse, result: unknown) => {
 export class LocalApi {
   readonly #routes: LocalRoute[] = localRoutes();
   readonly #sockets = new Set<Socket>();
+  readonly #host: string;
+  /** The console and /_jobs are served: the stack listens on loopback. */
+  readonly #servesLocalOnly: boolean;
   #server: Server | undefined;
   #url: string | undefined;
 
-  constructor(private readonly options: LocalApiOptions) {}
+  constructor(private readonly options: LocalApiOptions) {
+    this.#host = options.host ?? '127.0.0.1';
+    this.#servesLocalOnly = isLoopbackAddress(this.#host);
+  }
 
   get url(): string {
     if (this.#url === undefined) throw new Error('the local API is not started');
@@ -157,6 +179,8 @@ export class LocalApi {
   async start(): Promise<void> {
     const server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
+        if (error instanceof MalformedPathError && !response.headersSent)
+          return sendError(response, 400, error.code, error.message);
         this.options.log(`api: ${errorStack(error)}`);
         if (!response.headersSent) send(response, 500, json({ message: 'Internal Server Error' }));
         else response.end();
@@ -166,7 +190,7 @@ export class LocalApi {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
-    const host = this.options.host ?? '127.0.0.1';
+    const host = this.#host;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.options.port, host, () => {
@@ -177,7 +201,9 @@ export class LocalApi {
     const address = server.address();
     const port = typeof address === 'object' && address !== null ? address.port : this.options.port;
     this.#server = server;
-    this.#url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+    // Every interface includes loopback: the URL printed names it, reachable from this machine.
+    const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+    this.#url = `http://${isIPv6(reachable) ? `[${reachable}]` : reachable}:${port}`;
   }
 
   async stop(): Promise<void> {
@@ -192,13 +218,14 @@ export class LocalApi {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const target = request.url ?? '/';
     const method = request.method ?? 'GET';
     response.on('finish', () => {
       this.options.log(
-        `${method} ${url.pathname}${url.search} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
+        `${method} ${target} ${response.statusCode} ${Math.round(performance.now() - started)} ms`,
       );
     });
+    const url = requestUrl(target);
 
     if (url.pathname === OPENAPI_PATH) {
       if (method !== 'GET' && method !== 'HEAD') {
@@ -209,6 +236,19 @@ export class LocalApi {
         );
       }
       return send(response, 200, json(openApiDocument()));
+    }
+    if (isLocalOnlyPath(url.pathname)) {
+      if (!this.#servesLocalOnly) {
+        return sendError(
+          response,
+          404,
+          'LOCAL_ONLY',
+          `the console and /_jobs are off: this stack listens on ${this.#host}, not a loopback address (lms start --host 127.0.0.1 serves them)`,
+        );
+      }
+      const refusal = localOnlyRefusal(method, request.headers);
+      if (refusal !== undefined)
+        return sendError(response, refusal.status, refusal.code, refusal.message);
     }
     if (
       this.options.assets !== undefined &&
@@ -227,7 +267,7 @@ export class LocalApi {
       if (read.kind === 'too-large') return sendTooLarge(response);
       const reply = await this.options.console.handle({
         method,
-        path: decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length)),
+        path: decodePathSegment(url.pathname.slice(CONSOLE_PATH.length)),
         authorization: request.headers.authorization,
         body: read.body,
       });
@@ -303,7 +343,7 @@ export class LocalApi {
     const [name = '', ...rest] = url.pathname
       .slice('/_jobs/'.length)
       .split('/')
-      .map((segment) => decodeURIComponent(segment));
+      .map((segment) => decodePathSegment(segment));
     if (url.pathname === '/_jobs' || (name === '' && rest.length === 0)) {
       if (method !== 'GET')
         return send(
