@@ -234,3 +234,41 @@ describe('every alarm', () => {
     }
   });
 });
+
+describe('who the alarms reach', () => {
+  const subscriptions = (context: Record<string, unknown>) =>
+    Object.values(
+      resourcesOf(
+        synth({ context, functionNames: ['parent_summary'] }).template,
+        'AWS::SNS::Subscription',
+      ),
+    ).map((subscription) => [subscription.Properties.Protocol, subscription.Properties.Endpoint]);
+
+  it('a prod synth without a subscriber or the opt-out is refused', () => {
+    expect(() => synth({ context: { stage: 'prod' }, functionNames: ['parent_summary'] })).toThrow(
+      /stage=prod: its alarms would notify a topic nobody is subscribed to/,
+    );
+  });
+
+  it.each([
+    [{ alarmEmail: 'ops@example.com' }, [['email', 'ops@example.com']]],
+    [
+      { alarmUrl: 'https://events.pagerduty.com/integration/0123/enqueue' },
+      [['https', 'https://events.pagerduty.com/integration/0123/enqueue']],
+    ],
+    [
+      { alarmEmail: 'ops@example.com', alarmUrl: 'https://hooks.example.com/lms' },
+      [
+        ['email', 'ops@example.com'],
+        ['https', 'https://hooks.example.com/lms'],
+      ],
+    ],
+    [{ alarmsUnsubscribed: 'true' }, []],
+  ])('prod with %j synthesizes, the topic subscribed as asked', (context, expected) => {
+    expect(subscriptions({ stage: 'prod', ...context })).toEqual(expected);
+  });
+
+  it('another stage synthesizes without a subscriber', () => {
+    expect(subscriptions({ stage: 'staging' })).toEqual([]);
+  });
+});

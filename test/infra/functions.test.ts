@@ -135,7 +135,12 @@ describe('functions', () => {
 
   it('prod keeps function logs for six months; context sets zone, level and prefix', () => {
     const { template } = synth({
-      context: { stage: 'prod', timezone: 'europe/zagreb', logLevel: 'WARN' },
+      context: {
+        stage: 'prod',
+        timezone: 'europe/zagreb',
+        logLevel: 'WARN',
+        alarmEmail: 'ops@example.com',
+      },
       functionNames: ['calc_all_stats'],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -310,14 +315,14 @@ describe('functions', () => {
 
     it('external tables get the same grants, on their ARN by name', () => {
       const stats = synth({
-        context: { stage: 'prod', externalTables: 'lms-app' },
+        context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
         functionNames: ['calc_all_stats'],
       });
       expect(dynamoGrants(stats, 'calc_all_stats')).toEqual(
         expectedGrants('calc_all_stats', 'prod-'),
       );
       const { template: external } = synth({
-        context: { stage: 'prod', externalTables: 'lms-app' },
+        context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
         functionNames: ['module_results'],
       });
       // An external table's index is addressed by name too: `.../table/prod-students/index/class_code`.

@@ -20,7 +20,7 @@ describe('tables', () => {
   let prod: Synthesized;
   beforeAll(() => {
     dev = synth({ context: { stage: 'dev' } });
-    prod = synth({ context: { stage: 'prod' } });
+    prod = synth({ context: { stage: 'prod', alarmEmail: 'ops@example.com' } });
   });
 
   it('creates exactly the tables of the shared definitions, named with the stage prefix', () => {
@@ -99,7 +99,9 @@ describe('tables', () => {
   });
 
   it('externalTables=lms-app references the LMS app tables instead of creating them', () => {
-    const { template } = synth({ context: { stage: 'prod', externalTables: 'lms-app' } });
+    const { template } = synth({
+      context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
+    });
     const created = Object.values(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'))
       .map((table) => String(table.Properties.TableName))
       .sort();
@@ -108,7 +110,9 @@ describe('tables', () => {
   });
 
   it('tablePrefix overrides the stage prefix', () => {
-    const { template } = synth({ context: { stage: 'prod', tablePrefix: '' } });
+    const { template } = synth({
+      context: { stage: 'prod', tablePrefix: '', alarmEmail: 'ops@example.com' },
+    });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'students' });
   });
 });

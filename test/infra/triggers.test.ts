@@ -330,7 +330,10 @@ describe('HTTP API', () => {
   });
 
   it('prod keeps its users: the pool is retained and deletion-protected', () => {
-    const { template } = synth({ context: { stage: 'prod' }, functionNames: ['parent_summary'] });
+    const { template } = synth({
+      context: { stage: 'prod', alarmEmail: 'ops@example.com' },
+      functionNames: ['parent_summary'],
+    });
     template.hasResource('AWS::Cognito::UserPool', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtection: 'ACTIVE', UserPoolName: 'lms-prod' }),
