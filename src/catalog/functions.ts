@@ -228,8 +228,13 @@ export const functions = {
     name: 'record_answers',
     description: 'ingests a batch of answers (idempotent per answer_id)',
     trigger: { kind: 'http', route: { method: 'POST', path: '/answers' } },
-    // Duplicates are found by key (batch-get), never by reading a student's answers.
-    tables: { answers: ['batch-get', 'batch-write'], student_marks: ['batch-write'] },
+    // Duplicates are found by key (batch-get), never by reading a student's answers. The
+    // per-student cap adds to a counter per student and request (update), never reads it.
+    tables: {
+      answers: ['batch-get', 'batch-write'],
+      student_marks: ['batch-write'],
+      answer_rates: ['update'],
+    },
     ...api,
   },
   module_results: {

@@ -49,4 +49,5 @@ export const buildDb = (
   student_state: make('student_state'),
   student_marks: make('student_marks'),
   parent_marks: make('parent_marks'),
+  answer_rates: make('answer_rates'),
 });

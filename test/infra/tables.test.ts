@@ -48,6 +48,24 @@ describe('tables', () => {
     }
   });
 
+  it.each(tableNames)(
+    '%s: TTL on the attribute its definition names, and on no other table',
+    (name: TableName) => {
+      const definition: TableDefinition = tables[name];
+      dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: physicalName('dev-', definition),
+        TimeToLiveSpecification:
+          definition.expiresAttribute === undefined
+            ? Match.absent()
+            : { AttributeName: definition.expiresAttribute, Enabled: true },
+      });
+    },
+  );
+
+  it('answer_rates expires its counters by expires_at', () => {
+    expect(tables.answer_rates.expiresAttribute).toBe('expires_at');
+  });
+
   it('declares every key attribute as a string, and no other attribute', () => {
     for (const name of tableNames) {
       const definition: TableDefinition = tables[name];

@@ -24,13 +24,17 @@ const answersIn = (body: unknown): number =>
  */
 export const createHandler = createHttpHandler(
   'record_answers',
-  async (request, principal, { db, now, metrics }) => {
+  async (request, principal, { db, now, metrics, config }) => {
     let answers = 0;
     try {
       assertMayAttempt(principal, ACTIONS.postAnswers);
       const body = readJsonBody(request);
       answers = answersIn(body);
-      const result = await recordAnswers({ db, now }, principal, body);
+      const result = await recordAnswers(
+        { db, now, answersPerStudentPerMinute: config.answersPerStudentPerMinute },
+        principal,
+        body,
+      );
       metrics.record('AnswersAccepted', result.accepted);
       metrics.record('AnswersDuplicate', result.duplicates);
       return { body: result };

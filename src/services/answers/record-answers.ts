@@ -27,6 +27,7 @@ import { assertMayPostAnswersFor } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
 import { answerIdentity, classifyAnswers, keyOf } from './classify.ts';
 import { AnswerConflictError } from './errors.ts';
+import { admitAnswers } from './rate-limit.ts';
 import { type ValidAnswer, validateAnswers } from './validate.ts';
 
 export interface RecordAnswersDeps {
@@ -34,6 +35,8 @@ export interface RecordAnswersDeps {
   readonly now: () => Date;
   /** A fresh mark token; random by default (tests may make it predictable). */
   readonly newToken?: () => string;
+  /** The per-student cap (`rate-limit.ts`); undefined: none (the tools that load data). */
+  readonly answersPerStudentPerMinute?: number;
 }
 
 /** The reply of `POST /answers` (DESIGN section 4). */
@@ -74,6 +77,12 @@ export const recordAnswers = async (
   assertMayPostAnswersFor(
     principal,
     batch.map((answer) => answer.student_id),
+  );
+  await admitAnswers(
+    db,
+    batch.map((answer) => answer.student_id),
+    deps.answersPerStudentPerMinute,
+    deps.now(),
   );
 
   const keys = [
