@@ -3,6 +3,7 @@
  * `context` of `cdk.json`) and validated before any construct is built, so a typo fails
  * `cdk synth` with a message naming the key instead of deploying something odd.
  */
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import type { TableName } from '../src/tables/definitions.ts';
 import { tables } from '../src/tables/definitions.ts';
 
@@ -37,6 +38,11 @@ export interface StageSettings {
    * `AlarmTopicArn` outside it (`-c alarmsUnsubscribed=true`; docs/deployment.md, Alarms).
    */
   readonly alarmsUnsubscribed: boolean;
+  /**
+   * `LMS_ANSWERS_PER_STUDENT_PER_MINUTE` of the functions; undefined: the code's default
+   * (`DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE`), and no variable set.
+   */
+  readonly answersPerStudentPerMinute: number | undefined;
   /** API Gateway default stage limits: steady requests per second, and burst. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /**
@@ -86,6 +92,18 @@ const flag = (read: ContextReader, key: string): boolean => {
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;
   throw new SettingsError(`context ${key}=${raw} must be true or false`);
+};
+
+/** The functions' own rule (`src/config/config.ts`), checked at synth rather than at start. */
+const answersPerStudentPerMinute = (read: ContextReader): number | undefined => {
+  const raw = text(read, 'answersPerStudentPerMinute');
+  if (raw === undefined) return undefined;
+  try {
+    return loadConfig({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: raw }).answersPerStudentPerMinute;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new SettingsError(`context answersPerStudentPerMinute: ${error.message}`);
+  }
 };
 
 const canonicalZone = (zone: string): string => {
@@ -233,6 +251,7 @@ export const readSettings = (read: ContextReader): StageSettings => {
     alarmEmail,
     alarmUrl,
     alarmsUnsubscribed,
+    answersPerStudentPerMinute: answersPerStudentPerMinute(read),
     throttle: { rateLimit, burstLimit },
     oauth: readOAuth(read),
   };

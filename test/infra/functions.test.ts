@@ -133,6 +133,22 @@ describe('functions', () => {
     }
   });
 
+  it('answersPerStudentPerMinute sets the cap of the functions; unset, none has the variable', () => {
+    const { template } = synth({
+      context: { answersPerStudentPerMinute: '900' },
+      functionNames: ['record_answers'],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'dev-record_answers',
+      Environment: {
+        Variables: Match.objectLike({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: '900' }),
+      },
+    });
+    for (const fn of Object.values(resourcesOf(deployed.template, 'AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties)).not.toContain('LMS_ANSWERS_PER_STUDENT_PER_MINUTE');
+    }
+  });
+
   it('prod keeps function logs for six months; context sets zone, level and prefix', () => {
     const { template } = synth({
       context: {

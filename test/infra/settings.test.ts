@@ -16,6 +16,7 @@ describe('stage settings from CDK context', () => {
       alarmEmail: undefined,
       alarmUrl: undefined,
       alarmsUnsubscribed: false,
+      answersPerStudentPerMinute: undefined,
       throttle: { rateLimit: 100, burstLimit: 200 },
       oauth: undefined,
     });
@@ -104,6 +105,11 @@ describe('stage settings from CDK context', () => {
     });
   });
 
+  it("answersPerStudentPerMinute: the functions' variable, by their own rule", () => {
+    expect(from({ answersPerStudentPerMinute: '900' }).answersPerStudentPerMinute).toBe(900);
+    expect(from({ answersPerStudentPerMinute: 500 }).answersPerStudentPerMinute).toBe(500);
+  });
+
   it('externalTables: lms-app is the tables the LMS app owns; names are checked', () => {
     const appTables = tableNames.filter((name) => tables[name].owner === 'lms-app');
     expect(from({ externalTables: 'lms-app' }).externalTables).toEqual(appTables);
@@ -128,6 +134,11 @@ describe('stage settings from CDK context', () => {
     ],
     [{ alarmUrl: 'pager' }, /alarmUrl=pager is not a URL/],
     [{ alarmsUnsubscribed: 'yes' }, /alarmsUnsubscribed=yes must be true or false/],
+    [
+      { answersPerStudentPerMinute: '100' },
+      /answersPerStudentPerMinute: .*at least 500, one full batch/,
+    ],
+    [{ answersPerStudentPerMinute: '0' }, /answersPerStudentPerMinute: .*at least 500/],
     [{ throttleRate: '0' }, /throttleRate=0/],
     [{ throttleBurst: 'many' }, /throttleBurst=many/],
     [{ stage: { nested: true } }, /context stage must be a string/],
