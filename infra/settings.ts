@@ -3,6 +3,7 @@
  * `context` of `cdk.json`) and validated before any construct is built, so a typo fails
  * `cdk synth` with a message naming the key instead of deploying something odd.
  */
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import type { TableName } from '../src/tables/definitions.ts';
 import { tables } from '../src/tables/definitions.ts';
 
@@ -28,8 +29,20 @@ export interface StageSettings {
    * of created: the functions get the same least-privilege grants on them.
    */
   readonly externalTables: readonly TableName[];
-  /** Where alarm notifications go besides the SNS topic; none when undefined. */
+  /** An e-mail address subscribed to the alarm topic; none when undefined. */
   readonly alarmEmail: string | undefined;
+  /** An HTTPS endpoint subscribed to the alarm topic (a pager's or chat's); none when undefined. */
+  readonly alarmUrl: string | undefined;
+  /**
+   * The stage's alarms may reach nobody the stack knows of: its operators subscribe to
+   * `AlarmTopicArn` outside it (`-c alarmsUnsubscribed=true`; docs/deployment.md, Alarms).
+   */
+  readonly alarmsUnsubscribed: boolean;
+  /**
+   * `LMS_ANSWERS_PER_STUDENT_PER_MINUTE` of the functions; undefined: the code's default
+   * (`DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE`), and no variable set.
+   */
+  readonly answersPerStudentPerMinute: number | undefined;
   /** API Gateway default stage limits: steady requests per second, and burst. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   /**
@@ -72,6 +85,25 @@ const positiveInteger = (read: ContextReader, key: string, fallback: number): nu
     throw new SettingsError(`context ${key}=${raw} must be a positive integer`);
   }
   return value;
+};
+
+const flag = (read: ContextReader, key: string): boolean => {
+  const raw = text(read, key);
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new SettingsError(`context ${key}=${raw} must be true or false`);
+};
+
+/** The functions' own rule (`src/config/config.ts`), checked at synth rather than at start. */
+const answersPerStudentPerMinute = (read: ContextReader): number | undefined => {
+  const raw = text(read, 'answersPerStudentPerMinute');
+  if (raw === undefined) return undefined;
+  try {
+    return loadConfig({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: raw }).answersPerStudentPerMinute;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new SettingsError(`context answersPerStudentPerMinute: ${error.message}`);
+  }
 };
 
 const canonicalZone = (zone: string): string => {
@@ -147,13 +179,15 @@ const parseExternalTables = (raw: string | undefined): TableName[] => {
 /**
  * Validated settings of a stage from CDK context. Unset keys take the defaults:
  * stage `dev`, prefix `${stage}-`, time zone `Asia/Shanghai`, log level `info`, every
- * table created, throttling 100 requests/s with bursts of 200, OAuth off.
+ * table created, throttling 100 requests/s with bursts of 200, OAuth off. `prod` needs an
+ * alarm subscriber (`alarmEmail`, `alarmUrl`) or `alarmsUnsubscribed=true`.
  *
  * @example
  * ```ts
  * const settings = readSettings((key) => app.node.tryGetContext(key));
  * readSettings(() => undefined).tablePrefix; // 'dev-'
- * readSettings((key) => ({ stage: 'prod' })[key]).production; // true
+ * readSettings((key) => ({ stage: 'prod', alarmEmail: 'ops@example.com' })[key]).production; // true
+ * readSettings((key) => ({ stage: 'prod' })[key]); // throws SettingsError: alarms would notify nobody
  * ```
  */
 export const readSettings = (read: ContextReader): StageSettings => {
@@ -179,6 +213,32 @@ export const readSettings = (read: ContextReader): StageSettings => {
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+$/.test(alarmEmail)) {
     throw new SettingsError(`context alarmEmail=${alarmEmail} is not an e-mail address`);
   }
+  const alarmUrl = text(read, 'alarmUrl');
+  if (alarmUrl !== undefined && !URL.canParse(alarmUrl)) {
+    throw new SettingsError(`context alarmUrl=${alarmUrl} is not a URL`);
+  }
+  if (alarmUrl !== undefined && new URL(alarmUrl).protocol !== 'https:') {
+    throw new SettingsError(
+      `context alarmUrl=${alarmUrl} must be https (SNS sends alarms in clear otherwise)`,
+    );
+  }
+  const alarmsUnsubscribed = flag(read, 'alarmsUnsubscribed');
+  // Production alarms without a subscriber page nobody: a synth that would deploy that is
+  // refused, unless the operators say they subscribe outside the stack. Other stages are
+  // for trying things out; their alarms may stay silent.
+  if (
+    stage === PRODUCTION_STAGE &&
+    alarmEmail === undefined &&
+    alarmUrl === undefined &&
+    !alarmsUnsubscribed
+  ) {
+    throw new SettingsError(
+      `context stage=${stage}: its alarms would notify a topic nobody is subscribed to; ` +
+        'give -c alarmEmail=ops@example.com, or -c alarmUrl=https://... (a pager or chat endpoint), ' +
+        'or -c alarmsUnsubscribed=true if a subscription to AlarmTopicArn is kept outside the stack ' +
+        '(docs/deployment.md, Alarms)',
+    );
+  }
   const rateLimit = positiveInteger(read, 'throttleRate', 100);
   const burstLimit = positiveInteger(read, 'throttleBurst', 200);
   return {
@@ -189,6 +249,9 @@ export const readSettings = (read: ContextReader): StageSettings => {
     production: stage === PRODUCTION_STAGE,
     externalTables: parseExternalTables(text(read, 'externalTables')),
     alarmEmail,
+    alarmUrl,
+    alarmsUnsubscribed,
+    answersPerStudentPerMinute: answersPerStudentPerMinute(read),
     throttle: { rateLimit, burstLimit },
     oauth: readOAuth(read),
   };

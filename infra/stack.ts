@@ -70,6 +70,7 @@ export class LmsStack extends Stack {
       functions: deployed,
       logGroups: this.functions.logGroups,
       api: this.http.stage,
+      apiAccessLogs: this.http.accessLogs,
       workflows: this.schedules.workflows.byName,
       failedRuns: this.schedules.failedRuns,
     });

@@ -1,5 +1,5 @@
 /**
- * What pages a person: a 5xx of the HTTP API; an ERROR line in any function's log (an HTTP
+ * What pages a person: a 5xx of the HTTP API, its 4xx rate, its 429s; an ERROR line in any function's log (an HTTP
  * function answers an unexpected exception with a 500 reply, so Lambda's `Errors` stays 0
  * for it); an error of any function; a job near its timeout; throttled functions and
  * tables; a workflow execution that failed, timed out or was aborted; and a failed
@@ -21,7 +21,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { EmailSubscription, UrlSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -36,8 +36,10 @@ export interface LmsAlarmsProps {
   readonly functions: ReadonlyMap<FunctionName, IFunction>;
   /** Each function's log group, for the metric filter on its ERROR lines. */
   readonly logGroups: ReadonlyMap<FunctionName, ILogGroup>;
-  /** The stage of the HTTP API, whose 5xx replies alarm. */
+  /** The stage of the HTTP API, whose 5xx replies and 4xx rate alarm. */
   readonly api: IHttpStage;
+  /** The stage's JSON access log, whose 429 lines (throttled or capped requests) alarm. */
+  readonly apiAccessLogs: ILogGroup;
   /** The state machines of the workflow jobs. */
   readonly workflows: ReadonlyMap<FunctionName, IStateMachine>;
   readonly failedRuns: IQueue;
@@ -52,6 +54,35 @@ export const ERROR_LINE_PATTERN = FilterPattern.stringValue('$.level', '=', 'ERR
 
 /** Where the metric filters count ERROR lines: one metric per deployed function name. */
 export const ERROR_LINES_NAMESPACE = `${METRICS_NAMESPACE}/error-lines`;
+
+/**
+ * The access-log lines of a 429: API Gateway's stage or route throttle (which HTTP APIs
+ * report only inside `4xx`: they publish no throttle metric) and `record_answers`' cap per
+ * student (`RATE_LIMITED`). The log's `status` is a JSON string (`src/http` never sets it:
+ * the access log format of `http-api.ts` quotes it).
+ */
+export const THROTTLED_LINE_PATTERN = FilterPattern.stringValue('$.status', '=', '429');
+
+/** Where the access log's 429 lines are counted: one metric per API (`lms-<stage>`). */
+export const THROTTLED_REQUESTS_NAMESPACE = `${METRICS_NAMESPACE}/throttled-requests`;
+
+/**
+ * 429 replies in one 5-minute period that alarm. A client that honours `Retry-After` is
+ * refused about once a minute while it waits, 5 a period; a throttled stage or route, or a
+ * client that retries at once, far more.
+ */
+export const THROTTLED_REQUESTS_THRESHOLD = 10;
+
+/**
+ * The 4xx rate that alarms, in percent of requests, over two 5-minute periods running, and
+ * only over at least {@link CLIENT_ERROR_MIN_REQUESTS} requests a period: a normal day's 4xx
+ * (an expired token, a progress not yet aggregated, a child's 403) are a few percent; a
+ * broken app release, a misconfigured authorizer or a flood refused by the throttles is
+ * most of the traffic. The guard keeps a quiet night's single 401 (100 %) from paging.
+ */
+export const CLIENT_ERROR_RATE_PERCENT = 10;
+/** Requests in a 5-minute period below which the 4xx rate is not judged (0.33 a second). */
+export const CLIENT_ERROR_MIN_REQUESTS = 100;
 
 /** A job without a workflow alarms when a run takes more than this share of its timeout. */
 export const NEAR_TIMEOUT_SHARE = 0.8;
@@ -115,7 +146,9 @@ const tableThrottles = (tableName: string, indexNames: readonly string[]): MathE
  * - per function: `Errors` (it threw), ERROR lines in its log (metric filter), `Throttles`;
  *   per scheduled job also its `Duration` Maximum near the timeout ({@link nearTimeoutMs});
  * - per table (created or external): its read and write throttle events;
- * - the HTTP API stage's 5xx replies;
+ * - the HTTP API stage's 5xx replies; its 4xx rate (two periods running, over a minimum of
+ *   traffic); its 429 replies, counted in its access log (HTTP APIs publish no throttle
+ *   metric, and the functions' own 429 is a 4xx like any other to API Gateway);
  * - per workflow: executions that failed, timed out or were aborted;
  * - the failed-runs queue holding a message.
  * Missing data is "not breaching": a job that ran fine yesterday has no datapoints today.
@@ -161,6 +194,9 @@ export class LmsAlarms extends Construct {
     );
     if (settings.alarmEmail !== undefined) {
       this.topic.addSubscription(new EmailSubscription(settings.alarmEmail));
+    }
+    if (settings.alarmUrl !== undefined) {
+      this.topic.addSubscription(new UrlSubscription(settings.alarmUrl));
     }
     const action = new SnsAction(this.topic);
     const notify = (alarm: Alarm): void => {
@@ -235,6 +271,41 @@ export class LmsAlarms extends Construct {
       'api-5xx',
       `the HTTP API lms-${settings.stage} answered 5xx (the functions' ERROR lines say why)`,
       props.api.metricServerError(sum),
+    );
+    notify(
+      new Alarm(this, 'api-4xx-rate', {
+        alarmName: `lms-${settings.stage}-api-4xx-rate`,
+        alarmDescription: `the HTTP API lms-${settings.stage} answered more than ${CLIENT_ERROR_RATE_PERCENT} % 4xx for 10 minutes (at least ${CLIENT_ERROR_MIN_REQUESTS} requests per 5 minutes)`,
+        metric: new MathExpression({
+          // Below the minimum traffic the rate is 0: one refused request of a quiet night is
+          // no incident, however large its share.
+          expression: `IF(FILL(requests, 0) >= ${CLIENT_ERROR_MIN_REQUESTS}, 100 * FILL(errors, 0) / requests, 0)`,
+          usingMetrics: {
+            errors: props.api.metricClientError(sum),
+            requests: props.api.metricCount(sum),
+          },
+          period: PERIOD,
+          label: '4xx in % of requests',
+        }),
+        threshold: CLIENT_ERROR_RATE_PERCENT,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    const throttled = new MetricFilter(this, 'api-429-filter', {
+      logGroup: props.apiAccessLogs,
+      filterPattern: THROTTLED_LINE_PATTERN,
+      metricNamespace: THROTTLED_REQUESTS_NAMESPACE,
+      metricName: `lms-${settings.stage}`,
+      metricValue: '1',
+    });
+    alarm(
+      'api-429',
+      `the HTTP API lms-${settings.stage} answered 429 at least ${THROTTLED_REQUESTS_THRESHOLD} times in 5 minutes: its throttles (stage or route) or the answers cap per student`,
+      throttled.metric(sum),
+      THROTTLED_REQUESTS_THRESHOLD - 1,
     );
     for (const [name, stateMachine] of props.workflows) {
       alarm(

@@ -102,6 +102,10 @@ export class LmsFunctions extends Construct {
           POWERTOOLS_SERVICE_NAME: name,
           // The bundles ship source maps; without this flag Node ignores them in stack traces.
           NODE_OPTIONS: '--enable-source-maps',
+          // Only when the stage sets it: otherwise the code's default, kept in one place.
+          ...(settings.answersPerStudentPerMinute !== undefined && {
+            LMS_ANSWERS_PER_STUDENT_PER_MINUTE: String(settings.answersPerStudentPerMinute),
+          }),
         },
         ...(code !== undefined
           ? { code, handler: 'index.handle' }

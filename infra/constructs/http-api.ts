@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   HttpApi,
   HttpMethod,
   type HttpStage,
@@ -31,6 +32,42 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../../src/catalog/functions.ts';
 import { functions } from '../../src/catalog/functions.ts';
 import type { StageSettings } from '../settings.ts';
+
+/** The functions the catalogue serves on an HTTP route. */
+export type HttpFunctionName = {
+  [N in FunctionName]: (typeof functions)[N]['trigger']['kind'] extends 'http' ? N : never;
+}[FunctionName];
+
+/**
+ * Each route's share of the stage's throttle (`throttleRate`, `throttleBurst`): caps, not
+ * reservations, so they add up to more than 1, but no route alone can take the whole stage,
+ * and a flood on one (a looping device on `POST /answers`) leaves the others at least half
+ * of it. Shares rather than numbers: a stage given a higher rate scales every route with it.
+ * Sized by what a route costs and how often people need it (docs/deployment.md, Throttling).
+ * A new HTTP function does not type-check until it is sized here.
+ */
+export const ROUTE_THROTTLE_SHARES: Readonly<Record<HttpFunctionName, number>> = {
+  // The one write, and the one a device can repeat in a loop: half the stage.
+  record_answers: 0.5,
+  // The heaviest read (a query per student of the class), opened a few times a lesson.
+  module_results: 0.2,
+  // One or two GetItems; children and parents open it, the most numerous callers.
+  student_progress: 0.3,
+  // One GetItem and the parent; parents, mostly in the evening.
+  parent_summary: 0.2,
+};
+
+/** A route's throttle: its share of the stage's rate and burst, at least 1 request each. */
+export const routeThrottle = (
+  name: HttpFunctionName,
+  stage: StageSettings['throttle'],
+): { readonly rateLimit: number; readonly burstLimit: number } => ({
+  rateLimit: Math.max(1, Math.round(stage.rateLimit * ROUTE_THROTTLE_SHARES[name])),
+  burstLimit: Math.max(1, Math.round(stage.burstLimit * ROUTE_THROTTLE_SHARES[name])),
+});
+
+const isHttpFunction = (name: FunctionName): name is HttpFunctionName =>
+  functions[name].trigger.kind === 'http';
 
 export interface LmsHttpApiProps {
   readonly settings: StageSettings;
@@ -80,6 +117,8 @@ export class LmsHttpApi extends Construct {
   readonly setupClient: UserPoolClient;
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** The stage's JSON access log (its 429s are counted for an alarm). */
+  readonly accessLogs: LogGroup;
 
   constructor(scope: Construct, id: string, props: LmsHttpApiProps) {
     super(scope, id);
@@ -174,11 +213,12 @@ export class LmsHttpApi extends Construct {
       createDefaultStage: false,
       defaultAuthorizer: authorizer,
     });
-    const accessLogs = new LogGroup(this, 'AccessLogs', {
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/lms-${settings.stage}`,
       retention: settings.production ? RetentionDays.SIX_MONTHS : RetentionDays.ONE_MONTH,
       removalPolicy: keep,
     });
+    const { accessLogs } = this;
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -201,17 +241,29 @@ export class LmsHttpApi extends Construct {
       },
     });
 
+    const routeSettings: Record<string, object> = {};
+    const stage = this.stage.node.defaultChild;
+    if (!(stage instanceof CfnStage)) throw new Error('the HTTP stage has no CfnStage');
     for (const [name, fn] of props.functions) {
-      const definition = functions[name];
-      if (definition.trigger.kind !== 'http') continue;
-      const { route } = definition.trigger;
-      this.api.addRoutes({
+      if (!isHttpFunction(name)) continue;
+      const { route } = functions[name].trigger;
+      const routes = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${name}-integration`, fn),
         authorizer,
       });
+      const throttle = routeThrottle(name, settings.throttle);
+      // CloudFormation's own names: the property is an untyped map, passed through as is.
+      routeSettings[`${route.method} ${route.path}`] = {
+        ThrottlingRateLimit: throttle.rateLimit,
+        ThrottlingBurstLimit: throttle.burstLimit,
+      };
+      // API Gateway refuses route settings for a route key that does not exist yet.
+      for (const created of routes) stage.node.addDependency(created);
     }
+    // Not in the L2 stage's props: per-route settings exist only on the L1 resource.
+    stage.routeSettings = routeSettings;
   }
 
   /**

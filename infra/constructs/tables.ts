@@ -83,6 +83,9 @@ export class LmsTables extends Construct {
         ...(definition.sortKey !== undefined ? { sortKey: stringKey(definition.sortKey) } : {}),
         globalSecondaryIndexes: indexProps(definition),
         localSecondaryIndexes: localIndexProps(definition),
+        ...(definition.expiresAttribute !== undefined
+          ? { timeToLiveAttribute: definition.expiresAttribute }
+          : {}),
         billing: Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryptionV2.awsManagedKey(),

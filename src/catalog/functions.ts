@@ -228,10 +228,12 @@ export const functions = {
     name: 'record_answers',
     description: 'ingests a batch of answers (idempotent per answer_id)',
     trigger: { kind: 'http', route: { method: 'POST', path: '/answers' } },
-    // Duplicates are found by key (batch-get), never by reading a student's answers.
+    // Duplicates are found by key (batch-get), never by reading a student's answers. The
+    // per-student cap adds to a counter per student and request (update), never reads it.
     tables: {
       answers: ['batch-get', 'batch-write'],
       student_marks: ['batch-write'],
+      answer_rates: ['update'],
       // The batch in flight: opened (batch-write), closed if still there (delete), and a
       // rebuild requested when a run took it for abandoned (`services/answers/in-flight.ts`).
       answer_batches: ['batch-write', 'delete'],

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { LmsError } from '../errors.ts';
 import { zodIssues } from '../lib/zod-issues.ts';
+import { MAX_ANSWERS_PER_REQUEST } from '../services/answers/validate.ts';
 
 export class ConfigError extends LmsError {
   readonly code = 'INVALID_CONFIG';
@@ -33,7 +34,19 @@ export interface Config {
    * generates `sub` itself (a UUID) and the username is the LMS id.
    */
   readonly idClaim: string;
+  /**
+   * `LMS_ANSWERS_PER_STUDENT_PER_MINUTE`: answers `POST /answers` accepts per student in a
+   * one-minute window before it answers 429 (`services/answers/rate-limit.ts`).
+   */
+  readonly answersPerStudentPerMinute: number;
 }
+
+/**
+ * A live class produces 15-20 answers per student per minute, an offline device syncing a
+ * day posts a full batch (500) at once: 600 admits a batch plus a minute of live answers,
+ * and refuses the same batch posted again and again within a minute (a loop).
+ */
+export const DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE = 600;
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -99,6 +112,19 @@ const variables = {
       .max(128)
       .default('sub'),
   ),
+  LMS_ANSWERS_PER_STUDENT_PER_MINUTE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of answers' })
+      .int('must be a whole number of answers')
+      // Below one full batch, a device syncing 500 answers at once would be refused in every
+      // window, forever (0 or less: every post).
+      .min(
+        MAX_ANSWERS_PER_REQUEST,
+        `must be at least ${MAX_ANSWERS_PER_REQUEST}, one full batch: a device syncing that many at once would be refused forever`,
+      )
+      .default(DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -138,5 +164,6 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     logLevel: values.LOG_LEVEL,
     answerSettleSeconds: values.LMS_ANSWER_SETTLE_SECONDS,
     idClaim: values.LMS_ID_CLAIM,
+    answersPerStudentPerMinute: values.LMS_ANSWERS_PER_STUDENT_PER_MINUTE,
   };
 };

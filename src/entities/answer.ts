@@ -48,3 +48,16 @@ export const answerSchema = z.looseObject({
   recorded_key: z.string().min(1).optional(),
 });
 export type Answer = z.output<typeof answerSchema>;
+
+/**
+ * A student's answers posted in one window (`tables.answer_rates`): `window_start` is the
+ * window's first instant, `answers` the count so far (added to by the store itself, never
+ * read and rewritten), `expires_at` when TTL may delete it (epoch seconds: what TTL reads).
+ */
+export const answerRateSchema = z.looseObject({
+  student_id: id,
+  window_start: utcTimestamp,
+  answers: count,
+  expires_at: count,
+});
+export type AnswerRate = z.output<typeof answerRateSchema>;

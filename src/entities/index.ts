@@ -3,7 +3,7 @@
  * this map, so an item is validated the same way whatever the store.
  */
 import { type TableName, tableNames } from '../tables/definitions.ts';
-import { answerSchema } from './answer.ts';
+import { answerRateSchema, answerSchema } from './answer.ts';
 import { holdsDataKeyedRecord } from './common.ts';
 import { answerBatchSchema, jobSchema, parentMarkSchema, studentMarkSchema } from './job.ts';
 import {
@@ -35,6 +35,7 @@ export const entitySchemas = {
   student_marks: studentMarkSchema,
   answer_batches: answerBatchSchema,
   parent_marks: parentMarkSchema,
+  answer_rates: answerRateSchema,
 } as const satisfies Record<TableName, unknown>;
 
 export type EntitySchemas = typeof entitySchemas;

@@ -9,7 +9,11 @@
 import { LmsError } from '../errors.ts';
 import { clip } from '../lib/text.ts';
 import type { Logger } from '../observability/logger.ts';
-import { AnswerConflictError, AnswersValidationError } from '../services/answers/errors.ts';
+import {
+  AnswerConflictError,
+  AnswersRateLimitedError,
+  AnswersValidationError,
+} from '../services/answers/errors.ts';
 import { type HttpReply, jsonReply } from './reply.ts';
 
 /** The status of each error code a client may see. */
@@ -31,7 +35,8 @@ export const HTTP_STATUS_BY_CODE = {
   UNSUPPORTED_MEDIA_TYPE: 400,
   ANSWER_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
-} as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413>;
+  RATE_LIMITED: 429,
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 409 | 413 | 429>;
 
 export type ClientErrorCode = keyof typeof HTTP_STATUS_BY_CODE;
 
@@ -74,6 +79,15 @@ const detailsOf = (error: LmsError): readonly object[] | undefined => {
   return undefined;
 };
 
+/**
+ * The headers an error reply adds: `Retry-After` (whole seconds, RFC 9110) on a 429, so a
+ * client waits for the window that admits it instead of retrying into the same refusal.
+ */
+const headersOf = (error: LmsError): Readonly<Record<string, string>> =>
+  error instanceof AnswersRateLimitedError
+    ? { 'retry-after': String(error.retryAfterSeconds) }
+    : {};
+
 /** A detail (a flat record) with each of its strings cut to the limit. */
 const boundedDetail = (detail: object): Record<string, unknown> =>
   Object.fromEntries(
@@ -107,7 +121,7 @@ export const errorReply = (error: unknown, logger: Logger): HttpReply => {
     const body: ErrorBody = {
       error: { code: error.code, message, ...boundedDetails(detailsOf(error)) },
     };
-    return jsonReply(HTTP_STATUS_BY_CODE[error.code], body);
+    return jsonReply(HTTP_STATUS_BY_CODE[error.code], body, headersOf(error));
   }
   logger.error('request failed', error instanceof Error ? error : String(error));
   const body: ErrorBody = { error: { ...INTERNAL_ERROR } };

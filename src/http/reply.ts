@@ -10,7 +10,7 @@ const HEADERS = {
 } as const;
 
 /**
- * A JSON reply.
+ * A JSON reply, with any headers of its own (an error's `retry-after`) beside the fixed ones.
  *
  * @example
  * ```ts
@@ -18,8 +18,12 @@ const HEADERS = {
  * // { statusCode: 200, headers: { 'content-type': 'application/json; charset=utf-8', ... }, body: '{"accepted":2,"duplicates":0}' }
  * ```
  */
-export const jsonReply = (statusCode: number, body: unknown): HttpReply => ({
+export const jsonReply = (
+  statusCode: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): HttpReply => ({
   statusCode,
-  headers: { ...HEADERS },
+  headers: { ...headers, ...HEADERS },
   body: JSON.stringify(body),
 });

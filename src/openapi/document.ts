@@ -89,7 +89,9 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
     description:
       'At most 500 answers and 1 MiB. Re-sent answers count as duplicates; any invalid or ' +
       'conflicting answer refuses the whole batch, naming every bad item in `details`, and ' +
-      'stores nothing. Roles: student (its own answers), service, admin.',
+      'stores nothing. Roles: student (its own answers), service, admin. At most ' +
+      '`LMS_ANSWERS_PER_STUDENT_PER_MINUTE` answers (600 by default, never fewer than one ' +
+      'full batch) per student per minute: beyond, 429 `RATE_LIMITED` with `Retry-After`.',
     body: 'AnswersRequest',
     reply: 'RecordAnswersReply',
     errors: [
@@ -100,6 +102,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'TOO_MANY_ANSWERS',
       'ANSWER_CONFLICT',
       'PAYLOAD_TOO_LARGE',
+      'RATE_LIMITED',
     ],
   },
   module_results: {
@@ -146,7 +149,7 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
 };
 
 /** Statuses API Gateway may answer itself, with `{ "message" }`, before any function runs. */
-const GATEWAY_STATUSES: ReadonlySet<number> = new Set([401, 413, 500]);
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([401, 413, 429, 500]);
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
@@ -156,7 +159,18 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   404: 'Not found, to a caller allowed to see the record.',
   409: 'An answer conflicts with a stored or earlier one under the same identity.',
   413: 'The body is over 1 MiB (10 MB: API Gateway itself).',
+  429: "Too many requests: the student's answers per minute (`RATE_LIMITED`, with `Retry-After`), or API Gateway's throttle of the route or stage (`{ message }`).",
   500: 'Internal error; the request id identifies it in the logs.',
+};
+
+/** The header of a `RATE_LIMITED` reply (`src/http/error-reply.ts`). */
+const RETRY_AFTER = {
+  'Retry-After': {
+    description:
+      'Whole seconds until the window that admits the answers again (sent with `RATE_LIMITED`; API Gateway sends none with its own 429).',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 60 },
+  },
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> => {
@@ -187,6 +201,7 @@ const errorResponses = (codes: readonly ClientErrorCode[]) => {
     const schema = GATEWAY_STATUSES.has(status) ? z.union([ours, gatewayErrorBodySchema]) : ours;
     responses[String(status)] = {
       description: `${STATUS_TEXT[status] ?? ''} Codes: ${statusCodes.join(', ')}.`,
+      ...(status === 429 ? { headers: RETRY_AFTER } : {}),
       content: json(jsonSchema(schema, 'output')),
     };
   }

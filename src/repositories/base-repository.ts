@@ -71,6 +71,7 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
     set: RawItem,
     remove: readonly string[],
     condition: Condition | undefined,
+    add: Readonly<Record<string, number>>,
   ): Promise<void>;
   protected abstract rawDelete(key: RawKey, condition: Condition | undefined): Promise<void>;
   protected abstract rawDeleteMany(keys: readonly RawKey[]): Promise<void>;
@@ -145,14 +146,18 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
     const set = this.codec.encodeChanges(changes.set ?? {});
     const remove = [...new Set(changes.remove ?? [])];
     this.codec.checkRemovals(remove);
-    const both = remove.filter((attribute) => Object.hasOwn(set, attribute));
-    if (both.length > 0) {
-      throw new InvalidRequestError(`${this.table}: ${both.join(', ')} both set and removed`);
+    const add = this.#additions(changes.add ?? {});
+    const touched = [...Object.keys(set), ...remove, ...Object.keys(add)];
+    const twice = touched.filter((attribute, i) => touched.indexOf(attribute) !== i);
+    if (twice.length > 0) {
+      throw new InvalidRequestError(
+        `${this.table}: ${[...new Set(twice)].join(', ')} changed twice in one update`,
+      );
     }
-    if (Object.keys(set).length === 0 && remove.length === 0) {
+    if (touched.length === 0) {
       throw new InvalidRequestError(`${this.table}: an update must set or remove something`);
     }
-    await this.rawUpdate(this.#key(key), set, remove, options.condition);
+    await this.rawUpdate(this.#key(key), set, remove, options.condition, add);
   }
 
   async delete(key: Pick<T, K>, options: WriteOptions = {}): Promise<void> {
@@ -212,6 +217,27 @@ export abstract class BaseRepository<T extends object, K extends keyof T & strin
         }
         throw error;
       }
+    }
+    return out;
+  }
+
+  /**
+   * The numbers of an update's `add`, each finite and none a key. What the sum becomes is
+   * not validated here: it is computed by the store (that is the point of an ADD).
+   */
+  #additions(add: Readonly<Record<string, number | undefined>>): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [attribute, value] of Object.entries(add)) {
+      if (value === undefined) continue;
+      if (attribute === this.definition.partitionKey || attribute === this.definition.sortKey) {
+        throw new InvalidRequestError(
+          `${this.table}: key attribute ${attribute} cannot be added to`,
+        );
+      }
+      if (!Number.isFinite(value)) {
+        throw new InvalidRequestError(`${this.table}: ADD ${attribute} needs a finite number`);
+      }
+      out[attribute] = value;
     }
     return out;
   }

@@ -9,6 +9,8 @@ export type Condition =
   | { readonly attribute: string; readonly exists: boolean }
   | { readonly attribute: string; readonly equals: Scalar }
   | { readonly attribute: string; readonly notEquals: Scalar }
+  /** A number attribute at most this value (a missing attribute does not hold). */
+  | { readonly attribute: string; readonly atMost: number }
   | { readonly and: readonly Condition[] }
   | { readonly or: readonly Condition[] };
 
@@ -26,6 +28,7 @@ export const when = {
   absent: (attribute: string): Condition => ({ attribute, exists: false }),
   equals: (attribute: string, value: Scalar): Condition => ({ attribute, equals: value }),
   notEquals: (attribute: string, value: Scalar): Condition => ({ attribute, notEquals: value }),
+  atMost: (attribute: string, value: number): Condition => ({ attribute, atMost: value }),
   all: (...conditions: Condition[]): Condition => ({ and: conditions }),
   any: (...conditions: Condition[]): Condition => ({ or: conditions }),
 } as const;

@@ -50,4 +50,5 @@ export const buildDb = (
   student_marks: make('student_marks'),
   answer_batches: make('answer_batches'),
   parent_marks: make('parent_marks'),
+  answer_rates: make('answer_rates'),
 });

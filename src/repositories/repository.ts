@@ -72,7 +72,19 @@ export interface UpdateChanges<T> {
   readonly set?: { readonly [A in keyof T]?: T[A] };
   /** Attributes to remove. */
   readonly remove?: readonly (keyof T & string)[];
+  /**
+   * Numbers added to number attributes by the store itself (a missing one counts as 0), so
+   * a counter takes one request and no read; with a condition on the stored value, a
+   * capped counter.
+   */
+  readonly add?: { readonly [A in NumberAttribute<T>]?: number };
 }
+
+/** Attributes whose values are numbers. */
+export type NumberAttribute<T> = {
+  [A in keyof T]-?: NonNullable<T[A]> extends number ? A : never;
+}[keyof T] &
+  string;
 
 /**
  * One table, typed by its entity `T` and its primary-key attributes `K`.

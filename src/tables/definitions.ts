@@ -48,6 +48,11 @@ export interface TableDefinition {
   readonly localIndexes?: readonly LocalIndexDefinition[];
   /** Who writes the items: the LMS app (we only write `stats`) or this project. */
   readonly owner: 'lms-app' | 'lms-lambdas';
+  /**
+   * A number attribute (epoch seconds) after which DynamoDB's TTL may delete the item. Set
+   * on the AWS table only: dynalite and the local tables have no TTL (what stays is small).
+   */
+  readonly expiresAttribute?: string;
 }
 
 const index = (attribute: string): IndexDefinition => ({
@@ -176,6 +181,20 @@ export const tables = {
     partitionKey: 'parent_id',
     indexes: [],
     owner: 'lms-lambdas',
+  },
+  /**
+   * Answers posted per student per one-minute window (added by this project, issue 20):
+   * `record_answers` adds a batch's answers to its students' counters with one conditional
+   * UpdateItem each (`services/answers/rate-limit.ts`). Never read otherwise; an item is
+   * useless once its window is over, and TTL removes it.
+   */
+  answer_rates: {
+    name: 'answer_rates',
+    partitionKey: 'student_id',
+    sortKey: 'window_start',
+    indexes: [],
+    owner: 'lms-lambdas',
+    expiresAttribute: 'expires_at',
   },
 } as const satisfies Record<string, TableDefinition>;
 

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       answerSettleSeconds: 60,
       idClaim: 'sub',
+      answersPerStudentPerMinute: 600,
     });
   });
 
@@ -48,6 +49,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         LMS_ANSWER_SETTLE_SECONDS: '5',
         LMS_ID_CLAIM: 'cognito:username',
+        LMS_ANSWERS_PER_STUDENT_PER_MINUTE: '1200',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -58,6 +60,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       answerSettleSeconds: 5,
       idClaim: 'cognito:username',
+      answersPerStudentPerMinute: 1200,
     });
   });
 
@@ -111,6 +114,25 @@ describe('loadConfig', () => {
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toContain(variable);
     expect(error.message).toContain(JSON.stringify(value));
+  });
+
+  it.each(['0', '-5', '499', '600.5', 'lots'])(
+    'refuses LMS_ANSWERS_PER_STUDENT_PER_MINUTE=%s: below one full batch, a sync would be refused forever',
+    (value) => {
+      const error = configError({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: value });
+      expect(error.message).toContain(
+        `LMS_ANSWERS_PER_STUDENT_PER_MINUTE=${JSON.stringify(value)}`,
+      );
+      if (Number.isInteger(Number(value))) {
+        expect(error.message).toContain('must be at least 500, one full batch');
+      }
+    },
+  );
+
+  it('accepts exactly one full batch per minute', () => {
+    expect(
+      loadConfig({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: '500' }).answersPerStudentPerMinute,
+    ).toBe(500);
   });
 
   it('names every bad variable in one error', () => {

@@ -8,7 +8,10 @@ import {
 } from '../../src/http/errors.ts';
 import { InvalidStoredItemError } from '../../src/repositories/errors.ts';
 import { ForbiddenError } from '../../src/services/access/errors.ts';
-import { AnswersValidationError } from '../../src/services/answers/errors.ts';
+import {
+  AnswersRateLimitedError,
+  AnswersValidationError,
+} from '../../src/services/answers/errors.ts';
 import { bodyOf } from '../support/events.ts';
 
 const quiet = () => new Logger({ serviceName: 'test', logLevel: 'SILENT' });
@@ -25,7 +28,28 @@ describe('errorReply', () => {
     expect(errorReply(new PayloadTooLargeError('x'), quiet()).statusCode).toBe(413);
     expect(errorReply(new UnsupportedMediaTypeError('x'), quiet()).statusCode).toBe(400);
     expect(new Set(Object.values(HTTP_STATUS_BY_CODE))).toEqual(
-      new Set([400, 401, 403, 404, 409, 413]),
+      new Set([400, 401, 403, 404, 409, 413, 429]),
+    );
+  });
+
+  it('a rate-limited request gets 429 with Retry-After in whole seconds', () => {
+    const reply = errorReply(new AnswersRateLimitedError(['s-1', 's-2'], 600, 18), quiet());
+    expect(reply.statusCode).toBe(429);
+    expect(reply.headers).toEqual({
+      'retry-after': '18',
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+    });
+    expect(bodyOf(reply)).toEqual({
+      error: {
+        code: 'RATE_LIMITED',
+        message:
+          'at most 600 answers per student per minute: over it for s-1, s-2; retry after 18 s',
+      },
+    });
+    // No other error carries it.
+    expect(errorReply(new InvalidJsonError('x'), quiet()).headers).not.toHaveProperty(
+      'retry-after',
     );
   });
 

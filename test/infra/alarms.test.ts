@@ -5,14 +5,20 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  CLIENT_ERROR_MIN_REQUESTS,
+  CLIENT_ERROR_RATE_PERCENT,
   ERROR_LINE_PATTERN,
   ERROR_LINES_NAMESPACE,
   nearTimeoutMs,
+  THROTTLED_LINE_PATTERN,
+  THROTTLED_REQUESTS_NAMESPACE,
+  THROTTLED_REQUESTS_THRESHOLD,
 } from '../../infra/constructs/alarms.ts';
 import { functionNames, functions } from '../../src/catalog/functions.ts';
 import { workflowNames } from '../../src/catalog/workflows.ts';
 import { MIN_RESERVE_MS } from '../../src/services/aggregates/sharded/work-shard.ts';
 import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
+import { matchesFilterPattern } from '../support/filter-pattern.ts';
 import {
   type CfnResource,
   functionLogicalId,
@@ -104,6 +110,96 @@ describe('a forced 500 raises an alarm', () => {
         AlarmActions: [{ Ref: only('AWS::SNS::Topic') }],
       }),
     ]);
+  });
+});
+
+describe('the HTTP API refusing requests', () => {
+  it('a 4xx rate over 10 % for two periods alarms, judged only over 100 requests a period', () => {
+    const alarm = alarms().find((a) => a.Properties.AlarmName === 'lms-dev-api-4xx-rate');
+    expect(alarm?.Properties).toMatchObject({
+      Threshold: CLIENT_ERROR_RATE_PERCENT,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    const queries = alarm?.Properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] } };
+    }[];
+    const api = { Ref: only('AWS::ApiGatewayV2::Api') };
+    const byId = Object.fromEntries(
+      queries.flatMap((q) => (q.MetricStat === undefined ? [] : [[q.Id, q.MetricStat.Metric]])),
+    );
+    for (const [id, metricName] of [
+      ['errors', '4xx'],
+      ['requests', 'Count'],
+    ] as const) {
+      expect(byId[id]).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: metricName });
+      expect(byId[id]?.Dimensions).toEqual(
+        expect.arrayContaining([
+          { Name: 'ApiId', Value: api },
+          { Name: 'Stage', Value: '$default' },
+        ]),
+      );
+    }
+    expect(queries.find((q) => q.Expression !== undefined)?.Expression).toBe(
+      'IF(FILL(requests, 0) >= 100, 100 * FILL(errors, 0) / requests, 0)',
+    );
+    expect(CLIENT_ERROR_MIN_REQUESTS).toBe(100);
+  });
+
+  it('429s in the access log (throttles and the answers cap) are counted, and 10 in 5 minutes alarm', () => {
+    const accessLogs = Object.entries(resourcesOf(stack.template, 'AWS::Logs::LogGroup')).find(
+      ([, group]) => group.Properties.LogGroupName === '/aws/apigateway/lms-dev',
+    )?.[0];
+    const filters = Object.values(resourcesOf(stack.template, 'AWS::Logs::MetricFilter')).filter(
+      (filter) =>
+        JSON.stringify(filter.Properties.LogGroupName) === JSON.stringify({ Ref: accessLogs }),
+    );
+    expect(filters.map((filter) => filter.Properties)).toEqual([
+      {
+        LogGroupName: { Ref: accessLogs },
+        FilterPattern: '{ $.status = "429" }',
+        MetricTransformations: [
+          {
+            MetricNamespace: THROTTLED_REQUESTS_NAMESPACE,
+            MetricName: 'lms-dev',
+            MetricValue: '1',
+          },
+        ],
+      },
+    ]);
+    expect(alarmsOn(THROTTLED_REQUESTS_NAMESPACE, 'lms-dev').map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        AlarmName: 'lms-dev-api-429',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: THROTTLED_REQUESTS_THRESHOLD - 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: only('AWS::SNS::Topic') }],
+      }),
+    ]);
+    expect(THROTTLED_REQUESTS_THRESHOLD).toBe(10);
+  });
+
+  it('the pattern matches the access log line of a 429, as the stage writes it, and no other', () => {
+    const stage = Object.values(resourcesOf(stack.template, 'AWS::ApiGatewayV2::Stage'))[0];
+    const format = String(
+      (stage?.Properties.AccessLogSettings as { Format: string } | undefined)?.Format,
+    );
+    // API Gateway fills each $context variable in; the quotes around it stay.
+    const line = (status: string) =>
+      format.replace(/\$context\.[A-Za-z.]+/g, (variable) =>
+        variable === '$context.status' ? status : 'x',
+      );
+    expect(format).toContain('"status":"$context.status"');
+    const pattern = THROTTLED_LINE_PATTERN.logPatternString;
+    expect(matchesFilterPattern(pattern, line('429'))).toBe(true);
+    for (const status of ['200', '401', '403', '500']) {
+      expect(matchesFilterPattern(pattern, line(status))).toBe(false);
+    }
   });
 });
 
@@ -218,12 +314,12 @@ describe('every alarm', () => {
     const all = alarms();
     const scheduled = functionNames.filter((name) => functions[name].trigger.kind === 'schedule');
     expect(all).toHaveLength(
-      // errors, error lines, throttles per function; near-timeout per job; per table; API;
-      // per workflow; the failed-runs queue.
+      // errors, error lines, throttles per function; near-timeout per job; per table; API
+      // 5xx, 4xx rate and 429; per workflow; the failed-runs queue.
       3 * functionNames.length +
         scheduled.length +
         tableNames.length +
-        1 +
+        3 +
         workflowNames.length +
         1,
     );
@@ -232,5 +328,43 @@ describe('every alarm', () => {
       expect(alarm.Properties.AlarmActions).toEqual([topic]);
       expect(alarm.Properties.OKActions).toEqual([topic]);
     }
+  });
+});
+
+describe('who the alarms reach', () => {
+  const subscriptions = (context: Record<string, unknown>) =>
+    Object.values(
+      resourcesOf(
+        synth({ context, functionNames: ['parent_summary'] }).template,
+        'AWS::SNS::Subscription',
+      ),
+    ).map((subscription) => [subscription.Properties.Protocol, subscription.Properties.Endpoint]);
+
+  it('a prod synth without a subscriber or the opt-out is refused', () => {
+    expect(() => synth({ context: { stage: 'prod' }, functionNames: ['parent_summary'] })).toThrow(
+      /stage=prod: its alarms would notify a topic nobody is subscribed to/,
+    );
+  });
+
+  it.each([
+    [{ alarmEmail: 'ops@example.com' }, [['email', 'ops@example.com']]],
+    [
+      { alarmUrl: 'https://events.pagerduty.com/integration/0123/enqueue' },
+      [['https', 'https://events.pagerduty.com/integration/0123/enqueue']],
+    ],
+    [
+      { alarmEmail: 'ops@example.com', alarmUrl: 'https://hooks.example.com/lms' },
+      [
+        ['email', 'ops@example.com'],
+        ['https', 'https://hooks.example.com/lms'],
+      ],
+    ],
+    [{ alarmsUnsubscribed: 'true' }, []],
+  ])('prod with %j synthesizes, the topic subscribed as asked', (context, expected) => {
+    expect(subscriptions({ stage: 'prod', ...context })).toEqual(expected);
+  });
+
+  it('another stage synthesizes without a subscriber', () => {
+    expect(subscriptions({ stage: 'staging' })).toEqual([]);
   });
 });

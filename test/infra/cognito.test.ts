@@ -137,6 +137,7 @@ describe('Cognito', () => {
     const configured = synth({
       context: {
         stage: 'prod',
+        alarmsUnsubscribed: 'true',
         oauthCallbackUrls: 'https://app.example.org/signed-in',
         oauthLogoutUrls: 'https://app.example.org/',
         oauthDomainPrefix: 'lms-school-prod',

@@ -133,9 +133,30 @@ describe('functions', () => {
     }
   });
 
+  it('answersPerStudentPerMinute sets the cap of the functions; unset, none has the variable', () => {
+    const { template } = synth({
+      context: { answersPerStudentPerMinute: '900' },
+      functionNames: ['record_answers'],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'dev-record_answers',
+      Environment: {
+        Variables: Match.objectLike({ LMS_ANSWERS_PER_STUDENT_PER_MINUTE: '900' }),
+      },
+    });
+    for (const fn of Object.values(resourcesOf(deployed.template, 'AWS::Lambda::Function'))) {
+      expect(JSON.stringify(fn.Properties)).not.toContain('LMS_ANSWERS_PER_STUDENT_PER_MINUTE');
+    }
+  });
+
   it('prod keeps function logs for six months; context sets zone, level and prefix', () => {
     const { template } = synth({
-      context: { stage: 'prod', timezone: 'europe/zagreb', logLevel: 'WARN' },
+      context: {
+        stage: 'prod',
+        timezone: 'europe/zagreb',
+        logLevel: 'WARN',
+        alarmEmail: 'ops@example.com',
+      },
       functionNames: ['calc_all_stats'],
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -316,14 +337,14 @@ describe('functions', () => {
 
     it('external tables get the same grants, on their ARN by name', () => {
       const stats = synth({
-        context: { stage: 'prod', externalTables: 'lms-app' },
+        context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
         functionNames: ['calc_all_stats'],
       });
       expect(dynamoGrants(stats, 'calc_all_stats')).toEqual(
         expectedGrants('calc_all_stats', 'prod-'),
       );
       const { template: external } = synth({
-        context: { stage: 'prod', externalTables: 'lms-app' },
+        context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
         functionNames: ['module_results'],
       });
       // An external table's index is addressed by name too: `.../table/prod-students/index/class_code`.

@@ -18,11 +18,12 @@ import { synth } from './support.ts';
 const STAGES: readonly [string, Record<string, unknown>][] = [
   ['dev', { stage: 'dev' }],
   ['staging', { stage: 'staging', logLevel: 'debug', alarmEmail: 'ops@example.org' }],
-  ['prod', { stage: 'prod' }],
+  ['prod', { stage: 'prod', alarmEmail: 'ops@example.org' }],
   [
     'prod over the LMS app tables, with OAuth',
     {
       stage: 'prod',
+      alarmUrl: 'https://events.pagerduty.com/integration/0123/enqueue',
       externalTables: 'lms-app',
       oauthCallbackUrls: 'https://app.example.org/signed-in',
       oauthDomainPrefix: 'lms-school-prod',

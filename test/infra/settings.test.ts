@@ -14,6 +14,9 @@ describe('stage settings from CDK context', () => {
       production: false,
       externalTables: [],
       alarmEmail: undefined,
+      alarmUrl: undefined,
+      alarmsUnsubscribed: false,
+      answersPerStudentPerMinute: undefined,
       throttle: { rateLimit: 100, burstLimit: 200 },
       oauth: undefined,
     });
@@ -42,15 +45,52 @@ describe('stage settings from CDK context', () => {
   });
 
   it('prod is the production stage; the stage is the table prefix', () => {
-    expect(from({ stage: 'prod' })).toMatchObject({ production: true, tablePrefix: 'prod-' });
+    expect(from({ stage: 'prod', alarmEmail: 'ops@example.com' })).toMatchObject({
+      production: true,
+      tablePrefix: 'prod-',
+    });
     expect(from({ stage: 'staging2' })).toMatchObject({
       production: false,
       tablePrefix: 'staging2-',
     });
   });
 
+  describe('prod alarms must reach someone', () => {
+    it('refuses prod without a subscriber or the opt-out, naming every way out', () => {
+      for (const context of [
+        { stage: 'prod' },
+        { stage: 'prod', alarmsUnsubscribed: 'false' },
+        { stage: 'prod', alarmEmail: '' },
+      ]) {
+        expect(() => from(context)).toThrow(SettingsError);
+        expect(() => from(context)).toThrow(
+          /stage=prod: its alarms would notify a topic nobody is subscribed to; give -c alarmEmail=.*-c alarmUrl=https:.*-c alarmsUnsubscribed=true/,
+        );
+      }
+    });
+
+    it.each([
+      [{ alarmEmail: 'ops@example.com' }],
+      [{ alarmUrl: 'https://events.pagerduty.com/integration/0123/enqueue' }],
+      [{ alarmsUnsubscribed: 'true' }],
+      [{ alarmsUnsubscribed: true }],
+    ])('accepts prod with %j', (context) => {
+      expect(from({ stage: 'prod', ...context }).production).toBe(true);
+    });
+
+    it('other stages may have silent alarms', () => {
+      expect(from({ stage: 'staging' })).toMatchObject({
+        alarmEmail: undefined,
+        alarmUrl: undefined,
+        alarmsUnsubscribed: false,
+      });
+    });
+  });
+
   it('an explicit prefix wins, including the empty one', () => {
-    expect(from({ stage: 'prod', tablePrefix: '' }).tablePrefix).toBe('');
+    expect(
+      from({ stage: 'prod', tablePrefix: '', alarmEmail: 'ops@example.com' }).tablePrefix,
+    ).toBe('');
     expect(from({ tablePrefix: 'lms.' }).tablePrefix).toBe('lms.');
   });
 
@@ -63,6 +103,11 @@ describe('stage settings from CDK context', () => {
       rateLimit: 5,
       burstLimit: 10,
     });
+  });
+
+  it("answersPerStudentPerMinute: the functions' variable, by their own rule", () => {
+    expect(from({ answersPerStudentPerMinute: '900' }).answersPerStudentPerMinute).toBe(900);
+    expect(from({ answersPerStudentPerMinute: 500 }).answersPerStudentPerMinute).toBe(500);
   });
 
   it('externalTables: lms-app is the tables the LMS app owns; names are checked', () => {
@@ -83,6 +128,17 @@ describe('stage settings from CDK context', () => {
     [{ timezone: 'Mars/Olympus' }, /timezone=Mars\/Olympus/],
     [{ logLevel: 'verbose' }, /logLevel=verbose/],
     [{ alarmEmail: 'ops' }, /alarmEmail=ops/],
+    [
+      { alarmUrl: 'http://hooks.example.com/x' },
+      /alarmUrl=http:\/\/hooks.example.com\/x must be https/,
+    ],
+    [{ alarmUrl: 'pager' }, /alarmUrl=pager is not a URL/],
+    [{ alarmsUnsubscribed: 'yes' }, /alarmsUnsubscribed=yes must be true or false/],
+    [
+      { answersPerStudentPerMinute: '100' },
+      /answersPerStudentPerMinute: .*at least 500, one full batch/,
+    ],
+    [{ answersPerStudentPerMinute: '0' }, /answersPerStudentPerMinute: .*at least 500/],
     [{ throttleRate: '0' }, /throttleRate=0/],
     [{ throttleBurst: 'many' }, /throttleBurst=many/],
     [{ stage: { nested: true } }, /context stage must be a string/],

@@ -20,7 +20,7 @@ describe('tables', () => {
   let prod: Synthesized;
   beforeAll(() => {
     dev = synth({ context: { stage: 'dev' } });
-    prod = synth({ context: { stage: 'prod' } });
+    prod = synth({ context: { stage: 'prod', alarmEmail: 'ops@example.com' } });
   });
 
   it('creates exactly the tables of the shared definitions, named with the stage prefix', () => {
@@ -46,6 +46,24 @@ describe('tables', () => {
     for (const index of definition.indexes) {
       expect(index.name, 'an index is named after its key attribute').toBe(index.partitionKey);
     }
+  });
+
+  it.each(tableNames)(
+    '%s: TTL on the attribute its definition names, and on no other table',
+    (name: TableName) => {
+      const definition: TableDefinition = tables[name];
+      dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: physicalName('dev-', definition),
+        TimeToLiveSpecification:
+          definition.expiresAttribute === undefined
+            ? Match.absent()
+            : { AttributeName: definition.expiresAttribute, Enabled: true },
+      });
+    },
+  );
+
+  it('answer_rates expires its counters by expires_at', () => {
+    expect(tables.answer_rates.expiresAttribute).toBe('expires_at');
   });
 
   it('declares every key attribute as a string, and no other attribute', () => {
@@ -99,7 +117,9 @@ describe('tables', () => {
   });
 
   it('externalTables=lms-app references the LMS app tables instead of creating them', () => {
-    const { template } = synth({ context: { stage: 'prod', externalTables: 'lms-app' } });
+    const { template } = synth({
+      context: { stage: 'prod', externalTables: 'lms-app', alarmEmail: 'ops@example.com' },
+    });
     const created = Object.values(resourcesOf(template, 'AWS::DynamoDB::GlobalTable'))
       .map((table) => String(table.Properties.TableName))
       .sort();
@@ -108,7 +128,9 @@ describe('tables', () => {
   });
 
   it('tablePrefix overrides the stage prefix', () => {
-    const { template } = synth({ context: { stage: 'prod', tablePrefix: '' } });
+    const { template } = synth({
+      context: { stage: 'prod', tablePrefix: '', alarmEmail: 'ops@example.com' },
+    });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { TableName: 'students' });
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deployedFunctions } from '../../infra/bundling.ts';
+import { ROUTE_THROTTLE_SHARES, routeThrottle } from '../../infra/constructs/http-api.ts';
 import {
   type FunctionName,
   functionNames,
@@ -339,8 +340,55 @@ describe('HTTP API', () => {
     });
   });
 
+  it('every route has its own throttle, its share of the stage, and the stage waits for the routes', () => {
+    const [stageId, stage] = Object.entries(
+      resourcesOf(catalogue.template, 'AWS::ApiGatewayV2::Stage'),
+    )[0] ?? ['', undefined];
+    const keys = routed(functionNames).map((name) => {
+      const { trigger } = functions[name];
+      return trigger.kind === 'http' ? `${trigger.route.method} ${trigger.route.path}` : name;
+    });
+    expect(stage?.Properties.RouteSettings).toEqual({
+      'POST /answers': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      'GET /classes/{class_code}/modules/{module_id}/results': {
+        ThrottlingRateLimit: 20,
+        ThrottlingBurstLimit: 40,
+      },
+      'GET /students/{id}/progress': { ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 },
+      'GET /parents/{id}/summary': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+    expect(Object.keys(stage?.Properties.RouteSettings ?? {}).sort()).toEqual(keys.sort());
+    // API Gateway refuses settings for a route key it does not know yet.
+    const routes = Object.entries(resourcesOf(catalogue.template, 'AWS::ApiGatewayV2::Route'));
+    const dependsOn = catalogue.template.toJSON().Resources[stageId].DependsOn as string[];
+    for (const [routeId, route] of routes) {
+      expect(keys).toContain(route.Properties.RouteKey);
+      expect(dependsOn).toContain(routeId);
+    }
+    // No route alone can take the whole stage.
+    for (const name of routed(functionNames)) {
+      if (name in ROUTE_THROTTLE_SHARES) {
+        expect(ROUTE_THROTTLE_SHARES[name as keyof typeof ROUTE_THROTTLE_SHARES]).toBeLessThan(1);
+      }
+    }
+  });
+
+  it('route throttles scale with the stage, at least 1 each', () => {
+    expect(routeThrottle('record_answers', { rateLimit: 1000, burstLimit: 2000 })).toEqual({
+      rateLimit: 500,
+      burstLimit: 1000,
+    });
+    expect(routeThrottle('module_results', { rateLimit: 1, burstLimit: 2 })).toEqual({
+      rateLimit: 1,
+      burstLimit: 1,
+    });
+  });
+
   it('prod keeps its users: the pool is retained and deletion-protected', () => {
-    const { template } = synth({ context: { stage: 'prod' }, functionNames: ['parent_summary'] });
+    const { template } = synth({
+      context: { stage: 'prod', alarmEmail: 'ops@example.com' },
+      functionNames: ['parent_summary'],
+    });
     template.hasResource('AWS::Cognito::UserPool', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ DeletionProtection: 'ACTIVE', UserPoolName: 'lms-prod' }),

@@ -149,7 +149,7 @@ describe('workflows', () => {
 
   it('prod keeps the execution logs six months', () => {
     const { template } = synth({
-      context: { stage: 'prod' },
+      context: { stage: 'prod', alarmEmail: 'ops@example.com' },
       functionNames: ['aggregate_parents'],
     });
     template.hasResource('AWS::Logs::LogGroup', {

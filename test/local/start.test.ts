@@ -113,6 +113,37 @@ describe('the local stack (lms start)', () => {
     expect(at.status).toBe(401);
   });
 
+  it("passes the function's Retry-After through: a student over its answers per minute", async () => {
+    const token = await signDevToken(stack.keys, { id: 'lms-app', role: 'service' });
+    const batch = (from: number) => ({
+      answers: Array.from({ length: 500 }, (_, i) => ({
+        answer_id: `cap-${from + i}`,
+        student_id: 's-cap',
+        module_id: 'm-cap',
+        word: 'apple',
+        correct: true,
+        answered_at: new Date().toISOString(),
+      })),
+    });
+    // The stack runs on the real clock: of three full batches within seconds, two share a
+    // minute whatever its edge, and 1,000 answers in one minute are over the cap of 600.
+    let refused: Response | undefined;
+    for (const from of [0, 500, 1000]) {
+      const response = await fetch(`${stack.apiUrl}/answers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(batch(from)),
+      });
+      if (response.status === 429) {
+        refused = response;
+        break;
+      }
+      expect(response.status).toBe(200);
+    }
+    expect(refused?.headers.get('retry-after')).toMatch(/^([1-9]|[1-5][0-9]|60)$/);
+    expect(await refused?.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+  });
+
   it('says why a token was refused: an expired one gets a hint in the header and the log', async () => {
     const exp = Math.floor(Date.now() / 1000) - 60;
     const expired = await new SignJWT({ 'cognito:username': 't-0001', 'custom:role': 'teacher' })

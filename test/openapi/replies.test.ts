@@ -118,6 +118,27 @@ const frameCases = (
   at(500, 'a database that fails', eventWith(admin), brokenDb),
 ];
 
+/** A student's second batch in a minute, past the default cap (600): 429 `RATE_LIMITED`. */
+const overTheCap = (post: ReturnType<typeof route>): Case => {
+  const flood = (count: number, from: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      ...answer(`f-${from + i}`, 's-flood', 'apple', true, 1),
+    }));
+  const fill = post(200, 'a full batch', postAnswersEvent({ answers: flood(500, 0) }, service));
+  const over = post(
+    429,
+    'a student over its answers per minute',
+    postAnswersEvent({ answers: flood(101, 500) }, service),
+  );
+  return {
+    ...over,
+    reply: async () => {
+      await fill.reply();
+      return over.reply();
+    },
+  };
+};
+
 const cases = (): Case[] => {
   const post = route('post', '/answers', 'record_answers', recordAnswers);
   const results = route(
@@ -154,6 +175,7 @@ const cases = (): Case[] => {
       postAnswersEvent({ answers: [{ ...answers[0], correct: false }] }, service),
     ),
     post(413, 'a body over 1 MiB', postAnswersEvent(big, service)),
+    overTheCap(post),
     ...frameCases(post, (claims) => postAnswersEvent({ answers }, claims)),
 
     results(

@@ -274,6 +274,32 @@ export const repositoryContract = (label: string, make: () => Promise<ContractSu
         expect(await db.classes.find({ code: 'w-ne' })).toMatchObject({ name: 'y', level: 2 });
       });
 
+      it('adds to a number in the store, a missing one counting as 0, capped by atMost', async () => {
+        const key = { student_id: 'w-rate', window_start: '2026-03-05T08:15:00.000Z' };
+        const count = (answers: number, cap: number) =>
+          db.answer_rates.update(
+            key,
+            { set: { expires_at: 1_772_700_000 }, add: { answers } },
+            { condition: when.any(when.absent('answers'), when.atMost('answers', cap - answers)) },
+          );
+        await count(400, 600);
+        await count(200, 600);
+        expect(await db.answer_rates.find(key)).toEqual({
+          ...key,
+          answers: 600,
+          expires_at: 1_772_700_000,
+        });
+        await expect(count(1, 600)).rejects.toBeInstanceOf(ConditionFailedError);
+        await db.answer_rates.update(key, { add: { answers: -200 } });
+        expect((await db.answer_rates.find(key))?.answers).toBe(400);
+        await expect(
+          db.answer_rates.update(key, { set: { answers: 1 }, add: { answers: 1 } }),
+        ).rejects.toBeInstanceOf(InvalidRequestError);
+        await expect(
+          db.answer_rates.update(key, { add: { answers: Number.NaN } }),
+        ).rejects.toBeInstanceOf(InvalidRequestError);
+      });
+
       it('validates writes and writes nothing of an invalid batch', async () => {
         const bad = { ...student('w-bad'), name: 42 } as unknown as Entity<'students'>;
         await expect(db.students.putMany([student('w-ok'), bad])).rejects.toBeInstanceOf(

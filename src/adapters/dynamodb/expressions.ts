@@ -73,15 +73,22 @@ export class ExpressionBuilder {
       return condition.exists ? `attribute_exists(${n})` : `attribute_not_exists(${n})`;
     }
     if ('equals' in condition) return `${n} = ${this.value(condition.equals)}`;
+    if ('atMost' in condition) return `${n} <= ${this.value(condition.atMost)}`;
     return `${n} <> ${this.value(condition.notEquals)}`;
   }
 
-  /** `SET #a = :x, #b = :y REMOVE #c`; undefined when nothing changes. */
-  update(set: Readonly<Record<string, unknown>>, remove: readonly string[]): string | undefined {
+  /** `SET #a = :x, #b = :y REMOVE #c ADD #d :z`; undefined when nothing changes. */
+  update(
+    set: Readonly<Record<string, unknown>>,
+    remove: readonly string[],
+    add: Readonly<Record<string, number>> = {},
+  ): string | undefined {
     const clauses: string[] = [];
     const sets = Object.entries(set).map(([a, v]) => `${this.name(a)} = ${this.value(v)}`);
     if (sets.length > 0) clauses.push(`SET ${sets.join(', ')}`);
     if (remove.length > 0) clauses.push(`REMOVE ${remove.map((a) => this.name(a)).join(', ')}`);
+    const adds = Object.entries(add).map(([a, v]) => `${this.name(a)} ${this.value(v)}`);
+    if (adds.length > 0) clauses.push(`ADD ${adds.join(', ')}`);
     return clauses.length === 0 ? undefined : clauses.join(' ');
   }
 

@@ -120,7 +120,9 @@ export const putParams = (
 
 /**
  * An update that touches only the given attributes: `SET` for `set`, `REMOVE` for
- * `remove`, nothing else, so attributes written meanwhile by someone else survive.
+ * `remove`, `ADD` for `add` (a number added to the stored one, a missing one counting as
+ * 0: one request, no read, for a counter), nothing else, so attributes written meanwhile
+ * by someone else survive.
  *
  * @example
  * ```ts
@@ -134,9 +136,10 @@ export const updateParams = (
   set: Readonly<Item>,
   remove: readonly string[],
   condition?: Condition,
+  add: Readonly<Record<string, number>> = {},
 ): UpdateCommandInput => {
   const x = new ExpressionBuilder();
-  const update = x.update(set, remove);
+  const update = x.update(set, remove, add);
   if (update === undefined)
     throw new InvalidRequestError(`${tableName}: an update must set or remove something`);
   const conditionExpression = condition === undefined ? undefined : x.condition(condition);

@@ -120,8 +120,9 @@ export class DynamoRepository<T extends object, K extends keyof T & string> exte
     set: RawItem,
     remove: readonly string[],
     condition: Condition | undefined,
+    add: Readonly<Record<string, number>>,
   ): Promise<void> {
-    return this.ddb.update(updateParams(this.tableName, key, set, remove, condition));
+    return this.ddb.update(updateParams(this.tableName, key, set, remove, condition, add));
   }
 
   protected rawDelete(key: RawKey, condition: Condition | undefined): Promise<void> {

@@ -14,5 +14,6 @@ export const holds = (
   const value = item?.[condition.attribute];
   if ('exists' in condition) return (value !== undefined) === condition.exists;
   if ('equals' in condition) return value === condition.equals;
+  if ('atMost' in condition) return typeof value === 'number' && value <= condition.atMost;
   return value !== condition.notEquals;
 };

@@ -8,7 +8,7 @@ import {
 } from '../../repositories/base-repository.ts';
 import type { Codec } from '../../repositories/codec.ts';
 import type { Condition } from '../../repositories/condition.ts';
-import { ConditionFailedError } from '../../repositories/errors.ts';
+import { ConditionFailedError, InvalidRequestError } from '../../repositories/errors.ts';
 import type { PageKey, PageOptions } from '../../repositories/repository.ts';
 import type { TableDefinition } from '../../tables/definitions.ts';
 import { holds } from './condition.ts';
@@ -152,12 +152,20 @@ export class MemoryRepository<T extends object, K extends keyof T & string> exte
     set: RawItem,
     remove: readonly string[],
     condition: Condition | undefined,
+    add: Readonly<Record<string, number>>,
   ): Promise<void> {
     const identity = this.identity(key);
     const existing = this.items.get(identity);
     this.#check(condition, existing);
     const next: RawItem = { ...structuredClone(existing ?? {}), ...key, ...structuredClone(set) };
     for (const attribute of remove) delete next[attribute];
+    for (const [attribute, value] of Object.entries(add)) {
+      const stored = next[attribute] ?? 0;
+      if (typeof stored !== 'number') {
+        throw new InvalidRequestError(`${this.table}: ADD to ${attribute}, which is not a number`);
+      }
+      next[attribute] = stored + value;
+    }
     this.items.set(identity, next);
   }
 

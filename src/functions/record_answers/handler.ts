@@ -24,7 +24,7 @@ const answersIn = (body: unknown): number =>
  */
 export const createHandler = createHttpHandler(
   'record_answers',
-  async (request, principal, { db, now, metrics, logger }) => {
+  async (request, principal, { db, now, metrics, logger, config }) => {
     let answers = 0;
     try {
       assertMayAttempt(principal, ACTIONS.postAnswers);
@@ -34,6 +34,7 @@ export const createHandler = createHttpHandler(
         {
           db,
           now,
+          answersPerStudentPerMinute: config.answersPerStudentPerMinute,
           onRebuildRequested: (students) =>
             logger.warn(
               'a run took this request for abandoned while it was still writing (a clock far off?): rebuild requested',

@@ -70,3 +70,24 @@ export class AnswerConflictError extends LmsError {
     );
   }
 }
+
+/**
+ * Students of the batch are over their answers per minute (`rate-limit.ts`). Nothing of the
+ * batch is stored, and nothing is counted against the students that were under the cap.
+ */
+export class AnswersRateLimitedError extends LmsError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    readonly studentIds: readonly string[],
+    readonly limit: number,
+    /** Whole seconds until the window ends, when a retry is counted afresh (`Retry-After`). */
+    readonly retryAfterSeconds: number,
+  ) {
+    const listed = studentIds.slice(0, 5).join(', ');
+    const more = studentIds.length > 5 ? ` and ${studentIds.length - 5} more` : '';
+    super(
+      `at most ${limit} answers per student per minute: over it for ${listed}${more}; retry after ${retryAfterSeconds} s`,
+    );
+  }
+}

@@ -30,6 +30,7 @@ import type { Principal } from '../access/principal.ts';
 import { answerIdentity, classifyAnswers, keyOf } from './classify.ts';
 import { AnswerConflictError } from './errors.ts';
 import { closeBatch, openBatch } from './in-flight.ts';
+import { admitAnswers } from './rate-limit.ts';
 import { type ValidAnswer, validateAnswers } from './validate.ts';
 
 export interface RecordAnswersDeps {
@@ -42,6 +43,8 @@ export interface RecordAnswersDeps {
    * still writing (a clock far off): their rebuild is requested (`closeBatch`).
    */
   readonly onRebuildRequested?: (studentIds: readonly string[]) => void;
+  /** The per-student cap (`rate-limit.ts`); undefined: none (the tools that load data). */
+  readonly answersPerStudentPerMinute?: number;
 }
 
 /** The reply of `POST /answers` (DESIGN section 4). */
@@ -82,6 +85,12 @@ export const recordAnswers = async (
   assertMayPostAnswersFor(
     principal,
     batch.map((answer) => answer.student_id),
+  );
+  await admitAnswers(
+    db,
+    batch.map((answer) => answer.student_id),
+    deps.answersPerStudentPerMinute,
+    deps.now(),
   );
 
   const keys = [
