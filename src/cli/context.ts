@@ -30,10 +30,14 @@ export const processOutput: Output = {
 export const commandConfig = (
   options: GlobalOptions,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  load: Parameters<typeof loadConfig>[1] = {},
 ): Config =>
-  loadConfig({
-    ...env,
-    ...(options.endpoint !== undefined ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
-    ...(options.prefix !== undefined ? { LMS_TABLE_PREFIX: options.prefix } : {}),
-    ...(options.region !== undefined ? { AWS_REGION: options.region } : {}),
-  });
+  loadConfig(
+    {
+      ...env,
+      ...(options.endpoint !== undefined ? { DYNAMODB_ENDPOINT: options.endpoint } : {}),
+      ...(options.prefix !== undefined ? { LMS_TABLE_PREFIX: options.prefix } : {}),
+      ...(options.region !== undefined ? { AWS_REGION: options.region } : {}),
+    },
+    load,
+  );

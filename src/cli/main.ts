@@ -2,9 +2,11 @@
  * The `lms` command line (DESIGN section 6). Each command lives in its own file under
  * `commands/`; this file wires them and turns errors into a message and an exit code.
  */
+
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.ts';
 import { errorMessage, LmsError } from '../errors.ts';
+import { ClockSkewError } from '../lib/clock-skew.ts';
 import { StackInUseError } from '../local/claim.ts';
 import { StartInterruptedError } from '../local/start.ts';
 import { registerAggregate } from './commands/aggregate.ts';
@@ -76,9 +78,10 @@ export const main = async (
       output.err(`lms: ${error.message} [${error.code}]`);
       // 130 (128 + SIGINT): stopped by Ctrl-C before it was ready.
       if (error instanceof StartInterruptedError) return 130;
-      // 2 is a usage error (fix the command, the environment, or what holds the data
-      // folder or a port); 1 a failed run.
+      // 2 is a usage error (fix the command, the environment, the clock, or what holds the
+      // data folder or a port); 1 a failed run.
       return error instanceof ConfigError ||
+        error instanceof ClockSkewError ||
         error instanceof UsageError ||
         error instanceof StackInUseError
         ? 2

@@ -26,7 +26,10 @@ export interface Config {
   readonly tablePrefix: string;
   readonly timezone: string;
   readonly logLevel: LogLevel;
-  /** How old an answer must be before `aggregate_students` folds it (`ANSWER_SETTLE_MS`). */
+  /**
+   * How old an answer must be before `aggregate_students` folds it (`ANSWER_SETTLE_MS`); at
+   * least {@link MIN_SETTLE_SECONDS_ON_AWS} against real AWS.
+   */
   readonly answerSettleSeconds: number;
   /**
    * The JWT claim holding the caller's LMS id (`LMS_ID_CLAIM`, DESIGN section 5): `sub` by
@@ -47,6 +50,16 @@ export interface Config {
  * and refuses the same batch posted again and again within a minute (a loop).
  */
 export const DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE = 600;
+
+/**
+ * The least settle window against real AWS. What keeps an answer in flight from being
+ * folded past is data (`answer_batches`, the mark read again), not the window; the window
+ * is the margin for clocks: `record_answers` invocations stamping out of order, and a
+ * laptop's `lms --aws aggregate`, whose clock may be off by up to `MAX_CLOCK_SKEW_MS`
+ * (5 s, checked against AWS's before it runs). Twice that. Only a local engine
+ * (`DYNAMODB_ENDPOINT`), where the API and the jobs share one clock, may go lower (0).
+ */
+export const MIN_SETTLE_SECONDS_ON_AWS = 10;
 
 const isTimeZone = (zone: string): boolean => {
   try {
@@ -143,7 +156,16 @@ const schema = z.object(variables);
  * loadConfig({ LMS_TIMEZONE: 'Mars/Olympus' }); // throws ConfigError naming LMS_TIMEZONE
  * ```
  */
-export const loadConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+export const loadConfig = (
+  env: Readonly<Record<string, string | undefined>>,
+  options: {
+    /**
+     * `lms start`: the local stack starts its own engine (no `DYNAMODB_ENDPOINT` yet) and
+     * runs the API and the jobs on one clock, so any settle window is safe there.
+     */
+    readonly localStack?: boolean;
+  } = {},
+): Config => {
   const result = schema.safeParse(
     Object.fromEntries(Object.keys(variables).map((k) => [k, env[k]])),
   );
@@ -156,6 +178,15 @@ export const loadConfig = (env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  if (
+    options.localStack !== true &&
+    values.DYNAMODB_ENDPOINT === undefined &&
+    values.LMS_ANSWER_SETTLE_SECONDS < MIN_SETTLE_SECONDS_ON_AWS
+  ) {
+    throw new ConfigError(
+      `invalid configuration: LMS_ANSWER_SETTLE_SECONDS=${values.LMS_ANSWER_SETTLE_SECONDS} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against real AWS (DYNAMODB_ENDPOINT is not set): the window is the margin for clocks that disagree; only a local engine, where the API and the jobs share one clock, may use less`,
+    );
+  }
   return {
     dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
     awsRegion: values.AWS_REGION,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, LOG_LEVELS, loadConfig } from '../../src/config/config.ts';
+import {
+  ConfigError,
+  LOG_LEVELS,
+  loadConfig,
+  MIN_SETTLE_SECONDS_ON_AWS,
+} from '../../src/config/config.ts';
 
 const configError = (env: Record<string, string | undefined>): ConfigError => {
   try {
@@ -62,6 +67,25 @@ describe('loadConfig', () => {
       idClaim: 'cognito:username',
       answersPerStudentPerMinute: 1200,
     });
+  });
+
+  it('refuses a settle window below the safe minimum against real AWS, naming the reason; a local engine may use 0', () => {
+    for (const seconds of ['0', '9']) {
+      expect(() => loadConfig({ LMS_ANSWER_SETTLE_SECONDS: seconds })).toThrow(
+        new RegExp(
+          `LMS_ANSWER_SETTLE_SECONDS=${seconds} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against real AWS`,
+        ),
+      );
+    }
+    expect(loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '10' }).answerSettleSeconds).toBe(10);
+    expect(
+      loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })
+        .answerSettleSeconds,
+    ).toBe(0);
+    // `lms start` runs its own engine: no endpoint yet, one clock.
+    expect(
+      loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0' }, { localStack: true }).answerSettleSeconds,
+    ).toBe(0);
   });
 
   it('keeps the canonical spelling of a time zone given in another case', () => {

@@ -33,14 +33,12 @@ export interface AggregateOptions<P> {
 }
 
 /**
- * Answers recorded in the last minute are left to the next run. `record_answers` gives a
- * batch its `recorded_at` just before writing it, and may take up to its timeout (29 s,
- * `src/catalog/functions.ts`) to finish; a fold that read past an answer still in flight
- * would move its watermark beyond it and never fold it. It marks its students before it
- * writes, and a run keeps a mark younger than this window (`markSettled`). Twice the timeout
- * is needed: a mark overwritten by an older request's mark was written by an invocation
- * that has ended within two timeouts of that older request's `recorded_at` (see "Marks and
- * tokens" in docs/aggregates.md); `record-answers-faults.test.ts` checks the catalogue.
+ * Answers recorded in the last minute are left to the next run. What keeps a run from
+ * folding past answers still in flight is data, not this window: `record_answers` opens a
+ * batch (`answer_batches`) before it writes and closes it after, and a run reads the mark
+ * again before it writes (`fold/batch-guard.ts`). The window is the margin for clocks that
+ * disagree (see `MIN_SETTLE_SECONDS_ON_AWS`, the least allowed against real AWS); a minute
+ * costs nothing for an hourly job.
  */
 export const ANSWER_SETTLE_MS = 60_000;
 

@@ -105,7 +105,6 @@ describe('record_answers', () => {
         student_id: expect.stringMatching(/^st-[45]$/),
         token: expect.stringMatching(/^[0-9a-f-]{36}$/),
         marked_at: '2026-03-05T00:00:00.000Z',
-        recorded_at: '2026-03-05T00:00:00.000Z',
       });
     }
     const tokenOf = async (id: string) =>

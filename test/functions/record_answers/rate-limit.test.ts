@@ -53,6 +53,7 @@ describe('answers per student per minute', () => {
   it('over the cap: 429 RATE_LIMITED with Retry-After to the window end, nothing stored', async () => {
     expect((await post(answers('s-loop', 500))).statusCode).toBe(200);
     expect((await post(answers('s-loop', 100, 500))).statusCode).toBe(200); // 600: the cap itself
+    const markBefore = await t.db.student_marks.find({ student_id: 's-loop' });
     const refused = await post(answers('s-loop', 1, 600));
     expect(refused.statusCode).toBe(429);
     expect(refused.headers).toMatchObject({ 'retry-after': '18' });
@@ -63,8 +64,9 @@ describe('answers per student per minute', () => {
       },
     });
     expect(await stored('s-loop')).toBe(600);
-    const marks = await t.db.student_marks.find({ student_id: 's-loop' });
-    expect(marks?.recorded_at).toBe(AT.toISOString());
+    // Not marked again: the refused request wrote nothing at all.
+    expect(await t.db.student_marks.find({ student_id: 's-loop' })).toEqual(markBefore);
+    expect(await t.db.answer_batches.get({ student_id: 's-loop' })).toEqual([]);
   });
 
   it('another student in the same minute is unaffected', async () => {
