@@ -3,9 +3,9 @@
  * value fails at start with an error that names the variable, not later in a request.
  */
 import * as z from 'zod';
+import { MAX_ANSWERS_PER_REQUEST } from '../domain/answers/limits.ts';
 import { LmsError } from '../errors.ts';
 import { zodIssues } from '../lib/zod-issues.ts';
-import { MAX_ANSWERS_PER_REQUEST } from '../services/answers/validate.ts';
 
 export class ConfigError extends LmsError {
   readonly code = 'INVALID_CONFIG';

@@ -3,12 +3,10 @@
  * one by one so that every bad item is named (index and field), not only the first.
  */
 import * as z from 'zod';
+import { MAX_ANSWERS_PER_REQUEST } from '../../domain/answers/limits.ts';
 import { CONTROL_CHARACTER, LONE_SURROGATE } from '../../lib/text.ts';
 import { zodIssues } from '../../lib/zod-issues.ts';
 import { type AnswerIssue, AnswersValidationError, TooManyAnswersError } from './errors.ts';
-
-/** At most this many answers per request (DESIGN section 4). */
-export const MAX_ANSWERS_PER_REQUEST = 500;
 
 /**
  * Longest id (student, module, answer) and word, in UTF-16 code units (what zod and

@@ -4,8 +4,8 @@
  * admitting again (an injected clock, never a sleep), a full batch of 500 admitted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_ANSWERS_PER_REQUEST } from '../../../src/domain/answers/limits.ts';
 import { createHandler } from '../../../src/functions/record_answers/handler.ts';
-import { MAX_ANSWERS_PER_REQUEST } from '../../../src/services/answers/validate.ts';
 import { bodyOf, claimsFor, lambdaContext, postAnswersEvent } from '../../support/events.ts';
 import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_ANSWERS_PER_REQUEST } from '../../../src/domain/answers/limits.ts';
 import {
   AnswersValidationError,
   TooManyAnswersError,
 } from '../../../src/services/answers/errors.ts';
-import {
-  MAX_ANSWERS_PER_REQUEST,
-  validateAnswers,
-} from '../../../src/services/answers/validate.ts';
+import { validateAnswers } from '../../../src/services/answers/validate.ts';
 
 /** The server's clock of these tests. */
 const NOW = new Date('2026-03-05T00:00:00.000Z');
