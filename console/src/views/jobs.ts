@@ -4,7 +4,7 @@
  */
 import { ApiError, request } from '../api.ts';
 import { h, when } from '../dom.ts';
-import { apiPath } from '../routes.ts';
+import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -86,27 +86,27 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
     return h('li', { 'data-run-id': run.id, 'data-status': run.status }, details);
   };
 
+  /** A failure in the status line; none once the view is left (its requests were cut). */
+  const report = (error: unknown) => {
+    if (context.signal.aborted) return;
+    status.textContent = error instanceof Error ? error.message : String(error);
+  };
+
   const launch = async (job: Job) => {
     status.textContent = `Starting ${job.function}…`;
     try {
-      const { run } = await request(
-        `${apiPath('_jobs', job.function)}?wait=false`,
-        launchedSchema,
-        {
-          method: 'POST',
-          token: false,
-        },
-      );
+      const { run } = await request(local.startJob(job.function), launchedSchema, {
+        signal: context.signal,
+        method: 'POST',
+        token: false,
+      });
       status.textContent = `${job.function} started (run ${run.id}).`;
     } catch (error) {
-      status.textContent =
-        error instanceof ApiError && error.status === 409
-          ? `${job.function} is already running.`
-          : error instanceof Error
-            ? error.message
-            : String(error);
+      if (error instanceof ApiError && error.status === 409)
+        status.textContent = `${job.function} is already running.`;
+      else report(error);
     }
-    await refresh();
+    await refresh().catch(report);
     // A run just started: poll at the fast pace from now, not after the slow wait.
     poll();
   };
@@ -186,7 +186,10 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   };
 
   const refresh = async (): Promise<void> => {
-    const { jobs } = await request('/_jobs', jobsSchema, { token: false });
+    const { jobs } = await request(local.jobs(), jobsSchema, {
+      signal: context.signal,
+      token: false,
+    });
     busy = jobs.some((job) => job.running);
     const text = JSON.stringify(jobs);
     if (text !== shown) {
@@ -200,11 +203,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
     if (context.signal.aborted) return;
     timer = setTimeout(
       () => {
-        refresh()
-          .catch((error: unknown) => {
-            status.textContent = error instanceof Error ? error.message : String(error);
-          })
-          .finally(poll);
+        refresh().catch(report).finally(poll);
       },
       busy ? FAST_POLL_MS : SLOW_POLL_MS,
     );

@@ -2,6 +2,7 @@
 import { request } from '../api.ts';
 import { countBars } from '../charts/bars.ts';
 import { h, plural, when } from '../dom.ts';
+import { local } from '../endpoints.ts';
 import { type Organisation, organisationSchema, type Stats } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -105,7 +106,9 @@ const unassigned = (organisation: Organisation): HTMLElement[] => {
 
 export const organisationView = async (context: ViewContext): Promise<Node> => {
   context.title('Organisation');
-  const organisation = await request('/_console/organisation', organisationSchema);
+  const organisation = await request(local.organisation(), organisationSchema, {
+    signal: context.signal,
+  });
   const rest = unassigned(organisation);
   return h(
     'section',

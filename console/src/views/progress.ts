@@ -4,21 +4,21 @@ import { request } from '../api.ts';
 import { accuracyLine, attemptBars } from '../charts/daily.ts';
 import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
-import { apiPath } from '../routes.ts';
+import { api, local } from '../endpoints.ts';
 import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
-export const fetchProgress = (studentId: string): Promise<StudentProgress> =>
-  request(apiPath('students', studentId, 'progress'), studentProgressSchema);
+export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<StudentProgress> =>
+  request(api.studentProgress(studentId), studentProgressSchema, { signal });
 
 const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
 
 export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
   const [progress, directory] = await Promise.all([
-    fetchProgress(studentId),
+    fetchProgress(studentId, context.signal),
     // Only for the name: a parent's or student's directory lists the student, staff's does not.
-    request('/_console/directory', directorySchema).catch(() => undefined),
+    request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
   ]);
   const name = directory?.students.find((s) => s.id === studentId)?.name;
   const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;

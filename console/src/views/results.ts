@@ -5,7 +5,8 @@ import { wordAccuracyBars } from '../charts/bars.ts';
 import { heatCells, heatmap, NEEDS_HELP, NEEDS_REVIEW, studentName } from '../charts/heatmap.ts';
 import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
 import { h, percent, when } from '../dom.ts';
-import { apiPath, resultsHash } from '../routes.ts';
+import { api } from '../endpoints.ts';
+import { resultsHash } from '../routes.ts';
 import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -15,14 +16,6 @@ interface ResultsRoute {
   readonly from: string | undefined;
   readonly to: string | undefined;
 }
-
-export const resultsUrl = (route: ResultsRoute): string => {
-  const query = new URLSearchParams();
-  if (route.from !== undefined) query.set('from', route.from);
-  if (route.to !== undefined) query.set('to', route.to);
-  const search = query.toString();
-  return `${apiPath('classes', route.classCode, 'modules', route.moduleId, 'results')}${search === '' ? '' : `?${search}`}`;
-};
 
 const dateRange = (route: ResultsRoute): HTMLElement => {
   const input = (name: 'from' | 'to', value: string | undefined) =>
@@ -185,7 +178,11 @@ const numbers = (results: ModuleResults): HTMLElement => {
 };
 
 export const resultsView = async (route: ResultsRoute, context: ViewContext): Promise<Node> => {
-  const results = await request(resultsUrl(route), moduleResultsSchema);
+  const results = await request(
+    api.moduleResults(route.classCode, route.moduleId, route),
+    moduleResultsSchema,
+    { signal: context.signal },
+  );
   const className = results.class_name ?? results.class_code;
   const moduleTitle = results.module_title ?? results.module_id;
   context.title(`${className} · ${moduleTitle}`);
