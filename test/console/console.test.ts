@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
@@ -505,6 +505,35 @@ describe.skipIf(skip !== undefined)(
         expect(await page.textContent(cell)).toContain('6 of 8 shards, 5 continuations');
       } finally {
         await page.unroute('**/_jobs');
+      }
+    });
+
+    it('cancels the request of a view left before its reply: the next view stays, no error', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await open('#/classes', '[data-view="classes"]');
+      // The module results are held: no reply comes until the page gives the request up.
+      const held: Route[] = [];
+      const results = '**/classes/*/modules/*/results*';
+      await page.route(results, (route) => {
+        held.push(route);
+      });
+      try {
+        const asked = page.waitForRequest((request) => request.url().includes('/results'));
+        await page.evaluate(`location.hash = ${JSON.stringify(teacher.home)}`);
+        const request = await asked;
+        const cancelled = page.waitForEvent('requestfailed', (failed) => failed === request);
+        await open('#/classes', '[data-view="classes"]');
+        await cancelled;
+        expect(request.failure()?.errorText).toContain('ABORTED');
+        expect(await page.title()).toBe('Classes · LMS console');
+        expect(await page.$('[data-view="results"]')).toBeNull();
+        expect(await page.$('.error')).toBeNull();
+        expect(await page.$('main[aria-busy="false"] [data-view="classes"]')).not.toBeNull();
+      } finally {
+        await page.unroute(results);
+        // The page gave it up; playwright may already count it as handled.
+        for (const route of held) await route.abort().catch(() => undefined);
       }
     });
 
