@@ -265,6 +265,15 @@ describe.skipIf(skip !== undefined)(
       await page.click('details.numbers > summary');
       const rows = await page.$$eval('table[data-table="cells"] tbody tr', (r) => r.length);
       expect(rows).toBe(results.students.length);
+      // Every header says whether it heads a column or a row.
+      const headers = await page.$$eval('table[data-table] th', (th) =>
+        th.map((e) => e.getAttribute('scope')),
+      );
+      // Cells: Student, the words, Accuracy, Mastered, then a student a row; words: six, then a word a row.
+      expect(headers.length).toBe(
+        3 + results.words.length + results.students.length + 6 + results.words.length,
+      );
+      expect(headers.every((scope) => scope === 'col' || scope === 'row')).toBe(true);
       const legend = await page.textContent('[data-chart="heatmap"]');
       expect(legend).toContain('Accuracy');
     });
@@ -312,6 +321,17 @@ describe.skipIf(skip !== undefined)(
         expect(box).toBeLessThanOrEqual(widths.window);
         expect(widths.page).toBeLessThanOrEqual(widths.window);
         await screenshot('module-results-phone');
+        // The table of cells is wider than a phone: it scrolls in its own box too.
+        await page.click('details.numbers > summary');
+        const table = z.object({ box: z.number(), table: z.number() }).parse(
+          await page.evaluate(`(() => {
+            const table = document.querySelector('table[data-table="cells"]');
+            return { box: table.parentElement.clientWidth, table: table.scrollWidth };
+          })()`),
+        );
+        expect(table.table).toBeGreaterThan(table.box);
+        expect(table.box).toBeLessThanOrEqual(widths.window);
+        expect((await pageWidths()).page).toBeLessThanOrEqual(widths.window);
       });
     });
 

@@ -19,14 +19,15 @@ export interface HeatCell {
 export const studentName = (student: { readonly id: string; readonly name: string | null }) =>
   `${student.name ?? 'no name'} (${student.id})`;
 
+/** A student and word as one key: NUL is in no id or word, so no two pairs share a key. */
+export const cellKey = (studentId: string, word: string): string => `${studentId}\u0000${word}`;
+
 /** One cell per student and word, in the reply's orders, each labelled with its figures. */
 export const heatCells = (results: ModuleResults): HeatCell[] => {
-  const byPair = new Map(
-    results.cells.map((cell) => [`${cell.student_id}\u0000${cell.word}`, cell]),
-  );
+  const byPair = new Map(results.cells.map((cell) => [cellKey(cell.student_id, cell.word), cell]));
   return results.students.flatMap((student) =>
     results.words.map(({ word }) => {
-      const cell = byPair.get(`${student.id}\u0000${word}`);
+      const cell = byPair.get(cellKey(student.id, word));
       const attempts = cell?.attempts ?? 0;
       const correct = cell?.correct ?? 0;
       const accuracy = attempts === 0 ? null : correct / attempts;

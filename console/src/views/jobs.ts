@@ -6,6 +6,7 @@ import { ApiError, request } from '../api.ts';
 import { h, when } from '../dom.ts';
 import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
+import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
 const FAST_POLL_MS = 1000;
@@ -46,7 +47,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   context.title('Jobs');
   const open = new Set<string>();
   const status = h('p', { role: 'status', class: 'status' });
-  const table = h('div', { class: 'scroll' });
+  const tableSlot = h('div', {});
   const runs = h('div', { class: 'runs' });
   let shown = '';
   let busy = false;
@@ -112,59 +113,48 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   };
 
   const draw = (jobs: readonly Job[]) => {
-    table.replaceChildren(
-      h(
-        'table',
-        { 'data-table': 'jobs' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Job', 'Schedule', 'Next run', 'Now', ''].map((t) => h('th', { scope: 'col' }, t)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          jobs.map((job) =>
-            h(
-              'tr',
-              { 'data-job': job.function },
+    tableSlot.replaceChildren(
+      table<Job>({
+        name: 'jobs',
+        caption: 'Scheduled jobs',
+        showCaption: false,
+        columns: [
+          {
+            header: 'Job',
+            rowHeader: true,
+            value: (job) => [job.function, job.workflow ? h('small', {}, ' workflow') : null],
+          },
+          {
+            header: 'Schedule',
+            value: (job) => [
+              h('code', {}, job.schedule),
+              ` ${job.timezone}`,
+              job.enabled ? null : ' (disabled)',
+            ],
+          },
+          { header: 'Next run', value: (job) => when(job.next_run) },
+          {
+            header: 'Now',
+            value: (job) => (job.current === null ? 'idle' : progressOf(job.current)),
+          },
+          {
+            header: '',
+            value: (job) =>
               h(
-                'th',
-                { scope: 'row' },
-                job.function,
-                job.workflow ? h('small', {}, ' workflow') : null,
+                'button',
+                {
+                  type: 'button',
+                  'data-run-now': job.function,
+                  disabled: job.running,
+                  onclick: () => void launch(job),
+                },
+                'Run now',
               ),
-              h(
-                'td',
-                {},
-                h('code', {}, job.schedule),
-                ` ${job.timezone}`,
-                job.enabled ? null : ' (disabled)',
-              ),
-              h('td', {}, when(job.next_run)),
-              h('td', {}, job.current === null ? 'idle' : progressOf(job.current)),
-              h(
-                'td',
-                {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    'data-run-now': job.function,
-                    disabled: job.running,
-                    onclick: () => void launch(job),
-                  },
-                  'Run now',
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
+          },
+        ],
+        rows: jobs,
+        row: (job) => ({ 'data-job': job.function }),
+      }),
     );
     runs.replaceChildren(
       ...jobs.map((job) =>
@@ -212,5 +202,5 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   await refresh();
   poll();
   context.signal.addEventListener('abort', () => clearTimeout(timer));
-  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, table, runs);
+  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, tableSlot, runs);
 };

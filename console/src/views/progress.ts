@@ -2,10 +2,11 @@
 import { compareCodeUnits } from '../../../src/domain/ordering.ts';
 import { request } from '../api.ts';
 import { accuracyLine, attemptBars } from '../charts/daily.ts';
-import { lastDays } from '../days.ts';
+import { type Day, lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { api, local } from '../endpoints.ts';
 import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
+import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
 export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<StudentProgress> =>
@@ -49,35 +50,18 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
       'details',
       { class: 'numbers' },
       h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Day', 'Attempts', 'Correct', 'Accuracy'].map((t) => h('th', {}, t)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          days
-            .filter((d) => d.attempts > 0)
-            .map((d) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, d.date),
-                h('td', {}, d.attempts),
-                h('td', {}, d.correct),
-                h('td', {}, percent(d.accuracy)),
-              ),
-            ),
-        ),
-      ),
+      table<Day>({
+        name: 'days',
+        caption: 'Attempts and accuracy per day with answers',
+        showCaption: false,
+        columns: [
+          { header: 'Day', value: (d) => d.date },
+          { header: 'Attempts', value: (d) => d.attempts },
+          { header: 'Correct', value: (d) => d.correct },
+          { header: 'Accuracy', value: (d) => percent(d.accuracy) },
+        ],
+        rows: days.filter((d) => d.attempts > 0),
+      }),
     ),
     h('h2', {}, 'Mastery per module'),
     modules.length === 0

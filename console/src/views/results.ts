@@ -2,12 +2,20 @@
 import { RESULT_THRESHOLDS } from '../../../src/domain/results/thresholds.ts';
 import { request } from '../api.ts';
 import { wordAccuracyBars } from '../charts/bars.ts';
-import { heatCells, heatmap, NEEDS_HELP, NEEDS_REVIEW, studentName } from '../charts/heatmap.ts';
+import {
+  cellKey,
+  heatCells,
+  heatmap,
+  NEEDS_HELP,
+  NEEDS_REVIEW,
+  studentName,
+} from '../charts/heatmap.ts';
 import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
 import { h, percent, when } from '../dom.ts';
 import { api } from '../endpoints.ts';
 import { resultsHash } from '../routes.ts';
 import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
+import { type Column, table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
 interface ResultsRoute {
@@ -92,88 +100,52 @@ const legend = (results: ModuleResults): HTMLElement => {
   );
 };
 
+type Student = ModuleResults['students'][number];
+type Word = ModuleResults['words'][number];
+
 const numbers = (results: ModuleResults): HTMLElement => {
-  const cells = heatCells(results);
-  const byStudent = new Map<string, typeof cells>();
-  for (const cell of cells)
-    byStudent.set(cell.student_id, [...(byStudent.get(cell.student_id) ?? []), cell]);
+  const cells = new Map(heatCells(results).map((c) => [cellKey(c.student_id, c.word), c]));
+  const wordColumns = results.words.map(({ word }): Column<Student> => {
+    const cellOf = (student: Student) => cells.get(cellKey(student.id, word));
+    return {
+      header: word,
+      value: (student) => {
+        const c = cellOf(student);
+        return c === undefined || c.attempts === 0 ? 'no attempts' : `${c.correct}/${c.attempts}`;
+      },
+      cell: (student) => ({ title: cellOf(student)?.title }),
+    };
+  });
   return h(
     'details',
     { class: 'numbers' },
     h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
-    h(
-      'div',
-      { class: 'scroll' },
-      h(
-        'table',
-        { 'data-table': 'cells' },
-        h('caption', {}, 'Correct of attempts, per student and word'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Student'),
-            results.words.map((w) => h('th', { scope: 'col' }, w.word)),
-            h('th', { scope: 'col' }, 'Accuracy'),
-            h('th', { scope: 'col' }, 'Mastered'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          results.students.map((student) =>
-            h(
-              'tr',
-              { 'data-student': student.id },
-              h('th', { scope: 'row' }, studentName(student)),
-              (byStudent.get(student.id) ?? []).map((c) =>
-                h(
-                  'td',
-                  { title: c.title },
-                  c.attempts === 0 ? 'no attempts' : `${c.correct}/${c.attempts}`,
-                ),
-              ),
-              h('td', {}, percent(student.accuracy)),
-              h('td', {}, `${student.words_mastered} of ${results.words.length}`),
-            ),
-          ),
-        ),
-      ),
-      h(
-        'table',
-        { 'data-table': 'words' },
-        h('caption', {}, 'Per word'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Word', 'Attempts', 'Correct', 'Accuracy', 'First-try accuracy', 'Students'].map(
-              (text) => h('th', { scope: 'col' }, text),
-            ),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          results.words.map((w) =>
-            h(
-              'tr',
-              { 'data-word': w.word },
-              h('th', { scope: 'row' }, w.word),
-              h('td', {}, w.attempts),
-              h('td', {}, w.correct),
-              h('td', {}, percent(w.accuracy)),
-              h('td', {}, percent(w.first_try_accuracy)),
-              h('td', {}, w.students_attempted),
-            ),
-          ),
-        ),
-      ),
-    ),
+    table<Student>({
+      name: 'cells',
+      caption: 'Correct of attempts, per student and word',
+      columns: [
+        { header: 'Student', value: studentName, rowHeader: true },
+        ...wordColumns,
+        { header: 'Accuracy', value: (s) => percent(s.accuracy) },
+        { header: 'Mastered', value: (s) => `${s.words_mastered} of ${results.words.length}` },
+      ],
+      rows: results.students,
+      row: (s) => ({ 'data-student': s.id }),
+    }),
+    table<Word>({
+      name: 'words',
+      caption: 'Per word',
+      columns: [
+        { header: 'Word', value: (w) => w.word, rowHeader: true },
+        { header: 'Attempts', value: (w) => w.attempts },
+        { header: 'Correct', value: (w) => w.correct },
+        { header: 'Accuracy', value: (w) => percent(w.accuracy) },
+        { header: 'First-try accuracy', value: (w) => percent(w.first_try_accuracy) },
+        { header: 'Students', value: (w) => w.students_attempted },
+      ],
+      rows: results.words,
+      row: (w) => ({ 'data-word': w.word }),
+    }),
   );
 };
 
