@@ -427,6 +427,32 @@ describe.skipIf(skip !== undefined)(
       await screenshot('student-progress');
     });
 
+    it('draws a chart as wide as its box, and again when the window narrows', async () => {
+      await signIn('demo student');
+      await open(identity('demo student').home, '[data-chart="daily-attempts"] svg');
+      // The chart's width, and its box's less the padding: the room it is given.
+      const measure = `(() => {
+        const box = document.querySelector('[data-chart="daily-attempts"]');
+        const style = getComputedStyle(box);
+        const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return { chart: Number(box.querySelector('svg').getAttribute('width')), room };
+      })()`;
+      const fitted = `(({ chart, room }) => Math.abs(chart - room) <= 1)(${measure})`;
+      const widths = async () =>
+        z.object({ chart: z.number(), room: z.number() }).parse(await page.evaluate(measure));
+      await page.waitForFunction(fitted);
+      const desktop = await widths();
+      expect(desktop.chart).toBeGreaterThan(640);
+      await page.setViewportSize({ width: 700, height: DESKTOP.height });
+      try {
+        await page.waitForFunction(fitted);
+        const narrow = await widths();
+        expect(narrow.chart).toBeLessThan(desktop.chart);
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
+    });
+
     it('shows the admin every school of the organisation', async () => {
       await signIn('admin');
       await shown('[data-view="organisation"]');

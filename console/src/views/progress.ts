@@ -2,6 +2,7 @@
 import { compareCodeUnits } from '../../../src/domain/ordering.ts';
 import { request } from '../api.ts';
 import { accuracyLine, attemptBars } from '../charts/daily.ts';
+import { fittedChart } from '../charts/fit.ts';
 import { type Day, lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { api, local } from '../endpoints.ts';
@@ -44,8 +45,16 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
       figure('Last active', when(progress.last_active_at), 'last-active'),
     ),
     h('h2', {}, 'Last 30 days'),
-    h('div', { class: 'scroll chart', 'data-chart': 'daily-attempts' }, attemptBars(days)),
-    h('div', { class: 'scroll chart', 'data-chart': 'daily-accuracy' }, accuracyLine(days)),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'daily-attempts' },
+      (width) => attemptBars(days, width),
+      context.signal,
+    ),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'daily-accuracy' },
+      (width) => accuracyLine(days, width),
+      context.signal,
+    ),
     h(
       'details',
       { class: 'numbers' },

@@ -2,6 +2,7 @@
 import { RESULT_THRESHOLDS } from '../../../src/domain/results/thresholds.ts';
 import { request } from '../api.ts';
 import { wordAccuracyBars } from '../charts/bars.ts';
+import { fittedChart } from '../charts/fit.ts';
 import {
   cellKey,
   heatCells,
@@ -199,9 +200,17 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
     legend(results),
     results.students.length === 0 || results.words.length === 0
       ? h('p', {}, 'No students or no words: nothing to show.')
-      : h('div', { class: 'scroll chart', 'data-chart': 'heatmap' }, heatmap(results)),
+      : fittedChart(
+          { class: 'scroll chart', 'data-chart': 'heatmap' },
+          (width) => heatmap(results, width),
+          context.signal,
+        ),
     numbers(results),
     h('h2', {}, 'Accuracy per word'),
-    h('div', { class: 'scroll chart', 'data-chart': 'word-bars' }, wordAccuracyBars(results)),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'word-bars' },
+      (width) => wordAccuracyBars(results, width),
+      context.signal,
+    ),
   );
 };

@@ -1,6 +1,7 @@
 /** `#/parents/<id>/summary`: one card per child, its 7-day figures and days. */
 import { request } from '../api.ts';
 import { attemptBars } from '../charts/daily.ts';
+import { fittedChart } from '../charts/fit.ts';
 import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { api } from '../endpoints.ts';
@@ -14,10 +15,11 @@ type Child = ParentSummary['children'][number];
 const childChart = async (child: Child, context: ViewContext): Promise<Node> => {
   try {
     const progress = await fetchProgress(child.student_id, context.signal);
-    return h(
-      'div',
+    const days = lastDays(progress, 7, context.timezone);
+    return fittedChart(
       { class: 'chart', 'data-chart': 'last-7-days' },
-      attemptBars(lastDays(progress, 7, context.timezone), { width: 300, height: 150 }),
+      (width) => attemptBars(days, width, 150),
+      context.signal,
     );
   } catch (error) {
     return errorBox(error);
