@@ -31,7 +31,7 @@ export const table = <Row>(options: TableOptions<Row>): HTMLElement =>
   h(
     'div',
     // A box that scrolls must be reachable from the keyboard, and say what it holds.
-    { class: 'scroll table-box', role: 'region', 'aria-label': options.caption, tabindex: 0 },
+    { class: 'scroll', role: 'region', 'aria-label': options.caption, tabindex: 0 },
     h(
       'table',
       { 'data-table': options.name },

@@ -453,6 +453,38 @@ describe.skipIf(skip !== undefined)(
       }
     });
 
+    it('stops watching a chart box once its view is left', async () => {
+      // A page of its own, whose ResizeObservers count the boxes they watch.
+      const main = page;
+      page = await main.context().newPage();
+      await page.addInitScript(`
+        window.watched = 0;
+        window.ResizeObserver = class extends window.ResizeObserver {
+          count = 0;
+          observe(target, options) {
+            super.observe(target, options);
+            this.count += 1;
+            window.watched += 1;
+          }
+          disconnect() {
+            super.disconnect();
+            window.watched -= this.count;
+            this.count = 0;
+          }
+        };
+      `);
+      try {
+        await signIn('demo student');
+        await shown('[data-view="progress"] [data-chart="daily-accuracy"] svg');
+        expect(await page.evaluate('window.watched')).toBe(2);
+        await open('#/jobs', '[data-view="jobs"]');
+        expect(await page.evaluate('window.watched')).toBe(0);
+      } finally {
+        await page.close();
+        page = main;
+      }
+    });
+
     it('shows the admin every school of the organisation', async () => {
       await signIn('admin');
       await shown('[data-view="organisation"]');
