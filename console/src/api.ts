@@ -3,6 +3,7 @@
  * validated, and every failure an {@link ApiError} whose message a person can act on.
  */
 import type * as z from 'zod';
+import type { Endpoint } from './endpoints.ts';
 import { clearSession, readSession } from './session.ts';
 
 export class ApiError extends Error {
@@ -39,6 +40,11 @@ const errorOf = (status: number, body: unknown): ApiError => {
 };
 
 export interface RequestOptions {
+  /**
+   * The view's (aborted when the page leaves it): required, so that no request can outlive
+   * its view and answer into the next one.
+   */
+  readonly signal: AbortSignal;
   readonly method?: 'GET' | 'POST';
   readonly body?: unknown;
   /** Send the signed-in token (default true). */
@@ -46,10 +52,11 @@ export interface RequestOptions {
 }
 
 export const request = async <S extends z.ZodType>(
-  path: string,
+  path: Endpoint,
   schema: S,
-  options: RequestOptions = {},
+  options: RequestOptions,
 ): Promise<z.output<S>> => {
+  const { signal } = options;
   const headers: Record<string, string> = {};
   const session = readSession();
   if (options.token !== false && session !== undefined)
@@ -63,12 +70,17 @@ export const request = async <S extends z.ZodType>(
     response = await fetch(path, {
       method,
       headers,
+      signal,
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
     });
   } catch (cause) {
+    // A view left is no failure of the stack: the abort goes up as itself, and whoever
+    // holds the signal knows to show nothing.
+    signal.throwIfAborted();
     throw new ApiError(0, 'NETWORK', `The stack did not answer (${String(cause)}). Is it running?`);
   }
   const text = await response.text();
+  signal.throwIfAborted();
   let body: unknown;
   try {
     body = text === '' ? null : JSON.parse(text);

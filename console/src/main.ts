@@ -52,7 +52,7 @@ const navLinks = (session: Session | undefined): NavLink[] => {
   if (session.role === 'admin')
     links.push({ href: '#/organisation', text: 'Organisation', view: 'organisation' });
   if (session.role === 'admin' || session.role === 'teacher') {
-    if (session.home.includes('/results'))
+    if (parseRoute(session.home).view === 'results')
       links.push({ href: session.home, text: 'My class results', view: 'results' });
     links.push({ href: '#/classes', text: 'Classes', view: 'classes' });
   }

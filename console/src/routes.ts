@@ -1,4 +1,6 @@
 /** The console's hash routes (the console contract) to and from their parts. */
+import { type DateRange, pathOf, withQuery } from './endpoints.ts';
+
 export type Route =
   | { readonly view: 'sign-in' }
   | { readonly view: 'classes' }
@@ -64,23 +66,12 @@ export const parseRoute = (hash: string): Route => {
   return { view: 'not-found', hash };
 };
 
-const join = (...segments: readonly string[]) =>
-  `#/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
+const join = (...segments: readonly string[]) => `#${pathOf(...segments)}`;
 
-export const resultsHash = (
-  classCode: string,
-  moduleId: string,
-  range: { readonly from?: string | undefined; readonly to?: string | undefined } = {},
-): string => {
-  const query = new URLSearchParams();
-  if (range.from !== undefined && range.from !== '') query.set('from', range.from);
-  if (range.to !== undefined && range.to !== '') query.set('to', range.to);
-  const search = query.toString();
-  return `${join('classes', classCode, 'modules', moduleId, 'results')}${search === '' ? '' : `?${search}`}`;
-};
+export const resultsHash = (classCode: string, moduleId: string, range: DateRange = {}): string =>
+  withQuery(join('classes', classCode, 'modules', moduleId, 'results'), {
+    from: range.from,
+    to: range.to,
+  });
 export const progressHash = (studentId: string) => join('students', studentId, 'progress');
 export const summaryHash = (parentId: string) => join('parents', parentId, 'summary');
-
-/** An API path for ids that may hold any character. */
-export const apiPath = (...segments: readonly string[]) =>
-  `/${segments.map((s) => encodeURIComponent(s)).join('/')}`;

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
@@ -265,6 +265,15 @@ describe.skipIf(skip !== undefined)(
       await page.click('details.numbers > summary');
       const rows = await page.$$eval('table[data-table="cells"] tbody tr', (r) => r.length);
       expect(rows).toBe(results.students.length);
+      // Every header says whether it heads a column or a row.
+      const headers = await page.$$eval('table[data-table] th', (th) =>
+        th.map((e) => e.getAttribute('scope')),
+      );
+      // Cells: Student, the words, Accuracy, Mastered, then a student a row; words: six, then a word a row.
+      expect(headers.length).toBe(
+        3 + results.words.length + results.students.length + 6 + results.words.length,
+      );
+      expect(headers.every((scope) => scope === 'col' || scope === 'row')).toBe(true);
       const legend = await page.textContent('[data-chart="heatmap"]');
       expect(legend).toContain('Accuracy');
     });
@@ -312,6 +321,17 @@ describe.skipIf(skip !== undefined)(
         expect(box).toBeLessThanOrEqual(widths.window);
         expect(widths.page).toBeLessThanOrEqual(widths.window);
         await screenshot('module-results-phone');
+        // The table of cells is wider than a phone: it scrolls in its own box too.
+        await page.click('details.numbers > summary');
+        const table = z.object({ box: z.number(), table: z.number() }).parse(
+          await page.evaluate(`(() => {
+            const table = document.querySelector('table[data-table="cells"]');
+            return { box: table.parentElement.clientWidth, table: table.scrollWidth };
+          })()`),
+        );
+        expect(table.table).toBeGreaterThan(table.box);
+        expect(table.box).toBeLessThanOrEqual(widths.window);
+        expect((await pageWidths()).page).toBeLessThanOrEqual(widths.window);
       });
     });
 
@@ -405,6 +425,64 @@ describe.skipIf(skip !== undefined)(
       );
       expect(await page.$('[data-chart="daily-attempts"] svg')).not.toBeNull();
       await screenshot('student-progress');
+    });
+
+    it('draws a chart as wide as its box, and again when the window narrows', async () => {
+      await signIn('demo student');
+      await open(identity('demo student').home, '[data-chart="daily-attempts"] svg');
+      // The chart's width, and its box's less the padding: the room it is given.
+      const measure = `(() => {
+        const box = document.querySelector('[data-chart="daily-attempts"]');
+        const style = getComputedStyle(box);
+        const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return { chart: Number(box.querySelector('svg').getAttribute('width')), room };
+      })()`;
+      const fitted = `(({ chart, room }) => Math.abs(chart - room) <= 1)(${measure})`;
+      const widths = async () =>
+        z.object({ chart: z.number(), room: z.number() }).parse(await page.evaluate(measure));
+      await page.waitForFunction(fitted);
+      const desktop = await widths();
+      expect(desktop.chart).toBeGreaterThan(640);
+      await page.setViewportSize({ width: 700, height: DESKTOP.height });
+      try {
+        await page.waitForFunction(fitted);
+        const narrow = await widths();
+        expect(narrow.chart).toBeLessThan(desktop.chart);
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
+    });
+
+    it('stops watching a chart box once its view is left', async () => {
+      // A page of its own, whose ResizeObservers count the boxes they watch.
+      const main = page;
+      page = await main.context().newPage();
+      await page.addInitScript(`
+        window.watched = 0;
+        window.ResizeObserver = class extends window.ResizeObserver {
+          count = 0;
+          observe(target, options) {
+            super.observe(target, options);
+            this.count += 1;
+            window.watched += 1;
+          }
+          disconnect() {
+            super.disconnect();
+            window.watched -= this.count;
+            this.count = 0;
+          }
+        };
+      `);
+      try {
+        await signIn('demo student');
+        await shown('[data-view="progress"] [data-chart="daily-accuracy"] svg');
+        expect(await page.evaluate('window.watched')).toBe(2);
+        await open('#/jobs', '[data-view="jobs"]');
+        expect(await page.evaluate('window.watched')).toBe(0);
+      } finally {
+        await page.close();
+        page = main;
+      }
     });
 
     it('shows the admin every school of the organisation', async () => {
@@ -505,6 +583,35 @@ describe.skipIf(skip !== undefined)(
         expect(await page.textContent(cell)).toContain('6 of 8 shards, 5 continuations');
       } finally {
         await page.unroute('**/_jobs');
+      }
+    });
+
+    it('cancels the request of a view left before its reply: the next view stays, no error', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await open('#/classes', '[data-view="classes"]');
+      // The module results are held: no reply comes until the page gives the request up.
+      const held: Route[] = [];
+      const results = '**/classes/*/modules/*/results*';
+      await page.route(results, (route) => {
+        held.push(route);
+      });
+      try {
+        const asked = page.waitForRequest((request) => request.url().includes('/results'));
+        await page.evaluate(`location.hash = ${JSON.stringify(teacher.home)}`);
+        const request = await asked;
+        const cancelled = page.waitForEvent('requestfailed', (failed) => failed === request);
+        await open('#/classes', '[data-view="classes"]');
+        await cancelled;
+        expect(request.failure()?.errorText).toContain('ABORTED');
+        expect(await page.title()).toBe('Classes · LMS console');
+        expect(await page.$('[data-view="results"]')).toBeNull();
+        expect(await page.$('.error')).toBeNull();
+        expect(await page.$('main[aria-busy="false"] [data-view="classes"]')).not.toBeNull();
+      } finally {
+        await page.unroute(results);
+        // The page gave it up; playwright may already count it as handled.
+        for (const route of held) await route.abort().catch(() => undefined);
       }
     });
 

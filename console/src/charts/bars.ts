@@ -2,11 +2,12 @@
 import * as Plot from '@observablehq/plot';
 import { percent } from '../dom.ts';
 import type { ModuleResults } from '../schemas.ts';
+import type { Chart } from './fit.ts';
 import { CATEGORY_COLOURS } from './scales.ts';
 
 const MEASURES = ['accuracy', 'first-try accuracy'] as const;
 
-export const wordAccuracyBars = (results: ModuleResults): HTMLElement | SVGSVGElement => {
+export const wordAccuracyBars = (results: ModuleResults, width: number): Chart => {
   const rows = results.words.flatMap((w) =>
     (
       [
@@ -20,7 +21,8 @@ export const wordAccuracyBars = (results: ModuleResults): HTMLElement | SVGSVGEl
     ),
   );
   return Plot.plot({
-    width: Math.max(360, 60 + results.words.length * 48),
+    // Two bars a word wide enough to tell apart, else the box scrolls.
+    width: Math.max(360, 60 + results.words.length * 48, width),
     height: 280,
     marginBottom: 70,
     marginLeft: 50,
@@ -53,10 +55,13 @@ export interface CountRow {
 }
 
 /** Horizontal bars of counts (students per school), labelled with their numbers. */
-export const countBars = (rows: readonly CountRow[], label: string): HTMLElement | SVGSVGElement =>
-  Plot.plot({
+export const countBars = (rows: readonly CountRow[], label: string, width: number): Chart => {
+  const marginLeft = Math.min(220, 16 + Math.max(6, ...rows.map((r) => r.label.length)) * 7);
+  return Plot.plot({
+    // Room for the longest bar beside the names, else the box scrolls.
+    width: Math.max(marginLeft + 160, width),
     height: 40 + rows.length * 26,
-    marginLeft: Math.min(220, 16 + Math.max(6, ...rows.map((r) => r.label.length)) * 7),
+    marginLeft,
     marginRight: 40,
     x: { label, grid: true },
     y: { domain: rows.map((r) => r.label), label: null },
@@ -71,3 +76,4 @@ export const countBars = (rows: readonly CountRow[], label: string): HTMLElement
       Plot.ruleX([0]),
     ],
   });
+};

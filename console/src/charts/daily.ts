@@ -2,18 +2,19 @@
 import * as Plot from '@observablehq/plot';
 import type { Day } from '../days.ts';
 import { percent } from '../dom.ts';
+import type { Chart } from './fit.ts';
 import { CATEGORY_COLOURS } from './scales.ts';
+
+/** Below this, a month's bars and ticks run together: the box scrolls instead. */
+const MIN_WIDTH = 280;
 
 const dayTitle = (d: Day) =>
   `${d.date}: ${d.attempts} attempts, ${d.correct} correct (${percent(d.accuracy)})`;
 
-export const attemptBars = (
-  days: readonly Day[],
-  size: { readonly width?: number; readonly height?: number } = {},
-): HTMLElement | SVGSVGElement =>
+export const attemptBars = (days: readonly Day[], width: number, height = 220): Chart =>
   Plot.plot({
-    width: size.width ?? 640,
-    height: size.height ?? 220,
+    width: Math.max(MIN_WIDTH, width),
+    height,
     marginBottom: 40,
     x: {
       domain: days.map((d) => d.date),
@@ -38,10 +39,10 @@ export const attemptBars = (
     ],
   });
 
-export const accuracyLine = (days: readonly Day[]): HTMLElement | SVGSVGElement => {
+export const accuracyLine = (days: readonly Day[], width: number): Chart => {
   const answered = days.filter((d) => d.accuracy !== null);
   return Plot.plot({
-    width: 640,
+    width: Math.max(MIN_WIDTH, width),
     height: 200,
     x: {
       type: 'utc',

@@ -2,6 +2,7 @@
 import * as Plot from '@observablehq/plot';
 import { percent } from '../dom.ts';
 import type { ModuleResults } from '../schemas.ts';
+import type { Chart } from './fit.ts';
 import { ACCURACY_LABEL, ACCURACY_SCHEME, EMPTY_FILL, EMPTY_STROKE, textOn } from './scales.ts';
 
 export const NEEDS_REVIEW = '⚠';
@@ -19,14 +20,15 @@ export interface HeatCell {
 export const studentName = (student: { readonly id: string; readonly name: string | null }) =>
   `${student.name ?? 'no name'} (${student.id})`;
 
+/** A student and word as one key: NUL is in no id or word, so no two pairs share a key. */
+export const cellKey = (studentId: string, word: string): string => `${studentId}\u0000${word}`;
+
 /** One cell per student and word, in the reply's orders, each labelled with its figures. */
 export const heatCells = (results: ModuleResults): HeatCell[] => {
-  const byPair = new Map(
-    results.cells.map((cell) => [`${cell.student_id}\u0000${cell.word}`, cell]),
-  );
+  const byPair = new Map(results.cells.map((cell) => [cellKey(cell.student_id, cell.word), cell]));
   return results.students.flatMap((student) =>
     results.words.map(({ word }) => {
-      const cell = byPair.get(`${student.id}\u0000${word}`);
+      const cell = byPair.get(cellKey(student.id, word));
       const attempts = cell?.attempts ?? 0;
       const correct = cell?.correct ?? 0;
       const accuracy = attempts === 0 ? null : correct / attempts;
@@ -44,16 +46,19 @@ export const heatCells = (results: ModuleResults): HeatCell[] => {
   );
 };
 
-export const heatmap = (results: ModuleResults): HTMLElement | SVGSVGElement => {
+/** A column's width: the narrowest that keeps a count legible, the widest still a cell. */
+const BAND = { min: 40, max: 64 } as const;
+
+export const heatmap = (results: ModuleResults, width: number): Chart => {
   const cells = heatCells(results);
   const review = new Set(results.needs_review);
   const help = new Set(results.needs_help);
   const names = new Map(results.students.map((s) => [s.id, s.name ?? s.id]));
   const longestName = Math.max(8, ...[...names.values()].map((name) => name.length));
   const marginLeft = Math.min(220, 16 + longestName * 7);
-  const band = 40;
+  const columns = (band: number) => marginLeft + results.words.length * band + 24;
   return Plot.plot({
-    width: marginLeft + results.words.length * band + 24,
+    width: Math.min(Math.max(columns(BAND.min), width), columns(BAND.max)),
     height: 110 + results.students.length * 28,
     marginLeft,
     marginTop: 100,

@@ -1,13 +1,14 @@
 /** `#/classes`: the classes the directory lists for the signed-in person, and their modules. */
 import { request } from '../api.ts';
 import { h } from '../dom.ts';
+import { local } from '../endpoints.ts';
 import { progressHash, resultsHash } from '../routes.ts';
 import { directorySchema } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
 export const classesView = async (context: ViewContext): Promise<Node> => {
   context.title('Classes');
-  const directory = await request('/_console/directory', directorySchema);
+  const directory = await request(local.directory(), directorySchema, { signal: context.signal });
   return h(
     'section',
     { 'data-view': 'classes' },

@@ -4,8 +4,9 @@
  */
 import { ApiError, request } from '../api.ts';
 import { h, when } from '../dom.ts';
-import { apiPath } from '../routes.ts';
+import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
+import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
 const FAST_POLL_MS = 1000;
@@ -46,7 +47,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   context.title('Jobs');
   const open = new Set<string>();
   const status = h('p', { role: 'status', class: 'status' });
-  const table = h('div', { class: 'scroll' });
+  const tableSlot = h('div', {});
   const runs = h('div', { class: 'runs' });
   let shown = '';
   let busy = false;
@@ -86,85 +87,74 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
     return h('li', { 'data-run-id': run.id, 'data-status': run.status }, details);
   };
 
+  /** A failure in the status line; none once the view is left (its requests were cut). */
+  const report = (error: unknown) => {
+    if (context.signal.aborted) return;
+    status.textContent = error instanceof Error ? error.message : String(error);
+  };
+
   const launch = async (job: Job) => {
     status.textContent = `Starting ${job.function}…`;
     try {
-      const { run } = await request(
-        `${apiPath('_jobs', job.function)}?wait=false`,
-        launchedSchema,
-        {
-          method: 'POST',
-          token: false,
-        },
-      );
+      const { run } = await request(local.startJob(job.function), launchedSchema, {
+        signal: context.signal,
+        method: 'POST',
+        token: false,
+      });
       status.textContent = `${job.function} started (run ${run.id}).`;
     } catch (error) {
-      status.textContent =
-        error instanceof ApiError && error.status === 409
-          ? `${job.function} is already running.`
-          : error instanceof Error
-            ? error.message
-            : String(error);
+      if (error instanceof ApiError && error.status === 409)
+        status.textContent = `${job.function} is already running.`;
+      else report(error);
     }
-    await refresh();
+    await refresh().catch(report);
     // A run just started: poll at the fast pace from now, not after the slow wait.
     poll();
   };
 
   const draw = (jobs: readonly Job[]) => {
-    table.replaceChildren(
-      h(
-        'table',
-        { 'data-table': 'jobs' },
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Job', 'Schedule', 'Next run', 'Now', ''].map((t) => h('th', { scope: 'col' }, t)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          jobs.map((job) =>
-            h(
-              'tr',
-              { 'data-job': job.function },
+    tableSlot.replaceChildren(
+      table<Job>({
+        name: 'jobs',
+        caption: 'Scheduled jobs',
+        showCaption: false,
+        columns: [
+          {
+            header: 'Job',
+            rowHeader: true,
+            value: (job) => [job.function, job.workflow ? h('small', {}, ' workflow') : null],
+          },
+          {
+            header: 'Schedule',
+            value: (job) => [
+              h('code', {}, job.schedule),
+              ` ${job.timezone}`,
+              job.enabled ? null : ' (disabled)',
+            ],
+          },
+          { header: 'Next run', value: (job) => when(job.next_run) },
+          {
+            header: 'Now',
+            value: (job) => (job.current === null ? 'idle' : progressOf(job.current)),
+          },
+          {
+            header: '',
+            value: (job) =>
               h(
-                'th',
-                { scope: 'row' },
-                job.function,
-                job.workflow ? h('small', {}, ' workflow') : null,
+                'button',
+                {
+                  type: 'button',
+                  'data-run-now': job.function,
+                  disabled: job.running,
+                  onclick: () => void launch(job),
+                },
+                'Run now',
               ),
-              h(
-                'td',
-                {},
-                h('code', {}, job.schedule),
-                ` ${job.timezone}`,
-                job.enabled ? null : ' (disabled)',
-              ),
-              h('td', {}, when(job.next_run)),
-              h('td', {}, job.current === null ? 'idle' : progressOf(job.current)),
-              h(
-                'td',
-                {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    'data-run-now': job.function,
-                    disabled: job.running,
-                    onclick: () => void launch(job),
-                  },
-                  'Run now',
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
+          },
+        ],
+        rows: jobs,
+        row: (job) => ({ 'data-job': job.function }),
+      }),
     );
     runs.replaceChildren(
       ...jobs.map((job) =>
@@ -186,7 +176,10 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   };
 
   const refresh = async (): Promise<void> => {
-    const { jobs } = await request('/_jobs', jobsSchema, { token: false });
+    const { jobs } = await request(local.jobs(), jobsSchema, {
+      signal: context.signal,
+      token: false,
+    });
     busy = jobs.some((job) => job.running);
     const text = JSON.stringify(jobs);
     if (text !== shown) {
@@ -200,11 +193,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
     if (context.signal.aborted) return;
     timer = setTimeout(
       () => {
-        refresh()
-          .catch((error: unknown) => {
-            status.textContent = error instanceof Error ? error.message : String(error);
-          })
-          .finally(poll);
+        refresh().catch(report).finally(poll);
       },
       busy ? FAST_POLL_MS : SLOW_POLL_MS,
     );
@@ -213,5 +202,5 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   await refresh();
   poll();
   context.signal.addEventListener('abort', () => clearTimeout(timer));
-  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, table, runs);
+  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, tableSlot, runs);
 };

@@ -1,7 +1,9 @@
 /** `#/organisation` (admin): groups → schools → teachers and classes, with nightly stats. */
 import { request } from '../api.ts';
 import { countBars } from '../charts/bars.ts';
+import { fittedChart } from '../charts/fit.ts';
 import { h, plural, when } from '../dom.ts';
+import { local } from '../endpoints.ts';
 import { type Organisation, organisationSchema, type Stats } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -105,20 +107,23 @@ const unassigned = (organisation: Organisation): HTMLElement[] => {
 
 export const organisationView = async (context: ViewContext): Promise<Node> => {
   context.title('Organisation');
-  const organisation = await request('/_console/organisation', organisationSchema);
+  const organisation = await request(local.organisation(), organisationSchema, {
+    signal: context.signal,
+  });
   const rest = unassigned(organisation);
+  const students = organisation.schools.map((s) => ({
+    label: s.name,
+    value: s.stats?.students ?? 0,
+  }));
   return h(
     'section',
     { 'data-view': 'organisation' },
     h('h1', {}, 'Organisation'),
     h('h2', {}, 'Students per school'),
-    h(
-      'div',
+    fittedChart(
       { class: 'scroll chart', 'data-chart': 'students-per-school' },
-      countBars(
-        organisation.schools.map((s) => ({ label: s.name, value: s.stats?.students ?? 0 })),
-        'Students (nightly stats)',
-      ),
+      (width) => countBars(students, 'Students (nightly stats)', width),
+      context.signal,
     ),
     h(
       'ul',

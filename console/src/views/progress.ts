@@ -2,23 +2,25 @@
 import { compareCodeUnits } from '../../../src/domain/ordering.ts';
 import { request } from '../api.ts';
 import { accuracyLine, attemptBars } from '../charts/daily.ts';
-import { lastDays } from '../days.ts';
+import { fittedChart } from '../charts/fit.ts';
+import { type Day, lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
-import { apiPath } from '../routes.ts';
+import { api, local } from '../endpoints.ts';
 import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
+import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
-export const fetchProgress = (studentId: string): Promise<StudentProgress> =>
-  request(apiPath('students', studentId, 'progress'), studentProgressSchema);
+export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<StudentProgress> =>
+  request(api.studentProgress(studentId), studentProgressSchema, { signal });
 
 const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
 
 export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
   const [progress, directory] = await Promise.all([
-    fetchProgress(studentId),
+    fetchProgress(studentId, context.signal),
     // Only for the name: a parent's or student's directory lists the student, staff's does not.
-    request('/_console/directory', directorySchema).catch(() => undefined),
+    request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
   ]);
   const name = directory?.students.find((s) => s.id === studentId)?.name;
   const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;
@@ -43,41 +45,32 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
       figure('Last active', when(progress.last_active_at), 'last-active'),
     ),
     h('h2', {}, 'Last 30 days'),
-    h('div', { class: 'scroll chart', 'data-chart': 'daily-attempts' }, attemptBars(days)),
-    h('div', { class: 'scroll chart', 'data-chart': 'daily-accuracy' }, accuracyLine(days)),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'daily-attempts' },
+      (width) => attemptBars(days, width),
+      context.signal,
+    ),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'daily-accuracy' },
+      (width) => accuracyLine(days, width),
+      context.signal,
+    ),
     h(
       'details',
       { class: 'numbers' },
       h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Day', 'Attempts', 'Correct', 'Accuracy'].map((t) => h('th', {}, t)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          days
-            .filter((d) => d.attempts > 0)
-            .map((d) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, d.date),
-                h('td', {}, d.attempts),
-                h('td', {}, d.correct),
-                h('td', {}, percent(d.accuracy)),
-              ),
-            ),
-        ),
-      ),
+      table<Day>({
+        name: 'days',
+        caption: 'Attempts and accuracy per day with answers',
+        showCaption: false,
+        columns: [
+          { header: 'Day', value: (d) => d.date },
+          { header: 'Attempts', value: (d) => d.attempts },
+          { header: 'Correct', value: (d) => d.correct },
+          { header: 'Accuracy', value: (d) => percent(d.accuracy) },
+        ],
+        rows: days.filter((d) => d.attempts > 0),
+      }),
     ),
     h('h2', {}, 'Mastery per module'),
     modules.length === 0

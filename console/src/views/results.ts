@@ -2,11 +2,21 @@
 import { RESULT_THRESHOLDS } from '../../../src/domain/results/thresholds.ts';
 import { request } from '../api.ts';
 import { wordAccuracyBars } from '../charts/bars.ts';
-import { heatCells, heatmap, NEEDS_HELP, NEEDS_REVIEW, studentName } from '../charts/heatmap.ts';
+import { fittedChart } from '../charts/fit.ts';
+import {
+  cellKey,
+  heatCells,
+  heatmap,
+  NEEDS_HELP,
+  NEEDS_REVIEW,
+  studentName,
+} from '../charts/heatmap.ts';
 import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
 import { h, percent, when } from '../dom.ts';
-import { apiPath, resultsHash } from '../routes.ts';
+import { api } from '../endpoints.ts';
+import { resultsHash } from '../routes.ts';
 import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
+import { type Column, table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
 interface ResultsRoute {
@@ -15,14 +25,6 @@ interface ResultsRoute {
   readonly from: string | undefined;
   readonly to: string | undefined;
 }
-
-export const resultsUrl = (route: ResultsRoute): string => {
-  const query = new URLSearchParams();
-  if (route.from !== undefined) query.set('from', route.from);
-  if (route.to !== undefined) query.set('to', route.to);
-  const search = query.toString();
-  return `${apiPath('classes', route.classCode, 'modules', route.moduleId, 'results')}${search === '' ? '' : `?${search}`}`;
-};
 
 const dateRange = (route: ResultsRoute): HTMLElement => {
   const input = (name: 'from' | 'to', value: string | undefined) =>
@@ -99,93 +101,61 @@ const legend = (results: ModuleResults): HTMLElement => {
   );
 };
 
+type Student = ModuleResults['students'][number];
+type Word = ModuleResults['words'][number];
+
 const numbers = (results: ModuleResults): HTMLElement => {
-  const cells = heatCells(results);
-  const byStudent = new Map<string, typeof cells>();
-  for (const cell of cells)
-    byStudent.set(cell.student_id, [...(byStudent.get(cell.student_id) ?? []), cell]);
+  const cells = new Map(heatCells(results).map((c) => [cellKey(c.student_id, c.word), c]));
+  const wordColumns = results.words.map(({ word }): Column<Student> => {
+    const cellOf = (student: Student) => cells.get(cellKey(student.id, word));
+    return {
+      header: word,
+      value: (student) => {
+        const c = cellOf(student);
+        return c === undefined || c.attempts === 0 ? 'no attempts' : `${c.correct}/${c.attempts}`;
+      },
+      cell: (student) => ({ title: cellOf(student)?.title }),
+    };
+  });
   return h(
     'details',
     { class: 'numbers' },
     h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
-    h(
-      'div',
-      { class: 'scroll' },
-      h(
-        'table',
-        { 'data-table': 'cells' },
-        h('caption', {}, 'Correct of attempts, per student and word'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            h('th', { scope: 'col' }, 'Student'),
-            results.words.map((w) => h('th', { scope: 'col' }, w.word)),
-            h('th', { scope: 'col' }, 'Accuracy'),
-            h('th', { scope: 'col' }, 'Mastered'),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          results.students.map((student) =>
-            h(
-              'tr',
-              { 'data-student': student.id },
-              h('th', { scope: 'row' }, studentName(student)),
-              (byStudent.get(student.id) ?? []).map((c) =>
-                h(
-                  'td',
-                  { title: c.title },
-                  c.attempts === 0 ? 'no attempts' : `${c.correct}/${c.attempts}`,
-                ),
-              ),
-              h('td', {}, percent(student.accuracy)),
-              h('td', {}, `${student.words_mastered} of ${results.words.length}`),
-            ),
-          ),
-        ),
-      ),
-      h(
-        'table',
-        { 'data-table': 'words' },
-        h('caption', {}, 'Per word'),
-        h(
-          'thead',
-          {},
-          h(
-            'tr',
-            {},
-            ['Word', 'Attempts', 'Correct', 'Accuracy', 'First-try accuracy', 'Students'].map(
-              (text) => h('th', { scope: 'col' }, text),
-            ),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          results.words.map((w) =>
-            h(
-              'tr',
-              { 'data-word': w.word },
-              h('th', { scope: 'row' }, w.word),
-              h('td', {}, w.attempts),
-              h('td', {}, w.correct),
-              h('td', {}, percent(w.accuracy)),
-              h('td', {}, percent(w.first_try_accuracy)),
-              h('td', {}, w.students_attempted),
-            ),
-          ),
-        ),
-      ),
-    ),
+    table<Student>({
+      name: 'cells',
+      caption: 'Correct of attempts, per student and word',
+      columns: [
+        { header: 'Student', value: studentName, rowHeader: true },
+        ...wordColumns,
+        { header: 'Accuracy', value: (s) => percent(s.accuracy) },
+        { header: 'Mastered', value: (s) => `${s.words_mastered} of ${results.words.length}` },
+      ],
+      rows: results.students,
+      row: (s) => ({ 'data-student': s.id }),
+    }),
+    table<Word>({
+      name: 'words',
+      caption: 'Per word',
+      columns: [
+        { header: 'Word', value: (w) => w.word, rowHeader: true },
+        { header: 'Attempts', value: (w) => w.attempts },
+        { header: 'Correct', value: (w) => w.correct },
+        { header: 'Accuracy', value: (w) => percent(w.accuracy) },
+        { header: 'First-try accuracy', value: (w) => percent(w.first_try_accuracy) },
+        { header: 'Students', value: (w) => w.students_attempted },
+      ],
+      rows: results.words,
+      row: (w) => ({ 'data-word': w.word }),
+    }),
   );
 };
 
 export const resultsView = async (route: ResultsRoute, context: ViewContext): Promise<Node> => {
-  const results = await request(resultsUrl(route), moduleResultsSchema);
+  const results = await request(
+    api.moduleResults(route.classCode, route.moduleId, route),
+    moduleResultsSchema,
+    { signal: context.signal },
+  );
   const className = results.class_name ?? results.class_code;
   const moduleTitle = results.module_title ?? results.module_id;
   context.title(`${className} · ${moduleTitle}`);
@@ -230,9 +200,17 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
     legend(results),
     results.students.length === 0 || results.words.length === 0
       ? h('p', {}, 'No students or no words: nothing to show.')
-      : h('div', { class: 'scroll chart', 'data-chart': 'heatmap' }, heatmap(results)),
+      : fittedChart(
+          { class: 'scroll chart', 'data-chart': 'heatmap' },
+          (width) => heatmap(results, width),
+          context.signal,
+        ),
     numbers(results),
     h('h2', {}, 'Accuracy per word'),
-    h('div', { class: 'scroll chart', 'data-chart': 'word-bars' }, wordAccuracyBars(results)),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'word-bars' },
+      (width) => wordAccuracyBars(results, width),
+      context.signal,
+    ),
   );
 };

@@ -1,13 +1,15 @@
 /** `#/`: choose one of the stack's demo identities; the stack signs a token for it. */
 import { request } from '../api.ts';
 import { h } from '../dom.ts';
+import { local } from '../endpoints.ts';
 import { identitiesSchema, signInSchema } from '../schemas.ts';
 import { saveSession } from '../session.ts';
 import type { ViewContext } from '../view.ts';
 
 export const signInView = async (context: ViewContext): Promise<Node> => {
   context.title('Sign in');
-  const { identities } = await request('/_console/identities', identitiesSchema, {
+  const { identities } = await request(local.identities(), identitiesSchema, {
+    signal: context.signal,
     token: false,
   });
   const status = h('p', { role: 'status' });
@@ -26,7 +28,8 @@ export const signInView = async (context: ViewContext): Promise<Node> => {
             onclick: async () => {
               status.textContent = `Signing in as ${identity.label}…`;
               try {
-                const signed = await request('/_console/sign-in', signInSchema, {
+                const signed = await request(local.signIn(), signInSchema, {
+                  signal: context.signal,
                   method: 'POST',
                   body: { role: identity.role, id: identity.id },
                   token: false,

@@ -1,29 +1,32 @@
 /** `#/parents/<id>/summary`: one card per child, its 7-day figures and days. */
 import { request } from '../api.ts';
 import { attemptBars } from '../charts/daily.ts';
+import { fittedChart } from '../charts/fit.ts';
 import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
-import { apiPath, progressHash } from '../routes.ts';
+import { api } from '../endpoints.ts';
+import { progressHash } from '../routes.ts';
 import { type ParentSummary, parentSummarySchema } from '../schemas.ts';
 import { errorBox, type ViewContext } from '../view.ts';
 import { fetchProgress } from './progress.ts';
 
 type Child = ParentSummary['children'][number];
 
-const childChart = async (child: Child, timezone: string): Promise<Node> => {
+const childChart = async (child: Child, context: ViewContext): Promise<Node> => {
   try {
-    const progress = await fetchProgress(child.student_id);
-    return h(
-      'div',
+    const progress = await fetchProgress(child.student_id, context.signal);
+    const days = lastDays(progress, 7, context.timezone);
+    return fittedChart(
       { class: 'chart', 'data-chart': 'last-7-days' },
-      attemptBars(lastDays(progress, 7, timezone), { width: 300, height: 150 }),
+      (width) => attemptBars(days, width, 150),
+      context.signal,
     );
   } catch (error) {
     return errorBox(error);
   }
 };
 
-const card = async (child: Child, timezone: string): Promise<Node> =>
+const card = async (child: Child, context: ViewContext): Promise<Node> =>
   h(
     'li',
     { class: 'card', 'data-child': child.student_id },
@@ -45,12 +48,14 @@ const card = async (child: Child, timezone: string): Promise<Node> =>
       h('dt', {}, 'Last active'),
       h('dd', {}, when(child.last_active_at)),
     ),
-    await childChart(child, timezone),
+    await childChart(child, context),
     h('a', { href: progressHash(child.student_id) }, 'Full progress'),
   );
 
 export const summaryView = async (parentId: string, context: ViewContext): Promise<Node> => {
-  const summary = await request(apiPath('parents', parentId, 'summary'), parentSummarySchema);
+  const summary = await request(api.parentSummary(parentId), parentSummarySchema, {
+    signal: context.signal,
+  });
   context.title(`Children of ${parentId}`);
   return h(
     'section',
@@ -61,7 +66,7 @@ export const summaryView = async (parentId: string, context: ViewContext): Promi
       : h(
           'ul',
           { class: 'cards' },
-          await Promise.all(summary.children.map((child) => card(child, context.timezone))),
+          await Promise.all(summary.children.map((child) => card(child, context))),
         ),
     h('p', {}, h('small', {}, `Summarised ${when(summary.updated_at)}`)),
   );
