@@ -12,6 +12,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/local/engines/**',
   'test/catalog/**',
   'test/console/days.test.ts',
+  'test/console/endpoints.test.ts',
   'test/console/schemas.test.ts',
   'test/entities/common.test.ts',
   'test/openapi/document.test.ts',
