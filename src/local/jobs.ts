@@ -8,11 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
-import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
-
-/** A run of the job is already under way (here, or holding its lease). */
-export { JobBusyError };
-
 import {
   cronPattern,
   type FunctionName,
@@ -23,39 +18,17 @@ import {
 import { isWorkflowJob } from '../catalog/workflows.ts';
 import { compareCodeUnits } from '../domain/ordering.ts';
 import { errorMessage, LmsError } from '../errors.ts';
+import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
 import { localContext } from './invoke/lambda-context.ts';
 import type { Handle } from './invoke/load-function.ts';
-import type { RunHistory } from './run-history.ts';
+import { type JobRun, RUN_TRIGGERS, type RunHistory, type RunTrigger } from './job-runs.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from './workflows/run-workflow.ts';
+
+/** A run of the job is already under way (here, or holding its lease). */
+export { JobBusyError };
 
 export class NotAJobError extends LmsError {
   readonly code = 'NOT_A_JOB';
-}
-
-/** What started a run. */
-export const RUN_TRIGGERS = {
-  schedule: 'schedule',
-  request: 'request',
-  /** `lms start`'s runs after writing the demo data. */
-  start: 'start',
-} as const;
-export type RunTrigger = (typeof RUN_TRIGGERS)[keyof typeof RUN_TRIGGERS];
-
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
-
-/** One run of a job, as the console's jobs view and `GET /_jobs` show it. */
-export interface JobRun {
-  readonly id: string;
-  readonly function: FunctionName;
-  readonly trigger: RunTrigger;
-  readonly started_at: string;
-  readonly finished_at: string | null;
-  readonly status: RunStatus;
-  /** What the run returned (its summary), once it succeeded. */
-  readonly summary: unknown;
-  readonly error: { readonly code: string; readonly message: string } | null;
-  /** A workflow job's shards and invocations so far, updated while it runs; else null. */
-  readonly progress: WorkflowProgress | null;
 }
 
 export interface JobInfo {

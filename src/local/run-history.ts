@@ -6,37 +6,11 @@
  */
 import { readFile, rename } from 'node:fs/promises';
 import * as z from 'zod';
-import { functionNames } from '../catalog/functions.ts';
 import { errorMessage } from '../errors.ts';
-import { writeFileAtomic } from '../ops/transfer/files.ts';
-import { type JobRun, RUN_TRIGGERS } from './jobs.ts';
+import { writeFileAtomic } from '../lib/atomic-write.ts';
+import { finishedRunSchema, type RunHistory } from './job-runs.ts';
 
-const runSchema = z.strictObject({
-  id: z.string().min(1),
-  function: z.enum(functionNames),
-  trigger: z.enum(Object.values(RUN_TRIGGERS)),
-  started_at: z.iso.datetime(),
-  // Only finished runs are written.
-  finished_at: z.iso.datetime(),
-  status: z.enum(['succeeded', 'failed', 'skipped']),
-  summary: z.unknown(),
-  error: z.strictObject({ code: z.string(), message: z.string() }).nullable(),
-  progress: z
-    .strictObject({
-      shards: z.number().int().nonnegative(),
-      shards_done: z.number().int().nonnegative(),
-      invocations: z.number().int().nonnegative(),
-      continuations: z.number().int().nonnegative(),
-    })
-    .nullable(),
-});
-
-const fileSchema = z.strictObject({ version: z.literal(1), runs: z.array(runSchema) });
-
-export interface RunHistory {
-  load(): Promise<JobRun[]>;
-  save(runs: readonly JobRun[]): Promise<void>;
-}
+const fileSchema = z.strictObject({ version: z.literal(1), runs: z.array(finishedRunSchema) });
 
 /**
  * @example

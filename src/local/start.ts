@@ -25,7 +25,8 @@ import { ConsoleApi } from './console/console-api.ts';
 import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
 import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
-import { LocalJobs, RUN_TRIGGERS } from './jobs.ts';
+import { RUN_TRIGGERS } from './job-runs.ts';
+import { LocalJobs } from './jobs.ts';
 import { runHistoryFile } from './run-history.ts';
 import { type LocalService, ServiceStack } from './stack.ts';
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../src/catalog/functions.ts';
-import {
-  JobBusyError,
-  LocalJobs,
-  NotAJobError,
-  RUN_TRIGGERS,
-  RUNS_KEPT,
-} from '../../src/local/jobs.ts';
+import { RUN_TRIGGERS } from '../../src/local/job-runs.ts';
+import { JobBusyError, LocalJobs, NotAJobError, RUNS_KEPT } from '../../src/local/jobs.ts';
 import { WorkflowFailedError } from '../../src/local/workflows/run-workflow.ts';
 import type { Handle } from '../../src/runtime/runtime.ts';
 import { type CountingWorkerOptions, countingWorker } from '../support/counting-worker.ts';

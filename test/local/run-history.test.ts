@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LocalJobs, RUN_TRIGGERS } from '../../src/local/jobs.ts';
+import { RUN_TRIGGERS } from '../../src/local/job-runs.ts';
+import { LocalJobs } from '../../src/local/jobs.ts';
 import { runHistoryFile } from '../../src/local/run-history.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lms-run-history-'));

@@ -1,10 +1,11 @@
 /**
  * Files that are either complete or absent: written under a temporary name, flushed to
  * disk, then renamed over the final name (a rename within a directory is atomic), so a
- * crash never leaves a half-written manifest or checkpoint behind.
+ * crash never leaves half a file behind (an export's manifest, checkpoint or table file,
+ * the local stack's kept job runs).
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A sibling temporary name for `path` (same directory, so the rename stays atomic). */
@@ -33,7 +34,7 @@ export const removeLeftovers = async (directory: string): Promise<string[]> => {
  * Flushes a directory's entries (the rename itself) to disk. Best effort: some systems
  * cannot open a directory for that, and the data is flushed either way.
  */
-export const syncDirectory = async (directory: string): Promise<void> => {
+const syncDirectory = async (directory: string): Promise<void> => {
   try {
     const handle = await open(directory, 'r');
     try {
@@ -47,17 +48,28 @@ export const syncDirectory = async (directory: string): Promise<void> => {
 };
 
 /**
+ * Writes `path` through `write`, which gets the open temporary file: the file appears under
+ * its name only once `write` resolved and the data is flushed; if `write` throws, neither
+ * the file nor the temporary one is left.
+ *
  * @example
  * ```ts
- * await writeFileAtomic('backup/manifest.json', JSON.stringify(manifest));
+ * const count = await writeAtomically('backup/students.jsonl', async (handle) => {
+ *   await handle.writeFile('{"Item":{}}\n');
+ *   return 1;
+ * });
  * ```
  */
-export const writeFileAtomic = async (path: string, text: string): Promise<void> => {
+export const writeAtomically = async <T>(
+  path: string,
+  write: (handle: FileHandle) => Promise<T>,
+): Promise<T> => {
   const temporary = temporaryName(path);
+  let result: T;
   try {
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(text, 'utf8');
+      result = await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -68,4 +80,14 @@ export const writeFileAtomic = async (path: string, text: string): Promise<void>
     throw error;
   }
   await syncDirectory(dirname(path));
+  return result;
 };
+
+/**
+ * @example
+ * ```ts
+ * await writeFileAtomic('backup/manifest.json', JSON.stringify(manifest));
+ * ```
+ */
+export const writeFileAtomic = (path: string, text: string): Promise<void> =>
+  writeAtomically(path, (handle) => handle.writeFile(text, 'utf8'));
