@@ -6,7 +6,7 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, LmsError } from '../../errors.ts';
-import { CONSOLE_ASSETS_PATH, type StaticAsset } from '../api/server.ts';
+import { CONSOLE_ASSETS_PATH, type StaticAsset } from '../server/server.ts';
 
 /** The console could not be built: the message lists esbuild's errors. */
 export class ConsoleBuildError extends LmsError {

@@ -5,8 +5,8 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevKeys, type DevKeys } from '../../../src/local/auth/dev-keys.ts';
-import { signDevToken, verifyDevToken } from '../../../src/local/auth/tokens.ts';
+import { createDevKeys, type DevKeys } from '../../../src/local/aws/auth/dev-keys.ts';
+import { signDevToken, verifyDevToken } from '../../../src/local/aws/auth/tokens.ts';
 import { ConsoleApi, type ConsoleReply } from '../../../src/local/console/console-api.ts';
 import type { DemoIdentities } from '../../../src/local/demo-identities.ts';
 import { ForbiddenError } from '../../../src/services/access/errors.ts';

@@ -14,15 +14,15 @@ import {
   functionNames,
   functions,
   type Schedule,
-} from '../catalog/functions.ts';
-import { isWorkflowJob } from '../catalog/workflows.ts';
-import { compareCodeUnits } from '../domain/ordering.ts';
-import { errorMessage, LmsError } from '../errors.ts';
-import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
-import { localContext } from './invoke/lambda-context.ts';
-import type { Handle } from './invoke/load-function.ts';
+} from '../../../catalog/functions.ts';
+import { isWorkflowJob } from '../../../catalog/workflows.ts';
+import { compareCodeUnits } from '../../../domain/ordering.ts';
+import { errorMessage, LmsError } from '../../../errors.ts';
+import { JobBusyError } from '../../../services/aggregates/sharded/lease.ts';
+import { localContext } from '../../invoke/lambda-context.ts';
+import type { Handle } from '../../invoke/load-function.ts';
+import { handlerInvoke, runWorkflow, type WorkflowProgress } from '../../workflows/run-workflow.ts';
 import { type JobRun, RUN_TRIGGERS, type RunHistory, type RunTrigger } from './job-runs.ts';
-import { handlerInvoke, runWorkflow, type WorkflowProgress } from './workflows/run-workflow.ts';
 
 /** A run of the job is already under way (here, or holding its lease). */
 export { JobBusyError };
@@ -65,7 +65,7 @@ export interface JobsOptions {
   readonly schedule?: boolean;
   /** A workflow's wait before a retry (see `RunWorkflowOptions.retryDelayMs`). */
   readonly retryDelayMs?: number;
-  /** Where finished runs are kept across restarts (`run-history.ts`); default: memory only. */
+  /** Where finished runs are kept across restarts (`console/run-history.ts`); default: memory only. */
   readonly history?: RunHistory;
 }
 

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RUN_TRIGGERS } from '../../src/local/job-runs.ts';
-import { LocalJobs } from '../../src/local/jobs.ts';
-import { runHistoryFile } from '../../src/local/run-history.ts';
+import { RUN_TRIGGERS } from '../../../src/local/aws/scheduler/job-runs.ts';
+import { LocalJobs } from '../../../src/local/aws/scheduler/jobs.ts';
+import { runHistoryFile } from '../../../src/local/console/run-history.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lms-run-history-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

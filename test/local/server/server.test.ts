@@ -8,10 +8,10 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryDb } from '../../../src/adapters/memory/db.ts';
 import type { FunctionName } from '../../../src/catalog/functions.ts';
-import { LocalApi } from '../../../src/local/api/server.ts';
-import { createDevKeys } from '../../../src/local/auth/dev-keys.ts';
+import { createDevKeys } from '../../../src/local/aws/auth/dev-keys.ts';
+import { LocalJobs } from '../../../src/local/aws/scheduler/jobs.ts';
 import { ConsoleApi } from '../../../src/local/console/console-api.ts';
-import { LocalJobs } from '../../../src/local/jobs.ts';
+import { LocalApi } from '../../../src/local/server/server.ts';
 import { demoIdentities } from '../../support/fixtures.ts';
 
 interface Reply {

@@ -10,8 +10,8 @@ import {
   ExternalEngine,
   isEngineKind,
   isProcessAlive,
-} from '../../../src/local/engines/index.ts';
-import { OutputTail } from '../../../src/local/engines/output-tail.ts';
+} from '../../../../src/local/aws/engines/index.ts';
+import { OutputTail } from '../../../../src/local/aws/engines/output-tail.ts';
 
 describe('createEngine', () => {
   it('builds the engine each kind names, without starting it', () => {

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BaseEngine, EngineKind, type RunningEngine } from '../../../src/local/engines/engine.ts';
+import {
+  BaseEngine,
+  EngineKind,
+  type RunningEngine,
+} from '../../../../src/local/aws/engines/engine.ts';
 
 /** A promise settled from outside, so that a test decides when a launch or shutdown ends. */
 function deferred<T>(): {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DynaliteEngine } from '../../../src/local/engines/dynalite.ts';
-import { ExternalEngine } from '../../../src/local/engines/external.ts';
-import { findFreePort } from '../../../src/local/engines/network.ts';
+import { DynaliteEngine } from '../../../../src/local/aws/engines/dynalite.ts';
+import { ExternalEngine } from '../../../../src/local/aws/engines/external.ts';
+import { findFreePort } from '../../../../src/local/aws/engines/network.ts';
 import { clientFor, createTable, listTables } from './helpers.ts';
 
 describe('ExternalEngine', () => {

@@ -1,4 +1,4 @@
-import { LmsError } from '../../errors.ts';
+import { LmsError } from '../../../errors.ts';
 
 /**
  * An engine did not come up: the port was taken, the JVM could not be spawned or exited, or

@@ -6,9 +6,9 @@
  */
 import { readFile, rename } from 'node:fs/promises';
 import * as z from 'zod';
-import { errorMessage } from '../errors.ts';
-import { writeFileAtomic } from '../lib/atomic-write.ts';
-import { finishedRunSchema, type RunHistory } from './job-runs.ts';
+import { errorMessage } from '../../errors.ts';
+import { writeFileAtomic } from '../../lib/atomic-write.ts';
+import { finishedRunSchema, type RunHistory } from '../aws/scheduler/job-runs.ts';
 
 const fileSchema = z.strictObject({ version: z.literal(1), runs: z.array(finishedRunSchema) });
 

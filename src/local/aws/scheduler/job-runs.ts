@@ -1,10 +1,10 @@
 /**
  * What a run of a local job is: the ONE definition that the scheduler (`jobs.ts`) fills in,
- * `/_jobs` and the console show, and the kept-runs file (`run-history.ts`) validates. Apart
+ * `/_jobs` and the console show, and the kept-runs file (`console/run-history.ts`) validates. Apart
  * from both so that neither imports the other.
  */
 import * as z from 'zod';
-import { functionNames } from '../catalog/functions.ts';
+import { functionNames } from '../../../catalog/functions.ts';
 
 /** What started a run. */
 export const RUN_TRIGGERS = {
@@ -50,7 +50,7 @@ export const finishedRunSchema = jobRunSchema.extend({
   status: z.enum(FINISHED),
 });
 
-/** Where finished runs are kept across restarts (`run-history.ts`). */
+/** Where finished runs are kept across restarts (`console/run-history.ts`). */
 export interface RunHistory {
   load(): Promise<JobRun[]>;
   save(runs: readonly JobRun[]): Promise<void>;

@@ -1,6 +1,6 @@
 /** Which addresses, Host names and requests the console and /_jobs take. */
 import { describe, expect, it } from 'vitest';
-import * as localOnly from '../../../src/local/api/local-only.ts';
+import * as localOnly from '../../../src/local/server/local-only.ts';
 
 const { isLocalOnlyPath, isLoopbackAddress, isLoopbackHost, localOnlyRefusal } = localOnly;
 

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { dynamoProbe } from '../../adapters/dynamodb/probe.ts';
+import { dynamoProbe } from '../../../adapters/dynamodb/probe.ts';
 import { EngineStartError } from './errors.ts';
 
 /** How {@link waitForDynamoDb} polls. */

@@ -2,8 +2,8 @@
  * The HTTP routes of the catalogue, matched the way API Gateway matches them: method and
  * path, `{name}` capturing one path segment.
  */
-import { type FunctionName, functionNames, functions } from '../../catalog/functions.ts';
-import { LmsError } from '../../errors.ts';
+import { type FunctionName, functionNames, functions } from '../../../catalog/functions.ts';
+import { LmsError } from '../../../errors.ts';
 
 /** A request path with a %-escape that is not UTF-8 (`/students/%E0/progress`): a 400. */
 export class MalformedPathError extends LmsError {

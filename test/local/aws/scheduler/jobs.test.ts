@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionName } from '../../src/catalog/functions.ts';
-import { RUN_TRIGGERS } from '../../src/local/job-runs.ts';
-import { JobBusyError, LocalJobs, NotAJobError, RUNS_KEPT } from '../../src/local/jobs.ts';
-import { WorkflowFailedError } from '../../src/local/workflows/run-workflow.ts';
-import type { Handle } from '../../src/runtime/runtime.ts';
-import { type CountingWorkerOptions, countingWorker } from '../support/counting-worker.ts';
+import type { FunctionName } from '../../../../src/catalog/functions.ts';
+import { RUN_TRIGGERS } from '../../../../src/local/aws/scheduler/job-runs.ts';
+import {
+  JobBusyError,
+  LocalJobs,
+  NotAJobError,
+  RUNS_KEPT,
+} from '../../../../src/local/aws/scheduler/jobs.ts';
+import { WorkflowFailedError } from '../../../../src/local/workflows/run-workflow.ts';
+import type { Handle } from '../../../../src/runtime/runtime.ts';
+import { type CountingWorkerOptions, countingWorker } from '../../../support/counting-worker.ts';
 
 const jobsOver = (load: (name: FunctionName) => Handle) => {
   const lines: string[] = [];

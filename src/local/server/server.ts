@@ -10,14 +10,9 @@ import { isIPv6, type Socket } from 'node:net';
 import type { FunctionName } from '../../catalog/functions.ts';
 import { errorStack } from '../../errors.ts';
 import { openApiDocument } from '../../openapi/document.ts';
-import type { DevKeys } from '../auth/dev-keys.ts';
-import { verifyDevToken } from '../auth/tokens.ts';
-import { CONSOLE_PATH, type ConsoleApi } from '../console/console-api.ts';
-import { localContext } from '../invoke/lambda-context.ts';
-import { type Handle, isFunctionName } from '../invoke/load-function.ts';
-import { JobBusyError, jobErrorOf, type LocalJobs, NotAJobError } from '../jobs.ts';
-import { buildHttpEvent } from './event.ts';
-import { isLocalOnlyPath, isLoopbackAddress, localOnlyRefusal } from './local-only.ts';
+import type { DevKeys } from '../aws/auth/dev-keys.ts';
+import { verifyDevToken } from '../aws/auth/tokens.ts';
+import { buildHttpEvent } from '../aws/gateway/event.ts';
 import {
   decodePathSegment,
   type LocalRoute,
@@ -25,7 +20,12 @@ import {
   MalformedPathError,
   matchRoute,
   requestUrl,
-} from './routes.ts';
+} from '../aws/gateway/routes.ts';
+import { JobBusyError, jobErrorOf, type LocalJobs, NotAJobError } from '../aws/scheduler/jobs.ts';
+import { CONSOLE_PATH, type ConsoleApi } from '../console/console-api.ts';
+import { localContext } from '../invoke/lambda-context.ts';
+import { type Handle, isFunctionName } from '../invoke/load-function.ts';
+import { isLocalOnlyPath, isLoopbackAddress, localOnlyRefusal } from './local-only.ts';
 
 /** Where the local API serves the OpenAPI document, without a token. */
 export const OPENAPI_PATH = '/openapi.json';

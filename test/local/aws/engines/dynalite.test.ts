@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DynaliteEngine } from '../../../src/local/engines/dynalite.ts';
+import { DynaliteEngine } from '../../../../src/local/aws/engines/dynalite.ts';
 import { clientFor, createTable, getValue, listTables, putValue } from './helpers.ts';
 
 describe('DynaliteEngine in memory', () => {

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DynaliteEngine } from '../../../src/local/engines/dynalite.ts';
-import { DynamoDbLocalEngine } from '../../../src/local/engines/dynamodb-local.ts';
-import type { LocalEngine } from '../../../src/local/engines/engine.ts';
-import { isProcessAlive, listensOnPort } from '../../../src/local/engines/process.ts';
+import { DynaliteEngine } from '../../../../src/local/aws/engines/dynalite.ts';
+import { DynamoDbLocalEngine } from '../../../../src/local/aws/engines/dynamodb-local.ts';
+import type { LocalEngine } from '../../../../src/local/aws/engines/engine.ts';
+import { isProcessAlive, listensOnPort } from '../../../../src/local/aws/engines/process.ts';
 import {
   clientFor,
   createTable,

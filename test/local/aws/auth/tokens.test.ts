@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { decodeJwt } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerToken } from '../../../src/cli/commands/token.ts';
-import { loadConfig } from '../../../src/config/config.ts';
-import { createDevKeys, loadDevKeys } from '../../../src/local/auth/dev-keys.ts';
+import { registerToken } from '../../../../src/cli/commands/token.ts';
+import { loadConfig } from '../../../../src/config/config.ts';
+import { createDevKeys, loadDevKeys } from '../../../../src/local/aws/auth/dev-keys.ts';
 import {
   devSub,
   signDevToken,
   verifyDevToken,
   withLocalIdClaim,
-} from '../../../src/local/auth/tokens.ts';
-import { principalFromClaims, ROLE_NAMES } from '../../../src/services/access/principal.ts';
+} from '../../../../src/local/aws/auth/tokens.ts';
+import { principalFromClaims, ROLE_NAMES } from '../../../../src/services/access/principal.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

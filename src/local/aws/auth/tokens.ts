@@ -5,7 +5,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { COGNITO_USERNAME_CLAIM, ROLE_CLAIM, type Role } from '../../services/access/principal.ts';
+import {
+  COGNITO_USERNAME_CLAIM,
+  ROLE_CLAIM,
+  type Role,
+} from '../../../services/access/principal.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_KEY_ALGORITHM, type DevKeys } from './dev-keys.ts';
 
 /**
