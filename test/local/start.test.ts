@@ -11,7 +11,7 @@ import { DEV_AUDIENCE, DEV_ISSUER, DEV_KEY_ALGORITHM } from '../../src/local/aws
 import { signDevToken, withLocalIdClaim } from '../../src/local/aws/auth/tokens.ts';
 import { isProcessAlive } from '../../src/local/aws/engines/index.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
-import { MAX_PAYLOAD_BYTES } from '../../src/local/server/server.ts';
+import { MAX_PAYLOAD_BYTES } from '../../src/local/server/http.ts';
 import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
 import { openApiDocument } from '../../src/openapi/document.ts';
 import { uniquePrefix } from '../support/test-db.ts';

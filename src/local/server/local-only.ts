@@ -16,13 +16,6 @@ export interface Refusal {
   readonly message: string;
 }
 
-/** The paths of the console (page, assets, requests) and of `/_jobs`. */
-export const isLocalOnlyPath = (pathname: string): boolean =>
-  pathname === '/' ||
-  pathname.startsWith('/_console/') ||
-  pathname === '/_jobs' ||
-  pathname.startsWith('/_jobs/');
-
 const LOOPBACK_IPV4 = /^127\.\d+\.\d+\.\d+$/;
 
 /**
@@ -64,7 +57,7 @@ const isJson = (contentType: string | undefined) =>
 
 /**
  * Why a request to a local-only route is refused, or undefined when it may go on. The
- * caller has checked {@link isLocalOnlyPath} and that the stack listens on loopback.
+ * caller has checked that the path is a local-only row's (`routes.ts`) and that the stack listens on loopback.
  *
  * @example
  * ```ts

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as localOnly from '../../../src/local/server/local-only.ts';
 
-const { isLocalOnlyPath, isLoopbackAddress, isLoopbackHost, localOnlyRefusal } = localOnly;
+const { isLoopbackAddress, isLoopbackHost, localOnlyRefusal } = localOnly;
 
 describe('loopback', () => {
   it('as a --host: this machine only, never every interface', () => {
@@ -26,13 +26,6 @@ describe('loopback', () => {
       '0.0.0.0:3000',
     ])
       expect(isLoopbackHost(host), host).toBe(false);
-  });
-
-  it('covers the console page, its assets and requests, and /_jobs; not the API', () => {
-    for (const path of ['/', '/_console/assets/app.js', '/_console/sign-in', '/_jobs', '/_jobs/x'])
-      expect(isLocalOnlyPath(path), path).toBe(true);
-    for (const path of ['/openapi.json', '/students/s-1/progress', '/_jobsx', '/_console'])
-      expect(isLocalOnlyPath(path), path).toBe(false);
   });
 });
 
