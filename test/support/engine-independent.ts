@@ -17,6 +17,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/openapi/document.test.ts',
   'test/local/console/assets.test.ts',
   'test/local/server/**',
+  'test/local/aws/gateway/**',
   'test/infra/alarms.test.ts',
   'test/infra/bundle-contents.test.ts',
   'test/infra/bundling.test.ts',
