@@ -3,7 +3,7 @@
  * CPU time on top of the job's (dynalite is JavaScript: in-process it would share the
  * event loop with the code being measured). Prints `ENDPOINT <url>`, stops on SIGTERM.
  */
-import { createEngine, isEngineKind } from '../src/local/engines/index.ts';
+import { createEngine, isEngineKind } from '../src/local/aws/engines/index.ts';
 
 const kind = process.argv[2] ?? 'dynalite';
 if (!isEngineKind(kind) || kind === 'external')

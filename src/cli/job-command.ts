@@ -6,8 +6,8 @@ import type { Command } from 'commander';
 import type { DynamoConnection } from '../adapters/dynamodb/connect.ts';
 import type { FunctionName } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
+import { JobBusyError } from '../local/aws/scheduler/jobs.ts';
 import { loadFunction } from '../local/invoke/load-function.ts';
-import { JobBusyError } from '../local/jobs.ts';
 import {
   handlerInvoke,
   runWorkflow,

@@ -1,8 +1,8 @@
 /** What `lms start` prints once everything runs: where things are and what to try. */
 import { addDays, localDate } from '../domain/time-zone.ts';
-import { isLoopbackAddress } from './api/local-only.ts';
+import type { JobInfo } from './aws/scheduler/jobs.ts';
 import type { DemoIdentities } from './demo-identities.ts';
-import type { JobInfo } from './jobs.ts';
+import { isLoopbackAddress } from './server/local-only.ts';
 
 export interface BannerInput {
   readonly apiUrl: string;

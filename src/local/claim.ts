@@ -9,8 +9,8 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as z from 'zod';
 import { LmsError } from '../errors.ts';
-import { isPortFree } from './engines/network.ts';
-import { isProcessAlive, portOwner } from './engines/process.ts';
+import { isPortFree } from './aws/engines/network.ts';
+import { isProcessAlive, portOwner } from './aws/engines/process.ts';
 
 /** The data folder or a port of the stack is held by another process (exit code 2). */
 export class StackInUseError extends LmsError {

@@ -16,17 +16,18 @@ import { createRuntime } from '../runtime/runtime.ts';
 import { runResumableSeed } from '../seed/resumable.ts';
 import type { SeedSizeName } from '../seed/sizes.ts';
 import { tables } from '../tables/definitions.ts';
-import { isLoopbackAddress } from './api/local-only.ts';
-import { LocalApi } from './api/server.ts';
-import { createDevKeys, type DevKeys, loadDevKeys } from './auth/dev-keys.ts';
+import { createDevKeys, type DevKeys, loadDevKeys } from './aws/auth/dev-keys.ts';
+import { createEngine, type EngineKind, type LocalEngine } from './aws/engines/index.ts';
+import { RUN_TRIGGERS } from './aws/scheduler/job-runs.ts';
+import { LocalJobs } from './aws/scheduler/jobs.ts';
 import { checkPortsFree, lockDataFolder } from './claim.ts';
 import { consoleAssets } from './console/assets.ts';
 import { ConsoleApi } from './console/console-api.ts';
+import { runHistoryFile } from './console/run-history.ts';
 import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
-import { createEngine, type EngineKind, type LocalEngine } from './engines/index.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
-import { LocalJobs, RUN_TRIGGERS } from './jobs.ts';
-import { runHistoryFile } from './run-history.ts';
+import { isLoopbackAddress } from './server/local-only.ts';
+import { LocalApi } from './server/server.ts';
 import { type LocalService, ServiceStack } from './stack.ts';
 
 export interface StartOptions {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbLocalEngine, isProcessAlive } from '../../src/local/engines/index.ts';
+import { DynamoDbLocalEngine, isProcessAlive } from '../../src/local/aws/engines/index.ts';
 
 // DynamoDB Local as the AWS CLI tutorials run it: without -sharedDb it keeps one database
 // per access key id and region, so only a client that signs as the shell does sees its tables.

@@ -3,8 +3,8 @@ import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { runJobWorkflow } from '../../src/cli/job-command.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { JobBusyError } from '../../src/local/aws/scheduler/jobs.ts';
 import { localContext } from '../../src/local/invoke/lambda-context.ts';
-import { JobBusyError } from '../../src/local/jobs.ts';
 import type { Handle } from '../../src/runtime/runtime.ts';
 import { budgetContext, countingWorker } from '../support/counting-worker.ts';
 

@@ -13,7 +13,7 @@ import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
-import { withLocalIdClaim } from '../../src/local/auth/tokens.ts';
+import { withLocalIdClaim } from '../../src/local/aws/auth/tokens.ts';
 import { type RunningStack, startLocalStack } from '../../src/local/start.ts';
 import { moduleResultsSchema } from '../../src/services/results/schemas.ts';
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { signDevToken, withLocalIdClaim } from '../../src/local/auth/tokens.ts';
+import { signDevToken, withLocalIdClaim } from '../../src/local/aws/auth/tokens.ts';
 import { StackInUseError } from '../../src/local/claim.ts';
 import { findDemoIdentities } from '../../src/local/demo-identities.ts';
 import {

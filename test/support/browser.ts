@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
-import { isProcessAlive } from '../../src/local/engines/index.ts';
+import { isProcessAlive } from '../../src/local/aws/engines/index.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 

@@ -9,7 +9,7 @@
 export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
-  'test/local/engines/**',
+  'test/local/aws/engines/**',
   'test/catalog/**',
   'test/console/days.test.ts',
   'test/console/endpoints.test.ts',
@@ -17,7 +17,8 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/entities/common.test.ts',
   'test/openapi/document.test.ts',
   'test/local/console/assets.test.ts',
-  'test/local/api/**',
+  'test/local/server/**',
+  'test/local/aws/gateway/**',
   'test/infra/alarms.test.ts',
   'test/infra/bundle-contents.test.ts',
   'test/infra/bundling.test.ts',

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { createEngine, isEngineKind, type LocalEngine } from '../../src/local/engines/index.ts';
+import { createEngine, isEngineKind, type LocalEngine } from '../../src/local/aws/engines/index.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

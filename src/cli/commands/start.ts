@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
+import { signDevToken, withLocalIdClaim } from '../../local/aws/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
 import { demoLoginIds } from '../../local/demo-identities.ts';
 import { type RunningStack, StartInterruptedError, startLocalStack } from '../../local/start.ts';

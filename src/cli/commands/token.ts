@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { loadDevKeys } from '../../local/auth/dev-keys.ts';
-import { signDevToken, withLocalIdClaim } from '../../local/auth/tokens.ts';
+import { loadDevKeys } from '../../local/aws/auth/dev-keys.ts';
+import { signDevToken, withLocalIdClaim } from '../../local/aws/auth/tokens.ts';
 import { ROLE_CLAIM, ROLE_NAMES, type Role } from '../../services/access/principal.ts';
 import { commandConfig, type GlobalOptions, type Output } from '../context.ts';
 import { positiveInteger } from '../parse.ts';

@@ -6,7 +6,15 @@
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, LmsError } from '../../errors.ts';
-import { CONSOLE_ASSETS_PATH, type StaticAsset } from '../api/server.ts';
+
+/** Where the console's bundled files are served from (`/` is its page). */
+export const CONSOLE_ASSETS_PATH = '/_console/assets/';
+
+/** A file of the console, as served. */
+export interface StaticAsset {
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+}
 
 /** The console could not be built: the message lists esbuild's errors. */
 export class ConsoleBuildError extends LmsError {

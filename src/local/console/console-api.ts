@@ -13,8 +13,8 @@ import {
   ROLES,
   type Role,
 } from '../../services/access/principal.ts';
-import type { DevKeys } from '../auth/dev-keys.ts';
-import { signDevToken, verifyDevToken } from '../auth/tokens.ts';
+import type { DevKeys } from '../aws/auth/dev-keys.ts';
+import { signDevToken, verifyDevToken } from '../aws/auth/tokens.ts';
 import { type DemoIdentities, demoLoginIds } from '../demo-identities.ts';
 import { readDirectory, readOrganisation } from './directory.ts';
 

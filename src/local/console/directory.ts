@@ -2,17 +2,21 @@
  * What the console navigates by and the HTTP API has no route for: the classes a teacher
  * teaches (with the modules of their level), a parent's children, and the organisation
  * with its nightly `stats`. Local only (`lms start`): the deployed API serves none of it.
- * Which records are listed follows the access rules of `services/access/policy.ts`
- * (a teacher: classes whose `teacher_id` is its id; a parent: its `student_ids`), and
- * every figure the console shows still comes from the API with the caller's token, which
- * decides on its own.
+ * Which records are listed is asked of the access policy (`services/access/policy.ts`:
+ * `classScopeOf`, `ownStudentIds`, `assertMayReadOrganisation`), the same functions the
+ * API's checks use, so the console lists what the API lets the caller open; every figure it
+ * shows still comes from the API with the caller's token.
  */
 import { compareByNameThenId, compareCodeUnits } from '../../domain/ordering.ts';
 import type { Class, Group, School, Teacher } from '../../entities/organisation.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
-import { ForbiddenError } from '../../services/access/errors.ts';
+import {
+  assertMayReadOrganisation,
+  classScopeOf,
+  ownStudentIds,
+} from '../../services/access/policy.ts';
 import { type Principal, ROLES } from '../../services/access/principal.ts';
 
 export interface DirectoryModule {
@@ -114,13 +118,15 @@ const classesOf = async (
   onInvalid: (error: InvalidStoredItemError) => void,
 ): Promise<Class[]> => {
   const project = ['code', 'name', 'teacher_id', 'school_code', 'level'] as const;
-  if (principal.role === ROLES.admin) {
-    return db.classes.get({}, { scan: true, project, onInvalid });
+  const scope = classScopeOf(principal);
+  switch (scope.kind) {
+    case 'every-class':
+      return db.classes.get({}, { scan: true, project, onInvalid });
+    case 'taught-by':
+      return db.classes.get({ teacher_id: scope.teacherId }, { project, onInvalid });
+    case 'none':
+      return [];
   }
-  if (principal.role === ROLES.teacher) {
-    return db.classes.get({ teacher_id: principal.sub }, { project, onInvalid });
-  }
-  return [];
 };
 
 const studentsOf = async (
@@ -129,18 +135,11 @@ const studentsOf = async (
   onInvalid: (error: InvalidStoredItemError) => void,
 ): Promise<DirectoryStudent[]> => {
   const project = ['id', 'name', 'class_code'] as const;
-  let ids: readonly string[] = [];
-  if (principal.role === ROLES.student) ids = [principal.sub];
-  if (principal.role === ROLES.parent) {
-    const parent = await db.parents.find(
-      { id: principal.sub },
-      { project: ['id', 'student_ids'], onInvalid },
-    );
-    ids = (parent?.student_ids ?? []).filter((id) => id !== '');
-  }
+  const ids = await ownStudentIds(db, principal, onInvalid);
   if (ids.length === 0) return [];
+  // Only those that exist: findMany leaves the missing out.
   const students = await db.students.findMany(
-    [...new Set(ids)].map((id) => ({ id })),
+    ids.map((id) => ({ id })),
     { project, onInvalid },
   );
   return students
@@ -197,9 +196,7 @@ export const readDirectory = async (db: Db, principal: Principal): Promise<Direc
 
 /** The whole organisation with its `stats`: an admin's view only. */
 export const readOrganisation = async (db: Db, principal: Principal): Promise<Organisation> => {
-  if (principal.role !== ROLES.admin) {
-    throw new ForbiddenError('only an admin may see the whole organisation');
-  }
+  assertMayReadOrganisation(principal);
   const { warnings, onInvalid } = invalidRecords();
   const scan = { scan: true, onInvalid } as const;
   const [groups, schools, teachers, classes] = await Promise.all([

@@ -1,7 +1,7 @@
 /** The import checkpoint on disk: read once at the start, replaced atomically after each group. */
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../lib/atomic-write.ts';
 import { emptyState, type ImportState, parseImportState, stateText } from './checkpoint.ts';
-import { writeFileAtomic } from './files.ts';
 
 const isMissing = (error: unknown): boolean =>
   error instanceof Error && 'code' in error && error.code === 'ENOENT';

@@ -9,9 +9,9 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeLeftovers, writeFileAtomic } from '../../lib/atomic-write.ts';
 import type { TableName } from '../../tables/definitions.ts';
 import { SourceTableMissingError } from './errors.ts';
-import { removeLeftovers, writeFileAtomic } from './files.ts';
 import { writeLinesFile } from './line-files.ts';
 import {
   buildManifest,

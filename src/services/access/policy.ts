@@ -11,7 +11,7 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ForbiddenError } from './errors.ts';
-import { ACTIONS, assertMayAttempt } from './permissions.ts';
+import { ACTIONS, assertMayAttempt, mayAttempt } from './permissions.ts';
 import { type Principal, ROLES } from './principal.ts';
 
 /**
@@ -38,6 +38,36 @@ export const assertMayPostAnswersFor = (
 };
 
 /**
+ * Which classes' results a principal may see: every class (an admin), the classes whose
+ * `teacher_id` is its `sub` (a teacher), or none. The API's check ({@link assertMayReadClass})
+ * and the local console's list of classes both read it, so they cannot disagree.
+ *
+ * @example
+ * ```ts
+ * classScopeOf({ sub: 't-1', role: 'teacher' }); // { kind: 'taught-by', teacherId: 't-1' }
+ * ```
+ */
+export type ClassScope =
+  | { readonly kind: 'every-class' }
+  | { readonly kind: 'taught-by'; readonly teacherId: string }
+  | { readonly kind: 'none' };
+
+export const classScopeOf = (principal: Principal): ClassScope => {
+  if (!mayAttempt(principal.role, ACTIONS.readModuleResults)) return { kind: 'none' };
+  if (principal.role === ROLES.admin) return { kind: 'every-class' };
+  if (principal.role === ROLES.teacher) return { kind: 'taught-by', teacherId: principal.sub };
+  return { kind: 'none' };
+};
+
+/** Whether a class (stored, or `undefined` when missing) lies in the scope. */
+const inClassScope = (
+  scope: ClassScope,
+  klass: { readonly teacher_id?: string | undefined } | undefined,
+): boolean =>
+  scope.kind === 'every-class' ||
+  (scope.kind === 'taught-by' && klass?.teacher_id === scope.teacherId);
+
+/**
  * Throws unless the principal may see the results of this class. `klass` is the stored
  * class or `undefined`; for an admin a missing class is left to the caller (404).
  *
@@ -53,9 +83,34 @@ export const assertMayReadClass = (
   klass: { readonly teacher_id?: string | undefined } | undefined,
 ): void => {
   assertMayAttempt(principal, ACTIONS.readModuleResults);
-  if (principal.role === ROLES.admin) return;
-  if (principal.role === ROLES.teacher && klass?.teacher_id === principal.sub) return;
+  if (inClassScope(classScopeOf(principal), klass)) return;
   throw new ForbiddenError('not allowed to see this class');
+};
+
+/**
+ * The students a principal reaches as its own, not through a class: a parent its children
+ * (the ids in its `student_ids`), a student itself; no one for the other roles. Whether each
+ * exists is the caller's to check. A parent record that does not validate proves no
+ * children: none, and it goes to `onInvalid`.
+ *
+ * @example
+ * ```ts
+ * await ownStudentIds(db, { sub: 'p-1', role: 'parent' }); // ['s-1', 's-2']
+ * ```
+ */
+export const ownStudentIds = async (
+  db: Db,
+  principal: Principal,
+  onInvalid?: (error: InvalidStoredItemError) => void,
+): Promise<readonly string[]> => {
+  if (principal.role === ROLES.student) return [principal.sub];
+  if (principal.role !== ROLES.parent) return [];
+  const parent = await db.parents.find(
+    { id: principal.sub },
+    { project: ['id', 'student_ids'], onInvalid: onInvalid ?? (() => undefined) },
+  );
+  // An empty id names no record (and is no key to read).
+  return [...new Set(parent?.student_ids ?? [])].filter((id) => id !== '');
 };
 
 /**
@@ -84,7 +139,7 @@ export const assertMayReadStudent = async (
     case ROLES.admin:
       return;
     case ROLES.student:
-      if (studentId === principal.sub) return;
+      if ((await ownStudentIds(db, principal)).includes(studentId)) return;
       throw denied;
     case ROLES.teacher: {
       const student = await db.students.find(
@@ -100,11 +155,11 @@ export const assertMayReadStudent = async (
       throw denied;
     }
     case ROLES.parent: {
-      const [parent, student] = await Promise.all([
-        db.parents.find({ id: principal.sub }, { project: ['id', 'student_ids'], onInvalid: skip }),
+      const [children, student] = await Promise.all([
+        ownStudentIds(db, principal, skip),
         db.students.find({ id: studentId }, { project: ['id'], onInvalid: skip }),
       ]);
-      if (student !== undefined && parent?.student_ids.includes(studentId) === true) return;
+      if (student !== undefined && children.includes(studentId)) return;
       throw denied;
     }
     default:
@@ -126,4 +181,18 @@ export const assertMayReadParentSummary = (principal: Principal, parentId: strin
   if (principal.role === ROLES.admin) return;
   if (principal.role === ROLES.parent && principal.sub === parentId) return;
   throw new ForbiddenError("not allowed to see this parent's summary");
+};
+
+/**
+ * Throws unless the principal may see the whole organisation with its figures (the local
+ * console's organisation view): an admin only.
+ *
+ * @example
+ * ```ts
+ * assertMayReadOrganisation({ sub: 't-1', role: 'teacher' }); // throws ForbiddenError
+ * ```
+ */
+export const assertMayReadOrganisation = (principal: Principal): void => {
+  if (principal.role === ROLES.admin) return;
+  throw new ForbiddenError('only an admin may see the whole organisation');
 };

@@ -5,10 +5,13 @@
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevKeys, type DevKeys } from '../../../src/local/auth/dev-keys.ts';
-import { signDevToken, verifyDevToken } from '../../../src/local/auth/tokens.ts';
+import { createDevKeys, type DevKeys } from '../../../src/local/aws/auth/dev-keys.ts';
+import { signDevToken, verifyDevToken } from '../../../src/local/aws/auth/tokens.ts';
 import { ConsoleApi, type ConsoleReply } from '../../../src/local/console/console-api.ts';
 import type { DemoIdentities } from '../../../src/local/demo-identities.ts';
+import { ForbiddenError } from '../../../src/services/access/errors.ts';
+import { assertMayReadClass, assertMayReadStudent } from '../../../src/services/access/policy.ts';
+import type { Principal } from '../../../src/services/access/principal.ts';
 import { klass, module, student } from '../../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
 
@@ -207,6 +210,57 @@ describe('the directory follows the access rules', () => {
       students: unknown[];
     };
     expect(own.students).toEqual([{ id: 's-1', name: 'Zoe', class_code: 'c-1' }]);
+  });
+
+  it('lists exactly the classes and students the access policy lets each caller open', async () => {
+    const classes = await t.db.classes.get({}, { scan: true, onInvalid: () => {} });
+    const students = await t.db.students.get({}, { scan: true });
+    const mayOpen = async (check: () => void | Promise<void>) => {
+      try {
+        await check();
+        return true;
+      } catch (error) {
+        if (error instanceof ForbiddenError) return false;
+        throw error;
+      }
+    };
+    const callers: Principal[] = [
+      { role: 'teacher', sub: 't-1' },
+      { role: 'teacher', sub: 't-2' },
+      { role: 'teacher', sub: 't-none' },
+      { role: 'admin', sub: 'admin' },
+      { role: 'parent', sub: 'p-1' },
+      { role: 'student', sub: 's-2' },
+    ];
+    for (const principal of callers) {
+      const body = (
+        await get(
+          'directory',
+          // Any caller, not only the demo identities the sign-in offers.
+          await signDevToken(keys, { id: principal.sub, role: principal.role, idClaim: ID_CLAIM }),
+        )
+      ).body as {
+        classes: { code: string }[];
+        students: { id: string }[];
+      };
+      const allowedClasses: string[] = [];
+      for (const c of classes) {
+        if (await mayOpen(() => assertMayReadClass(principal, c))) allowedClasses.push(c.code);
+      }
+      expect(body.classes.map((c) => c.code).sort(), principal.sub).toEqual(allowedClasses.sort());
+      // A teacher and an admin reach students through classes: the directory lists a
+      // caller's own (a parent's children, a student itself), each one the policy allows.
+      for (const { id } of body.students) {
+        expect(await mayOpen(() => assertMayReadStudent(t.db, principal, id)), id).toBe(true);
+      }
+      if (principal.role === 'parent' || principal.role === 'student') {
+        const own: string[] = [];
+        for (const s of students) {
+          if (await mayOpen(() => assertMayReadStudent(t.db, principal, s.id))) own.push(s.id);
+        }
+        expect(body.students.map((s) => s.id).sort(), principal.sub).toEqual(own.sort());
+      }
+    }
   });
 
   it('the organisation is an admin view: every record with its stats, dangling links kept', async () => {

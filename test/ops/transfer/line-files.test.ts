@@ -5,11 +5,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExportFileError } from '../../../src/ops/transfer/errors.ts';
 import {
-  removeLeftovers,
-  temporaryName,
-  writeFileAtomic,
-} from '../../../src/ops/transfer/files.ts';
-import {
   readLines,
   verifyLinesFile,
   writeLinesFile,
@@ -114,29 +109,12 @@ describe('verifyLinesFile', () => {
   });
 });
 
-describe('readLines and writeFileAtomic', () => {
+describe('readLines', () => {
   it('reads the lines back, one at a time', async () => {
     const path = join(dir, 'x.jsonl');
     await writeLinesFile(path, pagesOf([line(1), line(2)]));
     const lines: string[] = [];
     for await (const text of readLines(path)) lines.push(text);
     expect(lines).toEqual([line(1), line(2)]);
-  });
-
-  it('replaces a file whole, leaving no temporary file', async () => {
-    const path = join(dir, 'manifest.json');
-    await writeFileAtomic(path, 'one');
-    await writeFileAtomic(path, 'two');
-    expect(await readFile(path, 'utf8')).toBe('two');
-    expect(await readdir(dir)).toEqual(['manifest.json']);
-  });
-
-  it('removes what a killed writer left behind, and nothing else', async () => {
-    const leftover = temporaryName(join(dir, 'students.jsonl'));
-    await writeFile(leftover, 'half a file');
-    await writeFile(join(dir, 'notes.tmp'), 'mine');
-    await writeFile(join(dir, '.hidden.tmp'), 'mine too');
-    expect(await removeLeftovers(dir)).toHaveLength(1);
-    expect((await readdir(dir)).sort()).toEqual(['.hidden.tmp', 'notes.tmp']);
   });
 });

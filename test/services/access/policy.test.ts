@@ -6,8 +6,11 @@ import { ACTIONS, mayAttempt } from '../../../src/services/access/permissions.ts
 import {
   assertMayPostAnswersFor,
   assertMayReadClass,
+  assertMayReadOrganisation,
   assertMayReadParentSummary,
   assertMayReadStudent,
+  classScopeOf,
+  ownStudentIds,
 } from '../../../src/services/access/policy.ts';
 import { type Principal, ROLES, type Role } from '../../../src/services/access/principal.ts';
 import { klass, student } from '../../support/fixtures.ts';
@@ -64,6 +67,25 @@ describe('assertMayReadClass', () => {
   });
 });
 
+describe('classScopeOf', () => {
+  it('is every class for an admin, the classes it teaches for a teacher, none for the rest', () => {
+    expect(classScopeOf(as('admin', 'a'))).toEqual({ kind: 'every-class' });
+    expect(classScopeOf(as('teacher', 't-1'))).toEqual({ kind: 'taught-by', teacherId: 't-1' });
+    for (const role of ['parent', 'student', 'service'] as const) {
+      expect(classScopeOf(as(role, 'x'))).toEqual({ kind: 'none' });
+    }
+  });
+});
+
+describe('assertMayReadOrganisation', () => {
+  it('lets an admin only', () => {
+    expect(() => assertMayReadOrganisation(as('admin', 'a'))).not.toThrow();
+    for (const role of ['teacher', 'parent', 'student', 'service'] as const) {
+      expect(() => assertMayReadOrganisation(as(role, 'x'))).toThrow(ForbiddenError);
+    }
+  });
+});
+
 describe('assertMayReadStudent', () => {
   let db: Db;
   beforeAll(async () => {
@@ -108,6 +130,16 @@ describe('assertMayReadStudent', () => {
     expect(await allowed(as('parent', 'p-1'), 's-ghost')).toBe(false); // listed, not existing
     expect(await allowed(as('parent', 'p-404'), 's-1')).toBe(false);
     expect(await allowed(as('service', 'app'), 's-1')).toBe(false);
+  });
+
+  it('ownStudentIds: a parent its listed children, once each, a student itself, others none', async () => {
+    await db.parents.putMany([{ id: 'p-3', name: 'R', student_ids: ['s-1', '', 's-1', 's-2'] }]);
+    expect(await ownStudentIds(db, as('parent', 'p-3'))).toEqual(['s-1', 's-2']);
+    expect(await ownStudentIds(db, as('parent', 'p-404'))).toEqual([]);
+    expect(await ownStudentIds(db, as('student', 's-1'))).toEqual(['s-1']);
+    for (const role of ['admin', 'teacher', 'service'] as const) {
+      expect(await ownStudentIds(db, as(role, 's-1'))).toEqual([]);
+    }
   });
 });
 
