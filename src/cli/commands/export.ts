@@ -1,28 +1,11 @@
 import type { Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
-import { transferStoreFor } from '../../adapters/dynamodb/transfer-store.ts';
 import { exportTables } from '../../ops/transfer/export.ts';
-import type { TransferProgress } from '../../ops/transfer/progress.ts';
 import { exportSummaryLine } from '../../ops/transfer/summary.ts';
-import { splitTableNames, unknownTablesMessage } from '../../ops/transfer/tables.ts';
 import { tableNames } from '../../tables/definitions.ts';
-import type { GlobalOptions, Output } from '../context.ts';
-import { UsageError } from '../errors.ts';
+import type { Output } from '../context.ts';
 import { positiveInteger } from '../parse.ts';
-import { createProgress, type Progress } from '../progress.ts';
-import { TableUse, targetConfig } from '../target.ts';
-
-/** Shows export and import progress: a counter or bar per table and phase. */
-export const transferProgressListener = (progress: Progress) => (event: TransferProgress) => {
-  if (event.phase === 'export') {
-    progress.update(`${event.table} exported`, event.items);
-    if (event.done) progress.finish(`${event.table} exported`);
-    return;
-  }
-  const task = `${event.table} ${event.phase === 'verify' ? 'verified' : 'imported'}`;
-  progress.update(task, event.lines, event.total);
-  if (event.lines === event.total) progress.finish(task);
-};
+import { TableUse } from '../target.ts';
+import { knownTables, runTransfer } from '../transfer-command.ts';
 
 /** `lms export [table ...] --out DIR`: tables to JSON Lines files and a manifest. */
 export const registerExport = (program: Command, output: Output): void => {
@@ -41,35 +24,27 @@ export const registerExport = (program: Command, output: Output): void => {
         options: { out: string; segments: number; json?: boolean },
         command: Command,
       ) => {
-        const { tables, unknown } = splitTableNames(names);
-        if (unknown.length > 0) throw new UsageError(unknownTablesMessage(unknown));
-        const config = await targetConfig(
-          command.optsWithGlobals<GlobalOptions>(),
+        const tables = knownTables(names);
+        await runTransfer(
+          command,
+          output,
           TableUse.Read,
-          'lms export',
+          options.json,
+          ({ config, store, onProgress, onNote }) =>
+            exportTables(store, {
+              out: options.out,
+              tables: names.length > 0 ? tables : tableNames,
+              explicit: names.length > 0,
+              source: {
+                endpoint: config.dynamodbEndpoint ?? null,
+                region: config.awsRegion ?? null,
+              },
+              segments: options.segments,
+              onProgress,
+              onNote,
+            }),
+          exportSummaryLine,
         );
-        const connection = connectDynamo(config);
-        const progress = createProgress({
-          interactive: output.interactive ?? false,
-          log: output.err,
-        });
-        try {
-          const summary = await exportTables(transferStoreFor(connection, config), {
-            out: options.out,
-            tables: names.length > 0 ? tables : tableNames,
-            explicit: names.length > 0,
-            source: { endpoint: config.dynamodbEndpoint ?? null, region: config.awsRegion ?? null },
-            segments: options.segments,
-            onProgress: transferProgressListener(progress),
-            onNote: (message) => output.err(message),
-          });
-          progress.stop();
-          if (options.json === true) output.out(JSON.stringify(summary, null, 2));
-          output.err(exportSummaryLine(summary));
-        } finally {
-          progress.stop();
-          connection.close();
-        }
       },
     );
 };
