@@ -4,7 +4,7 @@
  * crash never leaves a half-written manifest or checkpoint behind.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A sibling temporary name for `path` (same directory, so the rename stays atomic). */
@@ -47,17 +47,25 @@ export const syncDirectory = async (directory: string): Promise<void> => {
 };
 
 /**
+ * Writes `path` through `write`, which gets the handle of a temporary sibling: the file
+ * appears under its name only once `write` has finished and it is flushed; if anything
+ * fails, the temporary file is removed and `path` is as it was.
+ *
  * @example
  * ```ts
- * await writeFileAtomic('backup/manifest.json', JSON.stringify(manifest));
+ * await writeAtomically('backup/notes.txt', (handle) => handle.writeFile('done', 'utf8'));
  * ```
  */
-export const writeFileAtomic = async (path: string, text: string): Promise<void> => {
+export const writeAtomically = async <T>(
+  path: string,
+  write: (handle: FileHandle) => Promise<T>,
+): Promise<T> => {
   const temporary = temporaryName(path);
+  let result: T;
   try {
     const handle = await open(temporary, 'w');
     try {
-      await handle.writeFile(text, 'utf8');
+      result = await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -68,4 +76,14 @@ export const writeFileAtomic = async (path: string, text: string): Promise<void>
     throw error;
   }
   await syncDirectory(dirname(path));
+  return result;
 };
+
+/**
+ * @example
+ * ```ts
+ * await writeFileAtomic('backup/manifest.json', JSON.stringify(manifest));
+ * ```
+ */
+export const writeFileAtomic = (path: string, text: string): Promise<void> =>
+  writeAtomically(path, (handle) => handle.writeFile(text, 'utf8'));

@@ -4,13 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Transform } from 'node:stream';
 import { errorMessage } from '../../errors.ts';
 import { ExportFileError } from './errors.ts';
-import { syncDirectory, temporaryName } from './files.ts';
+import { writeAtomically } from './files.ts';
 
 export interface FileDigest {
   /** Lines, one per item. */
@@ -33,32 +31,20 @@ export const writeLinesFile = async (
   pages: AsyncIterable<readonly string[]>,
   onPage?: (itemsSoFar: number) => void,
 ): Promise<FileDigest> => {
-  const temporary = temporaryName(path);
   const hash = createHash('sha256');
   let items = 0;
-  try {
-    const handle = await open(temporary, 'w');
-    try {
-      for await (const page of pages) {
-        if (page.length === 0) continue;
-        const chunk = Buffer.from(`${page.join('\n')}\n`, 'utf8');
-        hash.update(chunk);
-        // On a file handle, writeFile continues at the current position and loops over
-        // partial writes, which a bare `write` would leave to us.
-        await handle.writeFile(chunk);
-        items += page.length;
-        onPage?.(items);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
+  await writeAtomically(path, async (handle) => {
+    for await (const page of pages) {
+      if (page.length === 0) continue;
+      const chunk = Buffer.from(`${page.join('\n')}\n`, 'utf8');
+      hash.update(chunk);
+      // On a file handle, writeFile continues at the current position and loops over
+      // partial writes, which a bare `write` would leave to us.
+      await handle.writeFile(chunk);
+      items += page.length;
+      onPage?.(items);
     }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  await syncDirectory(dirname(path));
+  });
   return { items, sha256: hash.digest('hex') };
 };
 
