@@ -37,8 +37,13 @@ export const knownTables = (names: readonly string[]): TableName[] => {
   return tables;
 };
 
-/** What a transfer is handed: the database as lines, and where it reports. */
-export interface TransferContext {
+/** What a transfer is handed: the command line, the database as lines, where it reports. */
+export interface TransferRequest<O> {
+  /** The table names as given (none: every table). */
+  readonly names: readonly string[];
+  /** Those names as logical tables, each once. */
+  readonly tables: TableName[];
+  readonly options: O;
   readonly config: Config;
   readonly store: TransferStore;
   readonly onProgress: TransferListener;
@@ -46,31 +51,38 @@ export interface TransferContext {
 }
 
 /**
- * Runs one transfer against the command's target: notes on stderr, progress on stderr,
- * the summary as JSON on stdout if asked, its one line on stderr last.
+ * The commander action of a transfer command (`lms export`, `lms import`): the tables
+ * checked before anything is connected, then the transfer against the command's target
+ * with notes and progress on stderr, the summary as JSON on stdout if asked, and its one
+ * line on stderr last.
  *
  * @example
  * ```ts
- * await runTransfer(command, output, TableUse.Read, options.json,
- *   ({ store, ...report }) => exportTables(store, { out, tables, ...report }), exportSummaryLine);
+ * .action(transferAction(output, TableUse.Read,
+ *   ({ store, tables, options, onProgress, onNote }) => exportTables(store, { ... }), exportSummaryLine));
  * ```
  */
-export const runTransfer = <S>(
-  command: Command,
-  output: Output,
-  use: TableUse,
-  json: boolean | undefined,
-  transfer: (context: TransferContext) => Promise<S>,
-  summaryLine: (summary: S) => string,
-): Promise<void> =>
-  withJobContext(command, output, use, async ({ config, connection, progress }) => {
-    const summary = await transfer({
-      config,
-      store: transferStoreFor(connection, config),
-      onProgress: transferProgressListener(progress),
-      onNote: (message) => output.err(message),
+export const transferAction =
+  <O extends { readonly json?: boolean }, S>(
+    output: Output,
+    use: TableUse,
+    transfer: (request: TransferRequest<O>) => Promise<S>,
+    summaryLine: (summary: S) => string,
+  ) =>
+  async (names: string[], options: O, command: Command): Promise<void> => {
+    const tables = knownTables(names);
+    await withJobContext(command, output, use, async ({ config, connection, progress }) => {
+      const summary = await transfer({
+        names,
+        tables,
+        options,
+        config,
+        store: transferStoreFor(connection, config),
+        onProgress: transferProgressListener(progress),
+        onNote: (message) => output.err(message),
+      });
+      progress.stop();
+      if (options.json === true) output.out(JSON.stringify(summary, null, 2));
+      output.err(summaryLine(summary));
     });
-    progress.stop();
-    if (json === true) output.out(JSON.stringify(summary, null, 2));
-    output.err(summaryLine(summary));
-  });
+  };

@@ -5,7 +5,32 @@ import { tableNames } from '../../tables/definitions.ts';
 import type { Output } from '../context.ts';
 import { positiveInteger } from '../parse.ts';
 import { TableUse } from '../target.ts';
-import { knownTables, runTransfer } from '../transfer-command.ts';
+import { type TransferRequest, transferAction } from '../transfer-command.ts';
+
+interface ExportCommandOptions {
+  readonly out: string;
+  readonly segments: number;
+  readonly json?: boolean;
+}
+
+const runExport = ({
+  names,
+  tables,
+  options,
+  config,
+  store,
+  onProgress,
+  onNote,
+}: TransferRequest<ExportCommandOptions>) =>
+  exportTables(store, {
+    out: options.out,
+    tables: names.length > 0 ? tables : tableNames,
+    explicit: names.length > 0,
+    source: { endpoint: config.dynamodbEndpoint ?? null, region: config.awsRegion ?? null },
+    segments: options.segments,
+    onProgress,
+    onNote,
+  });
 
 /** `lms export [table ...] --out DIR`: tables to JSON Lines files and a manifest. */
 export const registerExport = (program: Command, output: Output): void => {
@@ -18,33 +43,5 @@ export const registerExport = (program: Command, output: Output): void => {
     .requiredOption('--out <dir>', 'directory to write (created if needed)')
     .option('--segments <n>', 'parallel scan segments per table', positiveInteger, 1)
     .option('--json', 'print the summary, manifest included, as JSON on stdout')
-    .action(
-      async (
-        names: string[],
-        options: { out: string; segments: number; json?: boolean },
-        command: Command,
-      ) => {
-        const tables = knownTables(names);
-        await runTransfer(
-          command,
-          output,
-          TableUse.Read,
-          options.json,
-          ({ config, store, onProgress, onNote }) =>
-            exportTables(store, {
-              out: options.out,
-              tables: names.length > 0 ? tables : tableNames,
-              explicit: names.length > 0,
-              source: {
-                endpoint: config.dynamodbEndpoint ?? null,
-                region: config.awsRegion ?? null,
-              },
-              segments: options.segments,
-              onProgress,
-              onNote,
-            }),
-          exportSummaryLine,
-        );
-      },
-    );
+    .action(transferAction(output, TableUse.Read, runExport, exportSummaryLine));
 };

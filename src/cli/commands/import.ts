@@ -7,7 +7,14 @@ import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { positiveInteger } from '../parse.ts';
 import { TableUse } from '../target.ts';
-import { knownTables, runTransfer } from '../transfer-command.ts';
+import { type TransferRequest, transferAction } from '../transfer-command.ts';
+
+interface ImportCommandOptions {
+  readonly from: string;
+  readonly restart?: boolean;
+  readonly concurrency: number;
+  readonly json?: boolean;
+}
 
 /** A usage error naming the tables asked for that the export in `from` does not hold. */
 const assertExported = async (from: string, tables: readonly TableName[]): Promise<void> => {
@@ -19,6 +26,24 @@ const assertExported = async (from: string, tables: readonly TableName[]): Promi
       `not in the export in ${from}: ${absent.join(', ')} (it holds: ${exported.join(', ')})`,
     );
   }
+};
+
+const runImport = async ({
+  tables,
+  options,
+  store,
+  onProgress,
+  onNote,
+}: TransferRequest<ImportCommandOptions>) => {
+  await assertExported(options.from, tables);
+  return importTables(store, {
+    from: options.from,
+    ...(tables.length > 0 ? { tables } : {}),
+    restart: options.restart === true,
+    concurrency: options.concurrency,
+    onProgress,
+    onNote,
+  });
 };
 
 /** `lms import --from DIR [table ...]`: an export into the configured tables, resumable. */
@@ -33,31 +58,5 @@ export const registerImport = (program: Command, output: Output): void => {
     .option('--restart', 'ignore the checkpoint and write every line again')
     .option('--concurrency <n>', 'batches of 25 in flight at once', positiveInteger, 4)
     .option('--json', 'print the summary as JSON on stdout')
-    .action(
-      async (
-        names: string[],
-        options: { from: string; restart?: boolean; concurrency: number; json?: boolean },
-        command: Command,
-      ) => {
-        const tables = knownTables(names);
-        await runTransfer(
-          command,
-          output,
-          TableUse.Write,
-          options.json,
-          async ({ store, onProgress, onNote }) => {
-            await assertExported(options.from, tables);
-            return importTables(store, {
-              from: options.from,
-              ...(tables.length > 0 ? { tables } : {}),
-              restart: options.restart === true,
-              concurrency: options.concurrency,
-              onProgress,
-              onNote,
-            });
-          },
-          importSummaryLine,
-        );
-      },
-    );
+    .action(transferAction(output, TableUse.Write, runImport, importSummaryLine));
 };
