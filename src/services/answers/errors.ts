@@ -23,6 +23,7 @@ export class AnswersValidationError extends LmsError {
       )}${issues.length > 20 ? `; and ${issues.length - 20} more` : ''}`,
     );
   }
+
   override get details(): readonly AnswerIssue[] {
     return this.issues;
   }
@@ -72,6 +73,7 @@ export class AnswerConflictError extends LmsError {
         .join('; ')}${conflicts.length > 20 ? '; …' : ''}`,
     );
   }
+
   override get details(): readonly AnswerConflict[] {
     return this.conflicts;
   }
