@@ -12,7 +12,9 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { LmsStack } from './stack.ts';
+import type { LmsFunctions } from './constructs/functions.ts';
+import type { LmsHttpApi } from './constructs/http-api.ts';
+import type { LmsSchedules } from './constructs/schedules.ts';
 
 export interface NagSuppression {
   /** The rule id as cdk-nag reports it: `AwsSolutions-L1`, `AwsSolutions-IAM5[Resource::*]`. */
@@ -22,6 +24,17 @@ export interface NagSuppression {
   readonly reason: string;
 }
 
+/**
+ * The constructs the findings are accepted on; an `LmsStack` is one. Typed by its
+ * constructs rather than the stack, so that the stack imports this file and not the
+ * other way round.
+ */
+export interface NagSubjects {
+  readonly functions: LmsFunctions;
+  readonly schedules: LmsSchedules;
+  readonly http: LmsHttpApi;
+}
+
 const suppress = (rule: string, resource: IConstruct, reason: string): NagSuppression => ({
   rule,
   resource,
@@ -29,7 +42,7 @@ const suppress = (rule: string, resource: IConstruct, reason: string): NagSuppre
 });
 
 /**
- * The suppressions of one stack (its functions, workflows and user pool as built).
+ * The suppressions of one stack's constructs (its functions, workflows and user pool as built).
  *
  * @example
  * ```ts
@@ -37,11 +50,11 @@ const suppress = (rule: string, resource: IConstruct, reason: string): NagSuppre
  * // ['AwsSolutions-L1 lms-dev/Functions/calc_class_stats', ...]
  * ```
  */
-export const nagSuppressions = (stack: LmsStack): NagSuppression[] => {
-  const { userPool } = stack.http;
-  const { failedRuns } = stack.schedules;
-  const functions = [...stack.functions.byName.values()];
-  const workflows = [...stack.schedules.workflows.byName.values()];
+export const nagSuppressions = (subjects: NagSubjects): NagSuppression[] => {
+  const { userPool } = subjects.http;
+  const { failedRuns } = subjects.schedules;
+  const functions = [...subjects.functions.byName.values()];
+  const workflows = [...subjects.schedules.workflows.byName.values()];
   // biome-ignore format: one suppression per line (rule, resource, reason)
   return [
     ...functions.map((fn) => suppress('AwsSolutions-L1', fn, 'nodejs22.x on purpose: the bundles are built (esbuild target node22) and tested for it and rely on its bundled AWS SDK v3; a runtime major is moved deliberately, with its own test run, before Lambda deprecates 22 (2027-04-30)')),
@@ -61,8 +74,8 @@ export const nagSuppressions = (stack: LmsStack): NagSuppression[] => {
  * Acknowledges each suppression on its construct (CDK's `Validations.of(...).acknowledge`,
  * which cdk-nag v3 honours).
  */
-export const acknowledgeNagFindings = (stack: LmsStack): void => {
-  for (const { rule, resource, reason } of nagSuppressions(stack)) {
+export const acknowledgeNagFindings = (subjects: NagSubjects): void => {
+  for (const { rule, resource, reason } of nagSuppressions(subjects)) {
     Validations.of(resource).acknowledge({ id: rule, reason });
   }
 };

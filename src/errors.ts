@@ -18,6 +18,20 @@ export abstract class LmsError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+
+  /**
+   * What a client can act on beyond the code and message (every bad item of a batch,
+   * every conflict); an error reply lists them. The error says so itself, so that the
+   * HTTP layer needs no service's error classes.
+   */
+  get details(): readonly object[] | undefined {
+    return undefined;
+  }
+
+  /** Whole seconds until the same request may be admitted (a reply's `Retry-After`). */
+  get retryAfterSeconds(): number | undefined {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * What the job commands (`stats`, `aggregate`, `check`, ...) share: a connection and a
- * progress display that are closed whatever happens, and the way a summary is printed.
+ * What the commands over a database (`stats`, `aggregate`, `check`, and through
+ * `transfer-command.ts` `export` and `import`) share: a connection and a progress display
+ * that are closed whatever happens, and the way a summary is printed.
  */
 import type { Command } from 'commander';
 import type { DynamoConnection } from '../adapters/dynamodb/connect.ts';

@@ -9,11 +9,6 @@
 import { LmsError } from '../errors.ts';
 import { clip } from '../lib/text.ts';
 import type { Logger } from '../observability/logger.ts';
-import {
-  AnswerConflictError,
-  AnswersRateLimitedError,
-  AnswersValidationError,
-} from '../services/answers/errors.ts';
 import { type HttpReply, jsonReply } from './reply.ts';
 
 /** The status of each error code a client may see. */
@@ -73,20 +68,13 @@ export interface ErrorBody {
 export const isClientErrorCode = (code: string): code is ClientErrorCode =>
   Object.hasOwn(HTTP_STATUS_BY_CODE, code);
 
-const detailsOf = (error: LmsError): readonly object[] | undefined => {
-  if (error instanceof AnswersValidationError) return error.issues;
-  if (error instanceof AnswerConflictError) return error.conflicts;
-  return undefined;
-};
-
 /**
- * The headers an error reply adds: `Retry-After` (whole seconds, RFC 9110) on a 429, so a
- * client waits for the window that admits it instead of retrying into the same refusal.
+ * The headers an error reply adds: `Retry-After` (whole seconds, RFC 9110) where the error
+ * knows when a retry is admitted (a 429), so a client waits for the window that admits it
+ * instead of retrying into the same refusal.
  */
 const headersOf = (error: LmsError): Readonly<Record<string, string>> =>
-  error instanceof AnswersRateLimitedError
-    ? { 'retry-after': String(error.retryAfterSeconds) }
-    : {};
+  error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
 
 /** A detail (a flat record) with each of its strings cut to the limit. */
 const boundedDetail = (detail: object): Record<string, unknown> =>
@@ -119,7 +107,7 @@ export const errorReply = (error: unknown, logger: Logger): HttpReply => {
     const message = clip(error.message, ERROR_REPLY_LIMITS.messageLength);
     logger.info('request refused', { code: error.code, reason: message });
     const body: ErrorBody = {
-      error: { code: error.code, message, ...boundedDetails(detailsOf(error)) },
+      error: { code: error.code, message, ...boundedDetails(error.details) },
     };
     return jsonReply(HTTP_STATUS_BY_CODE[error.code], body, headersOf(error));
   }

@@ -35,9 +35,12 @@ export type Route = (
  * @example
  * ```ts
  * // src/functions/student_progress/handler.ts
- * export const createHandler = createHttpHandler('student_progress', async (request, principal, { db }) => ({
- *   body: await getStudentProgress(db, principal, pathParameter(request, 'id')),
- * }));
+ * export const createHandler = createHttpHandler(
+ *   'student_progress',
+ *   async (request, principal, { db, logger }) => ({
+ *     body: await getStudentProgress(db, principal, pathParameter(request, 'id'), logger),
+ *   }),
+ * );
  * ```
  */
 export const createHttpHandler =

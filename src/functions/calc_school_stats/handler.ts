@@ -1,20 +1,4 @@
 /** `calc_school_stats` (DESIGN section 3): schools.stats = { teachers, classes, students }. */
-import { jobEventSchema } from '../../jobs/events.ts';
-import { createJobHandler } from '../../jobs/job-handler.ts';
-import { StatsWriteError, statsIncomplete } from '../../services/stats/errors.ts';
-import { runStats } from '../../services/stats/run-stats.ts';
+import { createStatsHandler } from '../../services/stats/stats-handler.ts';
 
-export const createHandler = createJobHandler({
-  name: 'calc_school_stats',
-  event: jobEventSchema,
-  run: ({ db, now }, options, { remainingMs }) =>
-    runStats(db, {
-      job: 'calc_school_stats',
-      levels: ['school'],
-      dryRun: options.dry_run,
-      now,
-      remainingMs,
-    }),
-  failure: (summary) => new StatsWriteError(summary),
-  incomplete: statsIncomplete,
-});
+export const createHandler = createStatsHandler('calc_school_stats', ['school']);

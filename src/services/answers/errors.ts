@@ -23,6 +23,10 @@ export class AnswersValidationError extends LmsError {
       )}${issues.length > 20 ? `; and ${issues.length - 20} more` : ''}`,
     );
   }
+
+  override get details(): readonly AnswerIssue[] {
+    return this.issues;
+  }
 }
 
 /** More answers in one request than allowed. Nothing of the batch is stored. */
@@ -69,6 +73,10 @@ export class AnswerConflictError extends LmsError {
         .join('; ')}${conflicts.length > 20 ? '; …' : ''}`,
     );
   }
+
+  override get details(): readonly AnswerConflict[] {
+    return this.conflicts;
+  }
 }
 
 /**
@@ -82,12 +90,16 @@ export class AnswersRateLimitedError extends LmsError {
     readonly studentIds: readonly string[],
     readonly limit: number,
     /** Whole seconds until the window ends, when a retry is counted afresh (`Retry-After`). */
-    readonly retryAfterSeconds: number,
+    readonly secondsToWindowEnd: number,
   ) {
     const listed = studentIds.slice(0, 5).join(', ');
     const more = studentIds.length > 5 ? ` and ${studentIds.length - 5} more` : '';
     super(
-      `at most ${limit} answers per student per minute: over it for ${listed}${more}; retry after ${retryAfterSeconds} s`,
+      `at most ${limit} answers per student per minute: over it for ${listed}${more}; retry after ${secondsToWindowEnd} s`,
     );
+  }
+
+  override get retryAfterSeconds(): number {
+    return this.secondsToWindowEnd;
   }
 }
