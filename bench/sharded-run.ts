@@ -4,7 +4,6 @@
  * finish. Each worker invocation gets a Lambda-like clock: `invocationMs` from its start.
  */
 
-import type { Shard, WorkResult } from '../src/jobs/workflow-protocol.ts';
 import type { Db } from '../src/repositories/db.ts';
 import {
   finishStudents,
@@ -15,6 +14,7 @@ import {
   workStudents,
 } from '../src/services/aggregates/sharded/students.ts';
 import type { StudentsSummary } from '../src/services/aggregates/summary.ts';
+import type { Shard, WorkResult } from '../src/workflow/protocol.ts';
 
 /** Lambda's longest invocation: what a worker's clock starts from. */
 export const LAMBDA_MS = 900_000;

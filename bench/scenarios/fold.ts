@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localDate } from '../../src/domain/time-zone.ts';
 import { answerKey, recordedKey } from '../../src/entities/answer.ts';
-import type { WorkResult } from '../../src/jobs/workflow-protocol.ts';
 import type { Db, Entity } from '../../src/repositories/db.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { aggregateStudents } from '../../src/services/aggregates/aggregate-students.ts';
@@ -19,6 +18,7 @@ import {
   workStudents,
 } from '../../src/services/aggregates/sharded/students.ts';
 import type { StudentsSummary } from '../../src/services/aggregates/summary.ts';
+import type { WorkResult } from '../../src/workflow/protocol.ts';
 import type { BenchContext, ScenarioResult } from '../context.ts';
 import { type Measurement, measure, medianBy } from '../measure.ts';
 import { fmtMs, fmtRatio, type Row } from '../report.ts';

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
-import { JobBusyError } from '../services/aggregates/sharded/lease.ts';
+import { JobBusyError } from '../services/aggregates/lease.ts';
 
 /** A run of the job is already under way (here, or holding its lease). */
 export { JobBusyError };

@@ -5,15 +5,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../repositories/db.ts';
+import { withLease } from './lease.ts';
 import { type AggregateOptions, DEFAULT_CONCURRENCY } from './options.ts';
 import { readParentTasks } from './parent-tasks.ts';
 import { emptyParentCounts, processParents } from './process-parents.ts';
-import type { AggregateProgress } from './progress.ts';
+import type { AggregateRunEvent } from './run-events.ts';
 import { startRun } from './run-start.ts';
-import { withLease } from './sharded/lease.ts';
 import type { ParentsSummary } from './summary.ts';
 
-export type AggregateParentsOptions = AggregateOptions<AggregateProgress>;
+export type AggregateParentsOptions = AggregateOptions<AggregateRunEvent>;
 
 /**
  * @example

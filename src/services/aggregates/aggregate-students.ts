@@ -6,19 +6,19 @@
 import { randomUUID } from 'node:crypto';
 import { needsRollover, rolloverThreshold } from '../../domain/progress/rollover.ts';
 import type { Db } from '../../repositories/db.ts';
-import { settledKey } from './fold/fold-student.ts';
 import { recordRollover, studentsJobState } from './job-state.ts';
+import { withLease } from './lease.ts';
+import { settledKey } from './marks.ts';
 import { changedModules, fingerprints, studentsOfModule } from './module-lists.ts';
 import { moduleWords } from './module-words.ts';
 import { type AggregateOptions, ANSWER_SETTLE_MS, DEFAULT_CONCURRENCY } from './options.ts';
 import { emptyStudentCounts, processStudents } from './process-students.ts';
-import type { AggregateProgress } from './progress.ts';
+import type { AggregateRunEvent } from './run-events.ts';
 import { startRun } from './run-start.ts';
-import { withLease } from './sharded/lease.ts';
 import { readStudentTasks, taskOf } from './student-tasks.ts';
 import type { StudentsSummary } from './summary.ts';
 
-export type AggregateStudentsOptions = AggregateOptions<AggregateProgress>;
+export type AggregateStudentsOptions = AggregateOptions<AggregateRunEvent>;
 
 /**
  * @example

@@ -1,7 +1,7 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { readPages } from '../read-pages.ts';
-import type { AggregateProgressListener } from './progress.ts';
+import type { AggregateRunListener } from './run-events.ts';
 
 /**
  * The current word list of every module (the table is small: a few hundred modules of
@@ -17,7 +17,7 @@ import type { AggregateProgressListener } from './progress.ts';
 export const moduleWords = async (
   db: Db,
   onInvalid: (error: InvalidStoredItemError) => void,
-  onProgress?: AggregateProgressListener,
+  onProgress?: AggregateRunListener,
 ): Promise<Map<string, readonly string[]>> => {
   const words = new Map<string, readonly string[]>();
   await readPages(

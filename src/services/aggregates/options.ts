@@ -1,8 +1,5 @@
 /** What both aggregate jobs accept. */
-
-/** `incremental`: only what is marked (and the day's roll-over); `full`: everyone. */
-export const AGGREGATE_MODES = ['incremental', 'full'] as const;
-export type AggregateMode = (typeof AGGREGATE_MODES)[number];
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 
 /** Students or parents computed and written at once. */
 export const DEFAULT_CONCURRENCY = 16;

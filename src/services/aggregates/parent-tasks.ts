@@ -3,11 +3,12 @@
  * marked one (full; a mark of a parent that is gone is then cleared), plus, in a full run,
  * every parent with a summary but no record (its summary is removed).
  */
+
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { readPages } from '../read-pages.ts';
-import type { AggregateMode } from './options.ts';
-import type { AggregateProgressListener } from './progress.ts';
+import type { AggregateRunListener } from './run-events.ts';
 
 export interface ParentTask {
   readonly parentId: string;
@@ -41,7 +42,7 @@ export const readParentTasks = async (
   db: Db,
   mode: AggregateMode,
   onInvalid: (error: InvalidStoredItemError) => void,
-  onProgress?: AggregateProgressListener,
+  onProgress?: AggregateRunListener,
 ): Promise<ParentTasks> => {
   const tasks = new Map<string, ParentTask>();
   const marksRead = await readPages(

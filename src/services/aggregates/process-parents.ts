@@ -16,7 +16,7 @@ import type { WarningLog } from '../warning-log.ts';
 import { clearParentMark } from './marks.ts';
 import { CHUNK_SIZE } from './options.ts';
 import type { ParentTask } from './parent-tasks.ts';
-import type { AggregateProgressListener } from './progress.ts';
+import type { AggregateRunListener } from './run-events.ts';
 
 export interface ProcessParentsContext {
   readonly db: Db;
@@ -27,8 +27,8 @@ export interface ProcessParentsContext {
   readonly updatedAt: string;
   readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
-  readonly onProgress?: AggregateProgressListener;
-  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
+  readonly onProgress?: AggregateRunListener;
+  /** Before each chunk: renews the run's lease (see `lease.ts`). */
   readonly beforeChunk?: () => Promise<void>;
 }
 

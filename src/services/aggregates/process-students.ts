@@ -7,6 +7,7 @@
  */
 import pMap from 'p-map';
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
@@ -16,7 +17,7 @@ import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
 import { clearRebuildRequests, MarkChangedError, readBatchGuard } from './fold/batch-guard.ts';
-import { hasUnsettled, LeftoverAheadError } from './fold/fold-student.ts';
+import { LeftoverAheadError } from './fold/fold-student.ts';
 import {
   FOLD_ATTEMPTS,
   FOLD_WORK,
@@ -25,9 +26,9 @@ import {
   type StudentFold,
   studentFold,
 } from './fold/student-figures.ts';
-import { clearStudentMark, markParents } from './marks.ts';
-import { type AggregateMode, CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
-import type { AggregateProgressListener } from './progress.ts';
+import { clearStudentMark, hasUnsettled, markParents } from './marks.ts';
+import { CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
+import type { AggregateRunListener } from './run-events.ts';
 import type { StudentTask } from './student-tasks.ts';
 
 export interface ProcessStudentsContext {
@@ -49,8 +50,8 @@ export interface ProcessStudentsContext {
   readonly rollover: { readonly threshold: string | undefined } | undefined;
   readonly warnings: WarningLog<AggregateWarning>;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
-  readonly onProgress?: AggregateProgressListener;
-  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
+  readonly onProgress?: AggregateRunListener;
+  /** Before each chunk: renews the run's lease (see `lease.ts`). */
   readonly beforeChunk?: () => Promise<void>;
 }
 

@@ -1,8 +1,9 @@
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { localDate } from '../../domain/time-zone.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { WarningLog } from '../warning-log.ts';
-import type { AggregateMode, AggregateOptions } from './options.ts';
+import type { AggregateOptions } from './options.ts';
 
 /** What both aggregate runs settle before they read anything. */
 export interface RunStart {

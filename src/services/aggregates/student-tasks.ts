@@ -5,11 +5,11 @@
  * of `answers`). Full: every student known, from `students`, the marks and the progress.
  */
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { readPages } from '../read-pages.ts';
-import type { AggregateMode } from './options.ts';
-import type { AggregateProgressListener } from './progress.ts';
+import type { AggregateRunListener } from './run-events.ts';
 
 export interface StudentTask {
   readonly studentId: string;
@@ -30,7 +30,7 @@ export interface TaskReadOptions {
   readonly rollover?: { readonly threshold: string | undefined };
   readonly timeZone: string;
   readonly onInvalid: (error: InvalidStoredItemError) => void;
-  readonly onProgress?: AggregateProgressListener;
+  readonly onProgress?: AggregateRunListener;
 }
 
 export interface StudentTasks {

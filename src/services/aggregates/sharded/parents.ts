@@ -6,25 +6,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
+import type { AggregateMode } from '../../../domain/progress/run-modes.ts';
 import { localDate } from '../../../domain/time-zone.ts';
-import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
-import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
+import type { PlanResult, Shard, WorkResult } from '../../../workflow/protocol.ts';
+import type { ShardClock } from '../../../workflow/work-shard.ts';
+import { releaseLease } from '../lease.ts';
+import { DEFAULT_CONCURRENCY } from '../options.ts';
 import type { ParentTask } from '../parent-tasks.ts';
 import { emptyParentCounts, processParents } from '../process-parents.ts';
 import type { ParentsSummary } from '../summary.ts';
-import { releaseLease } from './lease.ts';
-import { DEFAULT_SHARDS } from './students.ts';
 import {
   aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
-  type ShardClock,
   summedShards,
   workAggregateShard,
-} from './work-shard.ts';
+} from './aggregate-shard.ts';
+import { DEFAULT_SHARDS } from './students.ts';
 
 export const PARENTS_JOB = 'aggregate_parents';
 
@@ -34,7 +35,7 @@ export type ParentsRun = z.output<typeof parentsRunSchema>;
 export const planParents = async (
   db: Db,
   options: {
-    readonly mode: (typeof AGGREGATE_MODES)[number];
+    readonly mode: AggregateMode;
     readonly dryRun: boolean;
     readonly timeZone: string;
     readonly now: () => Date;

@@ -1,6 +1,6 @@
 /**
  * `aggregate_students` as a sharded run (a Step Functions workflow on AWS; see
- * `jobs/workflow-protocol.ts`): the plan fixes the run and splits what it must read into
+ * `workflow/protocol.ts`): the plan fixes the run and splits what it must read into
  * parallel scan segments, each worker folds its segment's students a page at a time until
  * its time is nearly up, and the finish records the roll-over day once every shard is done.
  *
@@ -20,29 +20,30 @@ import {
   needsRollover,
   rolloverThreshold,
 } from '../../../domain/progress/rollover.ts';
+import type { AggregateMode } from '../../../domain/progress/run-modes.ts';
 import { localDate } from '../../../domain/time-zone.ts';
-import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
-import { settledKey } from '../fold/fold-student.ts';
+import type { PlanResult, Shard, WorkResult } from '../../../workflow/protocol.ts';
+import type { ShardClock } from '../../../workflow/work-shard.ts';
 import { recordRollover, studentsJobState } from '../job-state.ts';
+import { releaseLease } from '../lease.ts';
+import { settledKey } from '../marks.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
-import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
+import { DEFAULT_CONCURRENCY } from '../options.ts';
 import { emptyStudentCounts, processStudents } from '../process-students.ts';
 import { MARK_FIELDS, markOf, type StudentTask } from '../student-tasks.ts';
 import type { StudentsSummary } from '../summary.ts';
-import { releaseLease } from './lease.ts';
 import {
   aggregateRunSchema,
   DEFAULT_PAGE_SIZE,
   leasedPlan,
-  type ShardClock,
   summedShards,
   workAggregateShard,
-} from './work-shard.ts';
+} from './aggregate-shard.ts';
 
 export const STUDENTS_JOB = 'aggregate_students';
 
@@ -59,7 +60,7 @@ export const studentsRunSchema = aggregateRunSchema.extend({
 export type StudentsRun = z.output<typeof studentsRunSchema>;
 
 export interface PlanStudentsOptions {
-  readonly mode: (typeof AGGREGATE_MODES)[number];
+  readonly mode: AggregateMode;
   readonly dryRun: boolean;
   readonly timeZone: string;
   readonly now: () => Date;

@@ -14,10 +14,10 @@
  * Only equality conditions are needed (both engines have them): a lease is renewed or taken
  * over by naming the run that held it.
  */
-import { LmsError } from '../../../errors.ts';
-import { when } from '../../../repositories/condition.ts';
-import type { Db } from '../../../repositories/db.ts';
-import { ConditionFailedError } from '../../../repositories/errors.ts';
+import { LmsError } from '../../errors.ts';
+import { when } from '../../repositories/condition.ts';
+import type { Db } from '../../repositories/db.ts';
+import { ConditionFailedError } from '../../repositories/errors.ts';
 
 /** Longer than one Lambda invocation can last (15 minutes), with a margin. */
 export const LEASE_MS = 20 * 60_000;
