@@ -30,6 +30,8 @@ export interface ShardWork<Task> {
     readonly next: PageKey | undefined;
     /** Items of the page skipped (invalid), reported with the shard's warnings. */
     readonly warnings?: readonly ShardWarning[];
+    /** What reading the page counted (added to the shard's counts). */
+    readonly counts?: Readonly<Record<string, number>>;
   }>;
   process(tasks: readonly Task[]): Promise<{
     readonly counts: Readonly<Record<string, number>>;
@@ -50,6 +52,10 @@ export interface ShardClock {
  * page so far, three times over, and never less than this.
  */
 export const MIN_RESERVE_MS = 20_000;
+
+const add = (counts: Record<string, number>, more: Readonly<Record<string, number>>): void => {
+  for (const [name, value] of Object.entries(more)) counts[name] = (counts[name] ?? 0) + value;
+};
 
 /**
  * @example
@@ -79,11 +85,10 @@ export const workShard = async <Task>(
     for (const warning of skipped) {
       if (warnings.length < SHARD_WARNINGS) warnings.push(warning);
     }
+    add(counts, page.counts ?? {});
     if (page.tasks.length > 0) {
       const result = await work.process(page.tasks);
-      for (const [name, value] of Object.entries(result.counts)) {
-        counts[name] = (counts[name] ?? 0) + value;
-      }
+      add(counts, result.counts);
       counts.warnings_total = (counts.warnings_total ?? 0) + result.warnings.length;
       for (const warning of result.warnings) {
         if (warnings.length < SHARD_WARNINGS) warnings.push(warning);

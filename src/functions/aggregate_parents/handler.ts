@@ -8,27 +8,29 @@ import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
 import {
-  finishParents,
-  parentsRunSchema,
-  planParents,
-  workParents,
-} from '../../services/aggregates/sharded/parents.ts';
+  finishAggregate,
+  workAggregate,
+} from '../../services/aggregates/sharded/aggregate-shard.ts';
+import { parentsJob, planParents } from '../../services/aggregates/sharded/parents.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_parents',
   event: aggregateEventSchema,
-  run: ({ db, now, config }, options) =>
+  run: ({ db, now, config }, options, { remainingMs }) =>
     aggregateParents(db, {
       mode: options.mode,
       dryRun: options.dry_run,
       timeZone: config.timezone,
       today: options.today,
       concurrency: options.concurrency,
+      shards: options.shards,
+      pageSize: options.page_size,
+      remainingMs,
       now,
     }),
   // The failed parents stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: parentsRunSchema,
+  runSchema: parentsJob.runSchema,
   plan: ({ db, now, config }, options) =>
     planParents(db, {
       mode: options.mode ?? 'incremental',
@@ -40,6 +42,7 @@ export const createHandler = createShardedJobHandler({
       concurrency: options.concurrency,
       pageSize: options.page_size,
     }),
-  work: ({ db, now }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishParents(db, run, shards, now()),
+  work: ({ db, now }, run, shard, remainingMs) =>
+    workAggregate(parentsJob, db, run, shard, { remainingMs, now }),
+  finish: ({ db, now }, run, shards) => finishAggregate(parentsJob, db, run, shards, now()),
 });

@@ -9,16 +9,15 @@ import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
 import {
-  finishStudents,
-  planStudents,
-  studentsRunSchema,
-  workStudents,
-} from '../../services/aggregates/sharded/students.ts';
+  finishAggregate,
+  workAggregate,
+} from '../../services/aggregates/sharded/aggregate-shard.ts';
+import { planStudents, studentsJob } from '../../services/aggregates/sharded/students.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_students',
   event: aggregateEventSchema,
-  run: ({ db, now, config }, options) =>
+  run: ({ db, now, config }, options, { remainingMs }) =>
     aggregateStudents(db, {
       mode: options.mode,
       dryRun: options.dry_run,
@@ -26,11 +25,14 @@ export const createHandler = createShardedJobHandler({
       settleMs: config.answerSettleSeconds * 1000,
       today: options.today,
       concurrency: options.concurrency,
+      shards: options.shards,
+      pageSize: options.page_size,
+      remainingMs,
       now,
     }),
   // The failed students stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: studentsRunSchema,
+  runSchema: studentsJob.runSchema,
   plan: ({ db, now, config }, options) =>
     planStudents(db, {
       mode: options.mode ?? 'incremental',
@@ -44,6 +46,6 @@ export const createHandler = createShardedJobHandler({
       pageSize: options.page_size,
     }),
   work: ({ db, now }, run, shard, remainingMs) =>
-    workStudents(db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishStudents(db, run, shards, now()),
+    workAggregate(studentsJob, db, run, shard, { remainingMs, now }),
+  finish: ({ db, now }, run, shards) => finishAggregate(studentsJob, db, run, shards, now()),
 });

@@ -4,13 +4,16 @@
  * worker invocation that renews it, and the shards' counts summed into a summary.
  */
 
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import type { AggregateMode } from '../../../domain/progress/run-modes.ts';
 import { AGGREGATE_MODES } from '../../../domain/progress/run-modes.ts';
 import {
   type AggregateWarning,
   aggregateWarning,
   warningKind,
 } from '../../../domain/progress/warnings.ts';
+import { localDate } from '../../../domain/time-zone.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
 import type { PageKey } from '../../../repositories/repository.ts';
@@ -22,7 +25,9 @@ import {
 } from '../../../workflow/protocol.ts';
 import { newShards, type ShardClock, sumShards, workShard } from '../../../workflow/work-shard.ts';
 import { WarningLog } from '../../warning-log.ts';
-import { renewLease, takeLease } from '../lease.ts';
+import { releaseLease, renewLease, takeLease } from '../lease.ts';
+import { DEFAULT_CONCURRENCY } from '../options.ts';
+import type { AggregateSummaryBase } from '../summary.ts';
 
 /** What the plan of either aggregate job fixes for its whole run. */
 export const aggregateRunSchema = runSchema.extend({
@@ -38,37 +43,57 @@ export const aggregateRunSchema = runSchema.extend({
 /** Items a worker reads per page unless the run says: one page is one chunk processed together. */
 export const DEFAULT_PAGE_SIZE = 100;
 
+/** The run fields both jobs' plans fix the same way. */
+export interface PlanOptions {
+  readonly mode: AggregateMode;
+  readonly dryRun: boolean;
+  readonly timeZone: string;
+  readonly now: () => Date;
+  readonly today?: string;
+  readonly shards?: number;
+  readonly concurrency?: number;
+  readonly pageSize?: number;
+  /**
+   * A run that finds nothing to do takes no lease and gets no shard: it writes nothing, and
+   * costs what finding that out costs. The whole run asks for it; a workflow's plan takes the
+   * lease all the same, so that a run while another holds it shows as skipped.
+   */
+  readonly idleWithoutLease?: boolean;
+}
+
+/** Shards of a run unless told otherwise: parallel scan segments of each table it reads. */
+export const DEFAULT_SHARDS = 8;
+
+/** The fields of {@link aggregateRunSchema} from a plan's options, started at `started`. */
+export const baseRun = (job: string, options: PlanOptions, started: Date) => ({
+  run_id: randomUUID(),
+  job,
+  mode: options.mode,
+  dry_run: options.dryRun,
+  today: options.today ?? localDate(started, options.timeZone),
+  time_zone: options.timeZone,
+  started_at: started.toISOString(),
+  concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+  page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
+});
+
 /**
  * A plan's result: the run's shards under its lease, or busy when another run holds it (a
- * dry run writes nothing and needs none).
+ * dry run writes nothing and needs none). A run with nothing to do gets no shard and takes
+ * no lease: it writes nothing, and its finish has nothing to give back.
  */
 export const leasedPlan = async (
   db: Db,
   run: PlanResult['run'] & { readonly dry_run: boolean },
   started: Date,
   shards: number,
+  nothingToDo = false,
 ): Promise<PlanResult> => {
+  if (nothingToDo) return { busy: false, run, shards: [] };
   if (!run.dry_run && !(await takeLease(db, run.job, run.run_id, started))) {
     return { busy: true, run, shards: [] };
   }
   return { busy: false, run, shards: newShards(shards) };
-};
-
-/** The shards' counts summed and their warnings read back, for a run's summary. */
-export const summedShards = <C extends { readonly [K in keyof C]: number }>(
-  shards: readonly { readonly shard: Shard }[],
-  empty: C,
-) => {
-  const summed = sumShards(shards, empty);
-  const warnings = new WarningLog<AggregateWarning>();
-  for (const warning of summed.warnings) {
-    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
-  }
-  return {
-    counts: summed.counts,
-    warnings: warnings.summary().warnings,
-    warnings_total: summed.warningsTotal,
-  };
 };
 
 /** Where one page's warnings go, for the jobs' own processing of it. */
@@ -86,55 +111,162 @@ const pageContext = (): PageContext => {
   };
 };
 
+/** A page of a shard's source, as the job's tasks. */
+export interface TaskPage<Task> {
+  readonly tasks: readonly Task[];
+  readonly next: PageKey | undefined;
+  /** Marks this page read (the summary's `marks_read`). */
+  readonly marksRead?: number;
+}
+
+/** One worker invocation's steps (built per invocation: what they cache lives that long). */
+export interface AggregateSteps<Task, C> {
+  readPage(
+    source: string,
+    segment: { readonly index: number; readonly total: number },
+    startKey: PageKey | undefined,
+    /** Skips an invalid item of the page, keeping a warning of it. */
+    onInvalid: (error: InvalidStoredItemError) => void,
+  ): Promise<TaskPage<Task>>;
+  /** One page's tasks through the job's step of the chunk loop (`../chunks.ts`). */
+  process(tasks: readonly Task[], page: PageContext): Promise<C>;
+}
+
+/**
+ * One aggregate job as the sharded run (and so the whole run, `in-process.ts`) drives it:
+ * students and parents each supply only what is theirs.
+ */
+export interface AggregateJob<
+  Name extends string,
+  Run extends AggregateRun,
+  Task,
+  C extends Counts<C>,
+  Extra extends object,
+> {
+  readonly name: Name;
+  readonly runSchema: z.ZodType<Run>;
+  readonly emptyCounts: () => C;
+  /** What a shard reads, in order (see each job's header). */
+  readonly sources: (run: Run) => readonly string[];
+  readonly steps: (db: Db, run: Run) => AggregateSteps<Task, C>;
+  /** What only a whole run may record, once every shard is done (the roll-over day). */
+  readonly record?: (db: Db, run: Run, counts: C) => Promise<void>;
+  /** The job's own summary fields, after `time_zone`. */
+  readonly extra: (run: Run) => Extra;
+}
+
+export type AggregateRun = z.output<typeof aggregateRunSchema>;
+
+/** A job's counts: numbers only (they are summed over pages and shards), `failed` among them. */
+export type Counts<C> = { readonly [K in keyof C]: number } & {
+  readonly scanned: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly failed: number;
+  readonly marks_cleared: number;
+  readonly remarked: number;
+};
+
+/** What every aggregate run's summary says, with the job's counts and own fields. */
+export type AggregateSummaryOf<Name extends string, C, Extra> = Extra &
+  C &
+  AggregateSummaryBase & { readonly job: Name };
+
 /**
  * One worker invocation of an aggregate job on one shard: renew the run's lease (a run that
  * lost it must not go on), then {@link workShard} over the shard's segment.
  *
  * @example
  * ```ts
- * workAggregateShard(db, run, shard, clock, { sources, readPage, process: (tasks, page) => ... });
+ * const result = await workAggregate(studentsJob, db, run, shard, { remainingMs, now });
  * ```
  */
-export const workAggregateShard = async <Task>(
+export const workAggregate = async <
+  Name extends string,
+  Run extends AggregateRun,
+  Task,
+  C extends Counts<C>,
+  Extra extends object,
+>(
+  job: AggregateJob<Name, Run, Task, C, Extra>,
   db: Db,
-  run: z.output<typeof aggregateRunSchema>,
+  run: Run,
   shard: Shard,
   clock: ShardClock,
-  work: {
-    readonly sources: readonly string[];
-    readonly readPage: (
-      source: string,
-      segment: { readonly index: number; readonly total: number },
-      startKey: PageKey | undefined,
-      /** Skips an invalid item of the page, keeping a warning of it. */
-      onInvalid: (error: InvalidStoredItemError) => void,
-    ) => Promise<{ readonly tasks: readonly Task[]; readonly next: PageKey | undefined }>;
-    readonly process: (
-      tasks: readonly Task[],
-      page: PageContext,
-    ) => Promise<Readonly<Record<string, number>>>;
-  },
 ): Promise<WorkResult> => {
   if (!run.dry_run) await renewLease(db, run.job, run.run_id, clock.now());
   const segment = { index: shard.segment, total: shard.segments };
+  const steps = job.steps(db, run);
   const { shard: next, done } = await workShard(
     {
-      sources: work.sources,
+      sources: job.sources(run),
       // One bad record is skipped and reported, whether the page read or its processing
       // meets it: it never stops the shard (nor the run) for the others.
       readPage: async (source, startKey) => {
         const { warnings, onInvalid } = pageContext();
-        const page = await work.readPage(source, segment, startKey, onInvalid);
-        return { ...page, warnings: warnings.summary().warnings };
+        const page = await steps.readPage(source, segment, startKey, onInvalid);
+        return {
+          tasks: page.tasks,
+          next: page.next,
+          warnings: warnings.summary().warnings,
+          counts: { marks_read: page.marksRead ?? 0 },
+        };
       },
       process: async (tasks) => {
         const page = pageContext();
-        const counts = await work.process(tasks, page);
-        return { counts, warnings: page.warnings.summary().warnings };
+        const counts = await steps.process(tasks, page);
+        return { counts: { ...counts }, warnings: page.warnings.summary().warnings };
       },
     },
     shard,
     clock,
   );
   return { run, shard: next, done };
+};
+
+/**
+ * The finishing step: sums the shards, records what only a whole run may (when nothing
+ * failed and it is no dry run), gives the lease back (a plan without shards took none).
+ *
+ * @example
+ * ```ts
+ * const summary = await finishAggregate(parentsJob, db, run, shards, new Date());
+ * ```
+ */
+export const finishAggregate = async <
+  Name extends string,
+  Run extends AggregateRun,
+  Task,
+  C extends Counts<C>,
+  Extra extends object,
+>(
+  job: AggregateJob<Name, Run, Task, C, Extra>,
+  db: Db,
+  run: Run,
+  shards: readonly WorkResult[],
+  now: Date,
+): Promise<AggregateSummaryOf<Name, C, Extra>> => {
+  const summed = sumShards(shards, { ...job.emptyCounts(), marks_read: 0 });
+  const warnings = new WarningLog<AggregateWarning>();
+  for (const warning of summed.warnings) {
+    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
+  }
+  if (!run.dry_run && summed.counts.failed === 0 && job.record !== undefined) {
+    await job.record(db, run, summed.counts);
+  }
+  if (!run.dry_run && shards.length > 0) await releaseLease(db, job.name, run.run_id);
+  return {
+    job: job.name,
+    mode: run.mode,
+    dry_run: run.dry_run,
+    today: run.today,
+    time_zone: run.time_zone,
+    ...job.extra(run),
+    // The job's counts, then `marks_read`.
+    ...summed.counts,
+    warnings: warnings.summary().warnings,
+    warnings_total: summed.warningsTotal,
+    started_at: run.started_at,
+    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
+  };
 };

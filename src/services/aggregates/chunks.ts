@@ -1,0 +1,76 @@
+/**
+ * The one chunk loop of both aggregate jobs, in the shape of Powertools'
+ * `BasePartialProcessor`: one `processChunks` over a per-chunk step that each job supplies.
+ * The loop owns what both jobs must do alike: the lease renewed before each chunk, the
+ * counts of what was taken, and a failed chunk's read failing every
+ * task of it (nothing of it was written, so all of it stays marked for the next run).
+ */
+import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
+import { errorMessage } from '../../errors.ts';
+import type { WarningLog } from '../warning-log.ts';
+import { CHUNK_SIZE } from './options.ts';
+
+/** The counts every job's chunks keep (each job adds its own). */
+export interface ChunkCounts {
+  scanned: number;
+  failed: number;
+}
+
+/** What the loop hands a job's step for one chunk. */
+export interface ChunkRun<Task> {
+  /** A task failed: counted, and a `failed` warning naming it. */
+  readonly fail: (task: Task, error: unknown) => void;
+}
+
+/** One job's part of the loop. */
+export interface ChunkJob<Task> {
+  readonly unit: 'students' | 'parents';
+  /** The task's id, in warnings (`student s-1: ...`). */
+  readonly idOf: (task: Task) => string;
+  /**
+   * One chunk: the reads it shares (batch gets), then each task. A throw means the shared
+   * reads failed before any task was written.
+   */
+  readonly step: (chunk: readonly Task[], run: ChunkRun<Task>) => Promise<void>;
+}
+
+export interface ChunkContext {
+  readonly warnings: WarningLog<AggregateWarning>;
+  /** Before each chunk: renews the run's lease (see `lease.ts`). */
+  readonly beforeChunk?: () => Promise<void>;
+}
+
+/**
+ * @example
+ * ```ts
+ * const counts = await processChunks(context, { unit: 'parents', idOf, step }, tasks, emptyParentCounts());
+ * ```
+ */
+export const processChunks = async <Task, C extends ChunkCounts>(
+  context: ChunkContext,
+  job: ChunkJob<Task>,
+  tasks: readonly Task[],
+  counts: C,
+): Promise<C> => {
+  const { unit } = job;
+  const one = unit === 'students' ? 'student' : 'parent';
+  const run: ChunkRun<Task> = {
+    fail: (task, error) => {
+      counts.failed += 1;
+      context.warnings.add(
+        aggregateWarning('failed', `${one} ${job.idOf(task)}: ${errorMessage(error)}`),
+      );
+    },
+  };
+  for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
+    await context.beforeChunk?.();
+    const chunk = tasks.slice(start, start + CHUNK_SIZE);
+    counts.scanned += chunk.length;
+    try {
+      await job.step(chunk, run);
+    } catch (error) {
+      for (const task of chunk) run.fail(task, error);
+    }
+  }
+  return counts;
+};
