@@ -8,7 +8,7 @@ import { type InProcessRun, runInProcess } from '../src/services/aggregates/shar
 import {
   type PlanStudentsOptions,
   planStudents,
-  studentsJob,
+  students,
 } from '../src/services/aggregates/sharded/students.ts';
 import type { StudentsSummary } from '../src/services/aggregates/summary.ts';
 
@@ -28,7 +28,7 @@ export const runSharded = async (
   options: PlanStudentsOptions,
   invocationMs = LAMBDA_MS,
 ): Promise<ShardedRun> =>
-  runInProcess(studentsJob, dbs.plan, await planStudents(dbs.plan, options), {
+  runInProcess(students, dbs.plan, await planStudents(dbs.plan, options), {
     now: () => new Date(),
     invocationMs,
     workerDb: dbs.worker,

@@ -7,11 +7,7 @@ import { aggregateEventSchema } from '../../jobs/events.ts';
 import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
-import {
-  finishAggregate,
-  workAggregate,
-} from '../../services/aggregates/sharded/aggregate-shard.ts';
-import { parentsJob, planParents } from '../../services/aggregates/sharded/parents.ts';
+import { parents, planParents } from '../../services/aggregates/sharded/parents.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_parents',
@@ -30,7 +26,7 @@ export const createHandler = createShardedJobHandler({
     }),
   // The failed parents stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: parentsJob.runSchema,
+  runSchema: parents.runSchema,
   plan: ({ db, now, config }, options) =>
     planParents(db, {
       mode: options.mode ?? 'incremental',
@@ -43,6 +39,6 @@ export const createHandler = createShardedJobHandler({
       pageSize: options.page_size,
     }),
   work: ({ db, now }, run, shard, remainingMs) =>
-    workAggregate(parentsJob, db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishAggregate(parentsJob, db, run, shards, now()),
+    parents.work(db, run, shard, { remainingMs, now }),
+  finish: ({ db, now }, run, shards) => parents.finish(db, run, shards, now()),
 });

@@ -8,11 +8,7 @@ import { aggregateEventSchema } from '../../jobs/events.ts';
 import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
 import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
-import {
-  finishAggregate,
-  workAggregate,
-} from '../../services/aggregates/sharded/aggregate-shard.ts';
-import { planStudents, studentsJob } from '../../services/aggregates/sharded/students.ts';
+import { planStudents, students } from '../../services/aggregates/sharded/students.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_students',
@@ -32,7 +28,7 @@ export const createHandler = createShardedJobHandler({
     }),
   // The failed students stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: studentsJob.runSchema,
+  runSchema: students.runSchema,
   plan: ({ db, now, config }, options) =>
     planStudents(db, {
       mode: options.mode ?? 'incremental',
@@ -46,6 +42,6 @@ export const createHandler = createShardedJobHandler({
       pageSize: options.page_size,
     }),
   work: ({ db, now }, run, shard, remainingMs) =>
-    workAggregate(studentsJob, db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishAggregate(studentsJob, db, run, shards, now()),
+    students.work(db, run, shard, { remainingMs, now }),
+  finish: ({ db, now }, run, shards) => students.finish(db, run, shards, now()),
 });

@@ -7,9 +7,9 @@
  * by `sharded/in-process.ts`; there is no other way to run it.
  */
 import type { Db } from '../../repositories/db.ts';
-import { type AggregateOptions, WHOLE_RUN_SHARDS } from './options.ts';
-import { runInProcess } from './sharded/in-process.ts';
-import { parentsJob, planParents } from './sharded/parents.ts';
+import type { AggregateOptions } from './options.ts';
+import { runWhole } from './sharded/in-process.ts';
+import { parents, planParents } from './sharded/parents.ts';
 import type { ParentsSummary } from './summary.ts';
 
 export type AggregateParentsOptions = AggregateOptions;
@@ -21,25 +21,7 @@ export type AggregateParentsOptions = AggregateOptions;
  * summary.children_missing; // listed children that no longer exist
  * ```
  */
-export const aggregateParents = async (
+export const aggregateParents = (
   db: Db,
   options: AggregateParentsOptions,
-): Promise<ParentsSummary> => {
-  const now = options.now ?? (() => new Date());
-  const plan = await planParents(db, {
-    mode: options.mode ?? 'incremental',
-    dryRun: options.dryRun === true,
-    timeZone: options.timeZone,
-    now,
-    today: options.today,
-    shards: options.shards ?? WHOLE_RUN_SHARDS,
-    concurrency: options.concurrency,
-    pageSize: options.pageSize,
-    idleWithoutLease: true,
-  });
-  const { summary } = await runInProcess(parentsJob, db, plan, {
-    now,
-    remainingMs: options.remainingMs,
-  });
-  return summary;
-};
+): Promise<ParentsSummary> => runWhole(parents, db, options, (common) => planParents(db, common));

@@ -7,9 +7,9 @@
  * by `sharded/in-process.ts`; there is no other way to run it.
  */
 import type { Db } from '../../repositories/db.ts';
-import { type AggregateOptions, ANSWER_SETTLE_MS, WHOLE_RUN_SHARDS } from './options.ts';
-import { runInProcess } from './sharded/in-process.ts';
-import { planStudents, studentsJob } from './sharded/students.ts';
+import { type AggregateOptions, ANSWER_SETTLE_MS } from './options.ts';
+import { runWhole } from './sharded/in-process.ts';
+import { planStudents, students } from './sharded/students.ts';
 import type { StudentsSummary } from './summary.ts';
 
 export type AggregateStudentsOptions = AggregateOptions;
@@ -22,26 +22,10 @@ export type AggregateStudentsOptions = AggregateOptions;
  * summary.remarked; // students that got new answers during the run: next run redoes them
  * ```
  */
-export const aggregateStudents = async (
+export const aggregateStudents = (
   db: Db,
   options: AggregateStudentsOptions,
-): Promise<StudentsSummary> => {
-  const now = options.now ?? (() => new Date());
-  const plan = await planStudents(db, {
-    mode: options.mode ?? 'incremental',
-    dryRun: options.dryRun === true,
-    timeZone: options.timeZone,
-    now,
-    today: options.today,
-    settleMs: options.settleMs ?? ANSWER_SETTLE_MS,
-    shards: options.shards ?? WHOLE_RUN_SHARDS,
-    concurrency: options.concurrency,
-    pageSize: options.pageSize,
-    idleWithoutLease: true,
-  });
-  const { summary } = await runInProcess(studentsJob, db, plan, {
-    now,
-    remainingMs: options.remainingMs,
-  });
-  return summary;
-};
+): Promise<StudentsSummary> =>
+  runWhole(students, db, options, (common) =>
+    planStudents(db, { ...common, settleMs: options.settleMs ?? ANSWER_SETTLE_MS }),
+  );

@@ -7,14 +7,38 @@
  */
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
+import type { Db } from '../../repositories/db.ts';
+import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import type { WarningLog } from '../warning-log.ts';
 import { CHUNK_SIZE } from './options.ts';
 
 /** The counts every job's chunks keep (each job adds its own). */
 export interface ChunkCounts {
+  /** Taken: `updated + unchanged + failed`. */
   scanned: number;
+  /** Written (in a dry run: that would be written). */
+  updated: number;
+  /** Computed and found equal to what is stored (ignoring `updated_at`): not written. */
+  unchanged: number;
+  /** Not finished: they stay marked. */
   failed: number;
+  /** Marks cleared (their token was unchanged). */
+  marks_cleared: number;
+  /**
+   * Marks left in place because new work arrived during the run (the token changed), or
+   * because another run wrote first.
+   */
+  remarked: number;
 }
+
+export const emptyChunkCounts = (): ChunkCounts => ({
+  scanned: 0,
+  updated: 0,
+  unchanged: 0,
+  failed: 0,
+  marks_cleared: 0,
+  remarked: 0,
+});
 
 /** What the loop hands a job's step for one chunk. */
 export interface ChunkRun<Task> {
@@ -34,8 +58,21 @@ export interface ChunkJob<Task> {
   readonly step: (chunk: readonly Task[], run: ChunkRun<Task>) => Promise<void>;
 }
 
+/** What every job's step is given, and the loop itself uses. */
 export interface ChunkContext {
+  readonly db: Db;
+  /** The day of the run in `timeZone`. */
+  readonly today: string;
+  readonly timeZone: string;
+  /** Compute and report; write, mark and clear nothing. */
+  readonly dryRun: boolean;
+  /** Students or parents in flight at once. */
+  readonly concurrency: number;
+  /** `updated_at` of what the run writes, and `marked_at` of the marks it sets. */
+  readonly updatedAt: string;
   readonly warnings: WarningLog<AggregateWarning>;
+  /** Skips an invalid stored item, keeping a warning of it. */
+  readonly onInvalid: (error: InvalidStoredItemError) => void;
   /** Before each chunk: renews the run's lease (see `lease.ts`). */
   readonly beforeChunk?: () => Promise<void>;
 }

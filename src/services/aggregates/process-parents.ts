@@ -11,7 +11,7 @@ import { aggregateWarning } from '../../domain/progress/warnings.ts';
 import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import { ConditionFailedError, type InvalidStoredItemError } from '../../repositories/errors.ts';
-import { type ChunkContext, processChunks } from './chunks.ts';
+import { type ChunkContext, type ChunkCounts, emptyChunkCounts, processChunks } from './chunks.ts';
 import { clearParentMark } from './marks.ts';
 
 /** A parent a run recomputes, as a shard's source gave it. */
@@ -23,23 +23,11 @@ export interface ParentTask {
   readonly studentIds?: readonly string[];
 }
 
-export interface ProcessParentsContext extends ChunkContext {
-  readonly db: Db;
-  readonly today: string;
-  readonly timeZone: string;
-  readonly dryRun: boolean;
-  readonly concurrency: number;
-  readonly updatedAt: string;
-  readonly onInvalid: (error: InvalidStoredItemError) => void;
-}
+/** A parents run needs nothing beyond what every step is given. */
+export type ProcessParentsContext = ChunkContext;
 
-export interface ParentCounts {
-  scanned: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  marks_cleared: number;
-  remarked: number;
+/** A parents run's counts: the chunk loop's, and these. */
+export interface ParentCounts extends ChunkCounts {
   children: number;
   children_missing: number;
   /** Summaries of parents that no longer exist, deleted (in a dry run: that would be). */
@@ -47,12 +35,7 @@ export interface ParentCounts {
 }
 
 export const emptyParentCounts = (): ParentCounts => ({
-  scanned: 0,
-  updated: 0,
-  unchanged: 0,
-  failed: 0,
-  marks_cleared: 0,
-  remarked: 0,
+  ...emptyChunkCounts(),
   children: 0,
   children_missing: 0,
   summaries_removed: 0,

@@ -14,9 +14,14 @@ import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { aggregateWarning } from '../../domain/progress/warnings.ts';
 import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
-import { type ChunkContext, type ChunkRun, processChunks } from './chunks.ts';
+import {
+  type ChunkContext,
+  type ChunkCounts,
+  type ChunkRun,
+  emptyChunkCounts,
+  processChunks,
+} from './chunks.ts';
 import { clearRebuildRequests, MarkChangedError, readBatchGuard } from './fold/batch-guard.ts';
 import { LeftoverAheadError } from './fold/fold-student.ts';
 import {
@@ -42,40 +47,19 @@ export interface StudentTask {
 }
 
 export interface ProcessStudentsContext extends ChunkContext {
-  readonly db: Db;
   readonly mode: AggregateMode;
   /** The last `recorded_key` this run folds (see `settledKey`). */
   readonly settledKey: string;
   /** The run's clock (for batches in flight whose invocation died, `batch-guard.ts`). */
   readonly now: Date;
   readonly newToken: () => string;
-  readonly today: string;
-  readonly timeZone: string;
   readonly moduleWords: ReadonlyMap<string, readonly string[]>;
-  readonly dryRun: boolean;
-  readonly concurrency: number;
-  /** `updated_at` of what this run writes, and `marked_at` of the parents it marks. */
-  readonly updatedAt: string;
   /** Set when the run rolls the day over (see `sharded/students.ts`). */
   readonly rollover: { readonly threshold: string | undefined } | undefined;
-  readonly onInvalid: (error: InvalidStoredItemError) => void;
 }
 
-export interface StudentCounts {
-  /** Students recomputed: `updated + unchanged + failed`. */
-  scanned: number;
-  /** Progress written (in a dry run: that would be written). */
-  updated: number;
-  unchanged: number;
-  /** Students whose work did not finish; they stay marked. */
-  failed: number;
-  /** Marks cleared (their token was unchanged). */
-  marks_cleared: number;
-  /**
-   * Marks left in place because new answers arrived during the run, or because another run
-   * wrote the student's progress first.
-   */
-  remarked: number;
+/** A students run's counts: the chunk loop's, and these. */
+export interface StudentCounts extends ChunkCounts {
   /**
    * Marks left in place because some answers are too recent to fold, a batch of the
    * student's answers was still being written (`batch-guard.ts`), or another run with a
@@ -90,12 +74,7 @@ export interface StudentCounts {
 }
 
 export const emptyStudentCounts = (): StudentCounts => ({
-  scanned: 0,
-  updated: 0,
-  unchanged: 0,
-  failed: 0,
-  marks_cleared: 0,
-  remarked: 0,
+  ...emptyChunkCounts(),
   deferred: 0,
   rebuilt: 0,
   parents_marked: 0,

@@ -25,6 +25,7 @@ import {
 } from '../../../workflow/protocol.ts';
 import { newShards, type ShardClock, sumShards, workShard } from '../../../workflow/work-shard.ts';
 import { WarningLog } from '../../warning-log.ts';
+import type { ChunkCounts } from '../chunks.ts';
 import { releaseLease, renewLease, takeLease } from '../lease.ts';
 import { DEFAULT_CONCURRENCY } from '../options.ts';
 import type { AggregateSummaryBase } from '../summary.ts';
@@ -119,15 +120,23 @@ export interface TaskPage<Task> {
   readonly marksRead?: number;
 }
 
+/** Where a page read starts, as a job's `readPage` is given it. */
+export interface PageAt {
+  readonly segment: { readonly index: number; readonly total: number };
+  /** A query's options at the cursor: the run's page size, from its key. */
+  readonly at: {
+    readonly pageSize: number;
+    /** Skips an invalid item of the page, keeping a warning of it. */
+    readonly onInvalid: (error: InvalidStoredItemError) => void;
+    readonly startKey?: PageKey;
+  };
+  /** The same for a scan of the shard's segment. */
+  readonly scan: PageAt['at'] & { readonly scan: true; readonly segment: PageAt['segment'] };
+}
+
 /** One worker invocation's steps (built per invocation: what they cache lives that long). */
 export interface AggregateSteps<Task, C> {
-  readPage(
-    source: string,
-    segment: { readonly index: number; readonly total: number },
-    startKey: PageKey | undefined,
-    /** Skips an invalid item of the page, keeping a warning of it. */
-    onInvalid: (error: InvalidStoredItemError) => void,
-  ): Promise<TaskPage<Task>>;
+  readPage(source: string, where: PageAt): Promise<TaskPage<Task>>;
   /** One page's tasks through the job's step of the chunk loop (`../chunks.ts`). */
   process(tasks: readonly Task[], page: PageContext): Promise<C>;
 }
@@ -157,83 +166,40 @@ export interface AggregateJob<
 
 export type AggregateRun = z.output<typeof aggregateRunSchema>;
 
-/** A job's counts: numbers only (they are summed over pages and shards), `failed` among them. */
-export type Counts<C> = { readonly [K in keyof C]: number } & {
-  readonly scanned: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly failed: number;
-  readonly marks_cleared: number;
-  readonly remarked: number;
-};
+/** A job's counts: numbers only (they are summed over pages and shards), the loop's among them. */
+export type Counts<C> = { readonly [K in keyof C]: number } & Readonly<ChunkCounts>;
 
 /** What every aggregate run's summary says, with the job's counts and own fields. */
 export type AggregateSummaryOf<Name extends string, C, Extra> = Extra &
   C &
   AggregateSummaryBase & { readonly job: Name };
 
-/**
- * One worker invocation of an aggregate job on one shard: renew the run's lease (a run that
- * lost it must not go on), then {@link workShard} over the shard's segment.
- *
- * @example
- * ```ts
- * const result = await workAggregate(studentsJob, db, run, shard, { remainingMs, now });
- * ```
- */
-export const workAggregate = async <
-  Name extends string,
-  Run extends AggregateRun,
-  Task,
-  C extends Counts<C>,
-  Extra extends object,
->(
-  job: AggregateJob<Name, Run, Task, C, Extra>,
-  db: Db,
-  run: Run,
-  shard: Shard,
-  clock: ShardClock,
-): Promise<WorkResult> => {
-  if (!run.dry_run) await renewLease(db, run.job, run.run_id, clock.now());
-  const segment = { index: shard.segment, total: shard.segments };
-  const steps = job.steps(db, run);
-  const { shard: next, done } = await workShard(
-    {
-      sources: job.sources(run),
-      // One bad record is skipped and reported, whether the page read or its processing
-      // meets it: it never stops the shard (nor the run) for the others.
-      readPage: async (source, startKey) => {
-        const { warnings, onInvalid } = pageContext();
-        const page = await steps.readPage(source, segment, startKey, onInvalid);
-        return {
-          tasks: page.tasks,
-          next: page.next,
-          warnings: warnings.summary().warnings,
-          counts: { marks_read: page.marksRead ?? 0 },
-        };
-      },
-      process: async (tasks) => {
-        const page = pageContext();
-        const counts = await steps.process(tasks, page);
-        return { counts: { ...counts }, warnings: page.warnings.summary().warnings };
-      },
-    },
-    shard,
-    clock,
-  );
-  return { run, shard: next, done };
-};
+/** A job's three steps past the plan, bound to the job: what the workflow and `in-process.ts` call. */
+export interface AggregateRunner<Run extends AggregateRun, Summary> {
+  readonly name: string;
+  /** The run as the plan fixed it, read back (and validated) by every later step. */
+  readonly runSchema: z.ZodType<Run>;
+  /**
+   * One worker invocation on one shard: renew the run's lease (a run that lost it must not go
+   * on), then {@link workShard} over the shard's segment.
+   */
+  work(db: Db, run: Run, shard: Shard, clock: ShardClock): Promise<WorkResult>;
+  /**
+   * The finishing step: sums the shards, records what only a whole run may (when nothing
+   * failed and it is no dry run), gives the lease back (a plan without shards took none).
+   */
+  finish(db: Db, run: Run, shards: readonly WorkResult[], now: Date): Promise<Summary>;
+}
 
 /**
- * The finishing step: sums the shards, records what only a whole run may (when nothing
- * failed and it is no dry run), gives the lease back (a plan without shards took none).
- *
  * @example
  * ```ts
- * const summary = await finishAggregate(parentsJob, db, run, shards, new Date());
+ * const students = aggregateRunner(studentsJob);
+ * const result = await students.work(db, run, shard, { remainingMs, now });
+ * const summary = await students.finish(db, run, [result], new Date());
  * ```
  */
-export const finishAggregate = async <
+export const aggregateRunner = <
   Name extends string,
   Run extends AggregateRun,
   Task,
@@ -241,32 +207,71 @@ export const finishAggregate = async <
   Extra extends object,
 >(
   job: AggregateJob<Name, Run, Task, C, Extra>,
-  db: Db,
-  run: Run,
-  shards: readonly WorkResult[],
-  now: Date,
-): Promise<AggregateSummaryOf<Name, C, Extra>> => {
-  const summed = sumShards(shards, { ...job.emptyCounts(), marks_read: 0 });
-  const warnings = new WarningLog<AggregateWarning>();
-  for (const warning of summed.warnings) {
-    warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
-  }
-  if (!run.dry_run && summed.counts.failed === 0 && job.record !== undefined) {
-    await job.record(db, run, summed.counts);
-  }
-  if (!run.dry_run && shards.length > 0) await releaseLease(db, job.name, run.run_id);
-  return {
-    job: job.name,
-    mode: run.mode,
-    dry_run: run.dry_run,
-    today: run.today,
-    time_zone: run.time_zone,
-    ...job.extra(run),
-    // The job's counts, then `marks_read`.
-    ...summed.counts,
-    warnings: warnings.summary().warnings,
-    warnings_total: summed.warningsTotal,
-    started_at: run.started_at,
-    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
-  };
-};
+): AggregateRunner<Run, AggregateSummaryOf<Name, C, Extra>> => ({
+  name: job.name,
+  runSchema: job.runSchema,
+  work: async (db, run, shard, clock) => {
+    if (!run.dry_run) await renewLease(db, run.job, run.run_id, clock.now());
+    const segment = { index: shard.segment, total: shard.segments };
+    const steps = job.steps(db, run);
+    const { shard: next, done } = await workShard(
+      {
+        sources: job.sources(run),
+        // One bad record is skipped and reported, whether the page read or its processing
+        // meets it: it never stops the shard (nor the run) for the others.
+        readPage: async (source, startKey) => {
+          const { warnings, onInvalid } = pageContext();
+          const at = {
+            pageSize: run.page_size,
+            onInvalid,
+            ...(startKey === undefined ? {} : { startKey }),
+          };
+          const page = await steps.readPage(source, {
+            segment,
+            at,
+            scan: { ...at, scan: true, segment },
+          });
+          return {
+            tasks: page.tasks,
+            next: page.next,
+            warnings: warnings.summary().warnings,
+            counts: { marks_read: page.marksRead ?? 0 },
+          };
+        },
+        process: async (tasks) => {
+          const page = pageContext();
+          const counts = await steps.process(tasks, page);
+          return { counts: { ...counts }, warnings: page.warnings.summary().warnings };
+        },
+      },
+      shard,
+      clock,
+    );
+    return { run, shard: next, done };
+  },
+  finish: async (db, run, shards, now) => {
+    const summed = sumShards(shards, { ...job.emptyCounts(), marks_read: 0 });
+    const warnings = new WarningLog<AggregateWarning>();
+    for (const warning of summed.warnings) {
+      warnings.add(aggregateWarning(warningKind(warning.kind), warning.message));
+    }
+    if (!run.dry_run && summed.counts.failed === 0 && job.record !== undefined) {
+      await job.record(db, run, summed.counts);
+    }
+    if (!run.dry_run && shards.length > 0) await releaseLease(db, job.name, run.run_id);
+    return {
+      job: job.name,
+      mode: run.mode,
+      dry_run: run.dry_run,
+      today: run.today,
+      time_zone: run.time_zone,
+      ...job.extra(run),
+      // The job's counts, then `marks_read`.
+      ...summed.counts,
+      warnings: warnings.summary().warnings,
+      warnings_total: summed.warningsTotal,
+      started_at: run.started_at,
+      duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
+    };
+  },
+});

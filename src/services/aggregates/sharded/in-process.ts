@@ -8,14 +8,8 @@ import type { Db } from '../../../repositories/db.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../workflow/protocol.ts';
 import type { ShardClock } from '../../../workflow/work-shard.ts';
 import { JobBusyError, LEASE_MS, releaseLease } from '../lease.ts';
-import {
-  type AggregateJob,
-  type AggregateRun,
-  type AggregateSummaryOf,
-  type Counts,
-  finishAggregate,
-  workAggregate,
-} from './aggregate-shard.ts';
+import { type AggregateOptions, WHOLE_RUN_SHARDS } from '../options.ts';
+import type { AggregateRun, AggregateRunner, PlanOptions } from './aggregate-shard.ts';
 
 /**
  * How long one worker invocation goes on before the next one (which renews the lease): well
@@ -55,14 +49,8 @@ const invocationClock = (options: InProcessOptions): ShardClock => {
 };
 
 /** One shard's worker, invoked again from its cursor until the shard is done. */
-export const workUntilDone = async <
-  Name extends string,
-  Run extends AggregateRun,
-  Task,
-  C extends Counts<C>,
-  Extra extends object,
->(
-  job: AggregateJob<Name, Run, Task, C, Extra>,
+export const workUntilDone = async <Run extends AggregateRun, S>(
+  runner: AggregateRunner<Run, S>,
   db: Db,
   run: Run,
   shard: Shard,
@@ -70,7 +58,7 @@ export const workUntilDone = async <
 ): Promise<WorkResult> => {
   let current = shard;
   for (;;) {
-    const result = await workAggregate(job, db, run, current, invocationClock(options));
+    const result = await runner.work(db, run, current, invocationClock(options));
     if (result.done) return result;
     current = result.shard;
   }
@@ -80,32 +68,26 @@ export const workUntilDone = async <
  * @example
  * ```ts
  * const plan = await planParents(db, { mode: 'full', dryRun: false, timeZone, now, shards: 1 });
- * const { summary } = await runInProcess(parentsJob, db, plan, { now });
+ * const { summary } = await runInProcess(parents, db, plan, { now });
  * ```
  */
-export const runInProcess = async <
-  Name extends string,
-  Run extends AggregateRun,
-  Task,
-  C extends Counts<C>,
-  Extra extends object,
->(
-  job: AggregateJob<Name, Run, Task, C, Extra>,
+export const runInProcess = async <Run extends AggregateRun, S>(
+  runner: AggregateRunner<Run, S>,
   db: Db,
   plan: PlanResult,
   options: InProcessOptions,
-): Promise<InProcessRun<AggregateSummaryOf<Name, C, Extra>>> => {
+): Promise<InProcessRun<S>> => {
   if (plan.busy) {
-    throw new JobBusyError(`${job.name}: another run holds the lease; this one does nothing`);
+    throw new JobBusyError(`${runner.name}: another run holds the lease; this one does nothing`);
   }
-  const run = job.runSchema.parse(plan.run);
+  const run = runner.runSchema.parse(plan.run);
   try {
     const results = await Promise.all(
       plan.shards.map((shard) =>
-        workUntilDone(job, options.workerDb?.(shard.segment) ?? db, run, shard, options),
+        workUntilDone(runner, options.workerDb?.(shard.segment) ?? db, run, shard, options),
       ),
     );
-    const summary = await finishAggregate(job, db, run, results, options.now());
+    const summary = await runner.finish(db, run, results, options.now());
     return {
       summary,
       invocations: results.reduce((sum, result) => sum + result.shard.invocations, 0),
@@ -114,7 +96,36 @@ export const runInProcess = async <
   } catch (error) {
     // A run that failed in one piece gives its lease back at once: its retry need not wait
     // for the lease to expire (a workflow's failed run keeps it, and the alarm says so).
-    if (!run.dry_run && plan.shards.length > 0) await releaseLease(db, job.name, run.run_id);
+    if (!run.dry_run && plan.shards.length > 0) await releaseLease(db, runner.name, run.run_id);
     throw error;
   }
+};
+
+/**
+ * A job's whole run from the options a caller gives (`aggregateStudents`, `aggregateParents`):
+ * the plan's common options, the plan, then {@link runInProcess}.
+ */
+export const runWhole = async <Run extends AggregateRun, S>(
+  runner: AggregateRunner<Run, S>,
+  db: Db,
+  options: AggregateOptions,
+  plan: (common: PlanOptions) => Promise<PlanResult>,
+): Promise<S> => {
+  const now = options.now ?? (() => new Date());
+  const planned = await plan({
+    mode: options.mode ?? 'incremental',
+    dryRun: options.dryRun === true,
+    timeZone: options.timeZone,
+    now,
+    today: options.today,
+    shards: options.shards ?? WHOLE_RUN_SHARDS,
+    concurrency: options.concurrency,
+    pageSize: options.pageSize,
+    idleWithoutLease: true,
+  });
+  const { summary } = await runInProcess(runner, db, planned, {
+    now,
+    remainingMs: options.remainingMs,
+  });
+  return summary;
 };

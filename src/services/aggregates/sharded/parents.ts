@@ -7,16 +7,16 @@
  */
 import type * as z from 'zod';
 import type { Db } from '../../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
-import type { PageKey } from '../../../repositories/repository.ts';
 import type { PlanResult } from '../../../workflow/protocol.ts';
 import { emptyParentCounts, type ParentTask, processParents } from '../process-parents.ts';
 import {
   type AggregateJob,
+  aggregateRunner,
   aggregateRunSchema,
   baseRun,
   DEFAULT_SHARDS,
   leasedPlan,
+  type PageAt,
   type PlanOptions,
   type TaskPage,
 } from './aggregate-shard.ts';
@@ -39,7 +39,7 @@ export const planParents = async (db: Db, options: PlanOptions): Promise<PlanRes
 };
 
 /** `aggregate_parents`'s part of the sharded run: its sources and its step. */
-export const parentsJob: AggregateJob<
+const parentsJob: AggregateJob<
   typeof PARENTS_JOB,
   ParentsRun,
   ParentTask,
@@ -52,8 +52,7 @@ export const parentsJob: AggregateJob<
   sources: (run) =>
     run.mode === 'full' ? ['parents', 'orphan-marks', 'orphan-summaries'] : ['marks'],
   steps: (db, run) => ({
-    readPage: (source, segment, startKey, onInvalid) =>
-      readParentsPage(db, run, source, segment, startKey, onInvalid),
+    readPage: (source, where) => readParentsPage(db, source, where),
     process: (tasks, page) =>
       processParents(
         {
@@ -73,19 +72,10 @@ export const parentsJob: AggregateJob<
 
 const readParentsPage = async (
   db: Db,
-  run: ParentsRun,
   source: string,
-  segment: { readonly index: number; readonly total: number },
-  startKey: PageKey | undefined,
-  onInvalid: (error: InvalidStoredItemError) => void,
+  { scan }: PageAt,
 ): Promise<TaskPage<ParentTask>> => {
-  const scan = {
-    pageSize: run.page_size,
-    scan: true,
-    segment,
-    onInvalid,
-    ...(startKey === undefined ? {} : { startKey }),
-  } as const;
+  const { onInvalid } = scan;
   if (source === 'parents') {
     const page = await db.parents.readPage({}, { ...scan, project: ['id', 'student_ids'] });
     const marks = await db.parent_marks.findMany(
@@ -147,3 +137,6 @@ const readParentsPage = async (
     marksRead: page.items.length,
   };
 };
+
+/** `aggregate_parents`'s work and finish steps (the workflow's, and the whole run's). */
+export const parents = aggregateRunner(parentsJob);

@@ -22,25 +22,23 @@ import {
 } from '../../../domain/progress/rollover.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
-import type { PageKey } from '../../../repositories/repository.ts';
 import type { PlanResult } from '../../../workflow/protocol.ts';
-import { recordRollover, studentsJobState } from '../job-state.ts';
+import { recordRollover, STUDENTS_JOB, studentsJobState } from '../job-state.ts';
 import { settledKey } from '../marks.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
 import { emptyStudentCounts, processStudents, type StudentTask } from '../process-students.ts';
 import {
   type AggregateJob,
+  aggregateRunner,
   aggregateRunSchema,
   baseRun,
   DEFAULT_SHARDS,
   leasedPlan,
+  type PageAt,
   type PlanOptions,
   type TaskPage,
 } from './aggregate-shard.ts';
-
-export const STUDENTS_JOB = 'aggregate_students' as const;
 
 /** What the plan fixes for the whole run (crosses the workflow as JSON). */
 export const studentsRunSchema = aggregateRunSchema.extend({
@@ -115,7 +113,7 @@ const sourcesOf = (run: StudentsRun): string[] =>
       ];
 
 /** `aggregate_students`'s part of the sharded run: its sources, its step, its roll-over. */
-export const studentsJob: AggregateJob<
+const studentsJob: AggregateJob<
   typeof STUDENTS_JOB,
   StudentsRun,
   StudentTask,
@@ -129,8 +127,7 @@ export const studentsJob: AggregateJob<
   steps: (db, run) => {
     let words: Map<string, readonly string[]> | undefined;
     return {
-      readPage: (source, segment, startKey, onInvalid) =>
-        readStudentsPage(db, run, source, segment, startKey, onInvalid),
+      readPage: (source, where) => readStudentsPage(db, run, source, where),
       process: async (tasks, page) => {
         words ??= await moduleWords(db, page.onInvalid);
         return processStudents(
@@ -176,16 +173,8 @@ const readStudentsPage = async (
   db: Db,
   run: StudentsRun,
   source: string,
-  segment: { readonly index: number; readonly total: number },
-  startKey: PageKey | undefined,
-  onInvalid: (error: InvalidStoredItemError) => void,
+  { at, scan, segment }: PageAt,
 ): Promise<TaskPage<StudentTask>> => {
-  const at = {
-    pageSize: run.page_size,
-    onInvalid,
-    ...(startKey === undefined ? {} : { startKey }),
-  };
-  const scan = { ...at, scan: true, segment } as const;
   const recompute = run.edited_modules;
   const task = (studentId: string, extra: Partial<StudentTask> = {}): StudentTask => ({
     studentId,
@@ -315,3 +304,6 @@ const withoutRecord = async (db: Db, ids: readonly string[]): Promise<string[]> 
   );
   return ids.filter((id) => !known.has(id));
 };
+
+/** `aggregate_students`'s work and finish steps (the workflow's, and the whole run's). */
+export const students = aggregateRunner(studentsJob);
