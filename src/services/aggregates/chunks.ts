@@ -1,9 +1,10 @@
 /**
  * The one chunk loop of both aggregate jobs, in the shape of Powertools'
  * `BasePartialProcessor`: one `processChunks` over a per-chunk step that each job supplies.
- * The loop owns what both jobs must do alike: the lease renewed before each chunk, the
- * counts of what was taken, and a failed chunk's read failing every
- * task of it (nothing of it was written, so all of it stays marked for the next run).
+ * The loop owns what both jobs must do alike: the counts of what was taken, and a failed
+ * chunk's read failing every task of it (nothing of it was written, so all of it stays
+ * marked for the next run). The lease is renewed per worker invocation, not here
+ * (`sharded/aggregate-shard.ts`).
  */
 import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
 import { errorMessage } from '../../errors.ts';
@@ -73,8 +74,6 @@ export interface ChunkContext {
   readonly warnings: WarningLog<AggregateWarning>;
   /** Skips an invalid stored item, keeping a warning of it. */
   readonly onInvalid: (error: InvalidStoredItemError) => void;
-  /** Before each chunk: renews the run's lease (see `lease.ts`). */
-  readonly beforeChunk?: () => Promise<void>;
 }
 
 /**
@@ -100,7 +99,6 @@ export const processChunks = async <Task, C extends ChunkCounts>(
     },
   };
   for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
-    await context.beforeChunk?.();
     const chunk = tasks.slice(start, start + CHUNK_SIZE);
     counts.scanned += chunk.length;
     try {
