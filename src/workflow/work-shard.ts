@@ -20,6 +20,8 @@ export type ShardCursor = z.output<typeof cursorSchema>;
 export const SHARD_WARNINGS = 10;
 
 export interface ShardWork<Task> {
+  /** Warnings the shard carries (default {@link SHARD_WARNINGS}). */
+  readonly warningsKept?: number;
   /** The sources of this shard, read in order (each a scan segment or a query). */
   readonly sources: readonly string[];
   readPage(
@@ -72,6 +74,7 @@ export const workShard = async <Task>(
     shard.cursor === null ? { source: 0, key: null } : cursorSchema.parse(shard.cursor);
   const counts: Record<string, number> = { ...shard.counts };
   const warnings = [...(shard.warnings ?? [])];
+  const kept = work.warningsKept ?? SHARD_WARNINGS;
   let slowest = 0;
   let pages = 0;
   // At least one page per invocation, so a run always moves forward.
@@ -83,7 +86,7 @@ export const workShard = async <Task>(
     const skipped = page.warnings ?? [];
     counts.warnings_total = (counts.warnings_total ?? 0) + skipped.length;
     for (const warning of skipped) {
-      if (warnings.length < SHARD_WARNINGS) warnings.push(warning);
+      if (warnings.length < kept) warnings.push(warning);
     }
     add(counts, page.counts ?? {});
     if (page.tasks.length > 0) {
@@ -91,7 +94,7 @@ export const workShard = async <Task>(
       add(counts, result.counts);
       counts.warnings_total = (counts.warnings_total ?? 0) + result.warnings.length;
       for (const warning of result.warnings) {
-        if (warnings.length < SHARD_WARNINGS) warnings.push(warning);
+        if (warnings.length < kept) warnings.push(warning);
       }
     }
     cursor =

@@ -183,7 +183,13 @@ export interface AggregateRunner<Run extends AggregateRun, Summary> {
    * One worker invocation on one shard: renew the run's lease (a run that lost it must not go
    * on), then {@link workShard} over the shard's segment.
    */
-  work(db: Db, run: Run, shard: Shard, clock: ShardClock): Promise<WorkResult>;
+  work(
+    db: Db,
+    run: Run,
+    shard: Shard,
+    clock: ShardClock,
+    options?: { readonly warningsKept?: number },
+  ): Promise<WorkResult>;
   /**
    * The finishing step: sums the shards, records what only a whole run may (when nothing
    * failed and it is no dry run), gives the lease back (a plan without shards took none).
@@ -210,12 +216,13 @@ export const aggregateRunner = <
 ): AggregateRunner<Run, AggregateSummaryOf<Name, C, Extra>> => ({
   name: job.name,
   runSchema: job.runSchema,
-  work: async (db, run, shard, clock) => {
+  work: async (db, run, shard, clock, options) => {
     if (!run.dry_run) await renewLease(db, run.job, run.run_id, clock.now());
     const segment = { index: shard.segment, total: shard.segments };
     const steps = job.steps(db, run);
     const { shard: next, done } = await workShard(
       {
+        ...(options?.warningsKept === undefined ? {} : { warningsKept: options.warningsKept }),
         sources: job.sources(run),
         // One bad record is skipped and reported, whether the page read or its processing
         // meets it: it never stops the shard (nor the run) for the others.

@@ -7,6 +7,7 @@
 import type { Db } from '../../../repositories/db.ts';
 import type { PlanResult, Shard, WorkResult } from '../../../workflow/protocol.ts';
 import type { ShardClock } from '../../../workflow/work-shard.ts';
+import { MAX_LISTED_WARNINGS } from '../../warning-log.ts';
 import { JobBusyError, LEASE_MS, releaseLease } from '../lease.ts';
 import { type AggregateOptions, WHOLE_RUN_SHARDS } from '../options.ts';
 import type { AggregateRun, AggregateRunner, PlanOptions } from './aggregate-shard.ts';
@@ -58,7 +59,11 @@ export const workUntilDone = async <Run extends AggregateRun, S>(
 ): Promise<WorkResult> => {
   let current = shard;
   for (;;) {
-    const result = await runner.work(db, run, current, invocationClock(options));
+    // Nothing crosses Step Functions here (256 KB a state): a shard lists as many warnings
+    // as a summary does.
+    const result = await runner.work(db, run, current, invocationClock(options), {
+      warningsKept: MAX_LISTED_WARNINGS,
+    });
     if (result.done) return result;
     current = result.shard;
   }
