@@ -5,24 +5,23 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localDate } from '../../src/domain/time-zone.ts';
 import { answerKey, recordedKey } from '../../src/entities/answer.ts';
-import type { WorkResult } from '../../src/jobs/workflow-protocol.ts';
 import type { Db, Entity } from '../../src/repositories/db.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { aggregateStudents } from '../../src/services/aggregates/aggregate-students.ts';
 import { STUDENTS_JOB } from '../../src/services/aggregates/job-state.ts';
 import { FOLD_PAGE_SIZE } from '../../src/services/aggregates/options.ts';
+import { workUntilDone } from '../../src/services/aggregates/sharded/in-process.ts';
 import {
-  finishStudents,
   type PlanStudentsOptions,
   planStudents,
-  studentsRunSchema,
-  workStudents,
+  students,
 } from '../../src/services/aggregates/sharded/students.ts';
 import type { StudentsSummary } from '../../src/services/aggregates/summary.ts';
+import type { WorkResult } from '../../src/workflow/protocol.ts';
 import type { BenchContext, ScenarioResult } from '../context.ts';
 import { type Measurement, measure, medianBy } from '../measure.ts';
 import { fmtMs, fmtRatio, type Row } from '../report.ts';
-import { invocationClock, LAMBDA_MS, workUntilDone } from '../sharded-run.ts';
+import { LAMBDA_MS } from '../sharded-run.ts';
 import { countTableRequests } from '../table-requests.ts';
 import { BENCH_SETTLE_MS, settleAggregates } from './aggregates.ts';
 
@@ -137,14 +136,18 @@ const oneInvocation = async (
   const { db } = context;
   const plan = await planStudents(db, options);
   if (plan.busy) throw new Error('aggregate_students: another run holds the lease');
-  const run = studentsRunSchema.parse(plan.run);
+  const run = students.runSchema.parse(plan.run);
   const shard = plan.shards[segment];
   if (shard === undefined) throw new RangeError(`no shard ${segment}`);
   let first: WorkResult | undefined;
   const measured = await measure(
     context.counter,
     async () => {
-      first = await workStudents(db, run, shard, invocationClock(LAMBDA_MS));
+      const started = performance.now();
+      first = await students.work(db, run, shard, {
+        remainingMs: () => LAMBDA_MS - (performance.now() - started),
+        now: () => new Date(),
+      });
       return countsOf(first.shard.counts);
     },
     { liveHeapEveryMs: LIVE_HEAP_EVERY_MS },
@@ -153,13 +156,20 @@ const oneInvocation = async (
   if (started === undefined) throw new Error('no invocation');
   const done = started.done;
   if (options.dryRun) return { measured, done, summary: undefined };
+  const lambda = { now: () => new Date(), invocationMs: LAMBDA_MS };
   const rest = await Promise.all(
     plan.shards.map((other) => {
-      if (other.segment !== segment) return workUntilDone(db, run, other, LAMBDA_MS);
-      return done ? Promise.resolve(started) : workUntilDone(db, run, started.shard, LAMBDA_MS);
+      if (other.segment !== segment) return workUntilDone(students, db, run, other, lambda);
+      return done
+        ? Promise.resolve(started)
+        : workUntilDone(students, db, run, started.shard, lambda);
     }),
   );
-  return { measured, done, summary: await finishStudents(db, run, rest, new Date()) };
+  return {
+    measured,
+    done,
+    summary: await students.finish(db, run, rest, new Date()),
+  };
 };
 
 const planOptions = (
@@ -369,7 +379,7 @@ export const foldScenario = async (context: BenchContext): Promise<ScenarioResul
       `Every aggregate run of the bench passes \`settleMs: 0\`: its answers are recorded "now", and with the default settle window (60 s) a run would leave them to a run a minute later (and a state rebuilt in the last minute has its watermark past them). The settle window changes what a run folds, not what folding costs.`,
       `History growth: one student, its ${HISTORIES.map((n) => n.toLocaleString('en-US')).join(' / ')} answers written directly (${ANSWERS_PER_DAY} a day over the seed's modules and words, with their \`recorded_key\`), its state rebuilt once by a 1-shard worker, then one new answer and an incremental run, ${Math.max(5, context.repetitions)} times (median by time). The incremental run reads the answers recorded since the watermark through the \`recorded_key\` index: the items read, the requests and the time do not depend on the history; the rebuild does, and happens once per student.`,
       `Roll-over: a run told it is the next day (\`today\` = tomorrow) recomputes every student whose figures move with the date from the stored state; requests counted by table show none to \`answers\`. The bench then puts back today's roll-over day.`,
-      `Peak heap of one worker invocation (one \`workStudents\` call with a 15-minute clock): "live" is the peak of the heap sampled right after a forced full GC every ${LIVE_HEAP_EVERY_MS} ms, above the heap before the call, what the worker holds; "with garbage" is the peak sampled every 5 ms without forcing a GC, which also counts garbage V8 had not collected yet and grows with the length of the run. The targets are on the live heap, as an absolute slack: its figures are a few MB, where ratios mean little. A worker holds one page of students (100) and, per student, one page of answers (${FOLD_PAGE_SIZE}) and the student's state, whatever the shard's or the history's size.`,
+      `Peak heap of one worker invocation (one \`students.work\` call with a 15-minute clock): "live" is the peak of the heap sampled right after a forced full GC every ${LIVE_HEAP_EVERY_MS} ms, above the heap before the call, what the worker holds; "with garbage" is the peak sampled every 5 ms without forcing a GC, which also counts garbage V8 had not collected yet and grows with the length of the run. The targets are on the live heap, as an absolute slack: its figures are a few MB, where ratios mean little. A worker holds one page of students (100) and, per student, one page of answers (${FOLD_PAGE_SIZE}) and the student's state, whatever the shard's or the history's size.`,
     ],
     raw: { histories, rollover: roll, heap: { shard1of16: few, shard1of4: many } },
   };

@@ -27,8 +27,8 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionName, functions } from '../../src/catalog/functions.ts';
 import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
-import { MIN_RESERVE_MS } from '../../src/services/aggregates/sharded/work-shard.ts';
 import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
+import { MIN_RESERVE_MS } from '../../src/workflow/work-shard.ts';
 import type { StageSettings } from '../settings.ts';
 
 export interface LmsAlarmsProps {

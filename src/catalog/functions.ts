@@ -112,7 +112,7 @@ export type CognitoTrigger = 'pre-token-generation';
 /**
  * A scheduled job whose work can outgrow one invocation: its schedule starts a Step
  * Functions workflow (`src/catalog/workflows.ts`) that invokes the function once per phase
- * of `src/jobs/workflow-protocol.ts`, instead of invoking the function itself.
+ * of `src/workflow/protocol.ts`, instead of invoking the function itself.
  */
 export interface ShardedWorkflow {
   /** Shards worked on at once (the Map state's `MaxConcurrency`). */
@@ -316,7 +316,7 @@ export const functions = {
       parent_summaries: ['scan', 'batch-get', 'put', 'delete'],
       // As `aggregate_students` does with student_marks.
       parent_marks: ['scan', 'batch-get', 'delete', 'put'],
-      // The run's lease (`services/aggregates/sharded/lease.ts`).
+      // The run's lease (`services/aggregates/lease.ts`).
       jobs: ['get', 'put', 'delete'],
     },
     workflow: sharded(),

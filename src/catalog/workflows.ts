@@ -5,7 +5,7 @@
  * (`infra/constructs/workflows.ts`); the local stack runs the very same JSON in process
  * (`src/local/workflows/run-workflow.ts`). Which jobs run this way is the catalogue's
  * `workflow` field (`src/catalog/functions.ts`); what each phase sends and returns is
- * `src/jobs/workflow-protocol.ts`.
+ * `src/workflow/protocol.ts`.
  *
  * ```
  * Plan ─▶ Busy? ─true─▶ Skipped
@@ -17,7 +17,7 @@
  * ```
  */
 import { LmsError } from '../errors.ts';
-import { WORKFLOW_PHASE } from '../jobs/workflow-protocol.ts';
+import { WORKFLOW_PHASE } from '../workflow/protocol.ts';
 import {
   type FunctionDefinition,
   type FunctionName,

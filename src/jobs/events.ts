@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { AGGREGATE_MODES } from '../domain/progress/run-modes.ts';
 import { describeIssues, zodIssues } from '../lib/zod-issues.ts';
-import { AGGREGATE_MODES } from '../services/aggregates/options.ts';
 import { InvalidEventError } from './errors.ts';
 
 /**

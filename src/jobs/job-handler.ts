@@ -4,6 +4,7 @@
  * fails, so the scheduler retries it (every job is idempotent: what failed is still to do
  * on the next run). A run that throws is logged at ERROR with the error, then rethrown.
  */
+import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { RunMetrics } from '../observability/metrics.ts';
 import type { HandlerFactory, Runtime } from '../runtime/runtime.ts';
@@ -37,6 +38,15 @@ export interface JobClock {
   /** `context.getRemainingTimeInMillis()`; without a Lambda context, unbounded. */
   readonly remainingMs: () => number;
 }
+
+/**
+ * What is left of the invocation, for the job and for the worker of a sharded one. Without a
+ * Lambda context (a direct call) time is not what stops a job: unbounded.
+ */
+export const remainingTime =
+  (context: Context | undefined): (() => number) =>
+  () =>
+    context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis();
 
 /**
  * An invocation of a job's function that threw: the error is logged at ERROR, once (the
@@ -82,10 +92,7 @@ export const createJobHandler =
     let summary: R;
     try {
       const options = parseJobEvent(job.event, event);
-      summary = await job.run(runtime, options, {
-        remainingMs: () =>
-          context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis(),
-      });
+      summary = await job.run(runtime, options, { remainingMs: remainingTime(context) });
     } catch (error) {
       metrics.record('RunsFailed', 1);
       return failInvocation(runtime, `${job.name} run threw`, error);

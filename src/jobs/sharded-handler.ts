@@ -1,18 +1,10 @@
 /**
- * The frame of a job that runs as a Step Functions workflow (`jobs/workflow-protocol.ts`):
+ * The frame of a job that runs as a Step Functions workflow (`workflow/protocol.ts`):
  * one function, invoked for the plan, for each worker step and for the finish, and, given
  * a plain event (`lms invoke`, a test), for the whole run in this one invocation.
  */
-import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import type { HandlerFactory, Runtime } from '../runtime/runtime.ts';
-import { parseJobEvent } from './events.ts';
-import {
-  createJobHandler,
-  failInvocation,
-  type JobDefinition,
-  type JobSummary,
-} from './job-handler.ts';
 import {
   finishEventSchema,
   type PlanResult,
@@ -21,7 +13,15 @@ import {
   type WorkflowRun,
   type WorkResult,
   workEventSchema,
-} from './workflow-protocol.ts';
+} from '../workflow/protocol.ts';
+import { parseJobEvent } from './events.ts';
+import {
+  createJobHandler,
+  failInvocation,
+  type JobDefinition,
+  type JobSummary,
+  remainingTime,
+} from './job-handler.ts';
 
 export interface ShardedJobDefinition<
   S extends z.ZodType,
@@ -52,10 +52,6 @@ const added = (before: Shard, after: Shard, name: string): number =>
 
 /** Dimension of the worker metrics, so that they never add up with the run's own totals. */
 const WORK_DIMENSIONS = { phase: WORKFLOW_PHASE.Work } as const;
-
-/** Without a Lambda context (a direct call), time is not what stops a worker. */
-const remaining = (context: Context | undefined) => () =>
-  context === undefined ? Number.POSITIVE_INFINITY : context.getRemainingTimeInMillis();
 
 /**
  * @example
@@ -112,7 +108,7 @@ export const createShardedJobHandler =
           runtime,
           parseJobEvent(job.runSchema, work.run),
           shard,
-          remaining(context),
+          remainingTime(context),
         );
       } catch (error) {
         return failInvocation(runtime, `${job.name} worker threw`, error);

@@ -16,8 +16,8 @@ import {
 } from '../../infra/constructs/alarms.ts';
 import { functionNames, functions } from '../../src/catalog/functions.ts';
 import { workflowNames } from '../../src/catalog/workflows.ts';
-import { MIN_RESERVE_MS } from '../../src/services/aggregates/sharded/work-shard.ts';
 import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
+import { MIN_RESERVE_MS } from '../../src/workflow/work-shard.ts';
 import { matchesFilterPattern } from '../support/filter-pattern.ts';
 import {
   type CfnResource,

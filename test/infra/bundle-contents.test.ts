@@ -51,3 +51,15 @@ describe('the DynamoDB client in deployed bundles', () => {
     expect(adapter).toContain('src/adapters/dynamodb/connect.ts');
   });
 });
+
+describe('aggregate code in deployed bundles', () => {
+  const stats = functionNames.filter((name) => name.startsWith('calc_'));
+
+  it.each(stats)(
+    'is not in %s: the job frame names the aggregate modes, not their service',
+    async (name) => {
+      const { sources } = await contentsOf(name);
+      expect(sources.filter((source) => source.startsWith('src/services/aggregates/'))).toEqual([]);
+    },
+  );
+});

@@ -1,5 +1,5 @@
 /**
- * A test-only job that implements the workflow protocol (`src/jobs/workflow-protocol.ts`)
+ * A test-only job that implements the workflow protocol (`src/workflow/protocol.ts`)
  * the way a real worker must: the plan splits the work into shards, each work invocation
  * counts its shard on from the cursor until its Lambda time is nearly up (always at least
  * one step, so a shard always advances), and finish sums the shards. Its summary does not
@@ -8,14 +8,14 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { LmsError } from '../../src/errors.ts';
+import { localContext } from '../../src/local/invoke/lambda-context.ts';
+import type { Handle } from '../../src/runtime/runtime.ts';
 import {
   finishEventSchema,
   type PlanResult,
   type WorkResult,
   workEventSchema,
-} from '../../src/jobs/workflow-protocol.ts';
-import { localContext } from '../../src/local/invoke/lambda-context.ts';
-import type { Handle } from '../../src/runtime/runtime.ts';
+} from '../../src/workflow/protocol.ts';
 
 export class CountingWorkerError extends LmsError {
   readonly code = 'COUNTING_WORKER';

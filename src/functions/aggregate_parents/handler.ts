@@ -5,41 +5,14 @@
  */
 import { aggregateEventSchema } from '../../jobs/events.ts';
 import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
-import { aggregateParents } from '../../services/aggregates/aggregate-parents.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
-import {
-  finishParents,
-  parentsRunSchema,
-  planParents,
-  workParents,
-} from '../../services/aggregates/sharded/parents.ts';
+import { parents, planParents } from '../../services/aggregates/sharded/parents.ts';
+import { aggregatePhases } from '../../services/aggregates/sharded/phases.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_parents',
   event: aggregateEventSchema,
-  run: ({ db, now, config }, options) =>
-    aggregateParents(db, {
-      mode: options.mode,
-      dryRun: options.dry_run,
-      timeZone: config.timezone,
-      today: options.today,
-      concurrency: options.concurrency,
-      now,
-    }),
   // The failed parents stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: parentsRunSchema,
-  plan: ({ db, now, config }, options) =>
-    planParents(db, {
-      mode: options.mode ?? 'incremental',
-      dryRun: options.dry_run === true,
-      timeZone: config.timezone,
-      now,
-      today: options.today,
-      shards: options.shards,
-      concurrency: options.concurrency,
-      pageSize: options.page_size,
-    }),
-  work: ({ db, now }, run, shard, remainingMs) => workParents(db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishParents(db, run, shards, now()),
+  ...aggregatePhases(parents, planParents),
 });

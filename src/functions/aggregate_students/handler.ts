@@ -6,44 +6,14 @@
  */
 import { aggregateEventSchema } from '../../jobs/events.ts';
 import { createShardedJobHandler } from '../../jobs/sharded-handler.ts';
-import { aggregateStudents } from '../../services/aggregates/aggregate-students.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
-import {
-  finishStudents,
-  planStudents,
-  studentsRunSchema,
-  workStudents,
-} from '../../services/aggregates/sharded/students.ts';
+import { aggregatePhases } from '../../services/aggregates/sharded/phases.ts';
+import { planStudents, students } from '../../services/aggregates/sharded/students.ts';
 
 export const createHandler = createShardedJobHandler({
   name: 'aggregate_students',
   event: aggregateEventSchema,
-  run: ({ db, now, config }, options) =>
-    aggregateStudents(db, {
-      mode: options.mode,
-      dryRun: options.dry_run,
-      timeZone: config.timezone,
-      settleMs: config.answerSettleSeconds * 1000,
-      today: options.today,
-      concurrency: options.concurrency,
-      now,
-    }),
   // The failed students stay marked; the scheduler's retry finishes them.
   failure: (summary) => new AggregateRunError(summary),
-  runSchema: studentsRunSchema,
-  plan: ({ db, now, config }, options) =>
-    planStudents(db, {
-      mode: options.mode ?? 'incremental',
-      dryRun: options.dry_run === true,
-      timeZone: config.timezone,
-      settleMs: config.answerSettleSeconds * 1000,
-      now,
-      today: options.today,
-      shards: options.shards,
-      concurrency: options.concurrency,
-      pageSize: options.page_size,
-    }),
-  work: ({ db, now }, run, shard, remainingMs) =>
-    workStudents(db, run, shard, { remainingMs, now }),
-  finish: ({ db, now }, run, shards) => finishStudents(db, run, shards, now()),
+  ...aggregatePhases(students, planStudents),
 });

@@ -3,7 +3,7 @@
  * (`src/catalog/workflows.ts`), executed by aws-local-stepfunctions, with its Lambda Task
  * states calling the job's handler in process and its SQS Task calling back. What crosses
  * a Task goes through JSON, as it would through Lambda, and each phase's result is
- * checked against the protocol (`src/jobs/workflow-protocol.ts`), so a worker that works
+ * checked against the protocol (`src/workflow/protocol.ts`), so a worker that works
  * here works on AWS.
  */
 import './node20.ts';
@@ -25,14 +25,14 @@ import {
   workflowDefinition,
 } from '../../catalog/workflows.ts';
 import { errorMessage, LmsError } from '../../errors.ts';
+import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
+import type { Handle } from '../../runtime/runtime.ts';
 import {
   planResultSchema,
   type WorkflowPhase,
   type WorkflowRun,
   workResultSchema,
-} from '../../jobs/workflow-protocol.ts';
-import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
-import type { Handle } from '../../runtime/runtime.ts';
+} from '../../workflow/protocol.ts';
 import { localContext } from '../invoke/lambda-context.ts';
 
 /** What a Lambda Task sends: one phase's event (`{ phase: 'plan', options }`, a WorkEvent, ...). */
@@ -137,7 +137,7 @@ const parsePhaseResult = <S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (!result.success) {
     throw new WorkflowProtocolError(
-      `${what} does not follow src/jobs/workflow-protocol.ts: ${describeIssues(zodIssues(result.error), '(result)')}`,
+      `${what} does not follow src/workflow/protocol.ts: ${describeIssues(zodIssues(result.error), '(result)')}`,
     );
   }
   return result.data;

@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../repositories/db.ts';
 
-export const STUDENTS_JOB = 'aggregate_students';
+export const STUDENTS_JOB = 'aggregate_students' as const;
 
 /**
  * @example

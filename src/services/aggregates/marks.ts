@@ -123,3 +123,37 @@ export const markParents = async (
     })),
   );
 };
+
+// The settle window belongs to the protocol: a mark stays while its student has answers
+// beyond the run's cut-off, so those answers wait for the next run.
+
+/**
+ * The inclusive upper bound of the `recorded_key`s recorded up to `instant`: keys are
+ * `<recorded_at>#...`, and `$` sorts right after `#`.
+ *
+ * @example
+ * ```ts
+ * settledKey(new Date('2026-11-24T08:00:00Z')); // '2026-11-24T08:00:00.000Z$'
+ * ```
+ */
+export const settledKey = (instant: Date): string => `${instant.toISOString()}$`;
+
+/**
+ * Whether the student has answers recorded after `settledKey`, which this run leaves to
+ * the next one (its mark stays). One item read at most.
+ */
+export const hasUnsettled = async (db: Db, studentId: string, key: string): Promise<boolean> => {
+  for await (const page of db.answers.pages(
+    { student_id: studentId },
+    {
+      index: 'recorded_key',
+      sortKey: { gte: key },
+      consistent: true,
+      pageSize: 1,
+      project: ['recorded_key'],
+    },
+  )) {
+    return page.length > 0;
+  }
+  return false;
+};

@@ -1,7 +1,6 @@
 import type { Db } from '../../repositories/db.ts';
 import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { readPages } from '../read-pages.ts';
-import type { AggregateProgressListener } from './progress.ts';
 
 /**
  * The current word list of every module (the table is small: a few hundred modules of
@@ -17,14 +16,12 @@ import type { AggregateProgressListener } from './progress.ts';
 export const moduleWords = async (
   db: Db,
   onInvalid: (error: InvalidStoredItemError) => void,
-  onProgress?: AggregateProgressListener,
 ): Promise<Map<string, readonly string[]>> => {
   const words = new Map<string, readonly string[]>();
   await readPages(
     'modules',
     db.modules.pages({}, { scan: true, project: ['id', 'words'], onInvalid }),
     (module) => words.set(module.id, module.words),
-    onProgress,
   );
   return words;
 };

@@ -1,8 +1,11 @@
 /** What both aggregate jobs accept. */
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 
-/** `incremental`: only what is marked (and the day's roll-over); `full`: everyone. */
-export const AGGREGATE_MODES = ['incremental', 'full'] as const;
-export type AggregateMode = (typeof AGGREGATE_MODES)[number];
+/**
+ * Shards of a whole run in one process: one scan of each table, as one worker reads it (the
+ * workflow's runs default to `DEFAULT_SHARDS`, one worker each).
+ */
+export const WHOLE_RUN_SHARDS = 1;
 
 /** Students or parents computed and written at once. */
 export const DEFAULT_CONCURRENCY = 16;
@@ -13,7 +16,7 @@ export const DEFAULT_CONCURRENCY = 16;
  */
 export const CHUNK_SIZE = 100;
 
-export interface AggregateOptions<P> {
+export interface AggregateOptions {
   readonly mode?: AggregateMode;
   /** Compute and report; write, mark and clear nothing. */
   readonly dryRun?: boolean;
@@ -29,7 +32,12 @@ export interface AggregateOptions<P> {
    * ones wait for the next run. Tests that record and aggregate on one clock pass 0.
    */
   readonly settleMs?: number;
-  readonly onProgress?: (event: P) => void;
+  /** Shards of the run (default {@link WHOLE_RUN_SHARDS}). */
+  readonly shards?: number;
+  /** Items a worker reads and processes at once. */
+  readonly pageSize?: number;
+  /** What is left of the invocation the run is part of; default: unbounded. */
+  readonly remainingMs?: () => number;
 }
 
 /**

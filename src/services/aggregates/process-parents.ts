@@ -1,5 +1,5 @@
 /**
- * Recomputes parents, a chunk at a time: read the parents (when not yet read), their
+ * The parents' step of the one chunk loop (`chunks.ts`): read the parents (when not yet read), their
  * children's records and progress and the stored summaries with one batch get per table,
  * then for each parent: compute → write the summary if it changed → clear the mark if its
  * token is unchanged. No answer is read: a child's figures come from its progress.
@@ -7,38 +7,27 @@
 import pMap from 'p-map';
 import { parentChildren } from '../../domain/progress/parent-children.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
-import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
-import { errorMessage } from '../../errors.ts';
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
 import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import { ConditionFailedError, type InvalidStoredItemError } from '../../repositories/errors.ts';
-import type { WarningLog } from '../warning-log.ts';
+import { type ChunkContext, type ChunkCounts, emptyChunkCounts, processChunks } from './chunks.ts';
 import { clearParentMark } from './marks.ts';
-import { CHUNK_SIZE } from './options.ts';
-import type { ParentTask } from './parent-tasks.ts';
-import type { AggregateProgressListener } from './progress.ts';
 
-export interface ProcessParentsContext {
-  readonly db: Db;
-  readonly today: string;
-  readonly timeZone: string;
-  readonly dryRun: boolean;
-  readonly concurrency: number;
-  readonly updatedAt: string;
-  readonly warnings: WarningLog<AggregateWarning>;
-  readonly onInvalid: (error: InvalidStoredItemError) => void;
-  readonly onProgress?: AggregateProgressListener;
-  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
-  readonly beforeChunk?: () => Promise<void>;
+/** A parent a run recomputes, as a shard's source gave it. */
+export interface ParentTask {
+  readonly parentId: string;
+  /** The mark's token as read, when the parent is marked. */
+  readonly token?: string;
+  /** The parent's `student_ids`, when already read (a full run scans them). */
+  readonly studentIds?: readonly string[];
 }
 
-export interface ParentCounts {
-  scanned: number;
-  updated: number;
-  unchanged: number;
-  failed: number;
-  marks_cleared: number;
-  remarked: number;
+/** A parents run needs nothing beyond what every step is given. */
+export type ProcessParentsContext = ChunkContext;
+
+/** A parents run's counts: the chunk loop's, and these. */
+export interface ParentCounts extends ChunkCounts {
   children: number;
   children_missing: number;
   /** Summaries of parents that no longer exist, deleted (in a dry run: that would be). */
@@ -46,12 +35,7 @@ export interface ParentCounts {
 }
 
 export const emptyParentCounts = (): ParentCounts => ({
-  scanned: 0,
-  updated: 0,
-  unchanged: 0,
-  failed: 0,
-  marks_cleared: 0,
-  remarked: 0,
+  ...emptyChunkCounts(),
   children: 0,
   children_missing: 0,
   summaries_removed: 0,
@@ -72,38 +56,21 @@ const PROGRESS_FIELDS = [
  * const counts = await processParents(context, [...tasks.values()]);
  * ```
  */
-export const processParents = async (
+export const processParents = (
   context: ProcessParentsContext,
   tasks: readonly ParentTask[],
 ): Promise<ParentCounts> => {
   const counts = emptyParentCounts();
-  let done = 0;
-  context.onProgress?.({ phase: 'compute', unit: 'parents', done, total: tasks.length });
-  const report = () => {
-    done += 1;
-    context.onProgress?.({ phase: 'compute', unit: 'parents', done, total: tasks.length });
-  };
-  const fail = (task: ParentTask, error: unknown) => {
-    counts.failed += 1;
-    context.warnings.add(
-      aggregateWarning('failed', `parent ${task.parentId}: ${errorMessage(error)}`),
-    );
-  };
-  for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
-    await context.beforeChunk?.();
-    const chunk = tasks.slice(start, start + CHUNK_SIZE);
-    try {
-      await processChunk(context, chunk, counts, fail, report);
-    } catch (error) {
-      // The chunk's shared reads failed: nothing of it was written; all of it stays marked.
-      for (const task of chunk) {
-        counts.scanned += 1;
-        fail(task, error);
-        report();
-      }
-    }
-  }
-  return counts;
+  return processChunks(
+    context,
+    {
+      unit: 'parents',
+      idOf: (task) => task.parentId,
+      step: (chunk, { fail }) => processChunk(context, chunk, counts, fail),
+    },
+    tasks,
+    counts,
+  );
 };
 
 const processChunk = async (
@@ -111,7 +78,6 @@ const processChunk = async (
   chunk: readonly ParentTask[],
   counts: ParentCounts,
   fail: (task: ParentTask, error: unknown) => void,
-  report: () => void,
 ): Promise<void> => {
   const { db } = context;
   // A parent whose record fails validation exists: its summary is not a leftover.
@@ -158,7 +124,6 @@ const processChunk = async (
   await pMap(
     chunk,
     async (task) => {
-      counts.scanned += 1;
       try {
         const studentIds = studentIdsOf.get(task.parentId);
         let changed = false;
@@ -211,8 +176,6 @@ const processChunk = async (
         counts[changed ? 'updated' : 'unchanged'] += 1;
       } catch (error) {
         fail(task, error);
-      } finally {
-        report();
       }
     },
     { concurrency: context.concurrency },

@@ -1,22 +1,29 @@
 /**
- * Recomputes students, a chunk at a time. For each student, in this order:
- * read the mark (done by the caller) → read the answers → compute → write the progress if
- * it changed → mark the parents → clear the mark if its token is unchanged. Every step
+ * The students' step of the one chunk loop (`chunks.ts`). For each student, in this order:
+ * read the mark (done by the caller) → read the mark again and the batches in flight →
+ * fold the answers recorded since the last fold into the state → figures off the state →
+ * write the progress if it changed → mark the parents → clear the mark if its token is
+ * unchanged. Every step
  * happens after the data it depends on, so a crash or a concurrent writer at any point
  * leaves either finished work or a mark that makes the next run finish it.
  */
 import pMap from 'p-map';
 import { dependsOnDate } from '../../domain/progress/rollover.ts';
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
-import { type AggregateWarning, aggregateWarning } from '../../domain/progress/warnings.ts';
-import { errorMessage } from '../../errors.ts';
+import { aggregateWarning } from '../../domain/progress/warnings.ts';
 import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../repositories/errors.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
-import type { WarningLog } from '../warning-log.ts';
+import {
+  type ChunkContext,
+  type ChunkCounts,
+  type ChunkRun,
+  emptyChunkCounts,
+  processChunks,
+} from './chunks.ts';
 import { clearRebuildRequests, MarkChangedError, readBatchGuard } from './fold/batch-guard.ts';
-import { hasUnsettled, LeftoverAheadError } from './fold/fold-student.ts';
+import { LeftoverAheadError } from './fold/fold-student.ts';
 import {
   FOLD_ATTEMPTS,
   FOLD_WORK,
@@ -25,50 +32,34 @@ import {
   type StudentFold,
   studentFold,
 } from './fold/student-figures.ts';
-import { clearStudentMark, markParents } from './marks.ts';
-import { type AggregateMode, CHUNK_SIZE, FOLD_PAGE_SIZE } from './options.ts';
-import type { AggregateProgressListener } from './progress.ts';
-import type { StudentTask } from './student-tasks.ts';
+import { clearStudentMark, hasUnsettled, markParents } from './marks.ts';
+import { FOLD_PAGE_SIZE } from './options.ts';
 
-export interface ProcessStudentsContext {
-  readonly db: Db;
+/** A student a run recomputes, as a shard's source gave it. */
+export interface StudentTask {
+  readonly studentId: string;
+  /** The mark's token as read, when the student is marked. */
+  readonly token?: string;
+  /** The student's parents, when already read (a full run scans them with the students). */
+  readonly parentIds?: readonly string[];
+  /** Modules whose word list changed: their figures are recomputed from the fold state. */
+  readonly modules: readonly string[];
+}
+
+export interface ProcessStudentsContext extends ChunkContext {
   readonly mode: AggregateMode;
   /** The last `recorded_key` this run folds (see `settledKey`). */
   readonly settledKey: string;
   /** The run's clock (for batches in flight whose invocation died, `batch-guard.ts`). */
   readonly now: Date;
   readonly newToken: () => string;
-  readonly today: string;
-  readonly timeZone: string;
   readonly moduleWords: ReadonlyMap<string, readonly string[]>;
-  readonly dryRun: boolean;
-  readonly concurrency: number;
-  /** `updated_at` of what this run writes, and `marked_at` of the parents it marks. */
-  readonly updatedAt: string;
-  /** Set when the run rolls the day over (see `readStudentTasks`). */
+  /** Set when the run rolls the day over (see `sharded/students.ts`). */
   readonly rollover: { readonly threshold: string | undefined } | undefined;
-  readonly warnings: WarningLog<AggregateWarning>;
-  readonly onInvalid: (error: InvalidStoredItemError) => void;
-  readonly onProgress?: AggregateProgressListener;
-  /** Before each chunk: renews the run's lease (see `sharded/lease.ts`). */
-  readonly beforeChunk?: () => Promise<void>;
 }
 
-export interface StudentCounts {
-  /** Students recomputed: `updated + unchanged + failed`. */
-  scanned: number;
-  /** Progress written (in a dry run: that would be written). */
-  updated: number;
-  unchanged: number;
-  /** Students whose work did not finish; they stay marked. */
-  failed: number;
-  /** Marks cleared (their token was unchanged). */
-  marks_cleared: number;
-  /**
-   * Marks left in place because new answers arrived during the run, or because another run
-   * wrote the student's progress first.
-   */
-  remarked: number;
+/** A students run's counts: the chunk loop's, and these. */
+export interface StudentCounts extends ChunkCounts {
   /**
    * Marks left in place because some answers are too recent to fold, a batch of the
    * student's answers was still being written (`batch-guard.ts`), or another run with a
@@ -83,12 +74,7 @@ export interface StudentCounts {
 }
 
 export const emptyStudentCounts = (): StudentCounts => ({
-  scanned: 0,
-  updated: 0,
-  unchanged: 0,
-  failed: 0,
-  marks_cleared: 0,
-  remarked: 0,
+  ...emptyChunkCounts(),
   deferred: 0,
   rebuilt: 0,
   parents_marked: 0,
@@ -121,85 +107,72 @@ export const processStudents = async (
   context: ProcessStudentsContext,
   tasks: readonly StudentTask[],
 ): Promise<StudentCounts> => {
-  const counts = emptyStudentCounts();
   const parentsMarked = new Set<string>();
-  let done = 0;
-  context.onProgress?.({ phase: 'compute', unit: 'students', done, total: tasks.length });
-  const report = () => {
-    done += 1;
-    context.onProgress?.({ phase: 'compute', unit: 'students', done, total: tasks.length });
-  };
-  const fail = (task: StudentTask, error: unknown) => {
-    counts.failed += 1;
-    context.warnings.add(
-      aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
-    );
-  };
-
-  for (let start = 0; start < tasks.length; start += CHUNK_SIZE) {
-    await context.beforeChunk?.();
-    const chunk = tasks.slice(start, start + CHUNK_SIZE);
-    counts.scanned += chunk.length;
-    let outcomes: Outcome[];
-    try {
-      outcomes = await computeChunk(context, chunk, counts, report);
-    } catch (error) {
-      // The chunk's shared reads failed: none of it was written; all of it stays marked.
-      for (const task of chunk) {
-        fail(task, error);
-        report();
-      }
-      continue;
-    }
-
-    const succeeded: Extract<Outcome, { ok: true }>[] = [];
-    for (const outcome of outcomes) {
-      if (outcome.ok) succeeded.push(outcome);
-      else counts.failed += 1;
-    }
-
-    // Parents after the progress they will read, before the marks are cleared.
-    const parents = new Set(succeeded.flatMap((outcome) => outcome.parentIds));
-    let finished = succeeded;
-    if (parents.size > 0 && !context.dryRun) {
-      try {
-        await markParents(context.db, parents, context.updatedAt);
-      } catch (error) {
-        // Their progress may be written, but their parents are not marked: keep them marked.
-        finished = succeeded.filter((outcome) => outcome.parentIds.length === 0);
-        for (const outcome of succeeded) {
-          if (outcome.parentIds.length > 0) fail(outcome.task, error);
-        }
-        parents.clear();
-      }
-    }
-    for (const parentId of parents) parentsMarked.add(parentId);
-
-    await pMap(
-      finished,
-      async (outcome) => {
-        const { token } = outcome;
-        const { studentId } = outcome.task;
-        if (token !== undefined && outcome.unsettled) {
-          counts.deferred += 1;
-        } else if (token !== undefined && outcome.superseded) {
-          counts.remarked += 1;
-        } else if (token !== undefined && !context.dryRun) {
-          try {
-            const result = await clearStudentMark(context.db, studentId, token, context.updatedAt);
-            counts[result === 'cleared' ? 'marks_cleared' : 'remarked'] += 1;
-          } catch (error) {
-            fail(outcome.task, error);
-            return;
-          }
-        }
-        counts[outcome.changed ? 'updated' : 'unchanged'] += 1;
-      },
-      { concurrency: context.concurrency },
-    );
-  }
+  const counts = emptyStudentCounts();
+  await processChunks(
+    context,
+    {
+      unit: 'students',
+      idOf: (task) => task.studentId,
+      step: (chunk, run) => studentsChunk(context, chunk, counts, parentsMarked, run),
+    },
+    tasks,
+    counts,
+  );
   counts.parents_marked = parentsMarked.size;
   return counts;
+};
+
+/** One chunk: compute and write each student, then mark the parents, then clear the marks. */
+const studentsChunk = async (
+  context: ProcessStudentsContext,
+  chunk: readonly StudentTask[],
+  counts: StudentCounts,
+  parentsMarked: Set<string>,
+  { fail }: ChunkRun<StudentTask>,
+): Promise<void> => {
+  const outcomes = await computeChunk(context, chunk, counts, fail);
+  const succeeded = outcomes.filter((outcome) => outcome.ok);
+
+  // Parents after the progress they will read, before the marks are cleared.
+  const parents = new Set(succeeded.flatMap((outcome) => outcome.parentIds));
+  let finished = succeeded;
+  if (parents.size > 0 && !context.dryRun) {
+    try {
+      await markParents(context.db, parents, context.updatedAt);
+    } catch (error) {
+      // Their progress may be written, but their parents are not marked: keep them marked.
+      finished = succeeded.filter((outcome) => outcome.parentIds.length === 0);
+      for (const outcome of succeeded) {
+        if (outcome.parentIds.length > 0) fail(outcome.task, error);
+      }
+      parents.clear();
+    }
+  }
+  for (const parentId of parents) parentsMarked.add(parentId);
+
+  await pMap(
+    finished,
+    async (outcome) => {
+      const { token } = outcome;
+      const { studentId } = outcome.task;
+      if (token !== undefined && outcome.unsettled) {
+        counts.deferred += 1;
+      } else if (token !== undefined && outcome.superseded) {
+        counts.remarked += 1;
+      } else if (token !== undefined && !context.dryRun) {
+        try {
+          const result = await clearStudentMark(context.db, studentId, token, context.updatedAt);
+          counts[result === 'cleared' ? 'marks_cleared' : 'remarked'] += 1;
+        } catch (error) {
+          fail(outcome.task, error);
+          return;
+        }
+      }
+      counts[outcome.changed ? 'updated' : 'unchanged'] += 1;
+    },
+    { concurrency: context.concurrency },
+  );
 };
 
 /**
@@ -247,7 +220,7 @@ const computeChunk = async (
   context: ProcessStudentsContext,
   chunk: readonly StudentTask[],
   counts: StudentCounts,
-  report: () => void,
+  fail: (task: StudentTask, error: unknown) => void,
 ): Promise<Outcome[]> => {
   const { db, onInvalid } = context;
   const withoutParents = chunk.filter((task) => task.parentIds === undefined);
@@ -376,12 +349,8 @@ const computeChunk = async (
           superseded,
         };
       } catch (error) {
-        context.warnings.add(
-          aggregateWarning('failed', `student ${task.studentId}: ${errorMessage(error)}`),
-        );
+        fail(task, error);
         return { task, ok: false };
-      } finally {
-        report();
       }
     },
     { concurrency: context.concurrency },

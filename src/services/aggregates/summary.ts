@@ -1,6 +1,6 @@
+import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import type { AggregateWarning } from '../../domain/progress/warnings.ts';
 import type { ListedWarnings } from '../warning-log.ts';
-import type { AggregateMode } from './options.ts';
 import type { StudentCounts } from './process-students.ts';
 
 /** What every aggregate run reports. `scanned = updated + unchanged + failed`. */

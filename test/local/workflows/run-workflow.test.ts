@@ -142,7 +142,7 @@ describe('runWorkflow (the deployed definition, run in process)', () => {
       retryDelayMs: 0,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WorkflowFailedError);
-    expect((error as Error).message).toMatch(/plan does not follow src\/jobs\/workflow-protocol/);
+    expect((error as Error).message).toMatch(/plan does not follow src\/workflow\/protocol/);
     expect((error as Error).message).toContain('busy');
     expect(invocations).toBe(1);
     expect(failed).toEqual([]);

@@ -193,3 +193,14 @@ describe('aggregate_parents, full', () => {
     }
   });
 });
+
+describe('aggregate_parents, a whole run in one process', () => {
+  it('lists as many warnings as any summary (not the few a workflow shard carries)', async () => {
+    const t = await freshDb();
+    const gone = Array.from({ length: 15 }, (_, i) => `s-gone-${String(i).padStart(2, '0')}`);
+    await t.db.parents.put({ id: 'p-1', name: 'Parent One', student_ids: gone });
+    const summary = await aggregateParents(t.db, { ...options(TODAY), mode: 'full' });
+    expect(summary).toMatchObject({ children_missing: 15, warnings_total: 15 });
+    expect(summary.warnings).toHaveLength(15);
+  });
+});

@@ -12,7 +12,7 @@ import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
-import { JobBusyError, LEASE_MS } from '../../../src/services/aggregates/sharded/lease.ts';
+import { JobBusyError, LEASE_MS } from '../../../src/services/aggregates/lease.ts';
 import type { StudentsSummary } from '../../../src/services/aggregates/summary.ts';
 import {
   both,

@@ -20,7 +20,7 @@ import {
 } from '../../../src/local/workflows/run-workflow.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
-import { LEASE_MS } from '../../../src/services/aggregates/sharded/lease.ts';
+import { LEASE_MS } from '../../../src/services/aggregates/lease.ts';
 import { budgetContext } from '../../support/counting-worker.ts';
 import { useFaultProxies } from '../../support/fault-proxies.ts';
 import {

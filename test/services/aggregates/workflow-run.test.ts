@@ -16,11 +16,7 @@ import {
 } from '../../../src/local/workflows/run-workflow.ts';
 import { createRuntime } from '../../../src/runtime/runtime.ts';
 import { seeded } from '../../../src/seed/random.ts';
-import {
-  LEASE_MS,
-  releaseLease,
-  takeLease,
-} from '../../../src/services/aggregates/sharded/lease.ts';
+import { LEASE_MS, releaseLease, takeLease } from '../../../src/services/aggregates/lease.ts';
 import { budgetContext } from '../../support/counting-worker.ts';
 import { module, student } from '../../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';

@@ -18,7 +18,7 @@ import {
 import { isWorkflowJob } from '../../../catalog/workflows.ts';
 import { compareCodeUnits } from '../../../domain/ordering.ts';
 import { errorMessage, LmsError } from '../../../errors.ts';
-import { JobBusyError } from '../../../services/aggregates/sharded/lease.ts';
+import { JobBusyError } from '../../../services/aggregates/lease.ts';
 import { localContext } from '../../invoke/lambda-context.ts';
 import type { Handle } from '../../invoke/load-function.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from '../../workflows/run-workflow.ts';

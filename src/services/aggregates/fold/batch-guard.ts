@@ -27,7 +27,7 @@ import { when } from '../../../repositories/condition.ts';
 import type { Db } from '../../../repositories/db.ts';
 import { ConditionFailedError, type InvalidStoredItemError } from '../../../repositories/errors.ts';
 import { ABANDONED_AFTER_MS } from '../../answers/in-flight.ts';
-import { settledKey } from './fold-student.ts';
+import { settledKey } from '../marks.ts';
 
 /** The student was marked again while the fold read: what it read may be half a batch. */
 export class MarkChangedError extends LmsError {

@@ -94,7 +94,7 @@ export interface FoldContext {
   readonly today: string;
   /**
    * The last `recorded_key` a run folds (inclusive): answers recorded later may still have
-   * company in flight, see `settledKey`.
+   * company in flight, see `settledKey` in `../marks.ts`.
    */
   readonly settledKey: string;
   /** Answers per fold step: what one student holds in memory at once. */
@@ -120,17 +120,6 @@ export interface FoldedState {
   readonly answersRead: number;
 }
 
-/**
- * The inclusive upper bound of the `recorded_key`s recorded up to `instant`: keys are
- * `<recorded_at>#...`, and `$` sorts right after `#`.
- *
- * @example
- * ```ts
- * settledKey(new Date('2026-11-24T08:00:00Z')); // '2026-11-24T08:00:00.000Z$'
- * ```
- */
-export const settledKey = (instant: Date): string => `${instant.toISOString()}$`;
-
 const partKey = (studentId: string, part: string) => ({ student_id: studentId, part });
 
 /** Parts read or written by this fold, by module id and word; `undefined`: read, not stored. */
@@ -138,26 +127,6 @@ interface PartCache {
   readonly modules: Map<string, StateModule | undefined>;
   readonly words: Map<string, StateWord | undefined>;
 }
-
-/**
- * Whether the student has answers recorded after `settledKey`, which this run leaves to
- * the next one (its mark stays). One item read at most.
- */
-export const hasUnsettled = async (db: Db, studentId: string, key: string): Promise<boolean> => {
-  for await (const page of db.answers.pages(
-    { student_id: studentId },
-    {
-      index: 'recorded_key',
-      sortKey: { gte: key },
-      consistent: true,
-      pageSize: 1,
-      project: ['recorded_key'],
-    },
-  )) {
-    return page.length > 0;
-  }
-  return false;
-};
 
 /**
  * Whether a part holds answers the root has not folded: its writer's root never landed.

@@ -1,76 +1,60 @@
 /**
- * `aggregate_parents` as a sharded run (see `students.ts` for the shape). A shard takes
+ * `aggregate_parents` as a sharded run (see `students.ts` for the shape; `aggregate-shard.ts`
+ * drives both). A shard takes
  * its segment of `parent_marks` (incremental), or of `parents` and then of `parent_marks`
  * and `parent_summaries` for parents without a record (full: their marks are cleared,
  * their summaries removed).
  */
-import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
-import { localDate } from '../../../domain/time-zone.ts';
-import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import type { Db } from '../../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
-import type { PageKey } from '../../../repositories/repository.ts';
-import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
-import type { ParentTask } from '../parent-tasks.ts';
-import { emptyParentCounts, processParents } from '../process-parents.ts';
-import type { ParentsSummary } from '../summary.ts';
-import { releaseLease } from './lease.ts';
-import { DEFAULT_SHARDS } from './students.ts';
+import type { PlanResult } from '../../../workflow/protocol.ts';
+import { emptyParentCounts, type ParentTask, processParents } from '../process-parents.ts';
 import {
+  type AggregateJob,
+  aggregateRunner,
   aggregateRunSchema,
-  DEFAULT_PAGE_SIZE,
+  baseRun,
+  DEFAULT_SHARDS,
   leasedPlan,
-  type ShardClock,
-  summedShards,
-  workAggregateShard,
-} from './work-shard.ts';
+  type PageAt,
+  type PlanOptions,
+  type TaskPage,
+} from './aggregate-shard.ts';
 
-export const PARENTS_JOB = 'aggregate_parents';
+export const PARENTS_JOB = 'aggregate_parents' as const;
 
 export const parentsRunSchema = aggregateRunSchema;
 export type ParentsRun = z.output<typeof parentsRunSchema>;
 
-export const planParents = async (
-  db: Db,
-  options: {
-    readonly mode: (typeof AGGREGATE_MODES)[number];
-    readonly dryRun: boolean;
-    readonly timeZone: string;
-    readonly now: () => Date;
-    readonly today?: string;
-    readonly shards?: number;
-    readonly concurrency?: number;
-    readonly pageSize?: number;
-  },
-): Promise<PlanResult> => {
+export const planParents = async (db: Db, options: PlanOptions): Promise<PlanResult> => {
   const started = options.now();
-  const run: ParentsRun = {
-    run_id: randomUUID(),
-    job: PARENTS_JOB,
-    mode: options.mode,
-    dry_run: options.dryRun,
-    today: options.today ?? localDate(started, options.timeZone),
-    time_zone: options.timeZone,
-    started_at: started.toISOString(),
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
-  };
-  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS);
+  const run: ParentsRun = baseRun(PARENTS_JOB, options, started);
+  // An incremental run has only the marks to do: none, nothing to do (one item read tells).
+  const idle =
+    options.idleWithoutLease === true &&
+    options.mode !== 'full' &&
+    (await db.parent_marks.readPage({}, { scan: true, pageSize: 1, project: ['parent_id'] })).items
+      .length === 0;
+  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS, idle);
 };
 
-export const workParents = (
-  db: Db,
-  run: ParentsRun,
-  shard: Shard,
-  clock: ShardClock,
-): Promise<WorkResult> =>
-  workAggregateShard<ParentTask>(db, run, shard, clock, {
-    sources: run.mode === 'full' ? ['parents', 'orphan-marks', 'orphan-summaries'] : ['marks'],
-    readPage: (source, segment, startKey, onInvalid) =>
-      readParentsPage(db, run, source, segment, startKey, onInvalid),
-    process: async (tasks, page) => ({
-      ...(await processParents(
+/** `aggregate_parents`'s part of the sharded run: its sources and its step. */
+const parentsJob: AggregateJob<
+  typeof PARENTS_JOB,
+  ParentsRun,
+  ParentTask,
+  ReturnType<typeof emptyParentCounts>,
+  Record<never, never>
+> = {
+  name: PARENTS_JOB,
+  runSchema: parentsRunSchema,
+  emptyCounts: emptyParentCounts,
+  sources: (run) =>
+    run.mode === 'full' ? ['parents', 'orphan-marks', 'orphan-summaries'] : ['marks'],
+  steps: (db, run) => ({
+    readPage: (source, where) => readParentsPage(db, source, where),
+    process: (tasks, page) =>
+      processParents(
         {
           db,
           today: run.today,
@@ -81,25 +65,17 @@ export const workParents = (
           ...page,
         },
         tasks,
-      )),
-    }),
-  });
+      ),
+  }),
+  extra: () => ({}),
+};
 
 const readParentsPage = async (
   db: Db,
-  run: ParentsRun,
   source: string,
-  segment: { readonly index: number; readonly total: number },
-  startKey: PageKey | undefined,
-  onInvalid: (error: InvalidStoredItemError) => void,
-): Promise<{ tasks: ParentTask[]; next: PageKey | undefined }> => {
-  const scan = {
-    pageSize: run.page_size,
-    scan: true,
-    segment,
-    onInvalid,
-    ...(startKey === undefined ? {} : { startKey }),
-  } as const;
+  { scan }: PageAt,
+): Promise<TaskPage<ParentTask>> => {
+  const { onInvalid } = scan;
   if (source === 'parents') {
     const page = await db.parents.readPage({}, { ...scan, project: ['id', 'student_ids'] });
     const marks = await db.parent_marks.findMany(
@@ -120,21 +96,25 @@ const readParentsPage = async (
     };
   }
   if (source === 'orphan-summaries') {
-    // Summaries whose parent is gone (a marked one was taken from `orphan-marks` already;
-    // taken twice, the second finds its summary removed).
+    // Summaries whose parent is gone and is not marked: a marked one is `orphan-marks`'s
+    // (taken here too, a dry run, which removes nothing, would count its summary twice).
     const summaries = await db.parent_summaries.readPage({}, { ...scan, project: ['parent_id'] });
     const ids = summaries.items.map((summary) => summary.parent_id);
-    const known = new Set(
-      (
-        await db.parents.findMany(
-          ids.map((id) => ({ id })),
-          // An invalid parent still exists: counted as known, its summary stays.
-          { project: ['id'] },
-        )
-      ).map((parent) => parent.id),
-    );
+    const keys = ids.map((id) => ({ id }));
+    const [parents, marks] = await Promise.all([
+      // An invalid parent still exists: counted as known, its summary stays.
+      db.parents.findMany(keys, { project: ['id'] }),
+      db.parent_marks.findMany(
+        ids.map((id) => ({ parent_id: id })),
+        { project: ['parent_id'], consistent: true },
+      ),
+    ]);
+    const taken = new Set([
+      ...parents.map((parent) => parent.id),
+      ...marks.map((mark) => mark.parent_id),
+    ]);
     return {
-      tasks: ids.filter((id) => !known.has(id)).map((parentId) => ({ parentId })),
+      tasks: ids.filter((id) => !taken.has(id)).map((parentId) => ({ parentId })),
       next: summaries.next,
     };
   }
@@ -154,28 +134,9 @@ const readParentsPage = async (
   return {
     tasks: marks.map((mark) => ({ parentId: mark.parent_id, token: mark.token })),
     next: page.next,
+    marksRead: page.items.length,
   };
 };
 
-export const finishParents = async (
-  db: Db,
-  run: ParentsRun,
-  shards: readonly WorkResult[],
-  now: Date,
-): Promise<ParentsSummary> => {
-  const { counts, warnings, warnings_total } = summedShards(shards, emptyParentCounts());
-  if (!run.dry_run) await releaseLease(db, PARENTS_JOB, run.run_id);
-  return {
-    job: PARENTS_JOB,
-    mode: run.mode,
-    dry_run: run.dry_run,
-    today: run.today,
-    time_zone: run.time_zone,
-    ...counts,
-    marks_read: 0,
-    warnings,
-    warnings_total,
-    started_at: run.started_at,
-    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
-  };
-};
+/** `aggregate_parents`'s work and finish steps (the workflow's, and the whole run's). */
+export const parents = aggregateRunner(parentsJob);

@@ -1,13 +1,13 @@
 /**
  * `aggregate_students` as a sharded run (a Step Functions workflow on AWS; see
- * `jobs/workflow-protocol.ts`): the plan fixes the run and splits what it must read into
+ * `workflow/protocol.ts`): the plan fixes the run and splits what it must read into
  * parallel scan segments, each worker folds its segment's students a page at a time until
  * its time is nearly up, and the finish records the roll-over day once every shard is done.
  *
  * Which students a shard takes, from its sources in order:
- * - `marks`: its segment of `student_marks` (new answers);
  * - `progress` (first run of a day): its segment of `student_progress`, the students whose
  *   figures move with the date and who are not marked (those are in `marks`);
+ * - `marks`: its segment of `student_marks` (new answers);
  * - `edited` (first run of a day): students with a part of a module whose word list was
  *   edited, those whose id hashes to this shard;
  * - full runs: its segment of `students`, then of `student_progress` and `student_marks`
@@ -20,34 +20,25 @@ import {
   needsRollover,
   rolloverThreshold,
 } from '../../../domain/progress/rollover.ts';
-import { localDate } from '../../../domain/time-zone.ts';
-import type { PlanResult, Shard, WorkResult } from '../../../jobs/workflow-protocol.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
-import type { InvalidStoredItemError } from '../../../repositories/errors.ts';
-import type { PageKey } from '../../../repositories/repository.ts';
-import { settledKey } from '../fold/fold-student.ts';
-import { recordRollover, studentsJobState } from '../job-state.ts';
+import type { PlanResult } from '../../../workflow/protocol.ts';
+import { recordRollover, STUDENTS_JOB, studentsJobState } from '../job-state.ts';
+import { settledKey } from '../marks.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
-import { type AGGREGATE_MODES, DEFAULT_CONCURRENCY } from '../options.ts';
-import { emptyStudentCounts, processStudents } from '../process-students.ts';
-import { MARK_FIELDS, markOf, type StudentTask } from '../student-tasks.ts';
-import type { StudentsSummary } from '../summary.ts';
-import { releaseLease } from './lease.ts';
+import { emptyStudentCounts, processStudents, type StudentTask } from '../process-students.ts';
 import {
+  type AggregateJob,
+  aggregateRunner,
   aggregateRunSchema,
-  DEFAULT_PAGE_SIZE,
+  baseRun,
+  DEFAULT_SHARDS,
   leasedPlan,
-  type ShardClock,
-  summedShards,
-  workAggregateShard,
-} from './work-shard.ts';
-
-export const STUDENTS_JOB = 'aggregate_students';
-
-/** Shards of a run unless told otherwise: parallel scan segments of each table it reads. */
-export const DEFAULT_SHARDS = 8;
+  type PageAt,
+  type PlanOptions,
+  type TaskPage,
+} from './aggregate-shard.ts';
 
 /** What the plan fixes for the whole run (crosses the workflow as JSON). */
 export const studentsRunSchema = aggregateRunSchema.extend({
@@ -58,17 +49,20 @@ export const studentsRunSchema = aggregateRunSchema.extend({
 });
 export type StudentsRun = z.output<typeof studentsRunSchema>;
 
-export interface PlanStudentsOptions {
-  readonly mode: (typeof AGGREGATE_MODES)[number];
-  readonly dryRun: boolean;
-  readonly timeZone: string;
-  readonly now: () => Date;
-  readonly today?: string;
+export interface PlanStudentsOptions extends PlanOptions {
   readonly settleMs: number;
-  readonly shards?: number;
-  readonly concurrency?: number;
-  readonly pageSize?: number;
 }
+
+/**
+ * What a run reads of a student's mark when it lists the marked students; the fold reads
+ * the mark again, consistently, before it reads any answer (`fold/batch-guard.ts`).
+ */
+const MARK_FIELDS = ['student_id', 'token'] as const;
+
+/** The task fields of a mark read with {@link MARK_FIELDS}. */
+const markOf = (mark: { readonly token: string }): Pick<StudentTask, 'token'> => ({
+  token: mark.token,
+});
 
 /**
  * @example
@@ -79,65 +73,64 @@ export interface PlanStudentsOptions {
  */
 export const planStudents = async (db: Db, options: PlanStudentsOptions): Promise<PlanResult> => {
   const started = options.now();
-  const today = options.today ?? localDate(started, options.timeZone);
+  const base = baseRun(STUDENTS_JOB, options, started);
   const state = await studentsJobState(db);
-  const rollover = needsRollover(state.lastRolloverDay, today)
-    ? { threshold: rolloverThreshold(state.lastRolloverDay, today) ?? null }
+  const rollover = needsRollover(state.lastRolloverDay, base.today)
+    ? { threshold: rolloverThreshold(state.lastRolloverDay, base.today) ?? null }
     : null;
   const edited =
     rollover !== null && options.mode !== 'full'
       ? changedModules(state.moduleLists, fingerprints(await moduleWords(db, () => {})))
       : [];
   const run: StudentsRun = {
-    run_id: randomUUID(),
-    job: STUDENTS_JOB,
-    mode: options.mode,
-    dry_run: options.dryRun,
-    today,
-    time_zone: options.timeZone,
-    started_at: started.toISOString(),
+    ...base,
     settled_key: settledKey(new Date(started.getTime() - options.settleMs)),
     rollover,
     edited_modules: edited,
-    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    page_size: options.pageSize ?? DEFAULT_PAGE_SIZE,
   };
+  // An incremental run off the day's roll-over only has the marks to do: none, nothing to
+  // do (one item read tells), and a whole run with nothing to do costs two requests.
+  const idle =
+    options.idleWithoutLease === true &&
+    options.mode !== 'full' &&
+    rollover === null &&
+    (await db.student_marks.readPage({}, { scan: true, pageSize: 1, project: ['student_id'] }))
+      .items.length === 0;
   // A dry run changes nothing, so it needs no lease and never waits for one.
-  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS);
+  return leasedPlan(db, run, started, options.shards ?? DEFAULT_SHARDS, idle);
 };
 
 const sourcesOf = (run: StudentsRun): string[] =>
   run.mode === 'full'
     ? ['students', 'orphan-progress', 'orphan-marks']
     : [
-        'marks',
+        // The date's students before the marked ones: those still marked are left to
+        // `marks`, so a student is taken once (whose mark `marks` clears is then no longer
+        // marked, and would be taken again).
         ...(run.rollover === null ? [] : ['progress']),
+        'marks',
         ...run.edited_modules.map((moduleId) => `edited:${moduleId}`),
       ];
 
-/**
- * One worker invocation on one shard.
- *
- * @example
- * ```ts
- * const result = await workStudents(db, run, shard, { remainingMs: () => context.getRemainingTimeInMillis() });
- * ```
- */
-export const workStudents = (
-  db: Db,
-  run: StudentsRun,
-  shard: Shard,
-  clock: ShardClock,
-): Promise<WorkResult> => {
-  let words: Map<string, readonly string[]> | undefined;
-  return workAggregateShard<StudentTask>(db, run, shard, clock, {
-    sources: sourcesOf(run),
-    readPage: (source, segment, startKey, onInvalid) =>
-      readStudentsPage(db, run, source, segment, startKey, onInvalid),
-    process: async (tasks, page) => {
-      words ??= await moduleWords(db, page.onInvalid);
-      return {
-        ...(await processStudents(
+/** `aggregate_students`'s part of the sharded run: its sources, its step, its roll-over. */
+const studentsJob: AggregateJob<
+  typeof STUDENTS_JOB,
+  StudentsRun,
+  StudentTask,
+  ReturnType<typeof emptyStudentCounts>,
+  { readonly rollover: boolean }
+> = {
+  name: STUDENTS_JOB,
+  runSchema: studentsRunSchema,
+  emptyCounts: emptyStudentCounts,
+  sources: sourcesOf,
+  steps: (db, run) => {
+    let words: Map<string, readonly string[]> | undefined;
+    return {
+      readPage: (source, where) => readStudentsPage(db, run, source, where),
+      process: async (tasks, page) => {
+        words ??= await moduleWords(db, page.onInvalid);
+        return processStudents(
           {
             db,
             mode: run.mode,
@@ -158,10 +151,21 @@ export const workStudents = (
             ...page,
           },
           tasks,
-        )),
-      };
-    },
-  });
+        );
+      },
+    };
+  },
+  // Only once every student of the roll-over is done; otherwise the next run rolls over again.
+  record: async (db, run) => {
+    if (run.rollover === null) return;
+    await recordRollover(
+      db,
+      run.today,
+      new Date(run.started_at),
+      fingerprints(await moduleWords(db, () => {})),
+    );
+  },
+  extra: (run) => ({ rollover: run.rollover !== null }),
 };
 
 /** A page of a shard's source as tasks. */
@@ -169,16 +173,8 @@ const readStudentsPage = async (
   db: Db,
   run: StudentsRun,
   source: string,
-  segment: { readonly index: number; readonly total: number },
-  startKey: PageKey | undefined,
-  onInvalid: (error: InvalidStoredItemError) => void,
-): Promise<{ tasks: StudentTask[]; next: PageKey | undefined }> => {
-  const at = {
-    pageSize: run.page_size,
-    onInvalid,
-    ...(startKey === undefined ? {} : { startKey }),
-  };
-  const scan = { ...at, scan: true, segment } as const;
+  { at, scan, segment }: PageAt,
+): Promise<TaskPage<StudentTask>> => {
   const recompute = run.edited_modules;
   const task = (studentId: string, extra: Partial<StudentTask> = {}): StudentTask => ({
     studentId,
@@ -190,26 +186,31 @@ const readStudentsPage = async (
     return {
       tasks: page.items.map((mark) => task(mark.student_id, markOf(mark))),
       next: page.next,
+      marksRead: page.items.length,
     };
   }
   if (source === 'progress' || source === 'orphan-progress') {
     const page = await db.student_progress.readPage(
       {},
-      { ...scan, project: ['student_id', 'last_active_at', 'updated_at'] },
+      { ...scan, project: ['student_id', 'last_active_at'] },
     );
-    // Written by this run already (another shard took the student from its mark).
-    const fresh = page.items.filter((progress) => progress.updated_at !== run.started_at);
-    let ids = fresh.map((progress) => progress.student_id);
+    // Not "written by this run" (`updated_at` is the run's start): an earlier run started at
+    // the same instant would look the same, and a student missed here keeps stale figures;
+    // one taken twice (another shard cleared its mark meanwhile) is only computed twice.
+    let ids: string[];
     if (source === 'progress') {
       const threshold = run.rollover?.threshold ?? undefined;
       ids = await withoutMarked(
         db,
-        fresh
+        page.items
           .filter((progress) => dependsOnDate(progress.last_active_at, threshold, run.time_zone))
           .map((progress) => progress.student_id),
       );
     } else {
-      ids = await withoutRecord(db, ids);
+      ids = await withoutRecord(
+        db,
+        page.items.map((progress) => progress.student_id),
+      );
     }
     return {
       tasks: await withTokens(
@@ -238,6 +239,7 @@ const readStudentsPage = async (
       // Students with progress were taken from `orphan-progress` already.
       tasks: ids.filter((id) => !withProgress.has(id)).map((id) => task(id, marks.get(id))),
       next: page.next,
+      marksRead: page.items.length,
     };
   }
   if (source === 'students') {
@@ -303,43 +305,5 @@ const withoutRecord = async (db: Db, ids: readonly string[]): Promise<string[]> 
   return ids.filter((id) => !known.has(id));
 };
 
-/**
- * The finishing step: sums the shards, records the roll-over day when every student of it
- * is done, gives the lease back.
- *
- * @example
- * ```ts
- * const summary = await finishStudents(db, run, shards, new Date());
- * ```
- */
-export const finishStudents = async (
-  db: Db,
-  run: StudentsRun,
-  shards: readonly WorkResult[],
-  now: Date,
-): Promise<StudentsSummary> => {
-  const { counts, warnings, warnings_total } = summedShards(shards, emptyStudentCounts());
-  if (run.rollover !== null && counts.failed === 0 && !run.dry_run) {
-    await recordRollover(
-      db,
-      run.today,
-      new Date(run.started_at),
-      fingerprints(await moduleWords(db, () => {})),
-    );
-  }
-  if (!run.dry_run) await releaseLease(db, STUDENTS_JOB, run.run_id);
-  return {
-    job: STUDENTS_JOB,
-    mode: run.mode,
-    dry_run: run.dry_run,
-    today: run.today,
-    time_zone: run.time_zone,
-    rollover: run.rollover !== null,
-    ...counts,
-    marks_read: 0,
-    warnings,
-    warnings_total,
-    started_at: run.started_at,
-    duration_ms: Math.max(0, now.getTime() - Date.parse(run.started_at)),
-  };
-};
+/** `aggregate_students`'s work and finish steps (the workflow's, and the whole run's). */
+export const students = aggregateRunner(studentsJob);

@@ -1,8 +1,9 @@
 /**
  * One run of a job at a time, across invocations and machines: a lease in `jobs`
  * (`<job>#lease`: the run holding it and until when). A run takes it when there is none or
- * it has expired, renews it at the start of every worker invocation (and every chunk of a
- * run done in one invocation), and gives it back when it finishes.
+ * it has expired, renews it at the start of every worker invocation (a whole run in one
+ * process too: its worker invocations last at most `IN_PROCESS_INVOCATION_MS`, half a
+ * lease), and gives it back when it finishes.
  *
  * Why this makes runs never overlap: a lease lasts {@link LEASE_MS}, longer than any one
  * Lambda invocation (15 minutes), and every invocation of a run renews it before it does
@@ -14,10 +15,10 @@
  * Only equality conditions are needed (both engines have them): a lease is renewed or taken
  * over by naming the run that held it.
  */
-import { LmsError } from '../../../errors.ts';
-import { when } from '../../../repositories/condition.ts';
-import type { Db } from '../../../repositories/db.ts';
-import { ConditionFailedError } from '../../../repositories/errors.ts';
+import { LmsError } from '../../errors.ts';
+import { when } from '../../repositories/condition.ts';
+import type { Db } from '../../repositories/db.ts';
+import { ConditionFailedError } from '../../repositories/errors.ts';
 
 /** Longer than one Lambda invocation can last (15 minutes), with a margin. */
 export const LEASE_MS = 20 * 60_000;
