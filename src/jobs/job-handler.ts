@@ -73,12 +73,14 @@ const recordRun = (metrics: RunMetrics, summary: JobSummary, failed: boolean): v
  *
  * @example
  * ```ts
- * // src/functions/calc_class_stats/handler.ts
- * export const createHandler = createJobHandler({
- *   name: 'calc_class_stats',
+ * // src/services/stats/stats-handler.ts
+ * createJobHandler({
+ *   name,
  *   event: jobEventSchema,
- *   run: ({ db, now }, options) => runStats(db, { job: 'calc_class_stats', levels: ['class'], dryRun: options.dry_run, now }),
+ *   run: ({ db, now }, options, { remainingMs }) =>
+ *     runStats(db, { job: name, levels, dryRun: options.dry_run, now, remainingMs }),
  *   failure: (summary) => new StatsWriteError(summary),
+ *   incomplete: statsIncomplete,
  * });
  * ```
  */

@@ -56,7 +56,14 @@ const WORK_DIMENSIONS = { phase: WORKFLOW_PHASE.Work } as const;
 /**
  * @example
  * ```ts
- * export const createHandler = createShardedJobHandler({ name, event, run, failure, runSchema, plan, work, finish });
+ * // src/functions/aggregate_students/handler.ts
+ * export const createHandler = createShardedJobHandler({
+ *   name: 'aggregate_students',
+ *   event: aggregateEventSchema,
+ *   // The failed students stay marked; the scheduler's retry finishes them.
+ *   failure: (summary) => new AggregateRunError(summary),
+ *   ...aggregatePhases(students, planStudents),
+ * });
  * ```
  */
 export const createShardedJobHandler =

@@ -2,8 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { quotedExamples, readRepoFile, squeeze } from '../support/quoted-examples.ts';
 
 // The frames' examples copy a real handler; a copy that no longer matches misleads the
-// next reader of the frame. (src/jobs/job-handler.ts is not held here yet.)
-describe.each(['src/http/http-handler.ts', 'src/services/stats/stats-handler.ts'])(
+// next reader of the frame.
+describe.each([
+  'src/http/http-handler.ts',
+  'src/jobs/job-handler.ts',
+  'src/jobs/sharded-handler.ts',
+  'src/services/stats/stats-handler.ts',
+])(
   'the @example of %s',
   (source) => {
     const examples = quotedExamples(source);
