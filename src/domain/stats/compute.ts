@@ -56,6 +56,20 @@ export const computeStats = (
   }
 
   const studentsOf = (classCode: string) => studentsPerClass.get(classCode) ?? 0;
+  /** A class's or teacher's school that does not exist, where schools are counted. */
+  const schoolMissing = (
+    kind: 'class_school_missing' | 'teacher_school_missing',
+    who: string,
+    schoolCode: string,
+  ) => {
+    if ((wanted.has('school') || wanted.has('group')) && schools !== undefined) {
+      if (!schools.has(schoolCode)) {
+        warnings.push(
+          warning(kind, `${who} belongs to school ${schoolCode}, which does not exist`),
+        );
+      }
+    }
+  };
 
   // Per teacher and per school: classes and their students, following each class's own links.
   const teacherClasses = new Map<string, number>();
@@ -82,18 +96,7 @@ export const computeStats = (
     if (record.schoolCode !== undefined) {
       increment(schoolClasses, record.schoolCode);
       increment(schoolStudents, record.schoolCode, students);
-      if (
-        (wanted.has('school') || wanted.has('group')) &&
-        schools !== undefined &&
-        !schools.has(record.schoolCode)
-      ) {
-        warnings.push(
-          warning(
-            'class_school_missing',
-            `class ${classCode} belongs to school ${record.schoolCode}, which does not exist`,
-          ),
-        );
-      }
+      schoolMissing('class_school_missing', `class ${classCode}`, record.schoolCode);
     }
   }
 
@@ -112,18 +115,7 @@ export const computeStats = (
     }
     if (record.schoolCode !== undefined) {
       increment(schoolTeachers, record.schoolCode);
-      if (
-        (wanted.has('school') || wanted.has('group')) &&
-        schools !== undefined &&
-        !schools.has(record.schoolCode)
-      ) {
-        warnings.push(
-          warning(
-            'teacher_school_missing',
-            `teacher ${teacherId} belongs to school ${record.schoolCode}, which does not exist`,
-          ),
-        );
-      }
+      schoolMissing('teacher_school_missing', `teacher ${teacherId}`, record.schoolCode);
     }
   }
 
