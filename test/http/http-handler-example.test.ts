@@ -8,17 +8,14 @@ describe.each([
   'src/jobs/job-handler.ts',
   'src/jobs/sharded-handler.ts',
   'src/services/stats/stats-handler.ts',
-])(
-  'the @example of %s',
-  (source) => {
-    const examples = quotedExamples(source);
+])('the @example of %s', (source) => {
+  const examples = quotedExamples(source);
 
-    it('quotes a handler', () => {
-      expect(examples.length).toBeGreaterThan(0);
-    });
+  it('quotes a handler', () => {
+    expect(examples.length).toBeGreaterThan(0);
+  });
 
-    it.each(examples)('is $file as it stands', ({ file, code }) => {
-      expect(squeeze(readRepoFile(file))).toContain(code);
-    });
-  },
-);
+  it.each(examples)('is $file as it stands', ({ file, code }) => {
+    expect(squeeze(readRepoFile(file))).toContain(code);
+  });
+});
