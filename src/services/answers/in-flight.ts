@@ -57,6 +57,9 @@ export const openBatch = async (
  * have folded past this batch's answers: for those students a rebuild is requested (a
  * row with `rebuild`, which no run takes for a batch in flight) and they are marked
  * again, so the next run rebuilds them from all their answers. Returns those students.
+ * A delete that landed but whose response was lost is retried by the SDK and then finds
+ * its row gone too: that costs one needless rebuild, never an answer (telling the two
+ * apart would take a record of who deleted the row, for a rare and harmless case).
  */
 export const closeBatch = async (
   db: Db,
