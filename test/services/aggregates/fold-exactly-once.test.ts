@@ -24,6 +24,7 @@ import {
   WRITE_OPERATIONS,
 } from '../../support/fault-proxy.ts';
 import { answer, module, student } from '../../support/fixtures.ts';
+import { signal } from '../../support/signal.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
 import { noonOf, record, storedProgress } from './support.ts';
@@ -345,15 +346,6 @@ describe('fold exactly once, under injected faults', () => {
     await expectRebuildAgrees(world);
   });
 });
-
-/** A promise resolved from outside: one step of an interleaving. */
-const signal = () => {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-};
 
 /** The `part` of the student_state item a request reads or writes. */
 const partOf = (request: ProxiedRequest): string | undefined => {

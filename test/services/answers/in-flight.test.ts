@@ -12,6 +12,7 @@ import { recordAnswers } from '../../../src/services/answers/record-answers.ts';
 import { useFaultProxies } from '../../support/fault-proxies.ts';
 import { both, isOperation, onTable, type ProxiedRequest } from '../../support/fault-proxy.ts';
 import { module, student } from '../../support/fixtures.ts';
+import { signal } from '../../support/signal.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from '../aggregates/oracle.ts';
 import { noonOf, SERVICE, storedProgress } from '../aggregates/support.ts';
@@ -56,14 +57,6 @@ const post = (db: Db, now: Date, answers: readonly RawAnswer[]) =>
 
 const run = (db: Db, now: Date, settleMs: number) =>
   aggregateStudents(db, { timeZone: ZONE, now: () => now, settleMs });
-
-const signal = () => {
-  let resolve: () => void = () => {};
-  const promise = new Promise<void>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-};
 
 const isAnswerWrite = both(onTable('answers'), isOperation('BatchWriteItem'));
 
