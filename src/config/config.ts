@@ -160,10 +160,11 @@ export const loadConfig = (
   env: Readonly<Record<string, string | undefined>>,
   options: {
     /**
-     * `lms start`: the local stack starts its own engine (no `DYNAMODB_ENDPOINT` yet) and
-     * runs the API and the jobs on one clock, so any settle window is safe there.
+     * The API and the jobs run in this one process, on one clock (`lms start`, which starts
+     * its own engine before `DYNAMODB_ENDPOINT` exists; the tests), so any settle window is
+     * safe there.
      */
-    readonly localStack?: boolean;
+    readonly sharedClock?: boolean;
   } = {},
 ): Config => {
   const result = schema.safeParse(
@@ -179,7 +180,7 @@ export const loadConfig = (
   }
   const values = result.data;
   if (
-    options.localStack !== true &&
+    options.sharedClock !== true &&
     values.DYNAMODB_ENDPOINT === undefined &&
     values.LMS_ANSWER_SETTLE_SECONDS < MIN_SETTLE_SECONDS_ON_AWS
   ) {

@@ -84,7 +84,7 @@ describe('loadConfig', () => {
     ).toBe(0);
     // `lms start` runs its own engine: no endpoint yet, one clock.
     expect(
-      loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0' }, { localStack: true }).answerSettleSeconds,
+      loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0' }, { sharedClock: true }).answerSettleSeconds,
     ).toBe(0);
   });
 

@@ -29,13 +29,14 @@ export interface TestRuntimeOptions {
 export const testRuntime = (db: Db, options: TestRuntimeOptions = {}): Runtime => {
   const now = options.now ?? TEST_NOW;
   // Tests record and aggregate on one clock: answers are folded at once unless a test says.
-  // A window of 0 is allowed only against a local engine, which the tests' is (the Db is
-  // handed in; the endpoint here only says where it lives).
-  const env = { DYNAMODB_ENDPOINT: 'http://127.0.0.1', LMS_ANSWER_SETTLE_SECONDS: '0' };
-  return createRuntime('test', loadConfig({ ...env, ...options.env }), {
-    db,
-    now: () => new Date(now),
-    logger: options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-    ...(options.metrics !== undefined && { metrics: options.metrics }),
-  });
+  return createRuntime(
+    'test',
+    loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0', ...options.env }, { sharedClock: true }),
+    {
+      db,
+      now: () => new Date(now),
+      logger: options.logger ?? new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      ...(options.metrics !== undefined && { metrics: options.metrics }),
+    },
+  );
 };

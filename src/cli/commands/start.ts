@@ -53,7 +53,7 @@ export const registerStart = (program: Command, output: Output): void => {
       const config = commandConfig(
         command.optsWithGlobals<GlobalOptions>(),
         withLocalIdClaim(process.env),
-        { localStack: true },
+        { sharedClock: true },
       );
       // Handlers from the first moment: Ctrl-C while the engine starts or the demo data is
       // written stops what started, in reverse, instead of killing the process mid-write.
