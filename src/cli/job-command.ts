@@ -4,7 +4,7 @@
  * that are closed whatever happens, and the way a summary is printed.
  */
 import type { Command } from 'commander';
-import type { DynamoConnection } from '../adapters/dynamodb/connect.ts';
+import type { TablesConnection } from '../adapters/connect.ts';
 import type { FunctionName } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
 import { JobBusyError } from '../local/aws/scheduler/jobs.ts';
@@ -23,7 +23,7 @@ import { connectTarget, type TableUse } from './target.ts';
 
 export interface JobCommandContext {
   readonly config: Config;
-  readonly connection: DynamoConnection;
+  readonly connection: TablesConnection;
   readonly progress: Progress;
 }
 
@@ -50,7 +50,7 @@ export const withJobContext = async <T>(
     return await run({ config, connection, progress });
   } finally {
     progress.stop();
-    connection.close();
+    await connection.close();
   }
 };
 

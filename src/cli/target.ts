@@ -1,11 +1,11 @@
 /**
- * Which DynamoDB a command talks to, checked before it connects: a shell with no endpoint
+ * Which database a command talks to, checked before it connects: a shell with no endpoint
  * and no region gets a message naming `DYNAMODB_ENDPOINT` (not the SDK's "Region is
  * missing"), and a command that writes never reaches real AWS tables by accident.
  */
 
+import { connectTables, type TablesConnection } from '../adapters/connect.ts';
 import { sdkRegion } from '../adapters/dynamodb/client.ts';
-import { connectDynamo, type DynamoConnection } from '../adapters/dynamodb/connect.ts';
 import { type Config, ConfigError } from '../config/config.ts';
 import { commandConfig, type GlobalOptions } from './context.ts';
 import { UsageError } from './errors.ts';
@@ -42,7 +42,8 @@ export const targetConfig = async (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<Config> => {
   const config = commandConfig(options, env);
-  if (config.dynamodbEndpoint !== undefined) return config;
+  // A DATABASE_URL names its database outright: nothing to guess, nothing to guard.
+  if (config.dynamodbEndpoint !== undefined || config.databaseUrl !== undefined) return config;
   const region = config.awsRegion ?? (await sdkRegion());
   if (region === undefined) {
     throw new ConfigError(
@@ -70,7 +71,7 @@ export const connectTarget = async (
   options: GlobalOptions,
   use: TableUse,
   what: string,
-): Promise<{ readonly config: Config; readonly connection: DynamoConnection }> => {
+): Promise<{ readonly config: Config; readonly connection: TablesConnection }> => {
   const config = await targetConfig(options, use, what);
-  return { config, connection: connectDynamo(config) };
+  return { config, connection: connectTables(config) };
 };

@@ -72,12 +72,15 @@ export const transferAction =
   async (names: string[], options: O, command: Command): Promise<void> => {
     const tables = knownTables(names);
     await withJobContext(command, output, use, async ({ config, connection, progress }) => {
+      if (connection.engine !== 'dynamodb') {
+        throw new UsageError('lms export and import do not reach PostgreSQL yet');
+      }
       const summary = await transfer({
         names,
         tables,
         options,
         config,
-        store: transferStoreFor(connection, config),
+        store: transferStoreFor(connection.dynamo, config),
         onProgress: transferProgressListener(progress),
         onNote: (message) => output.err(message),
       });

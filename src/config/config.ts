@@ -18,6 +18,11 @@ export interface Config {
   /** Undefined means real AWS. */
   readonly dynamodbEndpoint: string | undefined;
   /**
+   * `DATABASE_URL`: a `postgres://` URL, and the repositories use that PostgreSQL database
+   * instead of DynamoDB (DESIGN sections 1 and 7). Undefined: DynamoDB.
+   */
+  readonly databaseUrl: string | undefined;
+  /**
    * `AWS_REGION`. Undefined: the SDK's own resolution (Lambda sets AWS_REGION; a profile may
    * set it); against an endpoint, `local` when that finds none (`createDynamoClient`), so
    * that `lms` signs with the region the AWS CLI beside it uses.
@@ -70,6 +75,16 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
+/**
+ * A database on this machine (`lms start --engine pglite|postgres`): the API and the jobs
+ * read one clock, as with a local DynamoDB endpoint.
+ */
+const isLoopbackDatabase = (url: string | undefined): boolean => {
+  if (url === undefined) return false;
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+};
+
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 const variables = {
@@ -77,6 +92,15 @@ const variables = {
     emptyAsUndefined,
     z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000' })
+      .optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error: 'must be a postgres:// URL such as postgres://postgres@127.0.0.1:5432/postgres',
+      })
       .optional(),
   ),
   AWS_REGION: z.preprocess(
@@ -179,17 +203,24 @@ export const loadConfig = (
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   const values = result.data;
+  if (values.DATABASE_URL !== undefined && values.DYNAMODB_ENDPOINT !== undefined) {
+    throw new ConfigError(
+      `invalid configuration: both DATABASE_URL and DYNAMODB_ENDPOINT are set, so it is not clear which database the tables are in: unset one (\`unset DYNAMODB_ENDPOINT\` to use PostgreSQL)`,
+    );
+  }
   if (
     options.sharedClock !== true &&
     values.DYNAMODB_ENDPOINT === undefined &&
+    !isLoopbackDatabase(values.DATABASE_URL) &&
     values.LMS_ANSWER_SETTLE_SECONDS < MIN_SETTLE_SECONDS_ON_AWS
   ) {
     throw new ConfigError(
-      `invalid configuration: LMS_ANSWER_SETTLE_SECONDS=${values.LMS_ANSWER_SETTLE_SECONDS} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against real AWS (DYNAMODB_ENDPOINT is not set): the window is the margin for clocks that disagree; only a local engine, where the API and the jobs share one clock, may use less`,
+      `invalid configuration: LMS_ANSWER_SETTLE_SECONDS=${values.LMS_ANSWER_SETTLE_SECONDS} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against a remote database (neither DYNAMODB_ENDPOINT nor a DATABASE_URL on this machine is set): the window is the margin for clocks that disagree; only a local engine, where the API and the jobs share one clock, may use less`,
     );
   }
   return {
     dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
+    databaseUrl: values.DATABASE_URL,
     awsRegion: values.AWS_REGION,
     tablePrefix: values.LMS_TABLE_PREFIX,
     timezone: values.LMS_TIMEZONE,

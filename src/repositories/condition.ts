@@ -1,6 +1,7 @@
 /**
  * Store-agnostic write conditions. The DynamoDB adapter turns them into a
- * `ConditionExpression`; the in-memory store evaluates them directly.
+ * `ConditionExpression`, the PostgreSQL adapter into a `WHERE` clause; the in-memory store
+ * evaluates them directly ({@link holds}).
  */
 
 export type Scalar = string | number | boolean;
@@ -32,3 +33,22 @@ export const when = {
   all: (...conditions: Condition[]): Condition => ({ and: conditions }),
   any: (...conditions: Condition[]): Condition => ({ or: conditions }),
 } as const;
+
+/**
+ * Evaluates a write condition the way DynamoDB does: an absent item has no attributes; a
+ * missing attribute is never `=` to a value and always `<>` it (checked against dynalite
+ * and DynamoDB Local by the contract suite). The in-memory store decides every write with
+ * it; the PostgreSQL adapter asks it whether a write may create an absent item.
+ */
+export const holds = (
+  condition: Condition,
+  item: Readonly<Record<string, unknown>> | undefined,
+): boolean => {
+  if ('and' in condition) return condition.and.every((c) => holds(c, item));
+  if ('or' in condition) return condition.or.some((c) => holds(c, item));
+  const value = item?.[condition.attribute];
+  if ('exists' in condition) return (value !== undefined) === condition.exists;
+  if ('equals' in condition) return value === condition.equals;
+  if ('atMost' in condition) return typeof value === 'number' && value <= condition.atMost;
+  return value !== condition.notEquals;
+};

@@ -37,7 +37,7 @@ export const deployedStage = (functionName: string, name: FunctionName): string 
     : functionName;
 };
 
-/** How Lambda connects the Db of a function with tables: `connectDynamo`. */
+/** How Lambda connects the Db of a function with tables: `connectTables` (DynamoDB, or PostgreSQL when `DATABASE_URL` is set). */
 export type ConnectDb = (config: Config) => { readonly db: Db };
 
 /**
@@ -47,15 +47,15 @@ export type ConnectDb = (config: Config) => { readonly db: Db };
  * In Lambda its metrics go to standard output as EMF, which CloudWatch Logs turns into
  * metrics.
  *
- * A function with tables passes how to connect (`connectDynamo`); one without passes
+ * A function with tables passes how to connect (`connectTables`); one without passes
  * nothing and gets a runtime without a Db. The connection is an argument, not an import
- * here, so that only the bundles of functions with tables hold the DynamoDB adapter and
+ * here, so that only the bundles of functions with tables hold the adapters and
  * load the SDK's client at init (the catalogue's entry decides which form type-checks).
  *
  * @example
  * ```ts
  * // src/functions/record_answers/main.ts
- * export const handle = lambdaHandle('record_answers', createHandler, connectDynamo);
+ * export const handle = lambdaHandle('record_answers', createHandler, connectTables);
  * // src/functions/pre_token_generation/main.ts
  * export const handle = lambdaHandle('pre_token_generation', createHandler);
  * ```

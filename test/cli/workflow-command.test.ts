@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
+import { connectTables } from '../../src/adapters/connect.ts';
 import { runJobWorkflow } from '../../src/cli/job-command.ts';
 import { createProgress } from '../../src/cli/progress.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -14,7 +14,7 @@ const commandContext = () => {
   const lines: string[] = [];
   const progress = createProgress({ interactive: false, log: (line) => lines.push(line) });
   const output = { out: () => {}, err: (line: string) => lines.push(line), interactive: false };
-  return { context: { config, connection: connectDynamo(config), progress }, output, lines };
+  return { context: { config, connection: connectTables(config), progress }, output, lines };
 };
 
 /** The worker with a tiny Lambda budget per invocation (the catalogue's is 15 minutes). */
@@ -40,7 +40,7 @@ describe('runJobWorkflow (lms aggregate and the other workflow commands)', () =>
       const continuations = lines.filter((line) => line.startsWith('continuations: ')).at(-1);
       expect(Number(continuations?.slice('continuations: '.length))).toBeGreaterThanOrEqual(10);
     } finally {
-      context.connection.close();
+      await context.connection.close();
     }
   });
 
@@ -53,7 +53,7 @@ describe('runJobWorkflow (lms aggregate and the other workflow commands)', () =>
         ),
       ).rejects.toBeInstanceOf(JobBusyError);
     } finally {
-      context.connection.close();
+      await context.connection.close();
     }
   });
 });

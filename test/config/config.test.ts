@@ -20,6 +20,7 @@ describe('loadConfig', () => {
   it('has the documented defaults for an empty environment', () => {
     expect(loadConfig({})).toEqual({
       dynamodbEndpoint: undefined,
+      databaseUrl: undefined,
       awsRegion: undefined,
       tablePrefix: '',
       timezone: 'Asia/Shanghai',
@@ -73,7 +74,7 @@ describe('loadConfig', () => {
     for (const seconds of ['0', '9']) {
       expect(() => loadConfig({ LMS_ANSWER_SETTLE_SECONDS: seconds })).toThrow(
         new RegExp(
-          `LMS_ANSWER_SETTLE_SECONDS=${seconds} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against real AWS`,
+          `LMS_ANSWER_SETTLE_SECONDS=${seconds} is below ${MIN_SETTLE_SECONDS_ON_AWS}, the least that is safe against a remote database`,
         ),
       );
     }
@@ -82,10 +83,39 @@ describe('loadConfig', () => {
       loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000' })
         .answerSettleSeconds,
     ).toBe(0);
+    // A PostgreSQL on this machine shares its clock too; one elsewhere does not.
+    expect(
+      loadConfig({
+        LMS_ANSWER_SETTLE_SECONDS: '0',
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      }).answerSettleSeconds,
+    ).toBe(0);
+    expect(() =>
+      loadConfig({
+        LMS_ANSWER_SETTLE_SECONDS: '0',
+        DATABASE_URL: 'postgres://lms@db.example.com:5432/lms',
+      }),
+    ).toThrow(/is below 10/);
     // `lms start` runs its own engine: no endpoint yet, one clock.
     expect(
       loadConfig({ LMS_ANSWER_SETTLE_SECONDS: '0' }, { sharedClock: true }).answerSettleSeconds,
     ).toBe(0);
+  });
+
+  it('reads DATABASE_URL as the PostgreSQL to use, refusing another scheme and refusing it beside DYNAMODB_ENDPOINT', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@127.0.0.1:5433/lms' }).databaseUrl).toBe(
+      'postgresql://u:p@127.0.0.1:5433/lms',
+    );
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://127.0.0.1/lms' })).toThrow(
+      /DATABASE_URL="mysql:\/\/127.0.0.1\/lms" must be a postgres:\/\/ URL/,
+    );
+    expect(() =>
+      loadConfig({
+        DATABASE_URL: 'postgres://127.0.0.1/lms',
+        DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      }),
+    ).toThrow(/both DATABASE_URL and DYNAMODB_ENDPOINT are set/);
   });
 
   it('keeps the canonical spelling of a time zone given in another case', () => {

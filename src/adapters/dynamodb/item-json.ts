@@ -7,6 +7,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
+import { isRecord } from '../../lib/is-record.ts';
 
 /** An item as the low-level client reads and writes it. */
 export type AttributeMap = Record<string, AttributeValue>;
@@ -76,9 +77,6 @@ const mapToJson = (map: Record<string, AttributeValue>, path: string): Record<st
  */
 export const itemToLine = (item: AttributeMap): string =>
   JSON.stringify({ Item: mapToJson(item, 'Item') });
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // DynamoDB's number syntax: an optional sign, digits with an optional fraction, an optional exponent.
 const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;

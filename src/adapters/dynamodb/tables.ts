@@ -14,6 +14,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
+import type { TableChange } from '../../repositories/admin.ts';
 import {
   keyAttributes,
   physicalName,
@@ -85,9 +86,7 @@ export const createTableParams = (
     : {}),
 });
 
-export type TableChange =
-  | { readonly table: string; readonly action: 'created' | 'exists' }
-  | { readonly table: string; readonly action: 'index-created'; readonly index: string };
+export type { TableChange };
 
 const describe = async (
   client: DynamoDBClient,

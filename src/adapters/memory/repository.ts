@@ -7,11 +7,10 @@ import {
   type RawReadOptions,
 } from '../../repositories/base-repository.ts';
 import type { Codec } from '../../repositories/codec.ts';
-import type { Condition } from '../../repositories/condition.ts';
+import { type Condition, holds } from '../../repositories/condition.ts';
 import { ConditionFailedError, InvalidRequestError } from '../../repositories/errors.ts';
 import type { PageKey, PageOptions } from '../../repositories/repository.ts';
 import type { TableDefinition } from '../../tables/definitions.ts';
-import { holds } from './condition.ts';
 
 type ListPath = Exclude<AccessPath, { kind: 'get' }>;
 

@@ -1,13 +1,11 @@
 import { Argument, type Command } from 'commander';
 import * as z from 'zod';
-import { readServerClock } from '../../adapters/dynamodb/server-clock.ts';
 import { addDays } from '../../domain/time-zone.ts';
 import { assertClockAgrees } from '../../lib/clock-skew.ts';
 import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
 import { WorkflowProtocolError } from '../../local/workflows/run-workflow.ts';
 import { AggregateRunError } from '../../services/aggregates/errors.ts';
 import { type AggregateSummary, summaryLine } from '../../services/aggregates/summary.ts';
-import { physicalName, tables } from '../../tables/definitions.ts';
 import type { Output } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { printSummary, runJobWorkflow, withJobContext } from '../job-command.ts';
@@ -93,11 +91,7 @@ export const registerAggregate = (program: Command, output: Output): void => {
         // This machine's clock decides which answers are old enough to fold: it must agree
         // with the database's (a laptop's run with --aws; an endpoint may be another host).
         assertClockAgrees(
-          await readServerClock(
-            context.connection.client,
-            physicalName(context.config.tablePrefix, tables.jobs),
-            () => new Date(),
-          ),
+          await context.connection.admin.readClock(() => new Date()),
           `lms aggregate ${target}`,
         );
         // The job's options, as the schedule sends them (the execution input of the workflow).

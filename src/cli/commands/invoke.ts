@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { functions, writesAnyTable } from '../../catalog/functions.ts';
 import { localContext } from '../../local/invoke/lambda-context.ts';
 import { isFunctionName, loadFunction } from '../../local/invoke/load-function.ts';
@@ -53,13 +53,13 @@ export const registerInvoke = (program: Command, output: Output): void => {
         `lms invoke ${name}`,
       );
       const event = await readEvent(options.event);
-      const connection = connectDynamo(config);
+      const connection = connectTables(config);
       try {
         const handle = await loadFunction(name, createRuntime(name, config, { db: connection.db }));
         const result = await handle(event, localContext(name, functions[name].timeoutSeconds));
         output.out(JSON.stringify(result, null, 2));
       } finally {
-        connection.close();
+        await connection.close();
       }
     });
 };

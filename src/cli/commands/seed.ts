@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { localDate } from '../../domain/time-zone.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
 import { writeSeed } from '../../seed/write.ts';
@@ -31,7 +31,7 @@ export const registerSeed = (program: Command, output: Output): void => {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today))) {
           throw new UsageError(`--today ${today}: expected a date such as 2026-11-24`);
         }
-        const connection = connectDynamo(config);
+        const connection = connectTables(config);
         const progress = createProgress({
           interactive: output.interactive ?? false,
           log: output.err,
@@ -62,7 +62,7 @@ export const registerSeed = (program: Command, output: Output): void => {
           );
         } finally {
           progress.stop();
-          connection.close();
+          await connection.close();
         }
       },
     );

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { createMissingTables, describeTables, listTables } from '../../adapters/dynamodb/tables.ts';
 import type { Db } from '../../repositories/db.ts';
-import { type TableName, tableNames, tables } from '../../tables/definitions.ts';
+import { type TableName, tableNames } from '../../tables/definitions.ts';
 import type { GlobalOptions, Output } from '../context.ts';
 import { connectTarget, TableUse } from '../target.ts';
-
-const definitions = tableNames.map((name) => tables[name]);
 
 /**
  * What `tables list` says of a table's size. DescribeTable's `ItemCount` is DynamoDB's
@@ -60,7 +57,9 @@ const shownCount = ({ items, items_exact }: ItemCount) =>
 
 /** `lms tables create|list`: the tables of the shared definitions at the configured endpoint. */
 export const registerTables = (program: Command, output: Output): void => {
-  const group = program.command('tables').description('create and list the DynamoDB tables');
+  const group = program
+    .command('tables')
+    .description('create and list the tables (DynamoDB, or PostgreSQL with DATABASE_URL)');
 
   group
     .command('create')
@@ -72,24 +71,22 @@ export const registerTables = (program: Command, output: Output): void => {
         'lms tables create',
       );
       try {
-        const changes = await createMissingTables(
-          connection.client,
-          config.tablePrefix,
-          definitions,
-        );
+        const changes = await connection.admin.createMissing();
         for (const change of changes) {
           output.out(
             change.action === 'index-created'
               ? `${change.table}: index ${change.index} created`
-              : `${change.table}: ${change.action}`,
+              : change.action === 'migrated'
+                ? `${change.table}: migration ${change.migration} applied`
+                : `${change.table}: ${change.action}`,
           );
         }
         const created = changes.filter((c) => c.action !== 'exists').length;
         output.err(
-          `tables: ${created} created or extended, ${changes.length - created} already there (endpoint ${config.dynamodbEndpoint ?? 'AWS'}, prefix "${config.tablePrefix}")`,
+          `tables: ${created} created or extended, ${changes.length - created} already there (${connection.admin.location}, prefix "${config.tablePrefix}")`,
         );
       } finally {
-        connection.close();
+        await connection.close();
       }
     });
 
@@ -101,22 +98,18 @@ export const registerTables = (program: Command, output: Output): void => {
     .option('--json', 'print JSON instead of a table')
     .action(
       async (options: { all?: boolean; count?: boolean; json?: boolean }, command: Command) => {
-        const { config, connection } = await connectTarget(
+        const { connection } = await connectTarget(
           command.optsWithGlobals<GlobalOptions>(),
           TableUse.Read,
           'lms tables list',
         );
         try {
           if (options.all === true) {
-            const names = await listTables(connection.client);
+            const names = await connection.admin.listAll();
             output.out(options.json === true ? JSON.stringify(names) : names.join('\n'));
             return;
           }
-          const described = await describeTables(
-            connection.client,
-            config.tablePrefix,
-            definitions,
-          );
+          const described = await connection.admin.describe();
           const rows = await Promise.all(
             described.map(async ({ items, ...row }, i) => {
               const name = tableNames[i];
@@ -146,11 +139,11 @@ export const registerTables = (program: Command, output: Output): void => {
             rows.some((row) => 'items_exact' in row && !row.items_exact)
           ) {
             output.err(
-              "~N is DynamoDB's estimate (ItemCount, refreshed about every 6 hours); >0: the estimate says 0 but the table has items (dynalite keeps no estimate); --count counts exactly",
+              "~N is the database's estimate (DynamoDB's ItemCount, refreshed about every 6 hours; PostgreSQL's reltuples, from the last ANALYZE); >0: the estimate says 0 but the table has items (dynalite keeps no estimate); --count counts exactly",
             );
           }
         } finally {
-          connection.close();
+          await connection.close();
         }
       },
     );

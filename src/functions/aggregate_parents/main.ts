@@ -1,6 +1,6 @@
 /** `aggregate_parents`: scheduled after `aggregate_students`, and on demand; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('aggregate_parents', createHandler, connectDynamo);
+export const handle = lambdaHandle('aggregate_parents', createHandler, connectTables);

@@ -1,6 +1,6 @@
 /** `calc_all_stats`: scheduled; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('calc_all_stats', createHandler, connectDynamo);
+export const handle = lambdaHandle('calc_all_stats', createHandler, connectTables);

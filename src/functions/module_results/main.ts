@@ -1,6 +1,6 @@
 /** `module_results`: `GET /classes/{class_code}/modules/{module_id}/results`; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('module_results', createHandler, connectDynamo);
+export const handle = lambdaHandle('module_results', createHandler, connectTables);

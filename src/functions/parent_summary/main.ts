@@ -1,6 +1,6 @@
 /** `parent_summary`: `GET /parents/{id}/summary`; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('parent_summary', createHandler, connectDynamo);
+export const handle = lambdaHandle('parent_summary', createHandler, connectTables);

@@ -1,6 +1,6 @@
 /** `record_answers`: `POST /answers`; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('record_answers', createHandler, connectDynamo);
+export const handle = lambdaHandle('record_answers', createHandler, connectTables);

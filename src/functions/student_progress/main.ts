@@ -1,6 +1,6 @@
 /** `student_progress`: `GET /students/{id}/progress`; DESIGN section 3. */
-import { connectDynamo } from '../../adapters/dynamodb/connect.ts';
+import { connectTables } from '../../adapters/connect.ts';
 import { lambdaHandle } from '../../runtime/lambda.ts';
 import { createHandler } from './handler.ts';
 
-export const handle = lambdaHandle('student_progress', createHandler, connectDynamo);
+export const handle = lambdaHandle('student_progress', createHandler, connectTables);

@@ -25,6 +25,7 @@ import {
   workflowDefinition,
 } from '../../catalog/workflows.ts';
 import { errorMessage, LmsError } from '../../errors.ts';
+import { isRecord } from '../../lib/is-record.ts';
 import { describeIssues, zodIssues } from '../../lib/zod-issues.ts';
 import type { Handle } from '../../runtime/runtime.ts';
 import {
@@ -142,9 +143,6 @@ const parsePhaseResult = <S extends z.ZodType>(
   }
   return result.data;
 };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The payload a lambda:invoke Task was given (`Parameters.Payload`). */
 const payloadOf = (input: unknown, state: string): WorkflowPayload => {

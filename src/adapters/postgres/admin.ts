@@ -1,0 +1,71 @@
+import type { TableAdmin, TableDescription } from '../../repositories/admin.ts';
+import { type TableDefinition, tableNames, tables } from '../../tables/definitions.ts';
+import { indexName } from './layout.ts';
+import { existingTables, migrate } from './migrations.ts';
+import type { Pg } from './pg.ts';
+import { Params, qualified } from './sql.ts';
+
+/**
+ * The {@link TableAdmin} of PostgreSQL: tables made by the numbered migrations
+ * (`migrations.ts`), described from the catalogue, the clock read with `now()`.
+ */
+export const postgresAdmin = (pg: Pg, schema: string, location: string): TableAdmin => ({
+  location,
+  createMissing: async () => {
+    const before = new Set(await existingTables(pg, schema, tableNames));
+    const { applied } = await migrate(pg, schema);
+    return [
+      ...tableNames.map((name) => ({
+        table: qualified(schema, name),
+        action: before.has(name) ? ('exists' as const) : ('created' as const),
+      })),
+      ...applied.map((migration) => ({
+        table: schema,
+        action: 'migrated' as const,
+        migration: `${String(migration.id).padStart(3, '0')} ${migration.name}`,
+      })),
+    ];
+  },
+  describe: async (): Promise<TableDescription[]> => {
+    const present = new Set(await existingTables(pg, schema, tableNames));
+    const params = new Params();
+    const { rows } = await pg.query<{ table: unknown; index: unknown; estimate: unknown }>(
+      params.statement(
+        `SELECT c.relname AS table, i.relname AS index, c.reltuples AS estimate FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index x ON x.indrelid = c.oid AND NOT x.indisprimary LEFT JOIN pg_class i ON i.oid = x.indexrelid WHERE n.nspname = ${params.add(schema)} AND c.relkind = 'r'`,
+      ),
+    );
+    return tableNames.map((name) => {
+      const own = rows.filter((row) => row.table === name);
+      const estimate = Number(own[0]?.estimate ?? -1);
+      const definition: TableDefinition = tables[name];
+      const indexes = [...definition.indexes, ...(definition.localIndexes ?? [])]
+        .filter((index) => own.some((row) => row.index === indexName(definition, index.name)))
+        .map((index) => index.name)
+        .sort();
+      return {
+        table: qualified(schema, name),
+        exists: present.has(name),
+        // -1 (never analysed) and 0 are no estimate: `lms tables list` then looks.
+        items: estimate > 0 ? Math.round(estimate) : undefined,
+        indexes,
+      };
+    });
+  },
+  listAll: async () => {
+    const { rows } = await pg.query<{ name: unknown }>({
+      text: `SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+      values: [],
+    });
+    return rows.map((row) => String(row.name));
+  },
+  readClock: async (now) => {
+    const sentAt = now().getTime();
+    const { rows } = await pg.query<{ server: unknown }>({
+      text: 'SELECT clock_timestamp() AS server',
+      values: [],
+    });
+    const receivedAt = now().getTime();
+    const server = rows[0]?.server;
+    return server instanceof Date ? { sentAt, receivedAt, server: server.getTime() } : undefined;
+  },
+});

@@ -1,0 +1,230 @@
+import { isRecord } from '../../lib/is-record.ts';
+import {
+  BaseRepository,
+  type RawItem,
+  type RawKey,
+  type RawReadOptions,
+} from '../../repositories/base-repository.ts';
+import type { Codec } from '../../repositories/codec.ts';
+import { type Condition, holds } from '../../repositories/condition.ts';
+import {
+  ConditionFailedError,
+  InvalidRequestError,
+  InvalidStoredItemError,
+} from '../../repositories/errors.ts';
+import type { PageKey, PageOptions } from '../../repositories/repository.ts';
+import type { TableDefinition } from '../../tables/definitions.ts';
+import { keyAttributes } from './layout.ts';
+import { type Pg, PostgresError } from './pg.ts';
+import {
+  countStatement,
+  deleteManyStatement,
+  deleteStatement,
+  getManyStatement,
+  getStatement,
+  type ListPath,
+  orderColumns,
+  pageStatement,
+  putManyStatement,
+  putStatement,
+  type Target,
+  target,
+  updateStatement,
+} from './statements.ts';
+
+/**
+ * Rows per page when the caller sets none. DynamoDB's page is 1 MB; a row here is one
+ * item, and 500 of the largest (a student's state part) stay within a few megabytes.
+ */
+const DEFAULT_PAGE_SIZE = 500;
+
+/** Items per write statement (one `jsonb` parameter each): large enough to be cheap, small enough to keep a statement short. */
+const WRITE_CHUNK = 500;
+
+/** Keys per read statement of {@link PostgresRepository.findMany}. */
+const READ_CHUNK = 1_000;
+
+/** SQLSTATEs of a value that is not a number where a number is needed (ADD to a string). */
+const NOT_A_NUMBER = new Set(['22023', '22P02']);
+
+const chunks = <T>(items: readonly T[], size: number): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+/**
+ * A table behind the repository port, stored in PostgreSQL (layout: `layout.ts`). Every
+ * read is consistent: PostgreSQL has no eventually consistent index, so `consistent` asks
+ * for nothing more.
+ *
+ * @example
+ * ```ts
+ * const students = new PostgresRepository(pg, 'public', tables.students, codec);
+ * await students.get({ class_code: 'c-1' }, { project: ['id'] }); // index students_class_code
+ * ```
+ */
+export class PostgresRepository<
+  T extends object,
+  K extends keyof T & string,
+> extends BaseRepository<T, K> {
+  readonly #target: Target;
+  readonly #keys: string[];
+
+  constructor(
+    private readonly pg: Pg,
+    schema: string,
+    definition: TableDefinition,
+    codec: Codec<T>,
+  ) {
+    super(definition, codec);
+    this.#target = target(schema, definition);
+    this.#keys = keyAttributes(definition);
+  }
+
+  protected async rawGet(key: RawKey, options: RawReadOptions): Promise<RawItem | undefined> {
+    const { rows } = await this.pg.query(getStatement(this.#target, key, options.project));
+    const row = rows[0];
+    return row === undefined ? undefined : this.#item(row, key);
+  }
+
+  protected async *rawPages(path: ListPath, options: RawReadOptions): AsyncGenerator<RawItem[]> {
+    let startKey: PageKey | undefined;
+    do {
+      const page = await this.rawPage(path, options, startKey === undefined ? {} : { startKey });
+      yield page.items;
+      startKey = page.next;
+    } while (startKey !== undefined);
+  }
+
+  protected async rawPage(
+    path: ListPath,
+    options: RawReadOptions,
+    at: { readonly segment?: PageOptions['segment']; readonly startKey?: PageKey },
+  ): Promise<{ items: RawItem[]; next: PageKey | undefined }> {
+    const limit = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    const { rows } = await this.pg.query(
+      pageStatement(this.#target, path, {
+        project: options.project,
+        limit,
+        ...(at.segment === undefined ? {} : { segment: at.segment }),
+        ...(at.startKey === undefined ? {} : { startKey: at.startKey }),
+      }),
+    );
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page.at(-1);
+    const order = orderColumns(this.definition, path);
+    return {
+      items: page.map((row) => this.#item(row, undefined)),
+      next: more && last !== undefined ? cursorOf(order, last) : undefined,
+    };
+  }
+
+  protected async rawCount(path: ListPath): Promise<number> {
+    const { rows } = await this.pg.query<{ n: unknown }>(countStatement(this.#target, path));
+    const n = rows[0]?.n;
+    return typeof n === 'number' ? n : Number(n ?? 0);
+  }
+
+  protected async rawGetMany(keys: readonly RawKey[], options: RawReadOptions): Promise<RawItem[]> {
+    const found: RawItem[] = [];
+    for (const chunk of chunks(this.#unique(keys), READ_CHUNK)) {
+      const { rows } = await this.pg.query(getManyStatement(this.#target, chunk, options.project));
+      for (const row of rows) found.push(this.#item(row, undefined));
+    }
+    return found;
+  }
+
+  protected async rawPut(item: RawItem, condition: Condition | undefined): Promise<void> {
+    const absentSatisfies = condition === undefined || holds(condition, undefined);
+    const { rowCount } = await this.#write(
+      putStatement(this.#target, item, condition, absentSatisfies),
+    );
+    if (rowCount === 0) this.#conditionFailed();
+  }
+
+  protected async rawPutMany(items: readonly RawItem[]): Promise<void> {
+    for (const chunk of chunks(this.#unique(items), WRITE_CHUNK)) {
+      await this.#write(putManyStatement(this.#target, chunk));
+    }
+  }
+
+  protected async rawUpdate(
+    key: RawKey,
+    set: RawItem,
+    remove: readonly string[],
+    condition: Condition | undefined,
+    add: Readonly<Record<string, number>>,
+  ): Promise<void> {
+    const absentSatisfies = condition === undefined || holds(condition, undefined);
+    const { rowCount } = await this.#write(
+      updateStatement(this.#target, { key, set, remove, add }, condition, absentSatisfies),
+    );
+    if (rowCount === 0) this.#conditionFailed();
+  }
+
+  protected async rawDelete(key: RawKey, condition: Condition | undefined): Promise<void> {
+    const { rows } = await this.#write(deleteStatement(this.#target, key, condition));
+    if (condition === undefined) return;
+    const row = rows[0];
+    const present = row?.present === 1;
+    const deleted = row?.deleted === 1;
+    if (present ? !deleted : !holds(condition, undefined)) this.#conditionFailed();
+  }
+
+  protected async rawDeleteMany(keys: readonly RawKey[]): Promise<void> {
+    for (const chunk of chunks(this.#unique(keys), WRITE_CHUNK)) {
+      await this.#write(deleteManyStatement(this.#target, chunk));
+    }
+  }
+
+  async #write(statement: Parameters<Pg['query']>[0]) {
+    try {
+      return await this.pg.query(statement);
+    } catch (error) {
+      if (error instanceof PostgresError && NOT_A_NUMBER.has(error.sqlState ?? '')) {
+        throw new InvalidRequestError(
+          `${this.table}: ADD to an attribute that is not a number (${error.message})`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+
+  #conditionFailed(): never {
+    throw new ConditionFailedError(`${this.table}: the write's condition did not hold`);
+  }
+
+  /** The last of several items (or keys) with one key, in first-seen order. */
+  #unique<I extends Readonly<Record<string, unknown>>>(items: readonly I[]): I[] {
+    const byKey = new Map<string, I>();
+    for (const item of items) {
+      const identity = JSON.stringify(this.#keys.map((attribute) => item[attribute]));
+      byKey.delete(identity);
+      byKey.set(identity, item);
+    }
+    return [...byKey.values()];
+  }
+
+  /** The `item` of a row; anything but an object is reported as an invalid stored item. */
+  #item(row: Record<string, unknown>, key: RawKey | undefined): RawItem {
+    const item = row.item;
+    // Checked to be an object here; its fields are validated by the codec before any
+    // service sees them.
+    if (isRecord(item)) return item;
+    throw new InvalidStoredItemError(this.table, key ?? {}, [
+      { path: '(item)', message: `the stored item is ${JSON.stringify(item)}, not an object` },
+    ]);
+  }
+}
+
+/** The cursor of a page: the order columns of its last row (all text). */
+const cursorOf = (order: readonly string[], row: Record<string, unknown>): PageKey => {
+  const key: Record<string, string> = {};
+  order.forEach((attribute, i) => {
+    key[attribute] = String(row[`k${i}`]);
+  });
+  return key;
+};

@@ -1,0 +1,345 @@
+/**
+ * Every statement the repository sends, built by pure functions from a table definition
+ * and the request (as `adapters/dynamodb/params.ts` builds DynamoDB's requests), so that
+ * what reaches the server is tested without one. Values only ever travel as parameters.
+ */
+import type { AccessPath, KeyCondition } from '../../repositories/access-path.ts';
+import type { RawItem, RawKey } from '../../repositories/base-repository.ts';
+import type { Condition, Scalar } from '../../repositories/condition.ts';
+import type { PageKey } from '../../repositories/repository.ts';
+import { projectionOf, type TableDefinition } from '../../tables/definitions.ts';
+import { ITEM, keyAttributes } from './layout.ts';
+import { ident, Params, qualified, type Statement } from './sql.ts';
+
+export type ListPath = Exclude<AccessPath, { kind: 'get' }>;
+
+/** The alias of the table in every statement (`t.item`, `t."id"`). */
+const T = 't';
+const column = (attribute: string): string => `${T}.${ident(attribute)}`;
+const ITEM_COLUMN = `${T}.${ITEM}`;
+
+/** A table as the statements see it: its definition and its qualified name. */
+export interface Target {
+  readonly table: TableDefinition;
+  /** `"schema"."table"`. */
+  readonly name: string;
+}
+
+export const target = (schema: string, table: TableDefinition): Target => ({
+  table,
+  name: qualified(schema, table.name),
+});
+
+/**
+ * The item, or only the asked attributes of it (an attribute the item lacks is left out,
+ * as a DynamoDB projection leaves it out).
+ */
+const selectItem = (params: Params, project: readonly string[] | undefined): string =>
+  project === undefined || project.length === 0
+    ? ITEM_COLUMN
+    : `(SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb) FROM jsonb_each(${ITEM_COLUMN}) AS e WHERE e.key = ANY(${params.texts(project)}))`;
+
+const keyEquals = (table: TableDefinition, key: RawKey, params: Params): string =>
+  keyAttributes(table)
+    .map((attribute) => `${column(attribute)} = ${params.add(String(key[attribute]))}`)
+    .join(' AND ');
+
+/**
+ * A write condition on the stored item, as DynamoDB evaluates it: a missing attribute is
+ * never equal to a value and always unequal; `atMost` holds for numbers only. Written so
+ * that it is never NULL (SQL's unknown would turn `NOT` and `OR` around).
+ *
+ * @example
+ * ```ts
+ * conditionSql({ attribute: 'token', equals: 'a' }, params); // coalesce(t.item -> $1 = $2::jsonb, false)
+ * ```
+ */
+export const conditionSql = (condition: Condition, params: Params): string => {
+  if ('and' in condition) {
+    return condition.and.length === 0
+      ? 'true'
+      : `(${condition.and.map((c) => conditionSql(c, params)).join(' AND ')})`;
+  }
+  if ('or' in condition) {
+    return condition.or.length === 0
+      ? 'false'
+      : `(${condition.or.map((c) => conditionSql(c, params)).join(' OR ')})`;
+  }
+  const value = `${ITEM_COLUMN} -> ${params.add(condition.attribute)}`;
+  if ('exists' in condition) {
+    return `(${value} IS ${condition.exists ? 'NOT ' : ''}NULL)`;
+  }
+  if ('equals' in condition) return `coalesce(${value} = ${params.json(condition.equals)}, false)`;
+  if ('notEquals' in condition)
+    return `(${value} IS DISTINCT FROM ${params.json(condition.notEquals)})`;
+  return `(CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric <= ${params.add(condition.atMost)}::numeric ELSE false END)`;
+};
+
+/** Equality filters on attributes inside the item (never NULL-valued: a miss is false). */
+const filterSql = (filter: Readonly<Record<string, Scalar>>, params: Params): string[] =>
+  Object.entries(filter).map(
+    ([attribute, value]) =>
+      `coalesce(${ITEM_COLUMN} -> ${params.add(attribute)} = ${params.json(value)}, false)`,
+  );
+
+/** `LIKE` special characters escaped, so a prefix matches only itself. */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const keyConditionSql = (attribute: string, condition: KeyCondition, params: Params): string => {
+  const c = column(attribute);
+  if ('equals' in condition) return `${c} = ${params.add(condition.equals)}`;
+  // Under COLLATE "C" a LIKE prefix is a range of the B-tree (the pattern is a parameter,
+  // and `pg` plans each statement with its values, so the planner sees the prefix).
+  if ('beginsWith' in condition) return `${c} LIKE ${params.add(likePrefix(condition.beginsWith))}`;
+  if ('between' in condition) {
+    return `${c} BETWEEN ${params.add(condition.between[0])} AND ${params.add(condition.between[1])}`;
+  }
+  if ('gte' in condition) return `${c} >= ${params.add(condition.gte)}`;
+  return `${c} <= ${params.add(condition.lte)}`;
+};
+
+/**
+ * The columns a read is ordered by, which are also its cursor: a query in its sort key's
+ * order then the table's key (unique), a scan in the table's key order.
+ */
+export const orderColumns = (table: TableDefinition, path: ListPath): string[] => {
+  const keys = keyAttributes(table);
+  if (path.kind === 'scan') return keys;
+  const sort = path.index === undefined ? table.sortKey : path.index.sortKey;
+  return [sort, ...keys].filter(
+    (attribute, i, all): attribute is string =>
+      attribute !== undefined && all.indexOf(attribute) === i,
+  );
+};
+
+/** The WHERE clause of a query or scan (a segment: the partition keys hashing to it). */
+const whereSql = (
+  table: TableDefinition,
+  path: ListPath,
+  params: Params,
+  segment: { readonly index: number; readonly total: number } | undefined,
+): string[] => {
+  const where: string[] = [];
+  if (path.kind === 'query') {
+    where.push(`${column(path.partition.attribute)} = ${params.add(String(path.partition.value))}`);
+    if (path.sort !== undefined) {
+      where.push(keyConditionSql(path.sort.attribute, path.sort.condition, params));
+    }
+    // An index holds only the items that have its keys (DynamoDB's sparse index).
+    if (path.index?.sortKey !== undefined) where.push(`${column(path.index.sortKey)} IS NOT NULL`);
+  }
+  where.push(...filterSql(path.filter, params));
+  if (segment !== undefined) {
+    where.push(
+      `(hashtext(${column(table.partitionKey)}) & 2147483647) % ${params.add(segment.total)}::int = ${params.add(segment.index)}::int`,
+    );
+  }
+  return where;
+};
+
+/**
+ * What a read through a keys-only index returns: the table's and the index's keys, as
+ * DynamoDB returns from a KEYS_ONLY index.
+ */
+export const effectiveProjection = (
+  table: TableDefinition,
+  path: ListPath,
+  project: readonly string[] | undefined,
+): readonly string[] | undefined => {
+  if (project !== undefined && project.length > 0) return project;
+  if (
+    path.kind === 'query' &&
+    path.index !== undefined &&
+    projectionOf(path.index) === 'KEYS_ONLY'
+  ) {
+    return [...keyAttributes(table), path.index.partitionKey, path.index.sortKey].filter(
+      (attribute): attribute is string => attribute !== undefined,
+    );
+  }
+  return undefined;
+};
+
+export interface PageRequest {
+  readonly project: readonly string[] | undefined;
+  readonly limit: number;
+  readonly segment?: { readonly index: number; readonly total: number };
+  readonly startKey?: PageKey;
+}
+
+/**
+ * One page of a query or scan in key order, from after `startKey`: it asks for one row
+ * more than the page, so the caller knows whether another page follows. The cursor
+ * columns come back as `k0`, `k1`, ... whatever the projection.
+ */
+export const pageStatement = (target: Target, path: ListPath, request: PageRequest): Statement => {
+  const params = new Params();
+  const order = orderColumns(target.table, path);
+  const item = selectItem(params, effectiveProjection(target.table, path, request.project));
+  const where = whereSql(target.table, path, params, request.segment);
+  if (request.startKey !== undefined) {
+    const from = order.map((attribute) => params.add(request.startKey?.[attribute] ?? ''));
+    where.push(`(${order.map(column).join(', ')}) > (${from.join(', ')})`);
+  }
+  const cursor = order.map((attribute, i) => `${column(attribute)} AS k${i}`).join(', ');
+  return params.statement(
+    `SELECT ${item} AS item, ${cursor} FROM ${target.name} AS ${T}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.map(column).join(', ')} LIMIT ${params.add(request.limit + 1)}::int`,
+  );
+};
+
+export const countStatement = (target: Target, path: ListPath): Statement => {
+  const params = new Params();
+  const where = whereSql(target.table, path, params, undefined);
+  return params.statement(
+    `SELECT count(*)::int AS n FROM ${target.name} AS ${T}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`,
+  );
+};
+
+export const getStatement = (
+  target: Target,
+  key: RawKey,
+  project: readonly string[] | undefined,
+): Statement => {
+  const params = new Params();
+  const item = selectItem(params, project);
+  return params.statement(
+    `SELECT ${item} AS item FROM ${target.name} AS ${T} WHERE ${keyEquals(target.table, key, params)}`,
+  );
+};
+
+/** `jsonb_to_recordset` of the table's key columns, joined on the key. */
+const keyRecordset = (table: TableDefinition, params: Params, keys: readonly RawKey[]) => {
+  const attributes = keyAttributes(table);
+  const rows = keys.map((key) =>
+    Object.fromEntries(attributes.map((attribute) => [attribute, String(key[attribute])])),
+  );
+  return {
+    from: `jsonb_to_recordset(${params.json(rows)}) AS k(${attributes.map((a) => `${ident(a)} text`).join(', ')})`,
+    on: attributes.map((a) => `${column(a)} = k.${ident(a)}`).join(' AND '),
+  };
+};
+
+export const getManyStatement = (
+  target: Target,
+  keys: readonly RawKey[],
+  project: readonly string[] | undefined,
+): Statement => {
+  const params = new Params();
+  const item = selectItem(params, project);
+  const { from, on } = keyRecordset(target.table, params, keys);
+  return params.statement(
+    `SELECT ${item} AS item FROM ${target.name} AS ${T} JOIN ${from} ON ${on}`,
+  );
+};
+
+const conflictTarget = (table: TableDefinition): string =>
+  `(${keyAttributes(table).map(ident).join(', ')})`;
+
+/**
+ * A whole item written. With a condition that an absent item satisfies, an upsert whose
+ * update happens only where the stored item satisfies it; with one it does not, an update
+ * of an existing item only. Either way: no row changed means the condition failed.
+ */
+export const putStatement = (
+  target: Target,
+  item: RawItem,
+  condition: Condition | undefined,
+  absentSatisfies: boolean,
+): Statement => {
+  const params = new Params();
+  const value = params.json(item);
+  if (condition !== undefined && !absentSatisfies) {
+    const keyCondition = keyEquals(target.table, item as RawKey, params);
+    return params.statement(
+      `UPDATE ${target.name} AS ${T} SET ${ITEM} = ${value} WHERE ${keyCondition} AND ${conditionSql(condition, params)}`,
+    );
+  }
+  const where = condition === undefined ? '' : ` WHERE ${conditionSql(condition, params)}`;
+  return params.statement(
+    `INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${value}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = EXCLUDED.${ITEM}${where}`,
+  );
+};
+
+/**
+ * Items written in one statement (the last of two with one key wins, as in a batch of
+ * DynamoDB writes de-duplicated by the DynamoDB adapter).
+ */
+export const putManyStatement = (target: Target, items: readonly RawItem[]): Statement => {
+  const params = new Params();
+  return params.statement(
+    `INSERT INTO ${target.name} AS ${T} (${ITEM}) SELECT value FROM jsonb_array_elements(${params.json(items)}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = EXCLUDED.${ITEM}`,
+  );
+};
+
+export interface Changes {
+  readonly key: RawKey;
+  readonly set: RawItem;
+  readonly remove: readonly string[];
+  readonly add: Readonly<Record<string, number>>;
+}
+
+/**
+ * The item after the changes, from `base` (the stored item, or the key alone for an item
+ * the update creates). `jsonb` to `numeric` fails for anything but a number, so ADD to a
+ * string is refused as DynamoDB refuses it; a missing attribute counts as 0.
+ */
+const changedItem = (base: string, changes: Changes, params: Params): string => {
+  let expression = base;
+  if (Object.keys(changes.set).length > 0) {
+    expression = `(${expression} || ${params.json(changes.set)})`;
+  }
+  if (changes.remove.length > 0) {
+    expression = `(${expression} - ${params.texts(changes.remove)})`;
+  }
+  for (const [attribute, amount] of Object.entries(changes.add)) {
+    const name = params.add(attribute);
+    expression = `jsonb_set(${expression}, ARRAY[${name}]::text[], to_jsonb(coalesce((${base} -> ${name})::numeric, 0) + ${params.add(amount)}::numeric))`;
+  }
+  return expression;
+};
+
+/** Set, remove and add on one item; like {@link putStatement}, no row changed is a failed condition. */
+export const updateStatement = (
+  target: Target,
+  changes: Changes,
+  condition: Condition | undefined,
+  absentSatisfies: boolean,
+): Statement => {
+  const params = new Params();
+  if (condition !== undefined && !absentSatisfies) {
+    const updated = changedItem(ITEM_COLUMN, changes, params);
+    return params.statement(
+      `UPDATE ${target.name} AS ${T} SET ${ITEM} = ${updated} WHERE ${keyEquals(target.table, changes.key, params)} AND ${conditionSql(condition, params)}`,
+    );
+  }
+  const created = changedItem(params.json(changes.key), changes, params);
+  const updated = changedItem(ITEM_COLUMN, changes, params);
+  const where = condition === undefined ? '' : ` WHERE ${conditionSql(condition, params)}`;
+  return params.statement(
+    `INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${created}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = ${updated}${where}`,
+  );
+};
+
+/**
+ * A delete, and whether the item was there: with a condition, `present` and `deleted`
+ * tell a failed condition (present, not deleted) from an item already gone.
+ */
+export const deleteStatement = (
+  target: Target,
+  key: RawKey,
+  condition: Condition | undefined,
+): Statement => {
+  const params = new Params();
+  const keyCondition = keyEquals(target.table, key, params);
+  if (condition === undefined) {
+    return params.statement(`DELETE FROM ${target.name} AS ${T} WHERE ${keyCondition}`);
+  }
+  return params.statement(
+    `WITH present AS (SELECT 1 FROM ${target.name} AS ${T} WHERE ${keyCondition} FOR UPDATE), deleted AS (DELETE FROM ${target.name} AS ${T} WHERE ${keyCondition} AND ${conditionSql(condition, params)} RETURNING 1) SELECT (SELECT count(*) FROM present)::int AS present, (SELECT count(*) FROM deleted)::int AS deleted`,
+  );
+};
+
+export const deleteManyStatement = (target: Target, keys: readonly RawKey[]): Statement => {
+  const params = new Params();
+  const { from, on } = keyRecordset(target.table, params, keys);
+  return params.statement(`DELETE FROM ${target.name} AS ${T} USING ${from} WHERE ${on}`);
+};
