@@ -3,7 +3,13 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PgFaultProxy, type PgFaultProxyOptions, sqlTables, sqlWrites } from './pg-fault-proxy.ts';
+import { usePgFaultProxies } from './fault-proxies.ts';
+import {
+  type PgFaultProxy,
+  type PgFaultProxyOptions,
+  sqlTables,
+  sqlWrites,
+} from './pg-fault-proxy.ts';
 
 /** An in-process PostgreSQL (PGlite) on a free port: no server to install. */
 let db: PGlite;
@@ -22,14 +28,11 @@ afterAll(async () => {
   await db.close();
 });
 
-const proxies: PgFaultProxy[] = [];
+const startPgProxy = usePgFaultProxies();
 const clients: pg.Client[] = [];
 
-const startProxy = (options: Omit<PgFaultProxyOptions, 'target'> = {}): Promise<PgFaultProxy> => {
-  const proxy = new PgFaultProxy({ target, ...options });
-  proxies.push(proxy);
-  return proxy.start();
-};
+const startProxy = (options: Omit<PgFaultProxyOptions, 'target'> = {}): Promise<PgFaultProxy> =>
+  startPgProxy({ target, ...options });
 
 const connectClient = async (proxy: PgFaultProxy): Promise<pg.Client> => {
   const client = new pg.Client({ connectionString: proxy.url });
@@ -45,8 +48,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // Before the proxies stop (usePgFaultProxies' afterEach runs after this one).
   await Promise.all(clients.splice(0).map((client) => client.end().catch(() => undefined)));
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
 });
 
 /** The rows of `answers`, read straight from PGlite (not through the proxy). */
@@ -82,6 +85,14 @@ const frame = (type: string, body: Buffer): Buffer => {
 const firstField = (body: Buffer): string => body.toString('utf8', 6, 6 + body.readInt32BE(2));
 
 const query = (sql: string): Buffer => frame('Q', Buffer.from(`${sql}\0`, 'utf8'));
+
+const parse = (sql: string): Buffer => frame('P', Buffer.from(`\0${sql}\0\0\0`, 'utf8'));
+/** Bind of the unnamed statement to the unnamed portal, no parameters. */
+const bind = (): Buffer => frame('B', Buffer.from([0, 0, 0, 0, 0, 0, 0, 0]));
+const execute = (): Buffer => frame('E', Buffer.from([0, 0, 0, 0, 0]));
+const describeStatement = (): Buffer => frame('D', Buffer.from('S\0', 'latin1'));
+const flush = (): Buffer => frame('H', Buffer.alloc(0));
+const sync = (): Buffer => frame('S', Buffer.alloc(0));
 
 /** A connection speaking the protocol by hand: what pg never does (SSLRequest, pipelining). */
 const rawSession = async (proxy: PgFaultProxy, { ssl = false } = {}) => {
@@ -121,11 +132,19 @@ const rawSession = async (proxy: PgFaultProxy, { ssl = false } = {}) => {
     return out;
   };
   await eventually(() => messages().some(([type]) => type === 'Z'));
+  const startupCount = messages().length;
   return {
     sslAnswer,
     /** How many messages the startup took (up to its ReadyForQuery). */
-    startup: messages().length,
+    startup: startupCount,
     messages,
+    /** The types of the messages after the startup's. */
+    types: () =>
+      messages()
+        .slice(startupCount)
+        .map(([type, body]) => (type === 'Z' ? `Z${body.toString('latin1')}` : type))
+        .join(' '),
+    closed: () => socket.destroyed || socket.readableEnded,
     send: (...packets: Buffer[]) => socket.write(Buffer.concat(packets)),
     close: () => socket.destroy(),
   };
@@ -389,6 +408,44 @@ describe('PgFaultProxy: faults', () => {
   });
 });
 
+describe('PgFaultProxy: extended batches flushed before their Sync', () => {
+  it('serialization at a Flush: the error at once, the ReadyForQuery at the Sync', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'serialization', writes: true }] });
+    const session = await rawSession(proxy);
+    session.send(parse("INSERT INTO answers VALUES (1, 'a')"), bind(), execute(), flush());
+    await eventually(() => session.types() === 'E');
+    session.send(bind(), execute(), sync());
+    await eventually(() => session.types() === 'E ZI');
+    session.send(query('SELECT 1'));
+    await eventually(() => session.types().endsWith('ZI T D C ZI'));
+    expect(await rows()).toEqual([]);
+    session.close();
+  });
+
+  it('a Parse flushed before its Execute is decided at the Execute', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'statement-timeout', table: 'answers' }] });
+    const session = await rawSession(proxy);
+    session.send(parse("INSERT INTO answers VALUES (1, 'a')"), describeStatement(), flush());
+    await eventually(() => session.types() === '1 t n');
+    session.send(bind(), execute(), sync());
+    await eventually(() => session.types() === '1 t n E ZI');
+    expect(proxy.statements.map((s) => [s.sql, s.code])).toEqual([
+      ["INSERT INTO answers VALUES (1, 'a')", '57014'],
+    ]);
+    expect(await rows()).toEqual([]);
+    session.close();
+  });
+
+  it('drop-after at a Flush: the proxy syncs (commits), then destroys the connection', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'drop-after', writes: true }] });
+    const session = await rawSession(proxy);
+    session.send(parse("INSERT INTO answers VALUES (1, 'a')"), bind(), execute(), flush());
+    await eventually(() => session.closed());
+    expect(session.types()).toBe('');
+    expect(await rows()).toEqual([{ id: 1, v: 'a' }]);
+  });
+});
+
 describe('PgFaultProxy: rules', () => {
   it('nth counts the matching statements only; the first matching rule decides', async () => {
     const proxy = await startProxy({
@@ -450,6 +507,25 @@ describe('PgFaultProxy: rules', () => {
     expect(await draw(11)).toEqual(first);
     expect(first).toContain(true);
     expect(first).toContain(false);
+  });
+});
+
+describe('PgFaultProxy: before', () => {
+  it('holds a statement until the test lets it go; the connection waits in order', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const proxy = await startProxy({
+      before: (statement) => (statement.writes ? held : undefined),
+    });
+    const client = await connectClient(proxy);
+    const insert = client.query("INSERT INTO answers VALUES (1, 'a')");
+    await eventually(() => proxy.statements.length === 1);
+    expect(await rows()).toEqual([]);
+    release();
+    await insert;
+    expect(await rows()).toEqual([{ id: 1, v: 'a' }]);
   });
 });
 

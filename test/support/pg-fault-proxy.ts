@@ -163,6 +163,8 @@ export const readyForQuery = (status: TransactionStatus): Buffer =>
 
 const queryMessage = (sql: string): Buffer => message('Q', Buffer.from(`${sql}\0`, 'utf8'));
 
+const SYNC = message('S', Buffer.alloc(0));
+
 /** The NUL-terminated string at `offset`, and the offset after it. */
 const cstring = (buffer: Buffer, offset: number): [string, number] => {
   const end = buffer.indexOf(0, offset);
@@ -231,16 +233,21 @@ export const sqlTables = (sql: string): string[] => {
   return tables;
 };
 
-/** What the proxy does with the server's reply to one forwarded message batch. */
+/**
+ * What the proxy does with the server's reply to one message batch (up to its ReadyForQuery).
+ * Mutable: an extended batch partly forwarded at a Flush is decided when its Execute comes.
+ */
 interface Pending {
-  readonly statement?: PgStatement;
+  statement?: PgStatement;
   /**
    * `forward`: delivered; `drop-after`: withheld, the client's connection destroyed at its
    * ReadyForQuery; `replace`: withheld, `reply` written instead at its ReadyForQuery;
    * `synthetic`: nothing was forwarded, `reply` is written at its turn.
    */
-  readonly mode: 'forward' | 'drop-after' | 'replace' | 'synthetic';
-  readonly reply?: (status: TransactionStatus) => Buffer;
+  mode: 'forward' | 'drop-after' | 'replace' | 'synthetic';
+  reply?: (status: TransactionStatus) => Buffer;
+  /** `drop-after` of a batch the client has not synced yet: the proxy sent the Sync. */
+  synced?: boolean;
 }
 
 /** One client connection and its server connection. */
@@ -260,10 +267,14 @@ interface Link {
   batch: Buffer[];
   batchSql: string[];
   batchExecutes: boolean;
-  /** After a Flush injected an error: messages are ignored until Sync, which gets a ReadyForQuery. */
-  discarding: boolean;
-  /** A statement decided at a Flush, whose messages are forwarded until Sync. */
-  current: PgStatement | undefined;
+  /**
+   * After an error injected at a Flush, messages are ignored until Sync, which gets a
+   * ReadyForQuery from the proxy (`reply`) or, if part of the batch reached the server, is
+   * forwarded (`forward`).
+   */
+  discarding: 'reply' | 'forward' | undefined;
+  /** The entry of an extended batch partly forwarded (at a Flush) and not yet synced. */
+  open: Pending | undefined;
   readonly pending: Pending[];
   /** The connection's messages, handled one after the other. */
   chain: Promise<void>;
@@ -302,7 +313,6 @@ export class PgFaultProxy {
   #rules: readonly PgFaultRule[];
   readonly #matched = new Map<PgFaultRule, number>();
   readonly #fired = new Map<PgFaultRule, number>();
-  readonly #links = new Set<Link>();
   readonly #sockets = new Set<Socket>();
   readonly #pools: pg.Pool[] = [];
   #attempts = 0;
@@ -458,12 +468,11 @@ export class PgFaultProxy {
       batch: [],
       batchSql: [],
       batchExecutes: false,
-      discarding: false,
-      current: undefined,
+      discarding: undefined,
+      open: undefined,
       pending: [],
       chain: Promise.resolve(),
     };
-    this.#links.add(link);
     this.#sockets.add(client);
     client.setNoDelay(true);
     client.on('error', () => this.#close(link));
@@ -563,15 +572,18 @@ export class PgFaultProxy {
 
   #clientMessage(link: Link, packet: Buffer): Promise<void> | void {
     const type = String.fromCharCode(packet[0] ?? 0);
-    if (link.discarding) {
+    if (link.discarding !== undefined) {
       // PostgreSQL ignores the messages after an error until Sync, then says ReadyForQuery.
-      if (type === 'S') {
-        link.discarding = false;
+      if (type !== 'S') return;
+      if (link.discarding === 'forward') link.upstream?.write(packet);
+      else {
         this.#push(link, {
           mode: 'synthetic',
           reply: (status) => readyForQuery(status === 'T' ? 'E' : status),
         });
       }
+      link.discarding = undefined;
+      link.open = undefined;
       return;
     }
     switch (type) {
@@ -643,18 +655,23 @@ export class PgFaultProxy {
     this.#resetBatch(link);
     const upstream = link.upstream;
     if (upstream === undefined) throw new Error('no server connection');
-    let statement = link.current;
-    if (statement !== undefined || !isStatement) {
-      // The rest of a statement decided at a Flush, or a batch that executes nothing.
-      if (synced) {
-        link.pending.push({ mode: 'forward', ...(statement === undefined ? {} : { statement }) });
-        link.current = undefined;
-      }
+    const open = link.open;
+    if (open !== undefined && (open.statement !== undefined || !isStatement)) {
+      // The rest of a batch already decided, or more of one that executes nothing yet.
+      if (synced) link.open = undefined;
+      upstream.write(messages);
+      return;
+    }
+    if (!isStatement) {
+      // Parse/Describe/Close without an Execute: nothing to decide.
+      const entry: Pending = { mode: 'forward' };
+      link.pending.push(entry);
+      if (!synced) link.open = entry;
       upstream.write(messages);
       return;
     }
     this.seen += 1;
-    statement = {
+    const statement: PgStatement = {
       seq: this.seen,
       connection: link.id,
       protocol,
@@ -681,38 +698,74 @@ export class PgFaultProxy {
     if (fault === 'serialization' || fault === 'statement-timeout') {
       await sleep(fault === 'statement-timeout' ? (rule?.delayMs ?? 0) : 0);
       if (link.closed) return;
-      const { code, message: text } = INJECTED_ERRORS[fault];
-      const error = errorResponse('ERROR', code, text);
-      statement.outcome = 'error';
-      statement.code = code;
-      if (!synced) {
-        // After a Flush: the error now, the ReadyForQuery at the client's Sync.
-        this.#push(link, { statement, mode: 'synthetic', reply: () => error });
-        link.discarding = true;
-        return;
-      }
-      if (link.status === 'T') {
-        // Abort the server's transaction too, so that what follows behaves as on PostgreSQL.
-        link.pending.push({
-          statement,
-          mode: 'replace',
-          reply: (status) => Buffer.concat([error, readyForQuery(status)]),
-        });
-        upstream.write(queryMessage(POISON_SQL));
-        return;
-      }
-      this.#push(link, {
-        statement,
-        mode: 'synthetic',
-        reply: (status) => Buffer.concat([error, readyForQuery(status === 'T' ? 'E' : status)]),
-      });
+      this.#injectError(link, statement, fault, open, synced);
       return;
     }
     this.forwarded += 1;
-    if (synced)
-      link.pending.push({ statement, mode: fault === 'drop-after' ? 'drop-after' : 'forward' });
-    else link.current = statement;
+    const mode = fault === 'drop-after' ? 'drop-after' : 'forward';
+    let entry = open;
+    if (entry === undefined) {
+      entry = { statement, mode };
+      link.pending.push(entry);
+    } else {
+      entry.statement = statement;
+      entry.mode = mode;
+    }
+    link.open = synced ? undefined : entry;
     upstream.write(messages);
+  }
+
+  /** Answers a statement with an injected ErrorResponse instead of running it. */
+  #injectError(
+    link: Link,
+    statement: PgStatement,
+    fault: 'serialization' | 'statement-timeout',
+    open: Pending | undefined,
+    synced: boolean,
+  ): void {
+    const upstream = link.upstream;
+    const { code, message: text } = INJECTED_ERRORS[fault];
+    const error = errorResponse('ERROR', code, text);
+    statement.outcome = 'error';
+    statement.code = code;
+    const failed = (status: TransactionStatus) => readyForQuery(status === 'T' ? 'E' : status);
+    if (open !== undefined) {
+      // Part of the batch reached the server: it gets only the Sync, whose ReadyForQuery
+      // the proxy follows (an explicit transaction is not aborted on the server then).
+      open.statement = statement;
+      open.mode = 'replace';
+      if (synced) {
+        open.reply = (status) => Buffer.concat([error, failed(status)]);
+        link.open = undefined;
+        upstream?.write(SYNC);
+      } else {
+        open.reply = failed;
+        link.client.write(error);
+        link.discarding = 'forward';
+      }
+      return;
+    }
+    if (!synced) {
+      // After a Flush: the error now, the ReadyForQuery at the client's Sync.
+      this.#push(link, { statement, mode: 'synthetic', reply: () => error });
+      link.discarding = 'reply';
+      return;
+    }
+    if (link.status === 'T') {
+      // Abort the server's transaction too, so that what follows behaves as on PostgreSQL.
+      link.pending.push({
+        statement,
+        mode: 'replace',
+        reply: (status) => Buffer.concat([error, readyForQuery(status)]),
+      });
+      upstream?.write(queryMessage(POISON_SQL));
+      return;
+    }
+    this.#push(link, {
+      statement,
+      mode: 'synthetic',
+      reply: (status) => Buffer.concat([error, failed(status)]),
+    });
   }
 
   /** Queues a reply behind the replies still expected from the server. */
@@ -749,6 +802,17 @@ export class PgFaultProxy {
         head.statement.code = errorCode(packet);
       }
       if (head === undefined || head.mode === 'forward') out.push(packet);
+      if (
+        head?.mode === 'drop-after' &&
+        link.open === head &&
+        !head.synced &&
+        (type === 'C' || type === 's' || type === 'E')
+      ) {
+        // The client flushed and waits before its Sync: the proxy syncs, so that the
+        // statement commits (under autocommit) before the connection is destroyed.
+        head.synced = true;
+        link.upstream?.write(SYNC);
+      }
       if (type !== 'Z' || head === undefined) continue;
       link.status = String.fromCharCode(packet[5] ?? 73) as TransactionStatus;
       link.pending.shift();
@@ -774,7 +838,6 @@ export class PgFaultProxy {
   #close(link: Link): void {
     if (link.closed && link.client.destroyed && (link.upstream?.destroyed ?? true)) return;
     link.closed = true;
-    this.#links.delete(link);
     link.client.destroy();
     link.upstream?.destroy();
     this.#sockets.delete(link.client);
