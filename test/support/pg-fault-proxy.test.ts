@@ -301,6 +301,16 @@ describe('PgFaultProxy: faults', () => {
     ]);
   });
 
+  it('a named statement whose first run was injected is parsed again', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'serialization', nth: 1 }] });
+    const client = await connectClient(proxy);
+    const named = { name: 'put', text: 'INSERT INTO answers VALUES ($1, $2)' };
+    expect((await errorOf(client.query({ ...named, values: [1, 'a'] }))).code).toBe('40001');
+    await client.query({ ...named, values: [2, 'b'] });
+    await client.query({ ...named, values: [3, 'c'] });
+    expect((await rows()).map((row) => row.id)).toEqual([2, 3]);
+  });
+
   it('serialization inside a transaction aborts it, as PostgreSQL would', async () => {
     const proxy = await startProxy({
       rules: [{ fault: 'serialization', sqlPattern: /UPDATE answers/ }],

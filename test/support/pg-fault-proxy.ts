@@ -31,6 +31,21 @@
  * be after a real serialization failure: the client sees 'E', a later COMMIT rolls back and
  * any other statement fails with 25P02, exactly as on PostgreSQL.
  *
+ * An extended batch the client flushes ('H') before its Sync (to read rows before syncing)
+ * is forwarded at the Flush and decided at its first Execute: an injected error is sent at
+ * once and the ReadyForQuery at the client's Sync (what PostgreSQL does after an error), and
+ * a `drop-after` sends the Sync itself, so the statement commits before the connection is
+ * destroyed. (An error injected into a flushed batch inside a transaction says 'E' without
+ * aborting the server's transaction.) A Parse answered by an injected error never reached
+ * the server, so `pg` does not take a named statement for prepared (it would, had PostgreSQL
+ * failed at the Execute): harmless, it parses again next time.
+ *
+ * `statements` records each statement (seq, connection, sql, writes, tables, fault, outcome,
+ * SQLSTATE), `connections` each startup, `injected` the faults by kind; `record: false`
+ * skips the records. `setRules` replaces the rules and restarts their counts, `clear` also
+ * forgets the records. `pool()` builds a `pg` Pool on `url`, ended by `stop()`;
+ * `usePgFaultProxies` (fault-proxies.ts) stops the proxies after each test.
+ *
  * `latencyMs` holds every statement that long before it is decided and forwarded. SSL is
  * refused ('N' to SSLRequest and GSSENCRequest: `pg` then goes on in plain text; with
  * `ssl` required it fails). A CancelRequest is passed to the server on its own connection.
