@@ -1,6 +1,7 @@
 /**
  * Test files that never reach the run's DynamoDB engine: pure logic, the CDK app and
- * cdk-nag, the catalogue, the OpenAPI document's shape, and the engine lifecycle tests, which
+ * cdk-nag, the catalogue, the OpenAPI document's shape, the PostgreSQL fault proxy's tests
+ * (they start an in-process PGlite), and the engine lifecycle tests, which
  * start each engine themselves (dynalite's and DynamoDB Local's own files run whatever the
  * run's engine is). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
  * and `npm test` runs them. A file that starts to use the engine must leave this list;
@@ -29,4 +30,5 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/tables.test.ts',
   'test/infra/triggers.test.ts',
   'test/infra/workflows.test.ts',
+  'test/support/pg-fault-proxy.test.ts',
 ] as const;

@@ -4,6 +4,7 @@
  */
 import { afterEach } from 'vitest';
 import { FaultProxy, type FaultProxyOptions } from './fault-proxy.ts';
+import { PgFaultProxy, type PgFaultProxyOptions } from './pg-fault-proxy.ts';
 
 /**
  * @example
@@ -22,6 +23,31 @@ export const useFaultProxies = (): ((options: FaultProxyOptions) => Promise<Faul
   });
   return (options) => {
     const proxy = new FaultProxy(options);
+    started.push(proxy);
+    return proxy.start();
+  };
+};
+
+/**
+ * The same for PostgreSQL: proxies in front of a PostgreSQL server, stopped (with the pools
+ * they built) after each test.
+ *
+ * @example
+ * ```ts
+ * const startPgProxy = usePgFaultProxies();
+ * it('...', async () => {
+ *   const proxy = await startPgProxy({ target: url, rules: [{ fault: 'drop-after', writes: true, nth: 1 }] });
+ *   const pool = proxy.pool();
+ * });
+ * ```
+ */
+export const usePgFaultProxies = (): ((options: PgFaultProxyOptions) => Promise<PgFaultProxy>) => {
+  const started: PgFaultProxy[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((proxy) => proxy.stop()));
+  });
+  return (options) => {
+    const proxy = new PgFaultProxy(options);
     started.push(proxy);
     return proxy.start();
   };
