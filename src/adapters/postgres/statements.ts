@@ -231,8 +231,28 @@ export const getManyStatement = (
   );
 };
 
+/** The key of an item (its key attributes, as strings). */
+const keyOf = (table: TableDefinition, item: RawItem): RawKey =>
+  Object.fromEntries(keyAttributes(table).map((attribute) => [attribute, String(item[attribute])]));
+
 const conflictTarget = (table: TableDefinition): string =>
   `(${keyAttributes(table).map(ident).join(', ')})`;
+
+/**
+ * DynamoDB's TTL, for a table that has an `expiresAttribute` (`answer_rates`): PostgreSQL
+ * has none, so a write to a partition first deletes that partition's items whose time has
+ * passed (never the item being written). The work is bounded by what one partition holds
+ * and the table stays the size of what is live, with no job to schedule; like DynamoDB's,
+ * it is housekeeping only: nothing reads an expired item to decide anything.
+ */
+const expiredPurge = (target: Target, key: RawKey, params: Params): string => {
+  const expires = target.table.expiresAttribute;
+  if (expires === undefined) return '';
+  const partition = `${column(target.table.partitionKey)} = ${params.add(String(key[target.table.partitionKey]))}`;
+  const others = `NOT (${keyEquals(target.table, key, params)})`;
+  const value = `${ITEM_COLUMN} -> ${params.add(expires)}`;
+  return `WITH expired AS (DELETE FROM ${target.name} AS ${T} WHERE ${partition} AND ${others} AND (CASE WHEN jsonb_typeof(${value}) = 'number' THEN (${value})::numeric < extract(epoch FROM clock_timestamp()) ELSE false END)) `;
+};
 
 /**
  * A whole item written. With a condition that an absent item satisfies, an upsert whose
@@ -246,16 +266,17 @@ export const putStatement = (
   absentSatisfies: boolean,
 ): Statement => {
   const params = new Params();
+  const purge = expiredPurge(target, keyOf(target.table, item), params);
   const value = params.json(item);
   if (condition !== undefined && !absentSatisfies) {
-    const keyCondition = keyEquals(target.table, item as RawKey, params);
+    const keyCondition = keyEquals(target.table, keyOf(target.table, item), params);
     return params.statement(
-      `UPDATE ${target.name} AS ${T} SET ${ITEM} = ${value} WHERE ${keyCondition} AND ${conditionSql(condition, params)}`,
+      `${purge}UPDATE ${target.name} AS ${T} SET ${ITEM} = ${value} WHERE ${keyCondition} AND ${conditionSql(condition, params)}`,
     );
   }
   const where = condition === undefined ? '' : ` WHERE ${conditionSql(condition, params)}`;
   return params.statement(
-    `INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${value}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = EXCLUDED.${ITEM}${where}`,
+    `${purge}INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${value}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = EXCLUDED.${ITEM}${where}`,
   );
 };
 
@@ -305,17 +326,18 @@ export const updateStatement = (
   absentSatisfies: boolean,
 ): Statement => {
   const params = new Params();
+  const purge = expiredPurge(target, changes.key, params);
   if (condition !== undefined && !absentSatisfies) {
     const updated = changedItem(ITEM_COLUMN, changes, params);
     return params.statement(
-      `UPDATE ${target.name} AS ${T} SET ${ITEM} = ${updated} WHERE ${keyEquals(target.table, changes.key, params)} AND ${conditionSql(condition, params)}`,
+      `${purge}UPDATE ${target.name} AS ${T} SET ${ITEM} = ${updated} WHERE ${keyEquals(target.table, changes.key, params)} AND ${conditionSql(condition, params)}`,
     );
   }
   const created = changedItem(params.json(changes.key), changes, params);
   const updated = changedItem(ITEM_COLUMN, changes, params);
   const where = condition === undefined ? '' : ` WHERE ${conditionSql(condition, params)}`;
   return params.statement(
-    `INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${created}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = ${updated}${where}`,
+    `${purge}INSERT INTO ${target.name} AS ${T} (${ITEM}) VALUES (${created}) ON CONFLICT ${conflictTarget(target.table)} DO UPDATE SET ${ITEM} = ${updated}${where}`,
   );
 };
 
