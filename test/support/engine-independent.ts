@@ -2,7 +2,7 @@
  * Test files that never reach the run's DynamoDB engine: pure logic, the CDK app and
  * cdk-nag, the catalogue, the OpenAPI document's shape, and the engine lifecycle tests, which
  * start each engine themselves (dynalite's and DynamoDB Local's own files run whatever the
- * run's engine is). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
+ * run's engine is; the PostgreSQL engines' files start theirs and never reach DynamoDB). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
  * and `npm test` runs them. A file that starts to use the engine must leave this list;
  * `engine-independent.test.ts` fails until it does.
  */
@@ -10,6 +10,8 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
   'test/local/aws/engines/**',
+  'test/local/postgres/pglite.test.ts',
+  'test/local/postgres/postgres-server.test.ts',
   'test/catalog/**',
   'test/console/days.test.ts',
   'test/console/endpoints.test.ts',

@@ -41,6 +41,8 @@ interface Connection {
 interface Unit {
   readonly connection: Connection;
   readonly bytes: Uint8Array;
+  /** A startup message, whose answer is kept for the clients that connect later. */
+  readonly startup: boolean;
 }
 
 /**
@@ -79,6 +81,9 @@ export class PgliteWireServer {
   readonly #requestedPort: number;
   readonly #maxConnections: number;
   readonly #connections = new Set<Connection>();
+  // Every socket, refused ones included: a refused client may never close its side, and
+  // server.close() waits for all of them.
+  readonly #sockets = new Set<Socket>();
   #server: Server | undefined;
   #port: number | undefined;
   #nextId = 1;
@@ -86,6 +91,7 @@ export class PgliteWireServer {
   // The connection the backend is busy with (in a transaction, mid-exchange); only its units run.
   #owner: Connection | undefined;
   #pumping: Promise<void> | undefined;
+  #startupReply: Buffer | undefined;
 
   constructor(db: PGlite, options: PgliteWireServerOptions = {}) {
     this.#db = db;
@@ -128,7 +134,8 @@ export class PgliteWireServer {
     this.#server = undefined;
     this.#port = undefined;
     this.#queue = [];
-    for (const connection of this.#connections) connection.socket.destroy();
+    for (const socket of this.#sockets) socket.destroy();
+    this.#sockets.clear();
     this.#connections.clear();
     if (server !== undefined) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -140,6 +147,8 @@ export class PgliteWireServer {
     socket.setNoDelay(true);
     // A reset from a client that went away is its business, not an uncaught error of ours.
     socket.on('error', () => {});
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
     if (this.#server === undefined) {
       socket.destroy();
       return;
@@ -148,6 +157,8 @@ export class PgliteWireServer {
       socket.end(
         errorResponse('53300', `sorry, too many clients already (${this.#maxConnections})`),
       );
+      // The client may keep its side open after the error; it has nothing more to say.
+      socket.setTimeout(1_000, () => socket.destroy());
       return;
     }
     const connection: Connection = {
@@ -215,17 +226,24 @@ export class PgliteWireServer {
         connection.buffer = Buffer.alloc(0);
         return false;
       }
-      this.#enqueue(connection, buffer.subarray(0, length));
       connection.started = true;
+      if (this.#startupReply !== undefined) {
+        // PGlite's startup handling resets its one session, which would end another client's
+        // transaction; later clients get the first one's answer (authentication OK, server
+        // parameters, ready) without reaching PGlite, so connecting never waits either.
+        connection.socket.write(this.#startupReply);
+      } else {
+        this.#enqueue(connection, buffer.subarray(0, length), true);
+      }
       connection.buffer = rest;
       return true;
     }
   }
 
-  #enqueue(connection: Connection, bytes: Uint8Array): void {
+  #enqueue(connection: Connection, bytes: Uint8Array, startup = false): void {
     if (bytes.length === 0) return;
     // A copy: the connection's buffer is reused and sliced as more data arrives.
-    this.#queue.push({ connection, bytes: new Uint8Array(bytes) });
+    this.#queue.push({ connection, bytes: new Uint8Array(bytes), startup });
     this.#pump();
   }
 
@@ -280,15 +298,17 @@ export class PgliteWireServer {
     }
   }
 
-  async #run({ connection, bytes }: Unit): Promise<void> {
+  async #run({ connection, bytes, startup }: Unit): Promise<void> {
     const { socket } = connection;
     // The last bytes written, to read the final ReadyForQuery's transaction status.
     let tail = Buffer.alloc(0);
+    const reply: Buffer[] = [];
     try {
       await this.#db.runExclusive(() =>
         this.#db.execProtocolRawStream(bytes, {
           onRawData: (data) => {
             const chunk = Buffer.from(data);
+            if (startup) reply.push(chunk);
             if (socket.writable) socket.write(chunk);
             tail = Buffer.concat([tail, chunk]).subarray(-6);
           },
@@ -297,10 +317,14 @@ export class PgliteWireServer {
     } catch {
       // PGlite itself failed (not an SQL error, which is an answer): this client is lost.
       socket.destroy();
-      this.#owner = undefined;
+      if (!startup) this.#owner = undefined;
       return;
     }
-    this.#owner = isIdle(tail) ? undefined : connection;
+    if (!startup) {
+      this.#owner = isIdle(tail) ? undefined : connection;
+    } else if (isIdle(tail) && this.#startupReply === undefined) {
+      this.#startupReply = Buffer.concat(reply);
+    }
   }
 }
 
