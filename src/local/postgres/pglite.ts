@@ -42,7 +42,7 @@ interface RunningPglite extends RunningEngine {
 }
 
 /**
- * PGlite (PostgreSQL 17 compiled to WebAssembly) run inside this process and served over the
+ * PGlite (PostgreSQL compiled to WebAssembly; 18.x in PGlite 0.5) run inside this process and served over the
  * PostgreSQL wire protocol on 127.0.0.1, so `pg`, `psql` and any other client connect to it as
  * to a server. Needs nothing installed; starts in about a second.
  *
