@@ -10,6 +10,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
   'test/local/aws/engines/**',
+  'test/local/postgres/index.test.ts',
   'test/local/postgres/pglite.test.ts',
   'test/local/postgres/postgres-server.test.ts',
   'test/catalog/**',

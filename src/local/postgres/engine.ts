@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL back ends the local tools can run against, a family of its own beside the
  * DynamoDB {@link import('../aws/engines/engine.ts').EngineKind}s. `pglite` is PostgreSQL
- * compiled to WebAssembly, run inside this process (no install, starts in about a second);
+ * compiled to WebAssembly, run inside this process (no install, starts in a few seconds);
  * `postgres` is Debian's PostgreSQL server run as a child process, for behaviour that must
  * match a real server (concurrent sessions, real locks and isolation).
  *

@@ -42,9 +42,9 @@ interface RunningPglite extends RunningEngine {
 }
 
 /**
- * PGlite (PostgreSQL compiled to WebAssembly; 18.x in PGlite 0.5) run inside this process and served over the
- * PostgreSQL wire protocol on 127.0.0.1, so `pg`, `psql` and any other client connect to it as
- * to a server. Needs nothing installed; starts in about a second.
+ * PGlite (PostgreSQL compiled to WebAssembly; 18.x in PGlite 0.5) run inside this process and
+ * served over the PostgreSQL wire protocol on 127.0.0.1, so `pg`, `psql` and any other client
+ * connect to it as to a server. Needs nothing installed; starts in a few seconds.
  *
  * Several clients may connect at once (a stack and `lms` commands, a `pg.Pool`), but PGlite is
  * one session: statements run one at a time, a client's open transaction makes the others

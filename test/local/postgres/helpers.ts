@@ -68,3 +68,14 @@ export function isGone(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
+
+/**
+ * A pool whose clients ignore errors that arrive once the test is done with them (the server
+ * shutting down while `pool.end()` still closes them would otherwise be an uncaught error).
+ */
+export function quietPool(databaseUrl: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}

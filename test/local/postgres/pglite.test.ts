@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PGLITE_LOCK_FILE, PgliteEngine } from '../../../src/local/postgres/pglite.ts';
-import { connect, queryOnce } from './helpers.ts';
+import { connect, queryOnce, quietPool } from './helpers.ts';
 
 const folders: string[] = [];
 async function tempFolder(): Promise<string> {
@@ -140,10 +140,9 @@ describe('PgliteEngine with several clients at once', () => {
   });
 
   it('serves a pg.Pool with several connections', async () => {
-    const { default: pg } = await import('pg');
     const engine = new PgliteEngine();
     await engine.start();
-    const pool = new pg.Pool({ connectionString: engine.databaseUrl, max: 8 });
+    const pool = quietPool(engine.databaseUrl, 8);
     try {
       await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int)');
       await pool.query('INSERT INTO counter VALUES (1, 0)');

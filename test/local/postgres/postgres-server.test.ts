@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPostgresBinaries } from '../../../src/local/postgres/binaries.ts';
 import { createPostgresEngine } from '../../../src/local/postgres/index.ts';
@@ -10,7 +9,7 @@ import {
   POSTGRES_TEMP_PREFIX,
   PostgresServerEngine,
 } from '../../../src/local/postgres/postgres-server.ts';
-import { childrenNamed, isGone, processesMentioning, queryOnce } from './helpers.ts';
+import { childrenNamed, isGone, processesMentioning, queryOnce, quietPool } from './helpers.ts';
 
 const folders: string[] = [];
 async function tempFolder(): Promise<string> {
@@ -75,8 +74,7 @@ describe('PostgresServerEngine in a temporary folder', () => {
     const engine = createPostgresEngine({ kind: 'postgres', unsafeNoFsync: true });
     await engine.start();
     const pid = engine.pid;
-    const pool = new pg.Pool({ connectionString: engine.databaseUrl, max: 4 });
-    pool.on('error', () => {});
+    const pool = quietPool(engine.databaseUrl, 4);
     const held = await pool.connect();
     held.on('error', () => {});
     try {
@@ -88,6 +86,38 @@ describe('PostgresServerEngine in a temporary folder', () => {
     expect(isGone(pid ?? -1)).toBe(true);
     held.release(true);
     await pool.end().catch(() => {});
+  });
+});
+
+describe('PostgresServerEngine with several clients at once', () => {
+  it('runs transactions from a pool side by side, with row locks keeping them right', async () => {
+    const engine = new PostgresServerEngine({ unsafeNoFsync: true });
+    await engine.start();
+    const pool = quietPool(engine.databaseUrl, 10);
+    try {
+      await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int)');
+      await pool.query('INSERT INTO counter VALUES (1, 0)');
+      await Promise.all(
+        Array.from({ length: 30 }, async () => {
+          const client = await pool.connect();
+          try {
+            await client.query('BEGIN');
+            const { rows } = await client.query<{ n: number }>(
+              'SELECT n FROM counter WHERE id = $1 FOR UPDATE',
+              [1],
+            );
+            await client.query('UPDATE counter SET n = $1 WHERE id = 1', [(rows[0]?.n ?? 0) + 1]);
+            await client.query('COMMIT');
+          } finally {
+            client.release();
+          }
+        }),
+      );
+      expect((await pool.query('SELECT n FROM counter')).rows).toEqual([{ n: 30 }]);
+    } finally {
+      await pool.end();
+      await engine.stop();
+    }
   });
 });
 
