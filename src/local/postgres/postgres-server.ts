@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chown, lchown, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chown, lchown, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import pg from 'pg';
 import { ensureDataFolder } from '../aws/engines/data-folder.ts';
@@ -173,7 +173,10 @@ export class PostgresServerEngine
     }
     this.#folder = folder;
     try {
-      if (runAs !== undefined) await chownTree(folder, runAs.uid, runAs.gid);
+      if (runAs !== undefined) {
+        await assertReachable(folder, runAs);
+        await chownTree(folder, runAs.uid, runAs.gid);
+      }
       if (!existsSync(join(folder, 'PG_VERSION'))) {
         await this.#initdb(binaries, folder, runAs, deadline);
       }
@@ -479,6 +482,30 @@ function lookUp(file: string, name: string): string[] | undefined {
       .find((fields) => fields[0] === name);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Fails clearly when `nobody` could not reach `folder` through its parents (a cluster under
+ * /root, say): initdb would fail with a bare "Permission denied" otherwise.
+ */
+async function assertReachable(folder: string, runAs: RunAs): Promise<void> {
+  for (let dir = dirname(folder); ; dir = dirname(dir)) {
+    const info = await stat(dir);
+    const searchable =
+      info.uid === runAs.uid
+        ? (info.mode & 0o100) !== 0
+        : info.gid === runAs.gid
+          ? (info.mode & 0o010) !== 0
+          : (info.mode & 0o001) !== 0;
+    if (!searchable) {
+      throw new EngineStartError(
+        `PostgreSQL runs as nobody when started as root, and nobody cannot reach ${folder}: ` +
+          `${dir} is not searchable by others (mode ${(info.mode & 0o777).toString(8)}). ` +
+          'Choose a folder elsewhere or allow it with chmod o+x.',
+      );
+    }
+    if (dir === dirname(dir)) return;
   }
 }
 

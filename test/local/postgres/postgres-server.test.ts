@@ -166,6 +166,18 @@ describe('PostgresServerEngine in a folder', () => {
   });
 });
 
+describe.runIf(process.getuid?.() === 0)('PostgresServerEngine as root', () => {
+  it('says so when nobody cannot reach the folder', async () => {
+    const parent = await tempFolder(); // mkdtemp: mode 700, root's
+    const engine = new PostgresServerEngine({ path: join(parent, 'cluster') });
+    await expect(engine.start()).rejects.toMatchObject({
+      code: 'ENGINE_START_FAILED',
+      message: expect.stringContaining('nobody cannot reach'),
+    });
+    expect(childrenNamed('postgres')).toEqual([]);
+  });
+});
+
 describe('PostgreSQL binaries', () => {
   it('are found, the newest Debian version first', () => {
     const { initdb, postgres } = findPostgresBinaries();
