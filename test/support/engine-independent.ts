@@ -3,7 +3,7 @@
  * cdk-nag, the catalogue, the OpenAPI document's shape, the PostgreSQL fault proxy's tests
  * (they start an in-process PGlite), and the engine lifecycle tests, which
  * start each engine themselves (dynalite's and DynamoDB Local's own files run whatever the
- * run's engine is). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
+ * run's engine is; the PostgreSQL engines' files start theirs and never reach DynamoDB). They give the same answer whichever engine the run started, so `npm run test:dynamodb-local` leaves them out (vitest.config.ts)
  * and `npm test` runs them. A file that starts to use the engine must leave this list;
  * `engine-independent.test.ts` fails until it does.
  */
@@ -11,6 +11,9 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/domain/**',
   'test/lib/**',
   'test/local/aws/engines/**',
+  'test/local/postgres/index.test.ts',
+  'test/local/postgres/pglite.test.ts',
+  'test/local/postgres/postgres-server.test.ts',
   'test/catalog/**',
   'test/console/days.test.ts',
   'test/console/endpoints.test.ts',

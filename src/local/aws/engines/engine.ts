@@ -128,6 +128,10 @@ export interface RunningEngine {
  * it started (or nothing, if it failed), and `stop()` is a no-op on an idle engine while a
  * concurrent one waits for the stop under way, so it never resolves before the thing is down.
  *
+ * `K` is the family of kinds the engine belongs to: the DynamoDB kinds by default (so a
+ * subclass is a {@link LocalEngine}), or another family such as the PostgreSQL engines'
+ * (`src/local/postgres/`), which share this lifecycle but not the DynamoDB interface.
+ *
  * @example
  * ```ts
  * class EchoEngine extends BaseEngine<RunningEngine> {
@@ -138,8 +142,8 @@ export interface RunningEngine {
  * }
  * ```
  */
-export abstract class BaseEngine<R extends RunningEngine> implements LocalEngine {
-  abstract readonly kind: EngineKind;
+export abstract class BaseEngine<R extends RunningEngine, K extends string = EngineKind> {
+  abstract readonly kind: K;
   readonly #name: string;
   #state: EngineState = EngineState.Idle;
   #running: R | undefined;
