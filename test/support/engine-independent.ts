@@ -34,4 +34,16 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/triggers.test.ts',
   'test/infra/workflows.test.ts',
   'test/support/pg-fault-proxy.test.ts',
+  'test/adapters/postgres/statements.test.ts',
+] as const;
+
+/**
+ * Test files about DynamoDB itself: its adapter (requests, DynamoDB JSON, special keys, the
+ * request metrics), the HTTP fault proxy in front of it. A PostgreSQL run
+ * (`npm run test:postgres`) leaves them out, as it leaves out the engine-independent files:
+ * the PostgreSQL adapter's own tests (`test/adapters/postgres/`) stand where they stand.
+ */
+export const DYNAMODB_ONLY_TESTS = [
+  'test/adapters/dynamodb/**',
+  'test/support/fault-proxy.test.ts',
 ] as const;

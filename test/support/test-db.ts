@@ -8,8 +8,8 @@ import { createDocumentClient, createDynamoClient } from '../../src/adapters/dyn
 import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
 import { Ddb, type DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
 import { createMissingTables, deleteTables } from '../../src/adapters/dynamodb/tables.ts';
-import { ITEM } from '../../src/adapters/postgres/layout.ts';
 import { connectPostgres } from '../../src/adapters/postgres/connect.ts';
+import { ITEM } from '../../src/adapters/postgres/layout.ts';
 import { dropSchema, migrate } from '../../src/adapters/postgres/migrations.ts';
 import type { Pg } from '../../src/adapters/postgres/pg.ts';
 import { qualified } from '../../src/adapters/postgres/sql.ts';
@@ -96,7 +96,9 @@ const createDynamoTestDb = async (prefix: string, options: DdbOptions): Promise<
     db: createDynamoDb(ddb, prefix),
     env: { DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'local', LMS_TABLE_PREFIX: prefix },
     plant: async (table, item) => {
-      await doc.send(new PutCommand({ TableName: physicalName(prefix, tables[table]), Item: item }));
+      await doc.send(
+        new PutCommand({ TableName: physicalName(prefix, tables[table]), Item: item }),
+      );
     },
     rawItems: async (table) => {
       const items: Record<string, unknown>[] = [];
