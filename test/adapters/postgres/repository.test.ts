@@ -1,0 +1,115 @@
+/**
+ * What the PostgreSQL adapter does that DynamoDB does by itself: TTL (emulated per
+ * partition on write), the DynamoDB types JSON lacks (kept as tags), numbers kept exactly.
+ * On an in-process PGlite of this file's own.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  connectPostgres,
+  type PostgresConnection,
+} from '../../../src/adapters/postgres/connect.ts';
+import { ITEM } from '../../../src/adapters/postgres/layout.ts';
+import { migrate } from '../../../src/adapters/postgres/migrations.ts';
+import { qualified } from '../../../src/adapters/postgres/sql.ts';
+import { fromJsonText, toJsonText } from '../../../src/adapters/postgres/values.ts';
+import {
+  createPostgresEngine,
+  type LocalPostgresEngine,
+} from '../../../src/local/postgres/index.ts';
+
+let engine: LocalPostgresEngine;
+let connection: PostgresConnection;
+
+beforeAll(async () => {
+  engine = createPostgresEngine({ kind: 'pglite' });
+  await engine.start();
+  connection = connectPostgres({
+    databaseUrl: engine.databaseUrl,
+    tablePrefix: 'repository-test-',
+  });
+  await migrate(connection.pg, connection.schema);
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await engine?.stop();
+});
+
+const rawRows = async (table: string) =>
+  (
+    await connection.pg.query<{ item: Record<string, unknown> }>({
+      text: `SELECT ${ITEM} AS item FROM ${qualified(connection.schema, table)} ORDER BY 1::text`,
+      values: [],
+    })
+  ).rows.map((row) => row.item);
+
+describe('the PostgreSQL adapter', () => {
+  it("deletes a partition's expired items when it writes to it, never the item written", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { db } = connection;
+    await db.answer_rates.update(
+      { student_id: 's-1', window_start: '2026-01-01T00:00:00.000Z' },
+      { set: { expires_at: now - 60 }, add: { answers: 5 } },
+    );
+    await db.answer_rates.update(
+      { student_id: 's-2', window_start: '2026-01-01T00:00:00.000Z' },
+      { set: { expires_at: now - 60 }, add: { answers: 5 } },
+    );
+    // A write to s-1's partition removes s-1's expired window, not s-2's.
+    await db.answer_rates.update(
+      { student_id: 's-1', window_start: '2026-12-07T10:00:00.000Z' },
+      { set: { expires_at: now + 120 }, add: { answers: 3 } },
+    );
+    const rows = await rawRows('answer_rates');
+    expect(rows.map((r) => `${r.student_id} ${r.window_start}`).sort()).toEqual([
+      's-1 2026-12-07T10:00:00.000Z',
+      's-2 2026-01-01T00:00:00.000Z',
+    ]);
+    // An expired item written again is not purged by its own write.
+    await db.answer_rates.update(
+      { student_id: 's-2', window_start: '2026-01-01T00:00:00.000Z' },
+      { set: { expires_at: now - 30 }, add: { answers: 1 } },
+    );
+    expect(
+      await db.answer_rates.find({ student_id: 's-2', window_start: '2026-01-01T00:00:00.000Z' }),
+    ).toMatchObject({ answers: 6 });
+  });
+
+  it('keeps string, number and byte sets and bytes through jsonb, and reads a string set of ids as a list', async () => {
+    const item = {
+      id: 'p-set',
+      name: 'Pat',
+      student_ids: new Set(['s-1', 's-2']),
+      tags: new Set([1, 2.5]),
+      blob: new Uint8Array([0, 255, 7]),
+      blobs: new Set([new Uint8Array([1]), new Uint8Array([2])]),
+    };
+    const text = toJsonText(item);
+    expect(fromJsonText(text)).toEqual(item);
+    await connection.pg.query({
+      text: `INSERT INTO ${qualified(connection.schema, 'parents')} (${ITEM}) VALUES ($1::jsonb)`,
+      values: [text],
+    });
+    expect((await connection.db.parents.find({ id: 'p-set' }))?.student_ids.sort()).toEqual([
+      's-1',
+      's-2',
+    ]);
+    // An update of ours leaves the app's attributes as they were.
+    await connection.db.parents.update({ id: 'p-set' }, { set: { name: 'Patricia' } });
+    const [stored] = await rawRows('parents');
+    expect(stored).toEqual({ ...item, name: 'Patricia' });
+  });
+
+  it('keeps a number beyond JavaScript precision exactly in the database', async () => {
+    await connection.pg.query({
+      text: `INSERT INTO ${qualified(connection.schema, 'groups')} (${ITEM}) VALUES ($1::jsonb)`,
+      values: ['{"code":"g-big","name":"Big","population":12345678901234567890.125}'],
+    });
+    await connection.db.groups.update({ code: 'g-big' }, { set: { name: 'Bigger' } });
+    const { rows } = await connection.pg.query<{ n: string }>({
+      text: `SELECT (${ITEM} -> 'population')::text AS n FROM ${qualified(connection.schema, 'groups')} WHERE code = 'g-big'`,
+      values: [],
+    });
+    expect(rows[0]?.n).toBe('12345678901234567890.125');
+  });
+});
