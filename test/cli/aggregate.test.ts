@@ -1,6 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { physicalName, tables } from '../../src/tables/definitions.ts';
 import { record } from '../services/aggregates/support.ts';
 import { runLms } from '../support/cli.ts';
 import { answer, module, student } from '../support/fixtures.ts';
@@ -92,15 +90,10 @@ describe('lms aggregate', () => {
     // marked for it.
     const recordedAt = new Date(Date.now() - 120_000).toISOString();
     await t.db.students.put(student('s-3', { name: 'Cy' }));
-    await t.doc.send(
-      new PutCommand({
-        TableName: physicalName(t.prefix, tables.answers),
-        Item: {
-          ...answer('s-3', 'm-1', 'a-old', { recorded_at: recordedAt }),
-          correct: 'yes',
-        },
-      }),
-    );
+    await t.plant('answers', {
+      ...answer('s-3', 'm-1', 'a-old', { recorded_at: recordedAt }),
+      correct: 'yes',
+    });
     await t.db.student_marks.put({ student_id: 's-3', token: 'import', marked_at: recordedAt });
     const named = (err: readonly string[]) =>
       err.filter((line) => line.startsWith('warning: ') && line.includes('"m-1#a-old"'));

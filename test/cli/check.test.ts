@@ -1,9 +1,7 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOrganisation, type SeedPlan } from '../../src/seed/generate.ts';
 import { writeSeed } from '../../src/seed/write.ts';
 import type { CheckReport } from '../../src/services/check/run-check.ts';
-import { physicalName, tables } from '../../src/tables/definitions.ts';
 import { runLms } from '../support/cli.ts';
 import { answer, klass, student } from '../support/fixtures.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
@@ -70,12 +68,7 @@ describe('lms check', () => {
       answer(someStudent.id, 'm-gone', 'x-3'),
     ]);
     // What the LMS app might have written: a student whose parent_ids is not a list.
-    await t.client.send(
-      new PutItemCommand({
-        TableName: physicalName(t.prefix, tables.students),
-        Item: { id: { S: 's-invalid' }, name: { S: 'Bad' }, parent_ids: { N: '42' } },
-      }),
-    );
+    await t.plant('students', { id: 's-invalid', name: 'Bad', parent_ids: 42 });
 
     const { code, out, err } = await run('check', '--json');
     expect(code).toBe(1);

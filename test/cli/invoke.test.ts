@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lmsEnv } from '../support/cli.ts';
 import { randomOrganisation, storeOrganisation } from '../support/organisation.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
 
@@ -22,12 +23,7 @@ afterAll(async () => {
 const lms = (...args: string[]) => lmsAt('info', ...args);
 const lmsAt = (logLevel: string, ...args: string[]) =>
   promisify(execFile)(process.execPath, ['bin/lms.mjs', ...args], {
-    env: {
-      ...process.env,
-      DYNAMODB_ENDPOINT: t.endpoint,
-      LMS_TABLE_PREFIX: t.prefix,
-      LOG_LEVEL: logLevel,
-    },
+    env: { ...lmsEnv(t.env), LOG_LEVEL: logLevel },
   });
 
 describe('lms invoke', () => {

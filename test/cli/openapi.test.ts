@@ -3,7 +3,7 @@ import { openApiDocument } from '../../src/openapi/document.ts';
 import { runLms } from '../support/cli.ts';
 
 /** No database is touched: any endpoint will do. */
-const nowhere = { endpoint: 'http://127.0.0.1:9', prefix: 'unused-' };
+const nowhere = { env: { DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' }, prefix: 'unused-' };
 
 describe('lms openapi', () => {
   it('prints the OpenAPI document, indented or on one line', async () => {

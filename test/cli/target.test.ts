@@ -6,14 +6,19 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createDynamoClient } from '../../src/adapters/dynamodb/client.ts';
 import { deleteTables, listTables } from '../../src/adapters/dynamodb/tables.ts';
+import { connectPostgres } from '../../src/adapters/postgres/connect.ts';
+import { dropSchema } from '../../src/adapters/postgres/migrations.ts';
 import { main } from '../../src/cli/main.ts';
 import { tables } from '../../src/tables/definitions.ts';
-import { uniquePrefix } from '../support/test-db.ts';
+import { onPostgres, uniquePrefix } from '../support/test-db.ts';
 
 const endpoint = inject('dynamodbEndpoint');
+const databaseUrl = inject('databaseUrl');
 const prefix = uniquePrefix(import.meta.url);
 const AWS_VARIABLES = [
   'DYNAMODB_ENDPOINT',
+  // Not AWS's, but it names a database too: a bare shell has neither.
+  'DATABASE_URL',
   'AWS_REGION',
   'AWS_DEFAULT_REGION',
   'AWS_PROFILE',
@@ -49,9 +54,15 @@ afterEach(() => {
   process.env = { ...saved };
 });
 afterAll(async () => {
-  const client = createDynamoClient({ endpoint });
-  await deleteTables(client, prefix, Object.values(tables));
-  client.destroy();
+  if (onPostgres()) {
+    const { pg, schema, close } = connectPostgres({ databaseUrl, tablePrefix: prefix });
+    await dropSchema(pg, schema);
+    await close();
+  } else {
+    const client = createDynamoClient({ endpoint });
+    await deleteTables(client, prefix, Object.values(tables));
+    client.destroy();
+  }
 });
 
 describe('lms without DYNAMODB_ENDPOINT', () => {
@@ -91,7 +102,8 @@ describe('lms without DYNAMODB_ENDPOINT', () => {
     },
   );
 
-  it('lets a command that writes reach AWS with --aws', async () => {
+  // DynamoDB's: the SDK's own endpoint variable needs a DynamoDB to point at.
+  it.runIf(!onPostgres())('lets a command that writes reach AWS with --aws', async () => {
     // The SDK's own endpoint variable stands in for AWS: for lms this is "no endpoint".
     setEnv({
       AWS_REGION: 'eu-west-1',
@@ -102,11 +114,25 @@ describe('lms without DYNAMODB_ENDPOINT', () => {
     expect((await lms('tables', 'create')).code).toBe(2);
     const { code, err } = await lms('--aws', 'tables', 'create');
     expect(code).toBe(0);
-    expect(err).toContain('(endpoint AWS,');
+    expect(err).toContain('(AWS eu-west-1,');
     const client = createDynamoClient({ endpoint });
     expect(await listTables(client, prefix)).toHaveLength(Object.keys(tables).length);
     client.destroy();
   });
+
+  it.runIf(onPostgres())(
+    'needs neither a region nor --aws with a DATABASE_URL: it names the database outright',
+    async () => {
+      setEnv({ DATABASE_URL: databaseUrl });
+      const created = await lms('tables', 'create');
+      expect(created.code).toBe(0);
+      expect(created.err).not.toMatch(/AWS_REGION|--aws/);
+      const { code, err } = await lms('tables', 'list');
+      expect(code).toBe(0);
+      const count = Object.keys(tables).length;
+      expect(err).toContain(`tables: ${count} of ${count} exist`);
+    },
+  );
 
   it('takes the region from a profile, as the SDK does', async () => {
     const home = join(tmpdir(), `lms-profile-${process.pid}`);

@@ -49,8 +49,7 @@ beforeAll(async () => {
   await t.db.modules.putMany(modules);
   await t.db.students.putMany(students);
   await t.db.parents.putMany(parents);
-  vi.stubEnv('DYNAMODB_ENDPOINT', t.endpoint);
-  vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
+  for (const [name, value] of Object.entries(t.env)) vi.stubEnv(name, value);
   vi.stubEnv('LMS_TIMEZONE', ZONE);
   vi.stubEnv('LOG_LEVEL', 'error');
   // Answers are posted and aggregated within the same second here.

@@ -5,12 +5,12 @@
  * the reply's `warnings` and in a WARN log line.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHandler as createModuleResultsHandler } from '../../src/functions/module_results/handler.ts';
 import { createHandler as createParentSummaryHandler } from '../../src/functions/parent_summary/handler.ts';
 import { createHandler as createStudentProgressHandler } from '../../src/functions/student_progress/handler.ts';
 import type { Entity } from '../../src/repositories/db.ts';
+import type { TableName } from '../../src/tables/definitions.ts';
 import {
   bodyOf,
   claimsFor,
@@ -27,8 +27,7 @@ const NOW = new Date('2026-03-05T00:00:00.000Z');
 let t: TestDb;
 
 /** Writes an item as it is, past every schema. */
-const rawPut = (table: string, item: Record<string, unknown>) =>
-  t.doc.send(new PutCommand({ TableName: `${t.prefix}${table}`, Item: item }));
+const rawPut = (table: TableName, item: Record<string, unknown>) => t.plant(table, item);
 
 const watchedLogger = () => {
   const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });

@@ -14,8 +14,7 @@ beforeAll(async () => {
   t = await createTestDb(import.meta.url);
   await storeOrganisation(t.db, org);
   // The deployed wiring: configuration from the environment, read once on first use.
-  vi.stubEnv('DYNAMODB_ENDPOINT', t.endpoint);
-  vi.stubEnv('LMS_TABLE_PREFIX', t.prefix);
+  for (const [name, value] of Object.entries(t.env)) vi.stubEnv(name, value);
   vi.stubEnv('LOG_LEVEL', 'error');
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_LINE_PATTERN } from '../../infra/constructs/alarms.ts';
 import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
+import { createPostgresDb } from '../../src/adapters/postgres/db.ts';
 import { createHandler as createModuleResultsHandler } from '../../src/functions/module_results/handler.ts';
 import { createHandler as createRecordAnswersHandler } from '../../src/functions/record_answers/handler.ts';
 import { createLogger } from '../../src/observability/logger.ts';
@@ -21,7 +22,7 @@ import { matchesFilterPattern } from '../support/filter-pattern.ts';
 import { captureLogLines } from '../support/log-lines.ts';
 import { captureMetrics } from '../support/metrics.ts';
 import { testRuntime } from '../support/runtime.ts';
-import { createTestDb, type TestDb } from '../support/test-db.ts';
+import { createTestDb, onPostgres, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -41,8 +42,13 @@ const answer = {
   answered_at: '2026-11-24T08:15:00Z',
 };
 
-/** A Db on the real engine whose tables do not exist: every request fails in DynamoDB. */
-const missingTables = () => createDynamoDb(t.ddb, `${t.prefix}missing-`);
+/** A Db on the real engine whose tables do not exist: every request fails in the engine. */
+const missingTables = () =>
+  t.postgres !== undefined
+    ? createPostgresDb(t.postgres.pg, `${t.prefix}missing-`)
+    : createDynamoDb(t.ddb, `${t.prefix}missing-`);
+/** The error the engine fails with when a table is missing. */
+const MISSING_TABLE_ERROR = () => (onPostgres() ? 'PostgresError' : 'ResourceNotFoundException');
 
 const errorLines = (lines: readonly string[]) =>
   lines.filter((line) => matchesFilterPattern(ERROR_LINE_PATTERN.logPatternString, line));
@@ -68,7 +74,7 @@ describe('a 500 of an HTTP function', () => {
         message: 'internal error; the request id identifies it in the logs',
       },
     });
-    expect(reply.body).not.toMatch(/missing-|ResourceNotFound|\bat /);
+    expect(reply.body).not.toMatch(/missing-|ResourceNotFound|PostgresError|does not exist|\bat /);
 
     const matched = errorLines(lines);
     expect(matched).toHaveLength(1);
@@ -78,7 +84,7 @@ describe('a 500 of an HTTP function', () => {
       message: 'request failed',
       service: 'record_answers',
       route: 'POST /answers',
-      error: { name: 'ResourceNotFoundException', stack: expect.stringContaining('\n') },
+      error: { name: MISSING_TABLE_ERROR(), stack: expect.stringContaining('\n') },
     });
     // API Gateway's request id: the runbook's first command finds the line by it.
     expect(line.correlation_id).toBe(event.requestContext.requestId);

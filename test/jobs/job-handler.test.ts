@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ERROR_LINE_PATTERN } from '../../infra/constructs/alarms.ts';
 import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
+import { createPostgresDb } from '../../src/adapters/postgres/db.ts';
 import { createHandler } from '../../src/functions/calc_class_stats/handler.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { StatsSummary } from '../../src/services/stats/summary.ts';
@@ -14,9 +15,16 @@ import { captureLogLines } from '../support/log-lines.ts';
 import { captureMetrics } from '../support/metrics.ts';
 import { randomOrganisation, storeOrganisation } from '../support/organisation.ts';
 import { testRuntime } from '../support/runtime.ts';
-import { createTestDb, type TestDb } from '../support/test-db.ts';
+import { createTestDb, onPostgres, type TestDb } from '../support/test-db.ts';
 
 let t: TestDb;
+/** A Db on the real engine whose tables do not exist: every request fails in the engine. */
+const missingTables = () =>
+  t.postgres !== undefined
+    ? createPostgresDb(t.postgres.pg, `${t.prefix}missing-`)
+    : createDynamoDb(t.ddb, `${t.prefix}missing-`);
+/** The error the engine fails with when a table is missing. */
+const MISSING_TABLE_ERROR = () => (onPostgres() ? 'PostgresError' : 'ResourceNotFoundException');
 const org = randomOrganisation(5);
 beforeAll(async () => {
   t = await createTestDb(import.meta.url);
@@ -52,20 +60,20 @@ describe('a job run', () => {
   it('that throws logs one ERROR line with the error, flushes RunsFailed and rethrows', async () => {
     const captured = captureMetrics('calc_class_stats');
     const runtime = {
-      ...testRuntime(createDynamoDb(t.ddb, `${t.prefix}missing-`), { metrics: captured.metrics }),
+      ...testRuntime(missingTables(), { metrics: captured.metrics }),
       logger: createLogger('calc_class_stats', 'info'),
     };
     const lines = captureLogLines();
     const error = await createHandler(() => runtime)({}).catch((e: unknown) => e);
     vi.restoreAllMocks();
-    expect(error).toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(error).toMatchObject({ name: MISSING_TABLE_ERROR() });
     const matched = lines.filter((line) =>
       matchesFilterPattern(ERROR_LINE_PATTERN.logPatternString, line),
     );
     expect(matched.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({
         message: 'calc_class_stats run threw',
-        error: expect.objectContaining({ name: 'ResourceNotFoundException' }),
+        error: expect.objectContaining({ name: MISSING_TABLE_ERROR() }),
       }),
     ]);
     expect(captured.values('RunsFailed')).toEqual([1]);

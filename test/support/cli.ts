@@ -8,9 +8,31 @@ export interface CliRun {
   readonly err: string[];
 }
 
+/** The variables that say which database a command reaches: set from the target, nothing else. */
+const TARGET_VARIABLES = ['DYNAMODB_ENDPOINT', 'DATABASE_URL', 'AWS_REGION', 'LMS_TABLE_PREFIX'];
+
+/**
+ * The environment of an `lms` (or any) child process that reaches the target: this
+ * process's, with the target's variables in place of whatever database it named.
+ *
+ * @example
+ * ```ts
+ * await promisify(execFile)(process.execPath, ['bin/lms.mjs', 'check'], { env: lmsEnv(t.env) });
+ * ```
+ */
+export const lmsEnv = (
+  env: Readonly<Record<string, string>>,
+  base: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, string | undefined> => {
+  const result = { ...base };
+  for (const name of TARGET_VARIABLES) delete result[name];
+  return { ...result, ...env };
+};
+
 /**
  * Runs `lms` in this process against a test engine and prefix, capturing what it prints
- * (progress as log lines, as on a pipe).
+ * (progress as log lines, as on a pipe). The target's `env` (a TestDb's: DynamoDB's
+ * endpoint or PostgreSQL's URL) stands in for the shell's while the command runs.
  *
  * @example
  * ```ts
@@ -18,18 +40,25 @@ export interface CliRun {
  * ```
  */
 export const runLms = async (
-  target: { readonly endpoint: string; readonly prefix: string },
+  target: { readonly env: Readonly<Record<string, string>>; readonly prefix: string },
   ...args: string[]
 ): Promise<CliRun> => {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(
-    ['node', 'lms', '--endpoint', target.endpoint, '--prefix', target.prefix, ...args],
-    {
+  const saved = new Map(TARGET_VARIABLES.map((name) => [name, process.env[name]]));
+  for (const name of TARGET_VARIABLES) delete process.env[name];
+  Object.assign(process.env, target.env);
+  try {
+    const code = await main(['node', 'lms', '--prefix', target.prefix, ...args], {
       out: (line) => out.push(line),
       err: (line) => err.push(line),
       interactive: false,
-    },
-  );
-  return { code, out: out.join('\n'), err };
+    });
+    return { code, out: out.join('\n'), err };
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 };

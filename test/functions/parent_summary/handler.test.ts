@@ -1,9 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler as createParentSummaryHandler } from '../../../src/functions/parent_summary/handler.ts';
 import { createHandler as createStudentProgressHandler } from '../../../src/functions/student_progress/handler.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
-import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import {
   bodyOf,
   claimsFor,
@@ -46,8 +44,7 @@ const withBob = (parentId: string): Entity<'parent_summaries'> => ({
 });
 
 /** Writes a parent as it is, past every schema. */
-const rawParent = (item: Record<string, unknown>) =>
-  t.doc.send(new PutCommand({ TableName: physicalName(t.prefix, tables.parents), Item: item }));
+const rawParent = (item: Record<string, unknown>) => t.plant('parents', item);
 
 const get = (parentId: string, claims = claimsFor('parent', 'p-1')) =>
   createParentSummaryHandler(() => testRuntime(t.db))(

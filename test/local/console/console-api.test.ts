@@ -3,7 +3,6 @@
  * role's directory and the organisation list, following the API's access rules; a bad
  * stored record degrades a list instead of failing it.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevKeys, type DevKeys } from '../../../src/local/aws/auth/dev-keys.ts';
 import { signDevToken, verifyDevToken } from '../../../src/local/aws/auth/tokens.ts';
@@ -60,12 +59,7 @@ beforeAll(async () => {
     { id: 'p-1', name: 'Pat', student_ids: ['s-1', 's-2', 's-gone', ''] },
   ]);
   // A class the LMS app stored without a name: it is left out and named, not a failure.
-  await t.doc.send(
-    new PutCommand({
-      TableName: `${t.prefix}classes`,
-      Item: { code: 'c-bad', teacher_id: 't-1' },
-    }),
-  );
+  await t.plant('classes', { code: 'c-bad', teacher_id: 't-1' });
   api = new ConsoleApi({ db: t.db, keys, idClaim: ID_CLAIM, demo, timezone: 'Asia/Shanghai' });
 });
 afterAll(async () => {

@@ -91,7 +91,10 @@ const workflow = async (job: FunctionName, input: object, budgetMs: number | und
 
 describe('aggregate jobs through the workflow, real handlers', () => {
   it('with a budget of one page per invocation: >= 10 continuations, the figures of the raw answers', async () => {
-    const small = { mode: 'incremental', shards: 3, page_size: 4 };
+    // 36 marked students in pages of 3 over 3 shards: 13 continuations on PostgreSQL, which
+    // reads a row ahead and never hands on a cursor after the last row; DynamoDB hands one
+    // on after every full page, so an empty page may follow (14 on dynalite).
+    const small = { mode: 'incremental', shards: 3, page_size: 3 };
     const studentsRun = await workflow('aggregate_students', small, 1);
     expect(studentsRun.result.status).toBe('succeeded');
     expect(studentsRun.last?.continuations).toBeGreaterThanOrEqual(10);

@@ -5,13 +5,11 @@
  * never a failed student.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordedKey } from '../../../../src/entities/answer.ts';
 import { createHandler as createAggregateStudentsHandler } from '../../../../src/functions/aggregate_students/handler.ts';
 import type { Db } from '../../../../src/repositories/db.ts';
 import { aggregateStudents } from '../../../../src/services/aggregates/aggregate-students.ts';
-import { physicalName, tables } from '../../../../src/tables/definitions.ts';
 import { MODULE_WORDS, TIME_ZONE, TODAY } from '../../../domain/progress/hand-example.ts';
 import { student } from '../../../support/fixtures.ts';
 import { captureLogLines } from '../../../support/log-lines.ts';
@@ -40,23 +38,18 @@ const putInvalid = async (
 ) => {
   const answerKey = `m-1#${answerId}`;
   const recordedIso = recordedAt.toISOString();
-  await t.doc.send(
-    new PutCommand({
-      TableName: physicalName(t.prefix, tables.answers),
-      Item: {
-        student_id: 's-1',
-        answer_key: answerKey,
-        answer_id: answerId,
-        module_id: 'm-1',
-        word: 'apple',
-        correct: true,
-        answered_at: '2026-11-24T01:00:00.000Z',
-        recorded_at: recordedIso,
-        recorded_key: recordedKey(recordedIso, answerKey),
-        ...wrong,
-      },
-    }),
-  );
+  await t.plant('answers', {
+    student_id: 's-1',
+    answer_key: answerKey,
+    answer_id: answerId,
+    module_id: 'm-1',
+    word: 'apple',
+    correct: true,
+    answered_at: '2026-11-24T01:00:00.000Z',
+    recorded_at: recordedIso,
+    recorded_key: recordedKey(recordedIso, answerKey),
+    ...wrong,
+  });
 };
 
 /** The two invalid answers, each named by its key and what is wrong with it. */
