@@ -186,12 +186,13 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
       start: async () => {
         if (connection === undefined) throw new Error('the database is not connected');
         const changes = await connection.admin.createMissing();
-        const created = changes.filter((c) => c.action === 'created').length;
-        const existing = changes.filter((c) => c.action === 'exists').length;
-        const other = changes.length - created - existing;
-        log(
-          `tables: ${created} created, ${existing} already there${other > 0 ? `, ${other} indexes or migrations applied` : ''}`,
-        );
+        const count = (action: string) => changes.filter((c) => c.action === action).length;
+        // DynamoDB reports indexes added to existing tables, PostgreSQL the migrations run.
+        const extra = [
+          count('index-created') > 0 ? `, ${count('index-created')} indexes added` : '',
+          count('migrated') > 0 ? `, ${count('migrated')} migrations applied` : '',
+        ].join('');
+        log(`tables: ${count('created')} created, ${count('exists')} already there${extra}`);
       },
       stop: async () => {},
     },

@@ -10,6 +10,7 @@ import {
   runLms,
   type Started,
   startLms,
+  startLmsWith,
   stopAll,
 } from '../support/lms-start.ts';
 
@@ -82,6 +83,20 @@ describe('lms start --engine pglite', () => {
       headers: { authorization: `Bearer ${parentToken}` },
     });
     expect(summary.status).toBe(200);
+
+    // DATABASE_URL in the environment: a second stack on that database, starting no engine
+    // (whatever --engine says), finding the data seeded, leaving the database running.
+    const external = startLmsWith(env, '--in-memory', '--engine', 'postgres');
+    const externalBanner = await bannerOf(external);
+    expect(externalBanner).toContain(
+      `PostgreSQL ${databaseUrl}   (external, not started by lms start, left running at exit, schema`,
+    );
+    expect(externalBanner).toContain(`\n    export DATABASE_URL=${databaseUrl}\n`);
+    expect(external.stderr()).not.toMatch(/demo data: students/);
+    external.child.kill('SIGINT');
+    expect(await exitOf(external.child)).toBe(0);
+    expect(external.stderr()).toContain('PostgreSQL (external) stopped');
+    expect((await runLms(['tables', 'list'], env)).stdout).toMatch(/"public"\."students"/);
 
     pglite.child.kill('SIGINT');
     expect(await exitOf(pglite.child)).toBe(0);

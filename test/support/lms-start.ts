@@ -56,11 +56,14 @@ export interface Started {
 export const startedChildren: ChildProcessWithoutNullStreams[] = [];
 
 /** `lms start` on any free ports, without schedules, in a bare shell. */
-export const startLms = (...args: string[]): Started => {
+export const startLms = (...args: string[]): Started => startLmsWith({}, ...args);
+
+/** {@link startLms} with variables set in the bare shell (`DATABASE_URL`). */
+export const startLmsWith = (env: Record<string, string>, ...args: string[]): Started => {
   const child = spawn(
     process.execPath,
     ['bin/lms.mjs', 'start', '--port', '0', '--db-port', '0', '--no-schedule', ...args],
-    { env: bareEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
+    { env: { ...bareEnv(), ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   startedChildren.push(child);
   let stdout = '';

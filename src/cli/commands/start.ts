@@ -143,7 +143,7 @@ export const registerStart = (program: Command, output: Output): void => {
             engine: stack.engine.kind,
             storage:
               stack.engine.kind === 'external'
-                ? 'external'
+                ? 'not started by lms start, left running at exit'
                 : flags.inMemory === true
                   ? 'in memory'
                   : `persisted in ${flags.data}`,
