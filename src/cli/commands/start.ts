@@ -145,7 +145,9 @@ export const registerStart = (program: Command, output: Output): void => {
               stack.engine.kind === 'external'
                 ? 'not started by lms start, left running at exit'
                 : flags.inMemory === true
-                  ? 'in memory'
+                  ? stack.engine.kind === 'postgres'
+                    ? 'in a temporary folder removed at exit'
+                    : 'in memory'
                   : `persisted in ${flags.data}`,
             prefix: config.tablePrefix,
             timezone: config.timezone,
