@@ -1,6 +1,8 @@
 /** What `lms start` prints once everything runs: where things are and what to try. */
+import { Engine } from '../adapters/connect.ts';
 import { addDays, localDate } from '../domain/time-zone.ts';
 import type { JobInfo } from './aws/scheduler/jobs.ts';
+import type { DatabaseVariable } from './database.ts';
 import type { DemoIdentities } from './demo-identities.ts';
 import { isLoopbackAddress } from './server/local-only.ts';
 
@@ -8,7 +10,15 @@ export interface BannerInput {
   readonly apiUrl: string;
   /** `--host`: on a non-loopback interface the console and /_jobs are off. */
   readonly host: string;
-  readonly dynamodbEndpoint: string;
+  readonly database: {
+    readonly family: Engine;
+    /** The endpoint or URL, for reading (a password left out). */
+    readonly location: string;
+    /** The line `lms` in another shell needs. */
+    readonly variable: DatabaseVariable;
+    /** The table prefix (DynamoDB) or the schema (PostgreSQL). */
+    readonly namespace: string;
+  };
   readonly engine: string;
   readonly storage: string;
   readonly prefix: string;
@@ -22,7 +32,9 @@ export interface BannerInput {
 }
 
 export const banner = (input: BannerInput): string => {
-  const { apiUrl, demo } = input;
+  const { apiUrl, demo, database } = input;
+  const postgres = database.family === Engine.Postgres;
+  const variable = database.variable;
   const localOnly = isLoopbackAddress(input.host);
   const lines = [
     '',
@@ -32,7 +44,9 @@ export const banner = (input: BannerInput): string => {
       ? `  Console    ${apiUrl}/   (open it in a browser and choose "demo teacher")`
       : `  Console and /_jobs: off, --host ${input.host} is not loopback (the HTTP API alone is served; schedules still run)`,
     `  HTTP API   ${apiUrl}   (API Gateway HTTP API, payload 2.0, JWT authorizer)`,
-    `  DynamoDB   ${input.dynamodbEndpoint}   (${input.engine}, ${input.storage}, table prefix "${input.prefix}")`,
+    postgres
+      ? `  PostgreSQL ${database.location}   (${input.engine}, ${input.storage}, schema "${database.namespace}"; psql works too)`
+      : `  DynamoDB   ${database.location}   (${input.engine}, ${input.storage}, table prefix "${database.namespace}")`,
     ...(localOnly
       ? [
           `  Jobs       POST ${apiUrl}/_jobs/<function> runs one now; GET ${apiUrl}/_jobs lists them`,
@@ -51,9 +65,13 @@ export const banner = (input: BannerInput): string => {
       ([role, { id, token }]) =>
         `    export ${role.toUpperCase()}_TOKEN=${token}   # ${input.idClaim} ${id}`,
     ),
-    // The engines accept any region and credentials (DynamoDB Local runs with -sharedDb),
-    // so lms needs only the endpoint, and the prefix when there is one.
-    `    export DYNAMODB_ENDPOINT=${input.dynamodbEndpoint}`,
+    // The DynamoDB engines accept any region and credentials (DynamoDB Local runs with
+    // -sharedDb), the local PostgreSQL ones trust user postgres on loopback: lms needs only
+    // the endpoint or the URL, and the prefix when there is one (it names the schema too).
+    // An external URL's password is the user's own: not printed, their shell has it.
+    !postgres || new URL(variable.value).password === ''
+      ? `    export ${variable.name}=${variable.value}`
+      : `    # export ${variable.name}=...   (as set in your shell; its password is not printed)`,
     ...(input.prefix === '' ? [] : [`    export LMS_TABLE_PREFIX=${input.prefix}`]),
     '    npx lms tables list   # then any lms command works on these tables',
     '',

@@ -1,12 +1,12 @@
 /**
  * `lms start`: the whole system on one machine. An embedded DynamoDB (or DynamoDB Local,
- * or an external endpoint), the tables, demo data when the tables are empty, every HTTP
+ * PGlite, Debian's PostgreSQL, or an external DynamoDB endpoint or PostgreSQL URL), the
+ * tables, demo data when the tables are empty, every HTTP
  * function behind an emulated API Gateway HTTP API with a JWT authorizer, and the
  * scheduled functions on their schedules.
  */
 import { join } from 'node:path';
-import { connectDynamo } from '../adapters/dynamodb/connect.ts';
-import { createMissingTables } from '../adapters/dynamodb/tables.ts';
+import { connectTables, Engine, type TablesConnection } from '../adapters/connect.ts';
 import { assertFunctionFolders } from '../catalog/function-folders.ts';
 import type { FunctionName } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
@@ -15,15 +15,19 @@ import { LmsError } from '../errors.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import { runResumableSeed } from '../seed/resumable.ts';
 import type { SeedSizeName } from '../seed/sizes.ts';
-import { tables } from '../tables/definitions.ts';
 import { createDevKeys, type DevKeys, loadDevKeys } from './aws/auth/dev-keys.ts';
-import { createEngine, type EngineKind, type LocalEngine } from './aws/engines/index.ts';
 import { RUN_TRIGGERS } from './aws/scheduler/job-runs.ts';
 import { LocalJobs } from './aws/scheduler/jobs.ts';
 import { checkPortsFree, lockDataFolder } from './claim.ts';
 import { consoleAssets } from './console/assets.ts';
 import { ConsoleApi } from './console/console-api.ts';
 import { runHistoryFile } from './console/run-history.ts';
+import {
+  type DatabaseVariable,
+  type StackDatabase,
+  type StackEngineKind,
+  stackDatabase,
+} from './database.ts';
 import { type DemoIdentities, findDemoIdentities } from './demo-identities.ts';
 import { type Handle, loadFunction } from './invoke/load-function.ts';
 import { isLoopbackAddress } from './server/local-only.ts';
@@ -32,8 +36,8 @@ import { type LocalService, ServiceStack } from './stack.ts';
 
 export interface StartOptions {
   readonly config: Config;
-  /** Ignored when the configuration names an external endpoint. */
-  readonly engine: Exclude<EngineKind, 'external'>;
+  /** Ignored when the configuration names an external database (DYNAMODB_ENDPOINT, DATABASE_URL). */
+  readonly engine: StackEngineKind;
   readonly inMemory: boolean;
   readonly dataDir: string;
   readonly port: number;
@@ -61,8 +65,17 @@ export interface RunningStack {
   readonly apiUrl: string;
   /** The interface the HTTP API listens on; the console and /_jobs only on a loopback one. */
   readonly host: string;
-  readonly dynamodbEndpoint: string;
-  readonly engine: LocalEngine;
+  /** Set when the database is DynamoDB. */
+  readonly dynamodbEndpoint: string | undefined;
+  /** Set when the database is PostgreSQL. */
+  readonly databaseUrl: string | undefined;
+  readonly engine: Pick<StackDatabase, 'family' | 'kind' | 'pid'>;
+  /** Where the database is, for the banner (a password left out). */
+  readonly location: string;
+  /** What `lms` beside the stack needs: `DYNAMODB_ENDPOINT` or `DATABASE_URL`. */
+  readonly variable: DatabaseVariable;
+  /** Where the tables are: the table prefix (DynamoDB) or the schema (PostgreSQL). */
+  readonly namespace: string;
   readonly keys: DevKeys;
   readonly jobs: LocalJobs;
   readonly seeded: boolean;
@@ -94,17 +107,15 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   // missing from the API or the schedules: refuse to start, naming it.
   assertFunctionFolders(options.functionsDir);
   const { config, log, signal } = options;
-  const external = config.dynamodbEndpoint !== undefined;
   const host = options.host ?? '127.0.0.1';
-  const engine =
-    config.dynamodbEndpoint !== undefined
-      ? createEngine({ kind: 'external', endpoint: config.dynamodbEndpoint })
-      : createEngine({
-          kind: options.engine,
-          port: options.dbPort,
-          ...(options.inMemory ? {} : { path: join(options.dataDir, options.engine) }),
-        });
-  let connection: ReturnType<typeof connectDynamo> | undefined;
+  const database = stackDatabase(config, {
+    engine: options.engine,
+    port: options.dbPort,
+    dataDir: options.inMemory ? undefined : options.dataDir,
+  });
+  const dbPort = database.claimsPort;
+  const dbLabel = database.family === Engine.Postgres ? 'PostgreSQL' : 'DynamoDB';
+  let connection: TablesConnection | undefined;
   let keys: DevKeys | undefined;
   let seeded = false;
   let demo: DemoIdentities | undefined;
@@ -114,7 +125,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   const load = async (name: FunctionName) => {
     let handle = handles.get(name);
     if (handle === undefined) {
-      if (connection === undefined) throw new Error('DynamoDB is not connected');
+      if (connection === undefined) throw new Error('the database is not connected');
       const runtime = createRuntime(name, functionConfig, { db: connection.db });
       handle = await loadFunction(name, runtime);
       handles.set(name, handle);
@@ -140,20 +151,14 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
         if (!options.inMemory) {
           release = await lockDataFolder(options.dataDir, {
             'HTTP API port': options.port,
-            ...(external ? {} : { 'DynamoDB port': options.dbPort }),
+            ...(dbPort === undefined ? {} : { [`${dbLabel} port`]: dbPort }),
           });
         }
         await checkPortsFree([
           { what: 'the HTTP API (--port)', port: options.port, host },
-          ...(external
+          ...(dbPort === undefined
             ? []
-            : [
-                {
-                  what: 'the embedded DynamoDB (--db-port)',
-                  port: options.dbPort,
-                  host: '127.0.0.1',
-                },
-              ]),
+            : [{ what: `the embedded ${dbLabel} (--db-port)`, port: dbPort, host: '127.0.0.1' }]),
         ]);
       },
       stop: async () => {
@@ -161,31 +166,33 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
       },
     },
     {
-      name: `DynamoDB (${engine.kind})`,
+      // Stopped after everything that uses it (the services above stop in reverse), so the
+      // engine (a postgres or DynamoDB Local process) goes last, none left behind.
+      name: `${dbLabel} (${database.kind})`,
       start: async () => {
-        await engine.start();
-        functionConfig = {
-          ...config,
-          dynamodbEndpoint: engine.endpoint,
-        };
-        connection = connectDynamo(functionConfig);
+        await database.start();
+        // The functions run in process with the stack's configuration, pointed at this
+        // database: DYNAMODB_ENDPOINT for DynamoDB, DATABASE_URL for PostgreSQL.
+        functionConfig = { ...config, ...database.settings() };
+        connection = connectTables(functionConfig);
       },
       stop: async () => {
-        connection?.close();
-        await engine.stop();
+        await connection?.close();
+        await database.stop();
       },
     },
     {
       name: 'tables',
       start: async () => {
-        if (connection === undefined) throw new Error('DynamoDB is not connected');
-        const changes = await createMissingTables(
-          connection.client,
-          config.tablePrefix,
-          Object.values(tables),
-        );
-        const created = changes.filter((c) => c.action !== 'exists').length;
-        log(`tables: ${created} created, ${changes.length - created} already there`);
+        if (connection === undefined) throw new Error('the database is not connected');
+        const changes = await connection.admin.createMissing();
+        const count = (action: string) => changes.filter((c) => c.action === action).length;
+        // DynamoDB reports indexes added to existing tables, PostgreSQL the migrations run.
+        const extra = [
+          count('index-created') > 0 ? `, ${count('index-created')} indexes added` : '',
+          count('migrated') > 0 ? `, ${count('migrated')} migrations applied` : '',
+        ].join('');
+        log(`tables: ${count('created')} created, ${count('exists')} already there${extra}`);
       },
       stop: async () => {},
     },
@@ -239,7 +246,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     {
       name: 'demo identities',
       start: async () => {
-        if (connection === undefined) throw new Error('DynamoDB is not connected');
+        if (connection === undefined) throw new Error('the database is not connected');
         demo = await findDemoIdentities(connection.db);
       },
       stop: async () => {},
@@ -306,8 +313,12 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   return {
     apiUrl: api.url,
     host,
-    dynamodbEndpoint: engine.endpoint,
-    engine,
+    ...database.settings(),
+    engine: database,
+    location: database.location(),
+    variable: database.variable(),
+    namespace:
+      connection?.engine === Engine.Postgres ? connection.postgres.schema : config.tablePrefix,
     keys,
     jobs,
     seeded,

@@ -13,11 +13,18 @@ const readmeBanner = () => {
 
 const TOKEN = 'eyJhbGciOiJFUzI1NiIs...';
 
+const dynamo = (endpoint: string, prefix: string): BannerInput['database'] => ({
+  family: 'dynamodb',
+  location: endpoint,
+  variable: { name: 'DYNAMODB_ENDPOINT', value: endpoint },
+  namespace: prefix,
+});
+
 /** The stack README's sample banner is printed for. */
 const readmeStack: BannerInput = {
   apiUrl: 'http://127.0.0.1:3000',
   host: '127.0.0.1',
-  dynamodbEndpoint: 'http://127.0.0.1:8000',
+  database: dynamo('http://127.0.0.1:8000', ''),
   engine: 'dynalite',
   storage: 'persisted in .data',
   prefix: '',
@@ -67,7 +74,7 @@ describe('the banner', () => {
     const printed = banner({
       apiUrl: 'http://127.0.0.1:3000',
       host: '127.0.0.1',
-      dynamodbEndpoint: 'http://127.0.0.1:8123',
+      database: dynamo('http://127.0.0.1:8123', 'demo-'),
       engine: 'dynalite',
       storage: 'in memory',
       prefix: 'demo-',
@@ -80,6 +87,42 @@ describe('the banner', () => {
     });
     expect(printed).toContain('\n    export DYNAMODB_ENDPOINT=http://127.0.0.1:8123\n');
     expect(printed).toContain('\n    export LMS_TABLE_PREFIX=demo-\n');
+  });
+
+  it('prints the DATABASE_URL line, not the DynamoDB one, for a PostgreSQL engine', () => {
+    const url = 'postgres://postgres@127.0.0.1:54320/postgres';
+    const printed = banner({
+      ...readmeStack,
+      engine: 'pglite',
+      database: {
+        family: 'postgres',
+        location: url,
+        variable: { name: 'DATABASE_URL', value: url },
+        namespace: 'public',
+      },
+    });
+    expect(printed).toContain(
+      `\n  PostgreSQL ${url}   (pglite, persisted in .data, schema "public";`,
+    );
+    expect(printed).toContain(`\n    export DATABASE_URL=${url}\n`);
+    expect(printed).not.toMatch(/DYNAMODB|DynamoDB/);
+  });
+
+  it("does not print an external DATABASE_URL's password", () => {
+    const printed = banner({
+      ...readmeStack,
+      engine: 'external',
+      storage: 'external',
+      database: {
+        family: 'postgres',
+        location: 'postgres://lms:***@db.example:5432/lms',
+        variable: { name: 'DATABASE_URL', value: 'postgres://lms:secret@db.example:5432/lms' },
+        namespace: 'public',
+      },
+    });
+    expect(printed).not.toContain('secret');
+    expect(printed).toContain('postgres://lms:***@db.example:5432/lms');
+    expect(printed).toContain('# export DATABASE_URL=...');
   });
 
   it('says the console and /_jobs are off on a non-loopback --host, and prints no /_jobs line', () => {

@@ -274,7 +274,7 @@ describe('the local stack (lms start)', () => {
       'data folder and ports stopped',
     ]);
     await expect(fetch(apiUrl)).rejects.toThrow();
-    await expect(fetch(dynamodbEndpoint)).rejects.toThrow();
+    await expect(fetch(dynamodbEndpoint ?? '')).rejects.toThrow();
     if (pid !== undefined) expect(isProcessAlive(pid)).toBe(false);
   });
 });

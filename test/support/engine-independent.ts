@@ -12,6 +12,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/lib/**',
   'test/local/aws/engines/**',
   'test/local/postgres/index.test.ts',
+  'test/local/database.test.ts',
   'test/local/postgres/pglite.test.ts',
   'test/local/postgres/postgres-server.test.ts',
   'test/catalog/**',

@@ -1,6 +1,12 @@
 import { type Command, Option } from 'commander';
 import { signDevToken, withLocalIdClaim } from '../../local/aws/auth/tokens.ts';
 import { banner } from '../../local/banner.ts';
+import {
+  DEFAULT_DB_PORT,
+  engineFamily,
+  STACK_ENGINE_KINDS,
+  type StackEngineKind,
+} from '../../local/database.ts';
 import { demoLoginIds } from '../../local/demo-identities.ts';
 import { type RunningStack, StartInterruptedError, startLocalStack } from '../../local/start.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
@@ -10,9 +16,9 @@ import { nonNegativeInteger } from '../parse.ts';
 
 interface StartFlags {
   port: number;
-  dbPort: number;
+  dbPort?: number;
   host: string;
-  engine: 'dynalite' | 'dynamodb-local';
+  engine: StackEngineKind;
   inMemory?: boolean;
   data: string;
   seed: boolean;
@@ -25,17 +31,26 @@ interface StartFlags {
 export const registerStart = (program: Command, output: Output): void => {
   program
     .command('start')
-    .description('run the local stack: DynamoDB, tables, demo data, HTTP API, scheduled jobs')
+    .description(
+      'run the local stack: a database (DynamoDB or PostgreSQL), tables, demo data, HTTP API, scheduled jobs',
+    )
     .option('--port <n>', 'HTTP API port', nonNegativeInteger, 3000)
-    .option('--db-port <n>', 'embedded DynamoDB port (0: any free one)', nonNegativeInteger, 8000)
+    .option(
+      '--db-port <n>',
+      `embedded database port (0: any free one; default ${DEFAULT_DB_PORT.dynamodb} for DynamoDB, ${DEFAULT_DB_PORT.postgres} for PostgreSQL)`,
+      nonNegativeInteger,
+    )
     .option(
       '--host <host>',
       'interface to listen on (the console and /_jobs only on a loopback one)',
       '127.0.0.1',
     )
     .addOption(
-      new Option('--engine <engine>', 'embedded DynamoDB engine')
-        .choices(['dynalite', 'dynamodb-local'])
+      new Option(
+        '--engine <engine>',
+        'embedded database: DynamoDB (dynalite, dynamodb-local) or PostgreSQL (pglite, postgres); DATABASE_URL or DYNAMODB_ENDPOINT set: that database instead',
+      )
+        .choices(STACK_ENGINE_KINDS)
         .default('dynalite'),
     )
     .option('--in-memory', 'keep nothing on disk (data and signing key vanish at exit)')
@@ -88,7 +103,7 @@ export const registerStart = (program: Command, output: Output): void => {
           inMemory: flags.inMemory === true,
           dataDir: flags.data,
           port: flags.port,
-          dbPort: flags.dbPort,
+          dbPort: flags.dbPort ?? DEFAULT_DB_PORT[engineFamily(flags.engine)],
           host: flags.host,
           seed: flags.seed ? { size: flags.seedSize, seed: flags.seedNumber } : false,
           schedule: flags.schedule,
@@ -119,13 +134,20 @@ export const registerStart = (program: Command, output: Output): void => {
           banner({
             apiUrl: stack.apiUrl,
             host: stack.host,
-            dynamodbEndpoint: stack.dynamodbEndpoint,
+            database: {
+              family: stack.engine.family,
+              location: stack.location,
+              variable: stack.variable,
+              namespace: stack.namespace,
+            },
             engine: stack.engine.kind,
             storage:
               stack.engine.kind === 'external'
-                ? 'external'
+                ? 'not started by lms start, left running at exit'
                 : flags.inMemory === true
-                  ? 'in memory'
+                  ? stack.engine.kind === 'postgres'
+                    ? 'in a temporary folder removed at exit'
+                    : 'in memory'
                   : `persisted in ${flags.data}`,
             prefix: config.tablePrefix,
             timezone: config.timezone,
