@@ -35,6 +35,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/workflows.test.ts',
   'test/support/pg-fault-proxy.test.ts',
   'test/adapters/postgres/statements.test.ts',
+  'test/adapters/postgres/transfer-store.test.ts',
 ] as const;
 
 /**
@@ -46,4 +47,6 @@ export const ENGINE_INDEPENDENT_TESTS = [
 export const DYNAMODB_ONLY_TESTS = [
   'test/adapters/dynamodb/**',
   'test/support/fault-proxy.test.ts',
+  // DynamoDB → PostgreSQL (a PGlite of its own) → DynamoDB: it needs DynamoDB at both ends.
+  'test/ops/transfer/postgres-round-trip.test.ts',
 ] as const;
