@@ -47,6 +47,9 @@ export const ENGINE_INDEPENDENT_TESTS = [
 export const DYNAMODB_ONLY_TESTS = [
   'test/adapters/dynamodb/**',
   'test/support/fault-proxy.test.ts',
+  // Export and import through the DynamoDB store (its clients, with faults injected);
+  // test/cli/export-import.test.ts runs the commands on either engine.
+  'test/ops/transfer/export-import.test.ts',
   // DynamoDB → PostgreSQL (a PGlite of its own) → DynamoDB: it needs DynamoDB at both ends.
   'test/ops/transfer/postgres-round-trip.test.ts',
 ] as const;

@@ -19,7 +19,6 @@ import {
   type PostgresConnection,
 } from '../../../src/adapters/postgres/connect.ts';
 import { createPostgresTransferStore } from '../../../src/adapters/postgres/transfer-store.ts';
-import { main } from '../../../src/cli/main.ts';
 import {
   createPostgresEngine,
   type LocalPostgresEngine,
@@ -34,6 +33,7 @@ import {
   tableNames,
   tables,
 } from '../../../src/tables/definitions.ts';
+import { runLmsWithEnv } from '../../support/cli.ts';
 import { bytes, rawTable as rawTableOf, specialItems } from '../../support/raw-table.ts';
 import { createTestDb, type TestDb, uniquePrefix } from '../../support/test-db.ts';
 
@@ -74,24 +74,8 @@ const dynamoStore = (t: TestDb) =>
   });
 
 /** `lms` with DATABASE_URL (and no DynamoDB endpoint) in its environment, as an operator runs it. */
-const lmsOnPostgres = async (...args: string[]) => {
-  const saved = { ...process.env };
-  delete process.env.DYNAMODB_ENDPOINT;
-  process.env.DATABASE_URL = engine.databaseUrl;
-  process.env.LMS_TABLE_PREFIX = pgPrefix;
-  const out: string[] = [];
-  const err: string[] = [];
-  try {
-    const code = await main(['node', 'lms', ...args], {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: false,
-    });
-    return { code, out: out.join('\n'), err };
-  } finally {
-    process.env = saved;
-  }
-};
+const lmsOnPostgres = (...args: string[]) =>
+  runLmsWithEnv({ DATABASE_URL: engine.databaseUrl, LMS_TABLE_PREFIX: pgPrefix }, ...args);
 
 beforeAll(async () => {
   engine = createPostgresEngine({ kind: 'pglite' });
