@@ -19,6 +19,12 @@ import { ident, Params, qualified, type Statement, schemaFor } from './sql.ts';
  */
 export const EXPORT_PAGE_ROWS = 500;
 
+/**
+ * Lines per upsert statement of an import (the repository's write chunk): a round trip per
+ * 500 items instead of per 25, DynamoDB's batch, with a parameter of a few megabytes at most.
+ */
+export const IMPORT_BATCH_LINES = 500;
+
 export interface PostgresTransferStoreSettings {
   readonly pg: Pg;
   /** `LMS_TABLE_PREFIX`: the schema is `schemaFor(prefix)`. */
@@ -114,6 +120,7 @@ export const createPostgresTransferStore = (
     target: `${settings.location} prefix="${prefix}"`,
     prefix,
     tableName: name,
+    batchLines: IMPORT_BATCH_LINES,
     // `segments` is DynamoDB's throughput knob; here one walk of the primary key's B-tree
     // is the fast way, and its order makes each page's cursor exact.
     async *scanLines(table) {
