@@ -30,9 +30,12 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
 import {
   type AttributeMap,
+  BASE64,
   ItemLineError,
   itemFromLine,
   itemToLine,
+  NUMBER as NUMBER_TEXT,
+  setOwn,
 } from '../dynamodb/item-json.ts';
 import { TAG, TAGGED_TYPES, TAGGED_VALUE, type TaggedType } from './values.ts';
 
@@ -138,22 +141,7 @@ export const itemToJsonbText = (item: AttributeMap): string => mapText(item, 'It
 /** The `jsonb` text of the item of an export line; throws {@link ItemLineError}. */
 export const lineToJsonbText = (line: string): string => itemToJsonbText(itemFromLine(line));
 
-/**
- * Sets an own property even for the name `__proto__` (as `item-json.ts` does): a plain
- * assignment would change the prototype and lose the attribute.
- */
-const setOwn = (target: AttributeMap, name: string, value: AttributeValue): void => {
-  Object.defineProperty(target, name, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-};
-
 const NUMBER_TOKEN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?/y;
-const NUMBER_TEXT = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'base64'));
 
