@@ -3,7 +3,7 @@
  * and progress display closed whatever happens, and the way a summary is printed.
  */
 import type { Command } from 'commander';
-import { transferStoreFor } from '../adapters/dynamodb/transfer-store.ts';
+import { transferStoreFor } from '../adapters/transfer-store.ts';
 import type { Config } from '../config/config.ts';
 import type { TransferListener, TransferProgress } from '../ops/transfer/progress.ts';
 import type { TransferStore } from '../ops/transfer/store.ts';
@@ -72,15 +72,12 @@ export const transferAction =
   async (names: string[], options: O, command: Command): Promise<void> => {
     const tables = knownTables(names);
     await withJobContext(command, output, use, async ({ config, connection, progress }) => {
-      if (connection.engine !== 'dynamodb') {
-        throw new UsageError('lms export and import do not reach PostgreSQL yet');
-      }
       const summary = await transfer({
         names,
         tables,
         options,
         config,
-        store: transferStoreFor(connection.dynamo, config),
+        store: transferStoreFor(connection, config),
         onProgress: transferProgressListener(progress),
         onNote: (message) => output.err(message),
       });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
+import { runLmsWithEnv } from '../support/cli.ts';
 import { student } from '../support/fixtures.ts';
 import { randomOrganisation, storeOrganisation } from '../support/organisation.ts';
 import { createTestDb, type TestDb } from '../support/test-db.ts';
@@ -23,24 +23,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const run = async (prefix: string, ...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    ['node', 'lms', '--endpoint', source.endpoint, '--prefix', prefix, ...args],
-    {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-      interactive: false,
-    },
-  );
-  return { code, out: out.join('\n'), err };
-};
+/** `lms` with the variables that reach these tables, DynamoDB's or PostgreSQL's. */
+const run = (t: TestDb, ...args: string[]) => runLmsWithEnv(t.env, ...args);
 
 describe('lms export and lms import', () => {
   it('export writes the named tables with progress lines and a closing summary', async () => {
     const { code, out, err } = await run(
-      source.prefix,
+      source,
       'export',
       'students',
       'classes',
@@ -61,7 +50,7 @@ describe('lms export and lms import', () => {
   });
 
   it('import writes them into the configured prefix and checks the counts', async () => {
-    const { code, err } = await run(target.prefix, 'import', '--from', dir);
+    const { code, err } = await run(target, 'import', '--from', dir);
     expect(code).toBe(0);
     expect(err).toContain(
       `students imported: ${org.students.length}/${org.students.length} (100%)`,
@@ -74,13 +63,13 @@ describe('lms export and lms import', () => {
   });
 
   it('a second import skips what the checkpoint holds, --restart writes it again', async () => {
-    const again = await run(target.prefix, 'import', '--from', dir);
+    const again = await run(target, 'import', '--from', dir);
     expect(again.code).toBe(0);
     expect(again.err).toContain(
       'students: already imported (300 items, per the checkpoint), skipped',
     );
     expect(again.err.at(-1)).toMatch(/0 written, 320 skipped/);
-    const restarted = await run(target.prefix, 'import', '--from', dir, '--restart');
+    const restarted = await run(target, 'import', '--from', dir, '--restart');
     expect(restarted.code).toBe(0);
     expect(restarted.err.at(-1)).toMatch(/320 written, 0 skipped/);
     expect(restarted.err.some((line) => line.includes('not empty before the import'))).toBe(true);
@@ -88,29 +77,22 @@ describe('lms export and lms import', () => {
 
   it('a new export into the same directory does not resume from the old checkpoint', async () => {
     await source.db.students.put(student('s-new', { class_code: org.classes[0]?.code }));
-    expect((await run(source.prefix, 'export', 'students', '--out', dir)).code).toBe(0);
-    const { code, err } = await run(target.prefix, 'import', '--from', dir);
+    expect((await run(source, 'export', 'students', '--out', dir)).code).toBe(0);
+    const { code, err } = await run(target, 'import', '--from', dir);
     expect(code).toBe(0);
     expect(err.some((line) => line.includes('is from another export; starting over'))).toBe(true);
     expect(await target.db.students.find({ id: 's-new' })).toBeDefined();
   });
 
   it('unknown table names exit 2, listing the valid ones, before touching anything', async () => {
-    const exported = await run(
-      source.prefix,
-      'export',
-      'students',
-      'pupils',
-      '--out',
-      join(dir, 'never'),
-    );
+    const exported = await run(source, 'export', 'students', 'pupils', '--out', join(dir, 'never'));
     expect(exported.code).toBe(2);
     expect(exported.err.join('\n')).toMatch(
       /unknown table "pupils"; valid: groups, schools, .*answers/,
     );
     await expect(readFile(join(dir, 'never', 'manifest.json'))).rejects.toThrow(/ENOENT/);
-    expect((await run(target.prefix, 'import', 'pupils', '--from', dir)).code).toBe(2);
-    const notExported = await run(target.prefix, 'import', 'answers', '--from', dir);
+    expect((await run(target, 'import', 'pupils', '--from', dir)).code).toBe(2);
+    const notExported = await run(target, 'import', 'answers', '--from', dir);
     expect(notExported.code).toBe(2);
     expect(notExported.err.join('\n')).toMatch(
       /not in the export in .+: answers \(it holds: students\)/,
@@ -123,7 +105,7 @@ describe('lms export and lms import', () => {
     await writeFile(path, `${lines.slice(1).join('\n')}`);
     const fresh = await createTestDb(import.meta.url);
     try {
-      const { code, err } = await run(fresh.prefix, 'import', '--from', dir);
+      const { code, err } = await run(fresh, 'import', '--from', dir);
       expect(code).toBe(1);
       expect(err.at(-1)).toMatch(
         /^lms: students\.jsonl: has \d+ lines but the manifest lists \d+ items .*nothing was written \[EXPORT_FILE_INVALID\]$/,
@@ -137,7 +119,7 @@ describe('lms export and lms import', () => {
   it('a directory without a manifest exits 1 and says why', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'lms-cli-empty-'));
     try {
-      const { code, err } = await run(target.prefix, 'import', '--from', empty);
+      const { code, err } = await run(target, 'import', '--from', empty);
       expect(code).toBe(1);
       expect(err.at(-1)).toMatch(
         /no manifest\.json in .+: not an export, or an export that did not finish/,

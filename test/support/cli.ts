@@ -42,14 +42,29 @@ export const lmsEnv = (
 export const runLms = async (
   target: { readonly env: Readonly<Record<string, string>>; readonly prefix: string },
   ...args: string[]
+): Promise<CliRun> => runLmsWithEnv(target.env, '--prefix', target.prefix, ...args);
+
+/**
+ * Runs `lms` as an operator's shell with these variables would (`t.env`: the tables of a
+ * test on either engine, `DATABASE_URL` included), capturing what it prints (progress as
+ * log lines, as on a pipe). The process's environment is put back afterwards.
+ *
+ * @example
+ * ```ts
+ * const { code } = await runLmsWithEnv(t.env, 'export', '--out', dir);
+ * ```
+ */
+export const runLmsWithEnv = async (
+  env: Readonly<Record<string, string>>,
+  ...args: string[]
 ): Promise<CliRun> => {
   const out: string[] = [];
   const err: string[] = [];
   const saved = new Map(TARGET_VARIABLES.map((name) => [name, process.env[name]]));
   for (const name of TARGET_VARIABLES) delete process.env[name];
-  Object.assign(process.env, target.env);
+  Object.assign(process.env, env);
   try {
-    const code = await main(['node', 'lms', '--prefix', target.prefix, ...args], {
+    const code = await main(['node', 'lms', ...args], {
       out: (line) => out.push(line),
       err: (line) => err.push(line),
       interactive: false,

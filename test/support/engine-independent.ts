@@ -38,6 +38,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/adapters/postgres/statements.test.ts',
   'test/adapters/postgres/migrations.test.ts',
   'test/adapters/postgres/repository.test.ts',
+  'test/adapters/postgres/transfer-store.test.ts',
 ] as const;
 
 /**
@@ -49,4 +50,9 @@ export const ENGINE_INDEPENDENT_TESTS = [
 export const DYNAMODB_ONLY_TESTS = [
   'test/adapters/dynamodb/**',
   'test/support/fault-proxy.test.ts',
+  // Export and import through the DynamoDB store (its clients, with faults injected);
+  // test/cli/export-import.test.ts runs the commands on either engine.
+  'test/ops/transfer/export-import.test.ts',
+  // DynamoDB → PostgreSQL (a PGlite of its own) → DynamoDB: it needs DynamoDB at both ends.
+  'test/ops/transfer/postgres-round-trip.test.ts',
 ] as const;

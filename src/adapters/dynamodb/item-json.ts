@@ -35,7 +35,7 @@ const base64 = (bytes: Uint8Array): string =>
  * Sets an own property even for the name `__proto__` (a legal attribute name), which a
  * plain assignment would turn into a prototype change, losing the attribute.
  */
-const setOwn = <T>(target: Record<string, T>, name: string, value: T): void => {
+export const setOwn = <T>(target: Record<string, T>, name: string, value: T): void => {
   Object.defineProperty(target, name, {
     value,
     enumerable: true,
@@ -79,9 +79,9 @@ export const itemToLine = (item: AttributeMap): string =>
   JSON.stringify({ Item: mapToJson(item, 'Item') });
 
 // DynamoDB's number syntax: an optional sign, digits with an optional fraction, an optional exponent.
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+export const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 // Canonical base64 only: `Buffer.from(s, 'base64')` would skip stray characters silently.
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+export const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 const str = (value: unknown, path: string): string => {
   if (typeof value !== 'string') throw new ItemLineError(path, 'expected a string');

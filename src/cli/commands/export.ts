@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { redactedUrl } from '../../adapters/connect.ts';
 import { exportTables } from '../../ops/transfer/export.ts';
 import { exportSummaryLine } from '../../ops/transfer/summary.ts';
 import { tableNames } from '../../tables/definitions.ts';
@@ -26,7 +27,11 @@ const runExport = ({
     out: options.out,
     tables: names.length > 0 ? tables : tableNames,
     explicit: names.length > 0,
-    source: { endpoint: config.dynamodbEndpoint ?? null, region: config.awsRegion ?? null },
+    // A PostgreSQL source is named by its URL, without the password (null means AWS).
+    source:
+      config.databaseUrl === undefined
+        ? { endpoint: config.dynamodbEndpoint ?? null, region: config.awsRegion ?? null }
+        : { endpoint: redactedUrl(config.databaseUrl), region: null },
     segments: options.segments,
     onProgress,
     onNote,

@@ -56,7 +56,12 @@ export const registerImport = (program: Command, output: Output): void => {
     .argument('[tables...]', 'only these tables of the export (default: all of them)')
     .requiredOption('--from <dir>', 'the export directory (it also keeps the checkpoint)')
     .option('--restart', 'ignore the checkpoint and write every line again')
-    .option('--concurrency <n>', 'batches of 25 in flight at once', positiveInteger, 4)
+    .option(
+      '--concurrency <n>',
+      'batches in flight at once (25 items each on DynamoDB, 500 on PostgreSQL)',
+      positiveInteger,
+      4,
+    )
     .option('--json', 'print the summary as JSON on stdout')
     .action(transferAction(output, TableUse.Write, runImport, importSummaryLine));
 };

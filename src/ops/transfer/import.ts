@@ -4,9 +4,10 @@
  * 1. The manifest is read; every file still to import is verified against it (line
  *    count, SHA-256, every line an item of its table) before anything is written.
  * 2. Missing tables are created.
- * 3. Each file is streamed line by line into BatchWriteItem batches of 25, written a group
- *    of batches at a time; after each group the checkpoint (`.import-state.json` beside
- *    the manifest) records how many lines are in the table.
+ * 3. Each file is streamed line by line into batches (BatchWriteItem's 25 items on
+ *    DynamoDB, one statement of 500 on PostgreSQL), written a group of batches at a time;
+ *    after each group the checkpoint (`.import-state.json` beside the manifest) records
+ *    how many lines are in the table.
  * 4. Each table is counted: if it was empty before, it must hold exactly the exported
  *    count.
  *
@@ -51,7 +52,7 @@ import type { TransferStore } from './store.ts';
 const CHANGED_DURING_IMPORT =
   'changed while it was imported; restore the export and run the import again (it resumes)';
 
-/** DynamoDB's limit of one BatchWriteItem request. */
+/** Lines per batch unless the store says otherwise: DynamoDB's limit of one BatchWriteItem request. */
 const BATCH = 25;
 
 export interface LoadedManifest {
@@ -155,7 +156,8 @@ export const importTables = async (
   const now = options.now ?? (() => new Date());
   const note = options.onNote ?? (() => {});
   const concurrency = options.concurrency ?? 4;
-  const groupLines = BATCH * (options.batchesPerGroup ?? 40);
+  const batchLines = store.batchLines ?? BATCH;
+  const groupLines = batchLines * (options.batchesPerGroup ?? 40);
   const { manifest, sha256: manifestSha } = await loadManifest(options.from);
   const checkpointPath = join(options.from, CHECKPOINT_FILE);
   const target = store.target;
@@ -241,7 +243,9 @@ export const importTables = async (
     let seen = 0;
     let group: string[] = [];
     const flush = async () => {
-      await pMap(chunk(group, BATCH), (batch) => store.putLines(table, batch), { concurrency });
+      await pMap(chunk(group, batchLines), (batch) => store.putLines(table, batch), {
+        concurrency,
+      });
       done += group.length;
       group = [];
       await save(table, { lines_done: done, empty_before: emptyBefore, complete: false });

@@ -22,7 +22,12 @@ export interface TransferStore {
    * attributes), so a bad file is refused before anything is written.
    */
   checkLine(table: TableName, line: string): void;
-  /** Puts the items of at most 25 lines as one batch, retrying what DynamoDB leaves unprocessed. */
+  /**
+   * Lines per {@link putLines} call: 25 when unset, DynamoDB's BatchWriteItem limit; a
+   * store that writes a batch as one statement takes more per round trip.
+   */
+  readonly batchLines?: number;
+  /** Puts the items of at most `batchLines` lines as one batch (retrying what is left unprocessed). */
   putLines(table: TableName, lines: readonly string[]): Promise<void>;
   /** Those of these tables that exist. */
   existingTables(tables: readonly TableName[]): Promise<TableName[]>;

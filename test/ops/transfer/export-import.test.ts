@@ -7,8 +7,6 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttributeMap } from '../../../src/adapters/dynamodb/item-json.ts';
-import { scanRawPages } from '../../../src/adapters/dynamodb/raw-scan.ts';
 import { createMissingTables, deleteTables } from '../../../src/adapters/dynamodb/tables.ts';
 import { createTransferStore } from '../../../src/adapters/dynamodb/transfer-store.ts';
 import { CHECKPOINT_FILE, parseImportState } from '../../../src/ops/transfer/checkpoint.ts';
@@ -29,6 +27,7 @@ import {
 } from '../../../src/tables/definitions.ts';
 import { answer, module } from '../../support/fixtures.ts';
 import { randomOrganisation, storeOrganisation } from '../../support/organisation.ts';
+import { rawTable as rawTableOf, specialItems } from '../../support/raw-table.ts';
 import { createTestDb, type TestDb, uniquePrefix } from '../../support/test-db.ts';
 
 let source: TestDb;
@@ -47,62 +46,13 @@ const store = (prefix: string, client: DynamoDBClient = source.client): Transfer
     location: source.endpoint,
   });
 
-const bytes = (...values: number[]) => new Uint8Array(values);
-
-/** Items only the raw path can carry: sets, huge numbers, binary, unknown attributes. */
-const specialItems: [TableName, AttributeMap][] = [
-  [
-    'students',
-    {
-      id: { S: 'x-special' },
-      name: { S: 'Ann "the fox" 汉字' },
-      class_code: { S: 'c-1' },
-      parent_ids: { SS: ['p-0', 'p-1'] },
-      big: { N: '12345678901234567890' },
-      photo: { B: bytes(0, 1, 2, 255) },
-      blobs: { BS: [bytes(1), bytes(2, 3)] },
-      scores: { NS: ['1.5', '99999999999999999999999'] },
-      meta: {
-        M: {
-          nested: { M: { list: { L: [{ N: '1' }, { S: 'a' }, { NULL: true }, { BOOL: false }] } } },
-        },
-      },
-      attribute_no_schema_knows: { S: 'kept' },
-    },
-  ],
-  // Fails the student schema (no name, parent_ids a number): an export must keep it.
-  ['students', { id: { S: 'x-invalid' }, parent_ids: { N: '5' } }],
-  ['jobs', { name: { S: 'job-x' }, watermark: { B: bytes(104, 105) }, runs: { N: '-0.000001' } }],
-  [
-    'answers',
-    {
-      student_id: { S: 's-0' },
-      answer_key: { S: 'm-odd#a-odd' },
-      duration_ms: { N: '123456789012345678901234567890' },
-    },
-  ],
-];
-
 const totalItems = async (prefix: string) => {
   let total = 0;
   for (const table of tableNames) total += (await rawTable(prefix, table)).length;
   return total;
 };
 
-const keyText = (table: TableName, item: AttributeMap) => {
-  const definition = tables[table];
-  const sort = 'sortKey' in definition ? item[definition.sortKey]?.S : '';
-  return `${item[definition.partitionKey]?.S}\u0000${sort}`;
-};
-
-/** Every item of a table, raw, in key order. */
-const rawTable = async (prefix: string, table: TableName) => {
-  const items: AttributeMap[] = [];
-  for await (const page of scanRawPages(source.client, physicalName(prefix, tables[table]))) {
-    items.push(...page);
-  }
-  return items.sort((a, b) => (keyText(table, a) < keyText(table, b) ? -1 : 1));
-};
+const rawTable = (prefix: string, table: TableName) => rawTableOf(source.client, prefix, table);
 
 const expectSameTables = async (from: string, to: string) => {
   for (const table of tableNames) {
