@@ -30,12 +30,12 @@ import type { DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
 import { createPostgresDb } from '../../src/adapters/postgres/db.ts';
 import { createPool, Pg, type PgCounters } from '../../src/adapters/postgres/pg.ts';
 import type { Db } from '../../src/repositories/db.ts';
-import { FAULT_KINDS, FaultProxy, type FaultKind, type FaultRule } from './fault-proxy.ts';
+import { FAULT_KINDS, type FaultKind, FaultProxy, type FaultRule } from './fault-proxy.ts';
 import {
   type PgConnectionRule,
-  type PgStatementFault,
   PgFaultProxy,
   type PgStatement,
+  type PgStatementFault,
   type PgStatementRule,
 } from './pg-fault-proxy.ts';
 import type { TestDb } from './test-db.ts';
@@ -73,6 +73,8 @@ export interface FaultyDbOptions {
   readonly seed?: number;
   /** Awaited before a request is decided and forwarded (requests wait, in order). */
   readonly before?: (request: FaultyRequest) => Promise<void> | void;
+  /** Called once the engine has answered a forwarded request. */
+  readonly after?: (request: FaultyRequest) => void;
   /** PostgreSQL only (DynamoDB has no connections): `too-many-connections` at these attempts. */
   readonly connections?: ConnectionFaults;
 }
@@ -161,6 +163,7 @@ const dynamoFaultyDb = async (t: TestDb, options: FaultyDbOptions): Promise<Faul
     rules: (options.rules ?? []) as readonly FaultRule[],
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.before === undefined ? {} : { before: options.before }),
+    ...(options.after === undefined ? {} : { after: options.after }),
   }).start();
   return {
     engine: 'dynamodb',
@@ -249,6 +252,7 @@ const pgFaultyDb = async (t: TestDb, options: FaultyDbOptions): Promise<FaultyDb
       requests.push(view);
       await hook?.(view);
     },
+    after: (statement) => options.after?.(viewOf(statement)),
   }).start();
   const pgs: Pg[] = [];
   const counters: PgCounters = { statements: 0, rowsRead: 0, rowsWritten: 0, retries: 0 };

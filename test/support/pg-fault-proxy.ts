@@ -153,6 +153,8 @@ export interface PgFaultProxyOptions {
   readonly record?: boolean;
   /** Awaited before a statement is decided: lets a test hold it (messages wait, in order). */
   readonly before?: (statement: PgStatement) => Promise<void> | void;
+  /** Called once the server has answered a forwarded statement (its ReadyForQuery came). */
+  readonly after?: (statement: PgStatement) => void;
 }
 
 /** `delay` without a `delayMs`. */
@@ -335,6 +337,7 @@ export class PgFaultProxy {
   /** Statements seen (also when not recorded). */
   seen = 0;
   before: PgFaultProxyOptions['before'];
+  after: PgFaultProxyOptions['after'];
 
   readonly #target: URL;
   readonly #random: Random;
@@ -356,6 +359,7 @@ export class PgFaultProxy {
     this.#latencyMs = options.latencyMs ?? 0;
     this.#record = options.record ?? true;
     this.before = options.before;
+    this.after = options.after;
   }
 
   get rules(): readonly PgFaultRule[] {
@@ -740,7 +744,11 @@ export class PgFaultProxy {
     }
     this.forwarded += 1;
     const mode =
-      fault === 'drop-after' ? 'drop-after' : fault === 'internal-error-after' ? 'replace' : 'forward';
+      fault === 'drop-after'
+        ? 'drop-after'
+        : fault === 'internal-error-after'
+          ? 'replace'
+          : 'forward';
     let entry = open;
     if (entry === undefined) {
       entry = { statement, mode };
@@ -866,6 +874,7 @@ export class PgFaultProxy {
       if (head.statement !== undefined && head.statement.outcome === 'pending') {
         head.statement.outcome = 'ok';
       }
+      if (head.statement !== undefined && head.mode !== 'synthetic') this.after?.(head.statement);
       if (head.mode === 'drop-after') {
         // It ran (and committed, under autocommit); the client never hears of it.
         if (out.length > 0) link.client.write(Buffer.concat(out));

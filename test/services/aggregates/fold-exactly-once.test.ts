@@ -334,7 +334,7 @@ describe('fold exactly once, under injected faults', () => {
       }
     }
     await expectRebuildAgrees(world);
-  });
+  }, 90_000);
 });
 
 /** The `part` of the student_state item a request reads or writes. */
@@ -482,7 +482,7 @@ describe('fold exactly once, rounds of answers', () => {
       previous = [...fresh, ...late];
     }
     await expectRebuildAgrees(world);
-  });
+  }, 90_000);
 });
 
 describe('fold cost', () => {

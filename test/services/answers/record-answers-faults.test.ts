@@ -5,6 +5,7 @@
  * without any retry. No stored answer stays unaggregated, none is counted twice.
  */
 import { describe, expect, it } from 'vitest';
+import { PG_RETRY_POLICY } from '../../../src/adapters/postgres/pg.ts';
 import { functions } from '../../../src/catalog/functions.ts';
 import { MIN_SETTLE_SECONDS_ON_AWS } from '../../../src/config/config.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
@@ -17,7 +18,6 @@ import {
   type RecordAnswersResult,
   recordAnswers,
 } from '../../../src/services/answers/record-answers.ts';
-import { PG_RETRY_POLICY } from '../../../src/adapters/postgres/pg.ts';
 import { both, isOperation, isWrite, onTable } from '../../support/fault-proxy.ts';
 import { type FaultyDb, type FaultyRule, useFaultyDbs } from '../../support/faulty-db.ts';
 import { module, student } from '../../support/fixtures.ts';
@@ -179,7 +179,7 @@ describe('record_answers under faults: nothing stored stays unaggregated', () =>
         expect(sortedIds(stored), label).toEqual(expect.arrayContaining(sortedIds(batch)));
       }
     }
-  });
+  }, 90_000);
 
   it("the marks' write failing after the SDK's retries stores nothing; the retry converges", async () => {
     const world = await createWorld(32);
