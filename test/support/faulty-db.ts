@@ -30,6 +30,7 @@ import type { DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
 import { createPostgresDb } from '../../src/adapters/postgres/db.ts';
 import { createPool, Pg, type PgCounters } from '../../src/adapters/postgres/pg.ts';
 import type { Db } from '../../src/repositories/db.ts';
+import type { TableDefinition } from '../../src/tables/definitions.ts';
 import { FAULT_KINDS, type FaultKind, FaultProxy, type FaultRule } from './fault-proxy.ts';
 import {
   type PgConnectionRule,
@@ -112,7 +113,8 @@ const PG_FAULT: Record<FaultKind, PgStatementFault> = {
 
 /** The DynamoDB operation a statement of the adapter stands for. */
 export const operationOf = (sql: string): string => {
-  const text = sql.replace(/^WITH expired AS \(DELETE .*?\)\) /s, '');
+  // answer_rates' TTL purge before the write (`expiredPurge` of statements.ts).
+  const text = sql.replace(/^WITH expired AS \(DELETE .*? ELSE false END\)\) /s, '');
   if (/^WITH present AS/.test(text) || /^DELETE /.test(text)) {
     return / USING jsonb_to_recordset/.test(text) ? 'BatchWriteItem' : 'DeleteItem';
   }
@@ -130,6 +132,22 @@ export const operationOf = (sql: string): string => {
     return 'GetItem';
   }
   return 'Other';
+};
+
+/**
+ * The index a Query statement reads (PostgreSQL): a global index is its partition column
+ * in the WHERE, a local one the table's partition column and the index's sort column (its
+ * ORDER BY, or its `IS NOT NULL` in a count). Undefined for the table itself.
+ */
+export const queriedIndexOf = (sql: string, table: TableDefinition): string | undefined => {
+  const partition = / WHERE t\."([^"]+)" = \$/.exec(sql)?.[1];
+  if (partition === undefined) return undefined;
+  if (partition !== table.partitionKey) {
+    return table.indexes.find((index) => index.partitionKey === partition)?.name;
+  }
+  const sort =
+    / ORDER BY t\."([^"]+)"/.exec(sql)?.[1] ?? / t\."([^"]+)" IS NOT NULL/.exec(sql)?.[1];
+  return table.localIndexes?.find((index) => index.sortKey === sort)?.name;
 };
 
 /**
@@ -198,12 +216,10 @@ const pgFaultyDb = async (t: TestDb, options: FaultyDbOptions): Promise<FaultyDb
   const viewOf = (statement: PgStatement): FaultyRequest => {
     let view = views.get(statement);
     if (view === undefined) {
-      const tables = statement.tables.map((name) => {
-        const table = name.startsWith(`${side.schema}.`)
-          ? name.slice(side.schema.length + 1)
-          : name;
-        return `${t.prefix}${table}`;
-      });
+      // The schema's tables only (not a CTE's name, nor a function's after USING).
+      const tables = statement.tables
+        .filter((name) => name.startsWith(`${side.schema}.`))
+        .map((name) => `${t.prefix}${name.slice(side.schema.length + 1)}`);
       const operation = operationOf(statement.sql);
       const body = { sql: statement.sql, params: statement.params };
       view = {
