@@ -34,6 +34,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/triggers.test.ts',
   'test/infra/workflows.test.ts',
   'test/support/pg-fault-proxy.test.ts',
+  'test/support/faulty-db.test.ts',
   'test/adapters/postgres/statements.test.ts',
 ] as const;
 
