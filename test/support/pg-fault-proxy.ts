@@ -894,6 +894,10 @@ export class PgFaultProxy {
   #close(link: Link): void {
     if (link.closed && link.client.destroyed && (link.upstream?.destroyed ?? true)) return;
     link.closed = true;
+    // Statements the server had not answered never will be (to the client): dropped.
+    for (const entry of link.pending) {
+      if (entry.statement?.outcome === 'pending') entry.statement.outcome = 'dropped';
+    }
     link.client.destroy();
     link.upstream?.destroy();
     this.#sockets.delete(link.client);
