@@ -2,7 +2,10 @@
  * The least-privilege claim, proven instead of hand-kept: every function's real handler
  * runs over a real engine through the fault proxy (no fault injected, only recorded), and
  * every DynamoDB request it sends, as (action, table, index), must be granted to that
- * function's role in the synthesized template. The other way round, every grant of the
+ * function's role in the synthesized template. On PostgreSQL each statement is named
+ * after the DynamoDB request it stands for (`test/support/faulty-db.ts`), its index read
+ * from its WHERE: the same claim, that the adapter of either engine needs no more than
+ * the catalogue grants. The other way round, every grant of the
  * template must have been used by some request, except the few listed in `RARE` with the
  * path that needs them: a grant nobody uses is privilege to drop.
  *
@@ -19,6 +22,7 @@ import { localContext } from '../../src/local/invoke/lambda-context.ts';
 import { loadFunction } from '../../src/local/invoke/load-function.ts';
 import { handlerInvoke, runWorkflow } from '../../src/local/workflows/run-workflow.ts';
 import type { Db } from '../../src/repositories/db.ts';
+import { type TableName, tables } from '../../src/tables/definitions.ts';
 import { CognitoStandIn } from '../support/cognito-stand-in.ts';
 import {
   claimsFor,
@@ -27,7 +31,12 @@ import {
   postAnswersEvent,
   studentProgressEvent,
 } from '../support/events.ts';
-import { FaultProxy, type ProxiedRequest } from '../support/fault-proxy.ts';
+import {
+  type FaultyDb,
+  type FaultyRequest,
+  faultyTestDb,
+  queriedIndexOf,
+} from '../support/faulty-db.ts';
 import { klass, module, student } from '../support/fixtures.ts';
 import { randomOrganisation, storeOrganisation } from '../support/organisation.ts';
 import { testRuntime } from '../support/runtime.ts';
@@ -49,7 +58,7 @@ const RARE: readonly string[] = [
 ];
 
 let t: TestDb;
-let proxy: FaultProxy;
+let proxy: FaultyDb;
 /** The handlers' Db: every request through the proxy. Set-up writes use `t.db` instead. */
 let db: Db;
 let deployed: Synthesized;
@@ -66,8 +75,8 @@ const answer = (id: string, studentId: string, word: string, minute: number) => 
 beforeAll(async () => {
   deployed = synth({ context: { stage: 'dev' } });
   t = await createTestDb(import.meta.url);
-  proxy = await new FaultProxy({ target: t.endpoint }).start();
-  db = proxy.db(t.prefix);
+  proxy = await faultyTestDb(t);
+  db = proxy.db();
   await storeOrganisation(t.db, randomOrganisation(5));
   await t.db.classes.putMany([klass('c-1', { teacher_id: 't-1', school_code: 'sc-1' })]);
   await t.db.modules.putMany([module('m-1', { words: ['apple', 'banana', 'cherry'] })]);
@@ -127,7 +136,7 @@ const statsRun = async (name: FunctionName): Promise<void> => {
  */
 const remarkDuringDelete = (table: 'student_marks' | 'parent_marks') => {
   let done = false;
-  proxy.before = async (request: ProxiedRequest) => {
+  proxy.before = async (request: FaultyRequest) => {
     if (done || request.operation !== 'DeleteItem') return;
     if (request.tables[0] !== `${t.prefix}${table}`) return;
     done = true;
@@ -268,9 +277,15 @@ const scenarios: readonly [FunctionName, () => Promise<void>][] = [
 ];
 
 /** `dynamodb:Query index:dev-students/class_code`: a request as the template names it. */
-const asGrant = (request: ProxiedRequest, table: string): string => {
+const asGrant = (request: FaultyRequest, table: string): string => {
   const logical = table.slice(t.prefix.length);
-  const index = request.body.IndexName;
+  const body = request.body as Record<string, unknown>;
+  const index =
+    typeof body.sql === 'string'
+      ? request.operation === 'Query'
+        ? queriedIndexOf(body.sql, tables[logical as TableName])
+        : undefined
+      : body.IndexName;
   const resource =
     typeof index === 'string' ? `index:dev-${logical}/${index}` : `table:dev-${logical}`;
   return `dynamodb:${request.operation} ${resource}`;

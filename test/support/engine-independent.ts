@@ -35,6 +35,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/triggers.test.ts',
   'test/infra/workflows.test.ts',
   'test/support/pg-fault-proxy.test.ts',
+  'test/support/faulty-db.test.ts',
   'test/adapters/postgres/statements.test.ts',
   'test/adapters/postgres/migrations.test.ts',
   'test/adapters/postgres/repository.test.ts',

@@ -465,22 +465,28 @@ export class FaultProxy {
   }
 }
 
+/** What the predicates below read of a request (also of `faulty-db.ts`'s statements). */
+export interface RequestShape {
+  readonly operation: string;
+  readonly tables: readonly string[];
+}
+
 /** Whether a request names a table whose physical name ends with `name` (`t-...-answers`). */
 export const onTable =
   (...names: readonly string[]) =>
-  (request: ProxiedRequest): boolean =>
+  (request: RequestShape): boolean =>
     request.tables.some((table) => names.some((name) => table.endsWith(`-${name}`)));
 
 /** Whether a request is one of `operations`. */
 export const isOperation =
   (...operations: readonly string[]) =>
-  (request: ProxiedRequest): boolean =>
+  (request: RequestShape): boolean =>
     operations.includes(request.operation);
 
 /** Both predicates. */
 export const both =
-  (...predicates: readonly ((request: ProxiedRequest) => boolean)[]) =>
-  (request: ProxiedRequest): boolean =>
+  <R extends RequestShape>(...predicates: readonly ((request: R) => boolean)[]) =>
+  (request: R): boolean =>
     predicates.every((predicate) => predicate(request));
 
 /** Whether a request changes an item: the requests whose response can be lost once applied. */

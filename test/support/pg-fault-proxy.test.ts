@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isTransient } from '../../src/adapters/postgres/pg.ts';
 import { usePgFaultProxies } from './fault-proxies.ts';
 import {
   type PgFaultProxy,
@@ -275,6 +276,41 @@ describe('PgFaultProxy: faults', () => {
     expect(error.message).toMatch(/Connection terminated unexpectedly|ECONNRESET/);
     expect(await rows()).toEqual([{ id: 1, v: 'a' }]);
     expect(proxy.statements[0]).toMatchObject({ fault: 'drop-after', outcome: 'ok' });
+  });
+
+  it('internal-error: XX000, nothing forwarded, not transient for the adapter; the connection stays usable', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'internal-error', nth: 1 }] });
+    const client = await connectClient(proxy);
+    const error = await errorOf(client.query('INSERT INTO answers VALUES ($1, $2)', [1, 'a']));
+    expect(error.code).toBe('XX000');
+    expect(isTransient(error)).toBe(false);
+    expect(await rows()).toEqual([]);
+    await client.query("INSERT INTO answers VALUES (2, 'b')");
+    expect(await rows()).toEqual([{ id: 2, v: 'b' }]);
+    expect(proxy.injected['internal-error']).toBe(1);
+  });
+
+  it('internal-error-after: the INSERT took effect, then XX000; the connection stays usable', async () => {
+    const proxy = await startProxy({ rules: [{ fault: 'internal-error-after', nth: 1 }] });
+    const client = await connectClient(proxy);
+    const error = await errorOf(client.query('INSERT INTO answers VALUES ($1, $2)', [1, 'a']));
+    expect(error.code).toBe('XX000');
+    expect(await rows()).toEqual([{ id: 1, v: 'a' }]);
+    expect(proxy.statements[0]).toMatchObject({ fault: 'internal-error-after', outcome: 'ok' });
+    expect((await client.query('SELECT v FROM answers')).rows).toEqual([{ v: 'a' }]);
+  });
+
+  it('records the parameters of a Bind and the rows sent back; after is called once answered', async () => {
+    const answered: number[] = [];
+    const proxy = await startProxy({ after: (statement) => answered.push(statement.seq) });
+    const client = await connectClient(proxy);
+    await client.query('INSERT INTO answers VALUES ($1, $2), ($3, $4)', [1, 'a', 2, null]);
+    await client.query('SELECT * FROM answers WHERE id >= $1', [1]);
+    expect(proxy.statements.map((s) => [s.params, s.rows])).toEqual([
+      [['1', 'a', '2', null], 0],
+      [['1'], 2],
+    ]);
+    expect(answered).toEqual([1, 2]);
   });
 
   it('a Pool replaces the connection a fault destroyed', async () => {

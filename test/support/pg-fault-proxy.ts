@@ -20,6 +20,10 @@
  *   concurrent update" and ReadyForQuery, not forwarded;
  * - `statement-timeout`: likewise with 57014 "canceling statement due to statement timeout",
  *   after the rule's `delayMs` (0 by default);
+ * - `internal-error`: answered with XX000 "internal error", not forwarded: an error the
+ *   adapter does not retry (`isTransient`), so the caller stops there (DynamoDB's `crash`);
+ * - `internal-error-after`: forwarded; once it has run (and committed, under autocommit) the
+ *   server's reply is replaced by that XX000 error (DynamoDB's `crash-after`);
  * - `too-many-connections` (a connection rule, decided at the startup packet): answered
  *   with the FATAL ErrorResponse 53300 "sorry, too many clients already", then closed.
  *
@@ -65,6 +69,8 @@ export const PG_FAULT_KINDS = [
   'serialization',
   'statement-timeout',
   'too-many-connections',
+  'internal-error',
+  'internal-error-after',
 ] as const;
 export type PgFaultKind = (typeof PG_FAULT_KINDS)[number];
 export type PgStatementFault = Exclude<PgFaultKind, 'too-many-connections'>;
@@ -91,6 +97,12 @@ export interface PgStatement {
   outcome: 'pending' | 'ok' | 'error' | 'dropped';
   /** The SQLSTATE of the error the client was given. */
   code?: string;
+  /** The parameters of its Bind (text format; `null` for NULL and binary values). */
+  readonly params: (string | null)[];
+  /** Rows the server sent back (DataRow messages). */
+  rows: number;
+  /** The rule that injected {@link fault}. */
+  rule?: PgFaultRule;
 }
 
 /** One connection attempt (a startup packet). */
@@ -141,6 +153,8 @@ export interface PgFaultProxyOptions {
   readonly record?: boolean;
   /** Awaited before a statement is decided: lets a test hold it (messages wait, in order). */
   readonly before?: (statement: PgStatement) => Promise<void> | void;
+  /** Called once the server has answered a forwarded statement (its ReadyForQuery came). */
+  readonly after?: (statement: PgStatement) => void;
 }
 
 /** `delay` without a `delayMs`. */
@@ -153,6 +167,8 @@ const CANCEL_REQUEST = 80877102;
 const INJECTED_ERRORS = {
   serialization: { code: '40001', message: 'could not serialize access due to concurrent update' },
   'statement-timeout': { code: '57014', message: 'canceling statement due to statement timeout' },
+  'internal-error': { code: 'XX000', message: 'internal error (injected)' },
+  'internal-error-after': { code: 'XX000', message: 'internal error (injected)' },
 } as const;
 
 /** What replaces a statement injected inside a transaction: it fails on the server, aborting it. */
@@ -281,6 +297,7 @@ interface Link {
   /** The extended-protocol messages received since the last Sync. */
   batch: Buffer[];
   batchSql: string[];
+  batchParams: (string | null)[];
   batchExecutes: boolean;
   /**
    * After an error injected at a Flush, messages are ignored until Sync, which gets a
@@ -320,6 +337,7 @@ export class PgFaultProxy {
   /** Statements seen (also when not recorded). */
   seen = 0;
   before: PgFaultProxyOptions['before'];
+  after: PgFaultProxyOptions['after'];
 
   readonly #target: URL;
   readonly #random: Random;
@@ -341,6 +359,7 @@ export class PgFaultProxy {
     this.#latencyMs = options.latencyMs ?? 0;
     this.#record = options.record ?? true;
     this.before = options.before;
+    this.after = options.after;
   }
 
   get rules(): readonly PgFaultRule[] {
@@ -482,6 +501,7 @@ export class PgFaultProxy {
       prepared: new Map(),
       batch: [],
       batchSql: [],
+      batchParams: [],
       batchExecutes: false,
       discarding: undefined,
       open: undefined,
@@ -615,6 +635,7 @@ export class PgFaultProxy {
         const [name] = cstring(packet, next);
         const sql = link.prepared.get(name);
         if (sql !== undefined && !link.batchSql.includes(sql)) link.batchSql.push(sql);
+        link.batchParams.push(...bindParams(packet));
         link.batch.push(packet);
         return;
       }
@@ -659,6 +680,7 @@ export class PgFaultProxy {
   #resetBatch(link: Link): void {
     link.batch = [];
     link.batchSql = [];
+    link.batchParams = [];
     link.batchExecutes = false;
   }
 
@@ -667,6 +689,7 @@ export class PgFaultProxy {
     const messages = Buffer.concat(link.batch);
     const isStatement = protocol === 'simple' || link.batchExecutes;
     const sql = link.batchSql.join(';\n');
+    const params = link.batchParams;
     this.#resetBatch(link);
     const upstream = link.upstream;
     if (upstream === undefined) throw new Error('no server connection');
@@ -694,6 +717,8 @@ export class PgFaultProxy {
       writes: sqlWrites(sql),
       tables: sqlTables(sql),
       outcome: 'pending',
+      params,
+      rows: 0,
     };
     if (this.#record) this.statements.push(statement);
     await this.before?.(statement);
@@ -701,6 +726,7 @@ export class PgFaultProxy {
     const fault = rule?.fault;
     if (fault !== undefined) {
       statement.fault = fault;
+      statement.rule = rule;
       this.injected[fault] += 1;
     }
     await sleep(this.#latencyMs + (fault === 'delay' ? (rule?.delayMs ?? DEFAULT_DELAY_MS) : 0));
@@ -710,14 +736,19 @@ export class PgFaultProxy {
       this.#close(link);
       return;
     }
-    if (fault === 'serialization' || fault === 'statement-timeout') {
+    if (fault === 'serialization' || fault === 'statement-timeout' || fault === 'internal-error') {
       await sleep(fault === 'statement-timeout' ? (rule?.delayMs ?? 0) : 0);
       if (link.closed) return;
       this.#injectError(link, statement, fault, open, synced);
       return;
     }
     this.forwarded += 1;
-    const mode = fault === 'drop-after' ? 'drop-after' : 'forward';
+    const mode =
+      fault === 'drop-after'
+        ? 'drop-after'
+        : fault === 'internal-error-after'
+          ? 'replace'
+          : 'forward';
     let entry = open;
     if (entry === undefined) {
       entry = { statement, mode };
@@ -725,6 +756,14 @@ export class PgFaultProxy {
     } else {
       entry.statement = statement;
       entry.mode = mode;
+    }
+    if (fault === 'internal-error-after') {
+      const { code, message: text } = INJECTED_ERRORS[fault];
+      const error = errorResponse('ERROR', code, text);
+      entry.reply = (status) => {
+        statement.code = code;
+        return Buffer.concat([error, readyForQuery(status === 'T' ? 'E' : status)]);
+      };
     }
     link.open = synced ? undefined : entry;
     upstream.write(messages);
@@ -734,7 +773,7 @@ export class PgFaultProxy {
   #injectError(
     link: Link,
     statement: PgStatement,
-    fault: 'serialization' | 'statement-timeout',
+    fault: 'serialization' | 'statement-timeout' | 'internal-error',
     open: Pending | undefined,
     synced: boolean,
   ): void {
@@ -816,6 +855,7 @@ export class PgFaultProxy {
         head.statement.outcome = 'error';
         head.statement.code = errorCode(packet);
       }
+      if (type === 'D' && head?.statement !== undefined) head.statement.rows += 1;
       if (head === undefined || head.mode === 'forward') out.push(packet);
       if (
         head?.mode === 'drop-after' &&
@@ -834,6 +874,7 @@ export class PgFaultProxy {
       if (head.statement !== undefined && head.statement.outcome === 'pending') {
         head.statement.outcome = 'ok';
       }
+      if (head.statement !== undefined && head.mode !== 'synthetic') this.after?.(head.statement);
       if (head.mode === 'drop-after') {
         // It ran (and committed, under autocommit); the client never hears of it.
         if (out.length > 0) link.client.write(Buffer.concat(out));
@@ -853,12 +894,43 @@ export class PgFaultProxy {
   #close(link: Link): void {
     if (link.closed && link.client.destroyed && (link.upstream?.destroyed ?? true)) return;
     link.closed = true;
+    // Statements the server had not answered never will be (to the client): dropped.
+    for (const entry of link.pending) {
+      if (entry.statement?.outcome === 'pending') entry.statement.outcome = 'dropped';
+    }
     link.client.destroy();
     link.upstream?.destroy();
     this.#sockets.delete(link.client);
     if (link.upstream !== undefined) this.#sockets.delete(link.upstream);
   }
 }
+
+/** The parameter values of a Bind message (text format; binary ones as `null`). */
+const bindParams = (packet: Buffer): (string | null)[] => {
+  try {
+    let offset = cstring(packet, cstring(packet, 5)[1])[1];
+    const formats: number[] = [];
+    const formatCount = packet.readInt16BE(offset);
+    offset += 2;
+    for (let i = 0; i < formatCount; i++, offset += 2) formats.push(packet.readInt16BE(offset));
+    const count = packet.readInt16BE(offset);
+    offset += 2;
+    const values: (string | null)[] = [];
+    for (let i = 0; i < count; i++) {
+      const length = packet.readInt32BE(offset);
+      offset += 4;
+      const format = formats.length === 1 ? formats[0] : (formats[i] ?? 0);
+      if (length < 0) values.push(null);
+      else {
+        values.push(format === 1 ? null : packet.toString('utf8', offset, offset + length));
+        offset += length;
+      }
+    }
+    return values;
+  } catch {
+    return [];
+  }
+};
 
 /** The SQLSTATE (field C) of an ErrorResponse. */
 const errorCode = (packet: Buffer): string | undefined => {

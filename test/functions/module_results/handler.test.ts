@@ -11,8 +11,6 @@
  * Times are UTC; in Asia/Shanghai (+08:00) 2026-03-01 is [02-28T16:00Z, 03-01T16:00Z).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { createHandler as createModuleResultsHandler } from '../../../src/functions/module_results/handler.ts';
 import { createHandler as createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
 import type { Db } from '../../../src/repositories/db.ts';
@@ -23,10 +21,16 @@ import {
   moduleResultsEvent,
   postAnswersEvent,
 } from '../../support/events.ts';
-import { faultyClient } from '../../support/faulty-client.ts';
+import { isOperation } from '../../support/fault-proxy.ts';
+import { type FaultyRequest, useFaultyDbs } from '../../support/faulty-db.ts';
 import { klass, module, student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
-import { createTestDb, type TestDb } from '../../support/test-db.ts';
+import { createTestDb, onPostgres, type TestDb } from '../../support/test-db.ts';
+
+const startFaulty = useFaultyDbs();
+
+/** The SQL and parameters of a statement (PostgreSQL), or DynamoDB's request body as JSON. */
+const bodyText = (request: FaultyRequest): string => JSON.stringify(request.body);
 
 /** The clock of these tests: the fixtures' answers are from early March 2026. */
 const NOW = new Date('2026-03-05T00:00:00.000Z');
@@ -280,20 +284,23 @@ describe('module_results', () => {
   });
 
   it('reads only by key: one index query for the students, one prefix query per student', async () => {
-    const { client, recorded, count } = faultyClient(t.doc);
-    const db = createDynamoDb(new Ddb(client), t.prefix);
-    const reply = await results(undefined, { db });
+    // Requests on DynamoDB, statements on PostgreSQL (named after the request they stand for).
+    const faulty = await startFaulty(t);
+    const reply = await results(undefined, { db: faulty.db() });
     expect(reply.statusCode).toBe(200);
-    expect(count('ScanCommand')).toBe(0);
-    expect(count('GetCommand')).toBe(2); // the class and the module
-    expect(count('QueryCommand')).toBe(1 + 6);
-    const queries = recorded
-      .filter((r) => r.name === 'QueryCommand')
-      .map((r) => JSON.stringify(r.input));
-    expect(queries.filter((q) => q.includes('"IndexName":"class_code"'))).toHaveLength(1);
-    expect(queries.filter((q) => q.includes('begins_with') && q.includes('"m-1#"'))).toHaveLength(
-      6,
-    );
+    const count = (operation: string) => faulty.requests.filter(isOperation(operation)).length;
+    expect(count('Scan')).toBe(0);
+    expect(count('GetItem')).toBe(2); // the class and the module
+    expect(count('Query')).toBe(1 + 6);
+    const queries = faulty.requests.filter(isOperation('Query')).map(bodyText);
+    const byClass = onPostgres()
+      ? (q: string) => q.includes('t.\\"class_code\\" = $')
+      : (q: string) => q.includes('"IndexName":"class_code"');
+    const byPrefix = onPostgres()
+      ? (q: string) => q.includes(' LIKE $') && q.includes('"m-1#%"')
+      : (q: string) => q.includes('begins_with') && q.includes('"m-1#"');
+    expect(queries.filter(byClass)).toHaveLength(1);
+    expect(queries.filter(byPrefix)).toHaveLength(6);
   });
 
   it('answers 404 for an unknown class (to an admin) or module', async () => {

@@ -2,10 +2,7 @@
  * `POST /answers` end to end on the real engine: API Gateway events in, replies and stored
  * items out.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { createHandler as createRecordAnswersHandler } from '../../../src/functions/record_answers/handler.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import {
@@ -15,7 +12,8 @@ import {
   lambdaContext,
   postAnswersEvent,
 } from '../../support/events.ts';
-import { faultyClient } from '../../support/faulty-client.ts';
+import { isOperation } from '../../support/fault-proxy.ts';
+import { useFaultyDbs } from '../../support/faulty-db.ts';
 import { testRuntime } from '../../support/runtime.ts';
 import { createTestDb, type TestDb } from '../../support/test-db.ts';
 
@@ -290,19 +288,21 @@ describe('record_answers', () => {
     expect(written.join('')).toContain('Mars/Olympus');
   });
 
+  const startFaulty = useFaultyDbs();
+
   it('under the documented race, counts a contested answer once (the later write wins)', async () => {
     // Request A reads (nothing stored), then, just before A writes, request B with other
     // content for the same identity runs to completion. A then writes over B.
     let raced = false;
-    const { client } = faultyClient(t.doc, {
-      beforeSend: async (command) => {
-        if (raced || !(command instanceof BatchWriteCommand)) return;
+    const faulty = await startFaulty(t, {
+      before: async (request) => {
+        if (raced || !isOperation('BatchWriteItem')(request)) return;
         raced = true;
         const b = await post({ answers: [answer('st-17', 'a-1', { correct: false })] });
         expect(bodyOf(b)).toEqual({ accepted: 1, duplicates: 0 });
       },
     });
-    const racing = createDynamoDb(new Ddb(client), t.prefix);
+    const racing = faulty.db();
     const a = await post({ answers: [answer('st-17', 'a-1')] }, service, {}, racing);
     expect(bodyOf(a)).toEqual({ accepted: 1, duplicates: 0 });
     const stored = await storedOf('st-17');

@@ -1,20 +1,24 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { NO_FIGURES } from '../../../src/domain/progress/child-figures.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { aggregateParents } from '../../../src/services/aggregates/aggregate-parents.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { markParents } from '../../../src/services/aggregates/marks.ts';
-import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { EXPECTED_CHILD, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
-import { faultyClient } from '../../support/faulty-client.ts';
+import { both, isOperation, onTable } from '../../support/fault-proxy.ts';
+import { attributeOf, type FaultyRequest, useFaultyDbs } from '../../support/faulty-db.ts';
 import { student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedSummary } from './oracle.ts';
-import { dataWrites, handAnswers, noonOf, record, s2Answer, storeHandModules } from './support.ts';
+import {
+  dataWriteRequests,
+  handAnswers,
+  noonOf,
+  record,
+  s2Answer,
+  storeHandModules,
+} from './support.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
 
@@ -41,9 +45,20 @@ const seed = async (db: Db) => {
   await aggregateStudents(db, options(TODAY));
 };
 
-const racingDb = (t: TestDb, beforeSend: (command: unknown) => Promise<void>) => {
-  const faulty = faultyClient(t.doc, { beforeSend });
-  return { ...faulty, db: createDynamoDb(new Ddb(faulty.client), t.prefix) };
+const startFaulty = useFaultyDbs();
+
+/** A Db through a proxy that awaits `before` on each request (statement) and records them. */
+const racingDb = async (
+  t: TestDb,
+  before: (request: FaultyRequest) => Promise<void> = async () => {},
+) => {
+  const faulty = await startFaulty(t, { before });
+  return {
+    db: faulty.db(),
+    get requests() {
+      return faulty.requests;
+    },
+  };
 };
 
 describe('aggregate_parents, incremental', () => {
@@ -96,11 +111,12 @@ describe('aggregate_parents, incremental', () => {
   it('keeps a parent marked when its children change during the run', async () => {
     const t = await freshDb();
     await seed(t.db);
-    const marks = physicalName(t.prefix, tables.parent_marks);
     let interleaved = false;
-    const racing = racingDb(t, async (command) => {
-      if (interleaved || !(command instanceof DeleteCommand)) return;
-      if (command.input.TableName !== marks || command.input.Key?.parent_id !== 'p-1') return;
+    const racing = await racingDb(t, async (request) => {
+      if (interleaved || !both(onTable('parent_marks'), isOperation('DeleteItem'))(request)) {
+        return;
+      }
+      if (attributeOf(request, 'parent_id') !== 'p-1') return;
       interleaved = true;
       // aggregate_students finishes a child of p-1 between our read and our delete.
       await record(t.db, [s2Answer], noonOf(TODAY));
@@ -140,9 +156,10 @@ describe('aggregate_parents, incremental', () => {
     const t = await freshDb();
     await seed(t.db);
     await aggregateParents(t.db, options(TODAY));
-    const watched = racingDb(t, async () => {});
+    const watched = await racingDb(t);
     expect(await aggregateParents(watched.db, options(TODAY))).toMatchObject({ scanned: 0 });
-    expect(watched.recorded.map((r) => r.name)).toEqual(['ScanCommand']);
+    // One request on DynamoDB, one statement on PostgreSQL.
+    expect(watched.requests.map((r) => r.operation)).toEqual(['Scan']);
   });
 });
 
@@ -157,7 +174,7 @@ describe('aggregate_parents, full', () => {
       children: [],
       updated_at: noonOf(TODAY).toISOString(),
     });
-    const watched = racingDb(t, async () => {});
+    const watched = await racingDb(t);
     expect(await aggregateParents(watched.db, { ...options(TODAY), mode: 'full' })).toMatchObject({
       scanned: 3,
       updated: 0,
@@ -171,7 +188,7 @@ describe('aggregate_parents, full', () => {
       dryRun: true,
     });
     expect(dry).toMatchObject({ dry_run: true, updated: 1, children_missing: 2 });
-    expect(dataWrites(watched.recorded)).toEqual([]);
+    expect(dataWriteRequests(watched.requests)).toEqual([]);
     expect((await t.db.parent_summaries.find({ parent_id: 'p-2' }))?.children).toHaveLength(2);
   });
 

@@ -1,27 +1,28 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { JobBusyError } from '../../../src/services/aggregates/lease.ts';
 import { ANSWER_SETTLE_MS } from '../../../src/services/aggregates/options.ts';
-import { physicalName, tables } from '../../../src/tables/definitions.ts';
 import { EXPECTED, MODULE_WORDS, TIME_ZONE, TODAY } from '../../domain/progress/hand-example.ts';
-import { faultyClient } from '../../support/faulty-client.ts';
+import { both, isOperation, onTable, WRITE_OPERATIONS } from '../../support/fault-proxy.ts';
+import {
+  attributeOf,
+  type FaultyRequest,
+  type FaultyRule,
+  useFaultyDbs,
+} from '../../support/faulty-db.ts';
 import { module, student } from '../../support/fixtures.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, type RawAnswer } from './oracle.ts';
 import {
-  dataWrites,
+  dataWriteRequests,
   handAnswers,
   noonOf,
   record,
   s2Answer,
   storedProgress,
   storeHandModules,
-  WRITES,
 } from './support.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
@@ -38,9 +39,25 @@ const seedHandExample = async (db: Db) => {
   await record(db, handAnswers, noonOf(TODAY));
 };
 
-const racingDb = (t: TestDb, beforeSend: (command: unknown) => Promise<void>) => {
-  const faulty = faultyClient(t.doc, { beforeSend });
-  return { ...faulty, db: createDynamoDb(new Ddb(faulty.client), t.prefix) };
+const startFaulty = useFaultyDbs();
+
+/**
+ * A Db whose requests (statements, on PostgreSQL) cross a proxy that awaits `before` on
+ * each, and records them (`requests`, named as DynamoDB's operations).
+ */
+const racingDb = async (
+  t: TestDb,
+  before: (request: FaultyRequest) => Promise<void> = async () => {},
+  rules: readonly FaultyRule[] = [],
+) => {
+  const faulty = await startFaulty(t, { before, rules });
+  return {
+    db: faulty.db(),
+    get requests() {
+      return faulty.requests;
+    },
+    count: (operation: string) => faulty.requests.filter(isOperation(operation)).length,
+  };
 };
 
 describe('aggregate_students, incremental', () => {
@@ -92,12 +109,7 @@ describe('aggregate_students, incremental', () => {
       await seedHandExample(t.db);
       // Not a progress item: `attempts` is no number. Without the repair the conditional write
       // ("no version" or "the version read") failed for ever and the student stayed marked.
-      await t.doc.send(
-        new PutCommand({
-          TableName: physicalName(t.prefix, tables.student_progress),
-          Item: { student_id: 's-1', attempts: 'many', ...version },
-        }),
-      );
+      await t.plant('student_progress', { student_id: 's-1', attempts: 'many', ...version });
       const summary = await run(t.db, TODAY);
       expect(summary).toMatchObject({ updated: 1, failed: 0, marks_cleared: 1, remarked: 0 });
       expect(await t.db.student_progress.find({ student_id: 's-1' })).toEqual({
@@ -129,11 +141,12 @@ describe('aggregate_students, incremental', () => {
   it('never loses an answer recorded after the answers were read: the student stays marked', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
-    const marks = physicalName(t.prefix, tables.student_marks);
     let interleaved = false;
-    const racing = racingDb(t, async (command) => {
-      if (interleaved || !(command instanceof DeleteCommand)) return;
-      if (command.input.TableName !== marks || command.input.Key?.student_id !== 's-1') return;
+    const racing = await racingDb(t, async (request) => {
+      if (interleaved || !both(onTable('student_marks'), isOperation('DeleteItem'))(request)) {
+        return;
+      }
+      if (attributeOf(request, 'student_id') !== 's-1') return;
       interleaved = true;
       // record_answers runs to completion between our read of the answers and our delete.
       await record(t.db, [late], minutesAfterNoon(1));
@@ -160,11 +173,9 @@ describe('aggregate_students, incremental', () => {
   it('leaves an answer recorded while the answers are read to the next run, keeping the mark', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
-    const answersTable = physicalName(t.prefix, tables.answers);
     let interleaved = false;
-    const racing = racingDb(t, async (command) => {
-      if (interleaved || !(command instanceof QueryCommand)) return;
-      if (command.input.TableName !== answersTable) return;
+    const racing = await racingDb(t, async (request) => {
+      if (interleaved || !both(onTable('answers'), isOperation('Query'))(request)) return;
       interleaved = true;
       await record(t.db, [{ ...late, module_id: 'm-2', word: 'dog' }], minutesAfterNoon(1));
     });
@@ -180,11 +191,11 @@ describe('aggregate_students, incremental', () => {
   it('refuses a run that would overlap another (the lease); the next run folds what it left', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
-    const progressTable = physicalName(t.prefix, tables.student_progress);
     let overlapped = false;
-    const slow = racingDb(t, async (command) => {
-      if (overlapped || !(command instanceof PutCommand)) return;
-      if (command.input.TableName !== progressTable) return;
+    const slow = await racingDb(t, async (request) => {
+      if (overlapped || !both(onTable('student_progress'), isOperation('PutItem'))(request)) {
+        return;
+      }
       overlapped = true;
       // Before this run writes its figures (12 answers), a 13th answer arrives and another
       // run starts: the lease refuses it while this one works.
@@ -208,23 +219,24 @@ describe('aggregate_students, incremental', () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     await run(t.db, TODAY);
-    const watched = racingDb(t, async () => {});
+    const watched = await racingDb(t);
     const again = await run(watched.db, TODAY);
     expect(again).toMatchObject({ scanned: 0, updated: 0, rollover: false, marks_read: 0 });
-    expect(watched.recorded.map((r) => r.name).sort()).toEqual(['GetCommand', 'ScanCommand']);
+    // DynamoDB's two requests, PostgreSQL's two statements.
+    expect(watched.requests.map((r) => r.operation).sort()).toEqual(['GetItem', 'Scan']);
     // Even later the same day.
     const evening = await aggregateStudents(watched.db, {
       timeZone: TIME_ZONE,
       now: () => new Date(`${TODAY}T15:59:59.999Z`),
     });
     expect(evening.scanned).toBe(0);
-    for (const name of [...WRITES, 'QueryCommand']) expect(watched.count(name)).toBe(0);
+    for (const name of [...WRITE_OPERATIONS, 'Query']) expect(watched.count(name)).toBe(0);
   });
 
   it('writes nothing in a dry run, yet reports what would change', async () => {
     const t = await freshDb();
     await seedHandExample(t.db);
-    const watched = racingDb(t, async () => {});
+    const watched = await racingDb(t);
     const summary = await run(watched.db, TODAY, { dryRun: true });
     expect(summary).toMatchObject({
       dry_run: true,
@@ -233,7 +245,7 @@ describe('aggregate_students, incremental', () => {
       marks_cleared: 0,
       parents_marked: 2,
     });
-    expect(dataWrites(watched.recorded)).toEqual([]);
+    expect(dataWriteRequests(watched.requests)).toEqual([]);
     expect(await t.db.student_progress.get({}, { scan: true })).toEqual([]);
     expect(await t.db.student_marks.get({}, { scan: true })).toHaveLength(1);
     expect(await t.db.jobs.find({ name: 'aggregate_students' })).toBeUndefined();
@@ -243,20 +255,19 @@ describe('aggregate_students, incremental', () => {
     const t = await freshDb();
     await seedHandExample(t.db);
     await record(t.db, [s2Answer], noonOf(TODAY));
-    const progressTable = physicalName(t.prefix, tables.student_progress);
-    const failing = racingDb(t, async (command) => {
-      if (
-        command instanceof PutCommand &&
-        command.input.TableName === progressTable &&
-        command.input.Item?.student_id === 's-2'
-      ) {
-        throw new Error('throttled');
-      }
-    });
+    // s-2's progress write fails with an error no client retries.
+    const failing = await racingDb(t, undefined, [
+      {
+        fault: 'crash',
+        match: (request) =>
+          both(onTable('student_progress'), isOperation('PutItem'))(request) &&
+          attributeOf(request, 'student_id') === 's-2',
+      },
+    ]);
     const summary = await run(failing.db, TODAY);
     expect(summary).toMatchObject({ scanned: 2, updated: 1, failed: 1, marks_cleared: 1 });
     expect(summary.warnings).toEqual([
-      { kind: 'failed', message: expect.stringContaining('student s-2: throttled') },
+      { kind: 'failed', message: expect.stringMatching(/student s-2: .*(crash|internal error)/i) },
     ]);
     expect(await t.db.student_marks.find({ student_id: 's-2' })).toBeDefined();
     expect(await t.db.jobs.find({ name: 'aggregate_students' })).toBeUndefined();
@@ -325,17 +336,14 @@ describe('aggregate_students, day roll-over', () => {
     await run(t.db, TODAY);
     expect(await storedProgress(t.db)).toEqual(expected(TODAY));
 
-    const answersTable = physicalName(t.prefix, tables.answers);
     for (const later of [1, 2, 25, 40]) {
       const day = addDays(TODAY, later);
-      const watched = racingDb(t, async () => {});
+      const watched = await racingDb(t);
       const summary = await run(watched.db, day);
-      const queried = watched.recorded
-        .filter((r) => r.name === 'QueryCommand')
-        .map((r) => JSON.stringify(r.input));
+      const queried = watched.requests.filter(isOperation('Query'));
       // s-2 is never read again: its last answer is long before any window.
       expect(
-        queried.every((q) => q.includes(answersTable) && !q.includes('"s-2"')),
+        queried.every((q) => onTable('answers')(q) && !JSON.stringify(q.body).includes('"s-2"')),
         day,
       ).toBe(true);
       expect(summary, day).toMatchObject({ rollover: true, marks_read: 0, failed: 0 });
@@ -402,14 +410,14 @@ describe('aggregate_students, full', () => {
       fold_version: 2,
       updated_at: noonOf(TODAY).toISOString(),
     });
-    const watched = racingDb(t, async () => {});
+    const watched = await racingDb(t);
     expect(await run(watched.db, TODAY, { mode: 'full' })).toMatchObject({
       scanned: 2,
       updated: 0,
       unchanged: 2,
       parents_marked: 0,
     });
-    expect(dataWrites(watched.recorded)).toEqual([]);
+    expect(dataWriteRequests(watched.requests)).toEqual([]);
   });
 
   it('recomputes a student who is gone from students but has answers, and says so', async () => {

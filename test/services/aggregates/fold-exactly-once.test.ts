@@ -7,22 +7,21 @@
  * answers (`oracle.ts`), and the state's root counts every answer exactly once. Last, the
  * cost: k new answers read k answers whatever the history, and the roll-over reads none.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { aggregateStudents } from '../../../src/services/aggregates/aggregate-students.ts';
 import { JobBusyError, LEASE_MS } from '../../../src/services/aggregates/lease.ts';
 import type { StudentsSummary } from '../../../src/services/aggregates/summary.ts';
+import { both, isOperation, onTable, WRITE_OPERATIONS } from '../../support/fault-proxy.ts';
 import {
-  both,
-  FaultProxy,
-  type FaultRule,
-  isOperation,
-  onTable,
-  type ProxiedRequest,
-  WRITE_OPERATIONS,
-} from '../../support/fault-proxy.ts';
+  attributeOf,
+  type FaultyDb,
+  type FaultyRequest,
+  type FaultyRule,
+  useFaultyDbs,
+} from '../../support/faulty-db.ts';
 import { answer, module, student } from '../../support/fixtures.ts';
 import { signal } from '../../support/signal.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
@@ -47,26 +46,17 @@ const ANSWERED = new Map<string, readonly string[]>([
 
 const freshDb = useFreshTestDbs(import.meta.url);
 
-const proxies: FaultProxy[] = [];
-afterEach(async () => {
-  await Promise.all(proxies.splice(0).map((proxy) => proxy.stop()));
-});
+const startFaulty = useFaultyDbs();
 
-/** A started proxy in front of the test engine, stopped after the test. */
-const startProxy = async (
+/**
+ * A started proxy in front of the test engine (DynamoDB's HTTP one or PostgreSQL's wire
+ * one), stopped after the test; `proxy.db()` is a Db through it.
+ */
+const startProxy = (
   t: TestDb,
-  rules: readonly FaultRule[] = [],
-  options: {
-    seed?: number;
-    before?: (request: ProxiedRequest) => Promise<void> | void;
-    after?: (request: ProxiedRequest) => void;
-  } = {},
-) => {
-  const proxy = new FaultProxy({ target: t.endpoint, rules, ...options });
-  proxies.push(proxy);
-  await proxy.start();
-  return proxy;
-};
+  rules: readonly FaultyRule[] = [],
+  options: { seed?: number; before?: FaultyDb['before'] } = {},
+) => startFaulty(t, { rules, ...options });
 
 /** A clock that only moves forward: answers are recorded and folded in its order. */
 class Clock {
@@ -200,7 +190,7 @@ const READS = ['GetItem', 'BatchGetItem', 'Query', 'Scan'];
 const FOLD_TABLES = ['student_state', 'answers', 'student_progress'] as const;
 
 /** Faults that happened, by table and kind of request (`student_state write`). */
-const faultsSeen = (proxy: FaultProxy) => {
+const faultsSeen = (proxy: FaultyDb) => {
   const seen = new Map<string, number>();
   for (const request of proxy.requests) {
     if (request.fault === undefined) continue;
@@ -215,7 +205,7 @@ const faultsSeen = (proxy: FaultProxy) => {
 describe('fold exactly once, under injected faults', () => {
   it('throttling and 500s on reads and writes of student_state, answers and student_progress change no figure', async () => {
     const world = await createWorld(['s-1', 's-2', 's-3', 's-4', 's-5', 's-6'], 101);
-    const rules: FaultRule[] = [];
+    const rules: FaultyRule[] = [];
     for (const table of FOLD_TABLES) {
       // Each kind of request of each table is hit at least once, then at random.
       const reads = both(onTable(table), isOperation(...READS));
@@ -240,7 +230,7 @@ describe('fold exactly once, under injected faults', () => {
       );
     }
     const proxy = await startProxy(world.t, rules, { seed: 7 });
-    const db = proxy.db(world.t.prefix);
+    const db = proxy.db();
 
     for (let round = 0; round < 3; round += 1) {
       // Round 0 folds every student for the first time (a rebuild); later rounds fold
@@ -266,7 +256,7 @@ describe('fold exactly once, under injected faults', () => {
     const world = await createWorld(['s-1', 's-2', 's-3', 's-4', 's-5'], 202);
     const statePuts = both(onTable('student_state'), isOperation('PutItem'));
     const progressPuts = both(onTable('student_progress'), isOperation('PutItem'));
-    const rules: FaultRule[] = [
+    const rules: FaultyRule[] = [
       { fault: 'lost', match: statePuts, nth: [1, 4] },
       { fault: 'lost500', match: statePuts, nth: 2 },
       // Four for certain: the chance draws below follow the order of requests, which
@@ -281,7 +271,7 @@ describe('fold exactly once, under injected faults', () => {
       { fault: 'lost500', match: progressPuts, chance: 0.1 },
     ];
     const proxy = await startProxy(world.t, rules, { seed: 11 });
-    const db = proxy.db(world.t.prefix);
+    const db = proxy.db();
 
     for (let round = 0; round < 4; round += 1) {
       await recordAnswers(world, newAnswers(world, 50, round === 3 ? [12, 30] : [0, 9]));
@@ -310,10 +300,10 @@ describe('fold exactly once, under injected faults', () => {
     await recordAnswers(world, newAnswers(world, 30));
     await settle(world);
     const proxy = await startProxy(world.t);
-    const db = proxy.db(world.t.prefix);
+    const db = proxy.db();
     // The fold's writes; the lease's (`jobs`) are another matter: a crash there stops the
     // run before or after its work, and a lease left behind only expires.
-    const writes = (request: ProxiedRequest) =>
+    const writes = (request: FaultyRequest) =>
       isOperation(...WRITE_OPERATIONS)(request) && !onTable('jobs')(request);
     /** Each round: both students, new answers (one of them late) in two modules. */
     const roundAnswers = () => [
@@ -344,17 +334,12 @@ describe('fold exactly once, under injected faults', () => {
       }
     }
     await expectRebuildAgrees(world);
-  });
+  }, 90_000);
 });
 
 /** The `part` of the student_state item a request reads or writes. */
-const partOf = (request: ProxiedRequest): string | undefined => {
-  const item = (request.body.Item ?? request.body.Key) as
-    | Record<string, { S?: string } | undefined>
-    | undefined;
-  return item?.part?.S;
-};
-const isStatePut = (part: string) => (request: ProxiedRequest) =>
+const partOf = (request: FaultyRequest): string | undefined => attributeOf(request, 'part');
+const isStatePut = (part: string) => (request: FaultyRequest) =>
   onTable('student_state')(request) && request.operation === 'PutItem' && partOf(request) === part;
 
 describe('fold exactly once, two runs at once', () => {
@@ -362,8 +347,8 @@ describe('fold exactly once, two runs at once', () => {
     const world = await createWorld(['s-1', 's-2', 's-3', 's-4'], 404);
     const jitter = seeded(5);
     const sleep = () => new Promise<void>((r) => setTimeout(r, jitter.int(0, 3)));
-    const a = (await startProxy(world.t, [], { before: sleep })).db(world.t.prefix);
-    const b = (await startProxy(world.t, [], { before: sleep })).db(world.t.prefix);
+    const a = (await startProxy(world.t, [], { before: sleep })).db();
+    const b = (await startProxy(world.t, [], { before: sleep })).db();
     for (let round = 0; round < 5; round += 1) {
       // Round 0 is every student's first fold (two rebuilds at once); round 3 is late.
       await recordAnswers(world, newAnswers(world, 40, round === 3 ? [10, 30] : [0, 9]));
@@ -398,7 +383,7 @@ describe('fold exactly once, two runs at once', () => {
         await bTried.promise;
       },
     });
-    const first = run(a.db(world.t.prefix), earlier);
+    const first = run(a.db(), earlier);
     await aAtRoot.promise;
     const second = await run(world.t.db, later).catch((error: unknown) => error);
     bTried.resolve();
@@ -434,7 +419,7 @@ describe('fold exactly once, two runs at once', () => {
         await bDone.promise;
       },
     });
-    const first = run(a.db(world.t.prefix), afterY).catch((error: unknown) => error);
+    const first = run(a.db(), afterY).catch((error: unknown) => error);
     await aAtRoot.promise;
     // B takes the expired lease; its cut-off (a wider settle window) is between X and Y.
     const bNow = new Date(afterY.getTime() + LEASE_MS + 1_000);
@@ -497,7 +482,7 @@ describe('fold exactly once, rounds of answers', () => {
       previous = [...fresh, ...late];
     }
     await expectRebuildAgrees(world);
-  });
+  }, 90_000);
 });
 
 describe('fold cost', () => {
@@ -535,7 +520,7 @@ describe('fold cost', () => {
     await expectOracle(world);
 
     const proxy = await startProxy(world.t);
-    const db = proxy.db(world.t.prefix);
+    const db = proxy.db();
     /** Answers items the engine read for the requests since the last reset. */
     const answersReadOnTheWire = () =>
       proxy.requests

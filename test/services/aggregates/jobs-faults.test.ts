@@ -22,19 +22,11 @@ import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
 import { LEASE_MS } from '../../../src/services/aggregates/lease.ts';
 import { budgetContext } from '../../support/counting-worker.ts';
-import { useFaultProxies } from '../../support/fault-proxies.ts';
-import {
-  both,
-  everyFault,
-  type FaultProxy,
-  type FaultRule,
-  isOperation,
-  isWrite,
-  onTable,
-} from '../../support/fault-proxy.ts';
+import { both, everyFault, isOperation, isWrite, onTable } from '../../support/fault-proxy.ts';
+import { type FaultyDb, type FaultyRule, useFaultyDbs } from '../../support/faulty-db.ts';
 import { module, student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
-import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
+import { onPostgres, type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 import { expectedProgress, expectedSummary, type RawAnswer } from './oracle.ts';
 import { record, storedProgress, storedSummaries } from './support.ts';
 
@@ -61,18 +53,21 @@ const PARENTS = Array.from({ length: 8 }, (_, i) => ({
 }));
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const startProxy = useFaultProxies();
+const startProxy = useFaultyDbs();
 
-/** Every kind of fault, from the seed; throttling now and then. */
-const randomFaults = (): FaultRule[] =>
+/**
+ * Every kind of fault, from the seed; throttling now and then. On PostgreSQL (the kinds
+ * mapped: `faulty-db.ts`) also connections refused with "too many clients".
+ */
+const randomFaults = (): FaultyRule[] =>
   everyFault({
     at: { throttle: [7], provisioned: [29], internal: [3, 11, 19], lost: [2, 9], lost500: [5] },
     chance: { internal: 0.08, lost: 0.06, lost500: 0.03, slow: 0.1, throttle: 0.003 },
-  });
+  }) as FaultyRule[];
 
 interface World {
   readonly t: TestDb;
-  readonly proxy: FaultProxy;
+  readonly proxy: FaultyDb;
   readonly answers: RawAnswer[];
   readonly random: Random;
   /** The clock of the runs: each run a lease's lifetime after the last (see `nextRun`). */
@@ -82,12 +77,16 @@ interface World {
   failures: number;
 }
 
-const createWorld = async (seed: number, rules: readonly FaultRule[]): Promise<World> => {
+const createWorld = async (seed: number, rules: readonly FaultyRule[]): Promise<World> => {
   const t = await freshDb();
   await t.db.students.putMany(STUDENTS);
   await t.db.parents.putMany(PARENTS);
   await t.db.modules.putMany([...MODULES].map(([id, words]) => module(id, { words: [...words] })));
-  const proxy = await startProxy({ target: t.endpoint, seed, rules });
+  const proxy = await startProxy(t, {
+    seed,
+    rules,
+    ...(rules.length === 0 ? {} : { connections: { nth: [2, 7, 15] } }),
+  });
   return {
     t,
     proxy,
@@ -129,7 +128,7 @@ const nextRun = (world: World): Date => {
 
 /** A handler of `job` over a fresh client through the proxy (a new Lambda container). */
 const handlerOf = async (world: World, job: FunctionName, now: Date) => {
-  const db: Db = world.proxy.db(world.t.prefix);
+  const db: Db = world.proxy.db();
   return loadFunction(
     job,
     testRuntime(db, { now, env: { LMS_TIMEZONE: ZONE, LMS_ANSWER_SETTLE_SECONDS: '0' } }),
@@ -229,10 +228,11 @@ const expectOracle = async (
 };
 
 /** Injected faults, by kind, for the assertions that each kind happened. */
-const expectEveryFaultKind = (proxy: FaultProxy) => {
+const expectEveryFaultKind = (proxy: FaultyDb) => {
   for (const kind of ['throttle', 'provisioned', 'internal', 'lost', 'lost500', 'slow'] as const) {
     expect(proxy.injected[kind], kind).toBeGreaterThan(0);
   }
+  if (onPostgres()) expect(proxy.refusedConnections, 'too many connections').toBeGreaterThan(0);
 };
 
 describe('aggregate jobs under injected faults, plain events', () => {
@@ -278,7 +278,7 @@ describe('aggregate jobs under injected faults, through the workflow', () => {
 });
 
 describe('aggregate jobs whose retries are exhausted', () => {
-  const failingWrites = (table: string): FaultRule[] => [
+  const failingWrites = (table: string): FaultyRule[] => [
     { fault: 'internal', match: both(onTable(table), isWrite) },
   ];
 

@@ -4,16 +4,14 @@
  * whose record fails validation still exists and keeps its summary; a summary rewritten
  * after the run read it is not removed (the delete is conditional on what was read).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { localContext } from '../../../src/local/invoke/lambda-context.ts';
 import { loadFunction } from '../../../src/local/invoke/load-function.ts';
 import { handlerInvoke, runWorkflow } from '../../../src/local/workflows/run-workflow.ts';
 import type { Entity } from '../../../src/repositories/db.ts';
 import { aggregateParents } from '../../../src/services/aggregates/aggregate-parents.ts';
-import { physicalName, tables } from '../../../src/tables/definitions.ts';
-import { useFaultProxies } from '../../support/fault-proxies.ts';
 import { both, isOperation, onTable } from '../../support/fault-proxy.ts';
+import { attributeOf, useFaultyDbs } from '../../support/faulty-db.ts';
 import { student } from '../../support/fixtures.ts';
 import { testRuntime } from '../../support/runtime.ts';
 import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
@@ -24,7 +22,7 @@ const TODAY = '2026-11-24';
 const NOW = noonOf(TODAY);
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const startProxy = useFaultProxies();
+const startProxy = useFaultyDbs();
 
 const summaryOf = (parentId: string, updatedAt = '2026-11-20T00:00:00.000Z') =>
   ({
@@ -38,12 +36,7 @@ const world = async (): Promise<TestDb> => {
   const t = await freshDb();
   await t.db.students.put(student('s-1', { parent_ids: ['p-1'] }));
   await t.db.parents.put({ id: 'p-1', name: 'Parent', student_ids: ['s-1'] });
-  await t.doc.send(
-    new PutCommand({
-      TableName: physicalName(t.prefix, tables.parents),
-      Item: { id: 'p-bad', name: 'Parent', student_ids: 42 },
-    }),
-  );
+  await t.plant('parents', { id: 'p-bad', name: 'Parent', student_ids: 42 });
   await t.db.parent_summaries.putMany([
     summaryOf('p-gone'),
     summaryOf('p-gone-marked'),
@@ -120,21 +113,23 @@ describe('summaries of parents that no longer exist', () => {
   it('a summary rewritten after the run read it is not removed', async () => {
     const t = await world();
     const rewritten = summaryOf('p-gone', '2026-11-24T05:00:00.000Z');
-    const proxy = await startProxy({
-      target: t.endpoint,
+    let rewrites = 0;
+    const proxy = await startProxy(t, {
       before: async (request) => {
         // Just before the run's delete of p-gone's summary, someone writes it anew.
         if (!both(onTable('parent_summaries'), isOperation('DeleteItem'))(request)) return;
-        const key = request.body.Key as { parent_id?: { S?: string } } | undefined;
-        if (key?.parent_id?.S === 'p-gone') await t.db.parent_summaries.put(rewritten);
+        if (attributeOf(request, 'parent_id') !== 'p-gone') return;
+        rewrites += 1;
+        await t.db.parent_summaries.put(rewritten);
       },
     });
-    const summary = await aggregateParents(proxy.db(t.prefix), {
+    const summary = await aggregateParents(proxy.db(), {
       timeZone: ZONE,
       now: () => NOW,
       mode: 'full',
     });
     expect(summary).toMatchObject({ failed: 0 });
+    expect(rewrites).toBe(1);
     expect(await t.db.parent_summaries.find({ parent_id: 'p-gone' })).toEqual(rewritten);
     expect(await summaryIds(t)).toEqual(['p-1', 'p-bad', 'p-gone']);
   });

@@ -2,6 +2,8 @@
 import type { Db, Entity } from '../../../src/repositories/db.ts';
 import { recordAnswers } from '../../../src/services/answers/record-answers.ts';
 import { ANSWERS, MODULE_WORDS } from '../../domain/progress/hand-example.ts';
+import { isWrite } from '../../support/fault-proxy.ts';
+import { attributeOf, type FaultyRequest } from '../../support/faulty-db.ts';
 import { module } from '../../support/fixtures.ts';
 import type { RawAnswer } from './oracle.ts';
 
@@ -86,3 +88,12 @@ export const s2Answer: RawAnswer = {
 /** The hand example's modules, stored. */
 export const storeHandModules = (db: Db) =>
   db.modules.putMany([...MODULE_WORDS].map(([id, words]) => module(id, { words: [...words] })));
+
+/**
+ * The writes a faulty Db's proxy saw (`faulty-db.ts`, either engine), but those of a run's
+ * lease (`jobs`, `<job>#lease`): what {@link dataWrites} says of a faulty client's records.
+ */
+export const dataWriteRequests = (requests: readonly FaultyRequest[]) =>
+  requests.filter(
+    (request) => isWrite(request) && attributeOf(request, 'name')?.endsWith('#lease') !== true,
+  );

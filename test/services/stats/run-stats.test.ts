@@ -1,12 +1,9 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDynamoDb } from '../../../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../../../src/adapters/dynamodb/ddb.ts';
 import { ALL_LEVELS } from '../../../src/domain/stats/levels.ts';
 import { loadFunction } from '../../../src/local/invoke/load-function.ts';
 import { runStats } from '../../../src/services/stats/run-stats.ts';
-import { physicalName, tables } from '../../../src/tables/definitions.ts';
-import { faultyClient } from '../../support/faulty-client.ts';
+import { both, isOperation, isWrite, onTable } from '../../support/fault-proxy.ts';
+import { attributeOf, type FaultyRequest, useFaultyDbs } from '../../support/faulty-db.ts';
 import { klass, student } from '../../support/fixtures.ts';
 import {
   expectedStats,
@@ -16,7 +13,22 @@ import {
   storeOrganisation,
 } from '../../support/organisation.ts';
 import { testRuntime } from '../../support/runtime.ts';
-import { useFreshTestDbs } from '../../support/test-db.ts';
+import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
+
+const startFaulty = useFaultyDbs();
+
+/**
+ * A Db through a proxy that awaits `before` on each request (statement, on PostgreSQL) and
+ * counts them by DynamoDB operation (`UpdateItem`: a stats update on either engine).
+ */
+const watchedDb = async (t: TestDb, before?: (request: FaultyRequest) => Promise<void>) => {
+  const faulty = await startFaulty(t, before === undefined ? {} : { before });
+  return {
+    db: faulty.db(),
+    count: (operation: string) => faulty.requests.filter(isOperation(operation)).length,
+    writes: () => faulty.requests.filter(isWrite).length,
+  };
+};
 
 const freshDb = useFreshTestDbs(import.meta.url);
 
@@ -122,8 +134,7 @@ describe('calc stats on a real engine', () => {
     await t.db.classes.put(klass('c-5', { teacher_id: 't-2', school_code: 'sc-1' }));
     await t.db.students.put(student('s-8', { class_code: 'c-5' }));
     await t.db.students.delete({ id: 's-3' });
-    const { client, count } = faultyClient(t.doc);
-    const db = createDynamoDb(new Ddb(client), t.prefix);
+    const { db, count } = await watchedDb(t);
     const summary = await runStats(db, all);
     const stored = await storedStats(t.db);
     expect(stored.classes).toMatchObject({
@@ -139,7 +150,7 @@ describe('calc stats on a real engine', () => {
     expect(stored.groups['g-1']).toEqual({ schools: 2, teachers: 2, classes: 4, students: 4 });
     // c-1, c-5 (new), t-1, t-2, sc-1, g-1 changed; c-2 keeps 1 student (one in, one out).
     expect(summary.updated).toBe(6);
-    expect(count('UpdateCommand')).toBe(6);
+    expect(count('UpdateItem')).toBe(6);
     expect(await storedStats(t.db)).toEqual(
       expectedStats({
         ...handMade(),
@@ -158,49 +169,35 @@ describe('calc stats on a real engine', () => {
     const t = await freshDb();
     await storeOrganisation(t.db, randomOrganisation(7));
     await runStats(t.db, all);
-    const { client, count } = faultyClient(t.doc);
-    const summary = await runStats(createDynamoDb(new Ddb(client), t.prefix), all);
+    const { db, writes } = await watchedDb(t);
+    const summary = await runStats(db, all);
     expect(summary.updated).toBe(0);
     expect(summary.unchanged).toBe(summary.scanned);
-    expect(count('UpdateCommand') + count('PutCommand') + count('BatchWriteCommand')).toBe(0);
+    expect(writes()).toBe(0);
   });
 
   it('writes nothing in a dry run, yet reports what would change', async () => {
     const t = await freshDb();
     await storeOrganisation(t.db, handMade());
-    const { client, count } = faultyClient(t.doc);
-    const summary = await runStats(createDynamoDb(new Ddb(client), t.prefix), {
-      ...all,
-      dryRun: true,
-    });
+    const { db, writes } = await watchedDb(t);
+    const summary = await runStats(db, { ...all, dryRun: true });
     expect(summary).toMatchObject({ dry_run: true, updated: 12, scanned: 12 });
-    expect(count('UpdateCommand')).toBe(0);
+    expect(writes()).toBe(0);
     expect((await t.db.classes.find({ code: 'c-1' }))?.stats).toBeUndefined();
   });
 
   it('updates stats alone: an attribute another writer changes during the run survives', async () => {
     const t = await freshDb();
     await storeOrganisation(t.db, handMade());
-    const classesTable = physicalName(t.prefix, tables.classes);
     let interleaved = false;
-    const { client } = faultyClient(t.doc, {
-      beforeSend: async (command) => {
-        if (interleaved || !(command instanceof UpdateCommand)) return;
-        if (command.input.TableName !== classesTable || command.input.Key?.code !== 'c-1') return;
-        interleaved = true;
-        // The LMS app renames the class between our read and our write.
-        await t.doc.send(
-          new UpdateCommand({
-            TableName: classesTable,
-            Key: { code: 'c-1' },
-            UpdateExpression: 'SET #n = :v',
-            ExpressionAttributeNames: { '#n': 'name' },
-            ExpressionAttributeValues: { ':v': 'Renamed meanwhile' },
-          }),
-        );
-      },
+    const { db } = await watchedDb(t, async (request) => {
+      if (interleaved || !both(onTable('classes'), isOperation('UpdateItem'))(request)) return;
+      if (attributeOf(request, 'code') !== 'c-1') return;
+      interleaved = true;
+      // The LMS app renames the class between our read and our write.
+      await t.db.classes.update({ code: 'c-1' }, { set: { name: 'Renamed meanwhile' } });
     });
-    await runStats(createDynamoDb(new Ddb(client), t.prefix), all);
+    await runStats(db, all);
     expect(interleaved).toBe(true);
     const c1 = await t.db.classes.find({ code: 'c-1' });
     expect(c1?.name).toBe('Renamed meanwhile');
@@ -210,19 +207,15 @@ describe('calc stats on a real engine', () => {
   it('does not re-create a record deleted during the run', async () => {
     const t = await freshDb();
     await storeOrganisation(t.db, handMade());
-    const teachersTable = physicalName(t.prefix, tables.teachers);
-    const { client } = faultyClient(t.doc, {
-      beforeSend: async (command) => {
-        if (
-          command instanceof UpdateCommand &&
-          command.input.TableName === teachersTable &&
-          command.input.Key?.id === 't-2'
-        ) {
-          await t.doc.send(new DeleteCommand({ TableName: teachersTable, Key: { id: 't-2' } }));
-        }
-      },
+    const { db } = await watchedDb(t, async (request) => {
+      if (
+        both(onTable('teachers'), isOperation('UpdateItem'))(request) &&
+        attributeOf(request, 'id') === 't-2'
+      ) {
+        await t.db.teachers.delete({ id: 't-2' });
+      }
     });
-    const summary = await runStats(createDynamoDb(new Ddb(client), t.prefix), all);
+    const summary = await runStats(db, all);
     expect(summary.vanished).toBe(1);
     expect(summary.by_level.teacher).toMatchObject({ vanished: 1, updated: 2 });
     expect(await t.db.teachers.find({ id: 't-2' })).toBeUndefined();
@@ -231,12 +224,7 @@ describe('calc stats on a real engine', () => {
   it('skips and reports an invalid stored record instead of crashing', async () => {
     const t = await freshDb();
     await storeOrganisation(t.db, handMade());
-    await t.doc.send(
-      new PutCommand({
-        TableName: physicalName(t.prefix, tables.classes),
-        Item: { code: 'c-bad', name: 'Bad', stats: { students: 'many' } },
-      }),
-    );
+    await t.plant('classes', { code: 'c-bad', name: 'Bad', stats: { students: 'many' } });
     const summary = await runStats(t.db, { job: 'calc_class_stats', levels: ['class'] });
     expect(summary.warnings).toEqual(
       expect.arrayContaining([

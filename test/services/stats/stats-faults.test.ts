@@ -10,15 +10,8 @@ import { describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../../src/catalog/functions.ts';
 import { localContext } from '../../../src/local/invoke/lambda-context.ts';
 import { loadFunction } from '../../../src/local/invoke/load-function.ts';
-import { useFaultProxies } from '../../support/fault-proxies.ts';
-import {
-  both,
-  everyFault,
-  type FaultProxy,
-  type FaultRule,
-  isOperation,
-  onTable,
-} from '../../support/fault-proxy.ts';
+import { both, everyFault, isOperation, onTable } from '../../support/fault-proxy.ts';
+import { type FaultyDb, type FaultyRule, useFaultyDbs } from '../../support/faulty-db.ts';
 import {
   expectedStats,
   type Organisation,
@@ -27,28 +20,29 @@ import {
   storeOrganisation,
 } from '../../support/organisation.ts';
 import { testRuntime } from '../../support/runtime.ts';
-import { type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
+import { onPostgres, type TestDb, useFreshTestDbs } from '../../support/test-db.ts';
 
 const freshDb = useFreshTestDbs(import.meta.url);
-const startProxy = useFaultProxies();
+const startProxy = useFaultyDbs();
 
-const randomFaults = (): FaultRule[] =>
+const randomFaults = (): FaultyRule[] =>
   everyFault({
     at: { throttle: [4], provisioned: [13], internal: [2, 9], lost: [1, 6], lost500: [3] },
     chance: { internal: 0.1, lost: 0.08, lost500: 0.04, slow: 0.1 },
-  });
+  }) as FaultyRule[];
 
-const start = (t: TestDb, rules: readonly FaultRule[], seed: number) =>
-  startProxy({ target: t.endpoint, rules, seed });
+/** On PostgreSQL, connections refused ("too many clients") as well (ignored on DynamoDB). */
+const start = (t: TestDb, rules: readonly FaultyRule[], seed: number, connections = false) =>
+  startProxy(t, { rules, seed, ...(connections ? { connections: { nth: [2, 5] } } : {}) });
 
 /** One run of `job` through the proxy, over a fresh client (a new Lambda container). */
-const invoke = async (t: TestDb, proxy: FaultProxy, job: FunctionName) => {
-  const handle = await loadFunction(job, testRuntime(proxy.db(t.prefix)));
+const invoke = async (_t: TestDb, proxy: FaultyDb, job: FunctionName) => {
+  const handle = await loadFunction(job, testRuntime(proxy.db()));
   return handle({}, localContext(job));
 };
 
 /** Runs `job` as its schedule would until a run succeeds; returns the failed runs' count. */
-const runUntilDone = async (t: TestDb, proxy: FaultProxy, job: FunctionName, max = 8) => {
+const runUntilDone = async (t: TestDb, proxy: FaultyDb, job: FunctionName, max = 8) => {
   for (let run = 1; ; run += 1) {
     try {
       await invoke(t, proxy, job);
@@ -85,7 +79,7 @@ describe('stats jobs under injected faults', () => {
     const t = await freshDb();
     const org = randomOrganisation(51);
     await storeOrganisation(t.db, org);
-    const proxy = await start(t, randomFaults(), 5);
+    const proxy = await start(t, randomFaults(), 5, true);
     const expected = expectedStats(org);
     for (const [index, [job, level]] of LEVEL_JOBS.entries()) {
       await runUntilDone(t, proxy, job);
@@ -117,6 +111,7 @@ describe('stats jobs under injected faults', () => {
     ] as const) {
       expect(proxy.injected[kind], kind).toBeGreaterThan(0);
     }
+    if (onPostgres()) expect(proxy.refusedConnections).toBeGreaterThan(0);
   }, 120_000);
 
   it.each([
