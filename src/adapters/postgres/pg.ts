@@ -10,7 +10,10 @@
  * table definitions with one placeholder accumulator (`sql.ts`), which suits `pg`'s
  * `{ text, values }` better than tagged templates.
  */
-import pg from 'pg';
+// Types only: the driver itself is loaded by `createPool`, on the first connection, so a
+// function's bundle that carries it (every function with tables can run on PostgreSQL)
+// does not evaluate it at init when it runs on DynamoDB (the cold-start bench).
+import type pg from 'pg';
 import { LmsError } from '../../errors.ts';
 import { backoffDelay, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Statement } from './sql.ts';
@@ -109,11 +112,12 @@ export interface QueryResult<R> {
 export class Pg {
   readonly counters: PgCounters = { statements: 0, rowsRead: 0, rowsWritten: 0, retries: 0 };
   readonly #retry: RetryPolicy;
+  readonly #pool: Promise<pg.Pool>;
 
-  constructor(
-    readonly pool: pg.Pool,
-    options: PgOptions = {},
-  ) {
+  constructor(pool: pg.Pool | Promise<pg.Pool>, options: PgOptions = {}) {
+    this.#pool = Promise.resolve(pool);
+    // A pool that failed to come up fails each statement that awaits it, not the process.
+    this.#pool.catch(() => {});
     this.#retry = options.retry ?? PG_RETRY_POLICY;
   }
 
@@ -122,7 +126,8 @@ export class Pg {
     for (let attempt = 1; ; attempt++) {
       try {
         this.counters.statements++;
-        const result = await this.pool.query({
+        const pool = await this.#pool;
+        const result = await pool.query({
           text: statement.text,
           values: [...statement.values],
         });
@@ -150,7 +155,7 @@ export class Pg {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient | undefined;
       try {
-        client = await this.pool.connect();
+        client = await (await this.#pool).connect();
         const connection = client;
         await connection.query('BEGIN');
         const result = await work(async (statement) => {
@@ -185,19 +190,13 @@ export class Pg {
     Object.assign(this.counters, { statements: 0, rowsRead: 0, rowsWritten: 0, retries: 0 });
   }
 
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    await (await this.#pool).end();
   }
 }
 
 /** `jsonb` is PostgreSQL type 3802. */
 const JSONB = 3802;
-
-/** The driver's parsers, but `jsonb` read back with its tags (`values.ts`). */
-const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
-  oid === JSONB && format !== 'binary'
-    ? fromJsonText
-    : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
 
 export interface PoolOptions {
   readonly connectionString: string;
@@ -214,9 +213,18 @@ export interface PoolOptions {
 export const poolSizeFor = (env: Readonly<Record<string, string | undefined>>): number =>
   env.AWS_LAMBDA_FUNCTION_NAME === undefined ? 10 : 2;
 
-/** A `pg` pool with the settings every statement of the adapter assumes. */
-export const createPool = (options: PoolOptions): pg.Pool => {
-  const pool = new pg.Pool({
+/**
+ * A `pg` pool with the settings every statement of the adapter assumes; the driver is
+ * loaded here, not at import.
+ */
+export const createPool = async (options: PoolOptions): Promise<pg.Pool> => {
+  const { default: driver } = await import('pg');
+  // The driver's parsers, but `jsonb` read back with its tags (`values.ts`).
+  const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
+    oid === JSONB && format !== 'binary'
+      ? fromJsonText
+      : driver.types.getTypeParser(oid, format)) as typeof driver.types.getTypeParser;
+  const pool = new driver.Pool({
     types: { getTypeParser },
     connectionString: options.connectionString,
     max: options.max,
