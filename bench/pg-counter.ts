@@ -13,13 +13,17 @@ const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE']);
 
 /**
  * `SELECT answers`: the statement's main verb (after a leading `WITH ... AS (...)`, the
- * verb that follows the last CTE) and the first table it names.
+ * verb that follows the last CTE; a SELECT over a CTE that writes, as the repository's
+ * conditional delete, counts as that write) and the first table it names.
  */
 export const classify = (text: string): string => {
-  const main = /^\s*WITH\b/i.test(text)
+  const withCtes = /^\s*WITH\b/i.test(text);
+  const main = withCtes
     ? (text.match(/\)\s*(SELECT|INSERT|UPDATE|DELETE)\b/gi)?.at(-1) ?? '')
     : text;
-  const verb = /(SELECT|INSERT|UPDATE|DELETE)\b/i.exec(main)?.[1]?.toUpperCase() ?? 'OTHER';
+  let verb = /(SELECT|INSERT|UPDATE|DELETE)\b/i.exec(main)?.[1]?.toUpperCase() ?? 'OTHER';
+  const writingCte = /\bAS\s*\(\s*(INSERT|UPDATE|DELETE)\b/i.exec(text)?.[1];
+  if (withCtes && verb === 'SELECT' && writingCte !== undefined) verb = writingCte.toUpperCase();
   const table = /"[^"]+"\."([^"]+)"/.exec(text)?.[1] ?? '?';
   return `${verb} ${table}`;
 };

@@ -224,6 +224,7 @@ export const recordAnswersFloorSql = async (
   const now = new Date().toISOString();
   const batchId = `floor-${now}`;
   if (options.rate) {
+    // The window's key need not be the job's: one upsert of one counter costs the same.
     await pg.query({
       text: `INSERT INTO ${t('answer_rates')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = jsonb_set(${t('answer_rates')}.item, '{answers}', to_jsonb(coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int))`,
       values: [options.studentId, now.slice(0, 16), items.length],

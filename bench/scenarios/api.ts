@@ -374,7 +374,7 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
   const differ = moduleResultsDiffer(reply, setFirst.value);
   const attempts = reply.cells.reduce((sum, cell) => sum + cell.attempts, 0);
   const calls = 60;
-  const times = { job: [] as number[], floor: [] as number[], set: [] as number[] };
+  const times: Record<'job' | 'floor' | 'set', number[]> = { job: [], floor: [], set: [] };
   // Interleaved, so all three see the same machine noise.
   for (let i = 0; i < calls; i++) {
     times.job.push(await timed(call));

@@ -11,7 +11,7 @@ import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
 import { Ddb } from '../../src/adapters/dynamodb/ddb.ts';
 import { countRequests } from '../../src/adapters/dynamodb/request-metrics.ts';
 import { DEFAULT_CONCURRENCY } from '../../src/services/aggregates/options.ts';
-import type { BenchContext, Counter, ScenarioResult } from '../context.ts';
+import type { BenchContext, ScenarioResult } from '../context.ts';
 import { type CpuShare, cpuShare } from '../cpu.ts';
 import { startLatencyProxy } from '../latency-proxy.ts';
 import { type Measurement, measure } from '../measure.ts';
@@ -180,7 +180,7 @@ const shardsWithoutLatency = async (context: BenchContext): Promise<ScenarioResu
   for (const shards of SHARD_COUNTS) {
     log(`shards: full rebuild with ${shards} shard(s), no latency added`);
     const share = cpuShare(context.enginePid);
-    runs[shards] = await measure(counter satisfies Counter, () =>
+    runs[shards] = await measure(counter, () =>
       runSharded(
         { plan: db, worker: () => db },
         {
