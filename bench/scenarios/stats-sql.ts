@@ -14,7 +14,12 @@ import * as z from 'zod';
 import { Params, qualified } from '../../src/adapters/postgres/sql.ts';
 import { computeStats, statsUnchanged } from '../../src/domain/stats/compute.ts';
 import { ALL_LEVELS, type StatsLevel } from '../../src/domain/stats/levels.ts';
-import type { StoredStats } from '../../src/domain/stats/snapshot.ts';
+import type {
+  ClassRecord,
+  GroupRecord,
+  SchoolRecord,
+  TeacherRecord,
+} from '../../src/domain/stats/snapshot.ts';
 import { DEFAULT_WRITE_CONCURRENCY } from '../../src/services/stats/run-stats.ts';
 import type { PostgresParts } from '../context.ts';
 
@@ -94,13 +99,10 @@ export const statsFloorSql = async (
   const t = (name: string) => qualified(schema, name);
   const studentsPerClass = new Map<string, number>();
   let unassignedStudents = 0;
-  const classes = new Map<
-    string,
-    { teacherId?: string; schoolCode?: string; stats: StoredStats }
-  >();
-  const teachers = new Map<string, { schoolCode: string | undefined; stats: StoredStats }>();
-  const schools = new Map<string, { groupCode: string | undefined; stats: StoredStats }>();
-  const groups = new Map<string, { stats: StoredStats }>();
+  const classes = new Map<string, ClassRecord>();
+  const teachers = new Map<string, TeacherRecord>();
+  const schools = new Map<string, SchoolRecord>();
+  const groups = new Map<string, GroupRecord>();
   await Promise.all([
     // Students in one paged scan, as the job reads them here: the PostgreSQL repository
     // pages a scan in key order and does not split it into the DynamoDB scan's segments.
@@ -175,12 +177,7 @@ export const statsFloorSql = async (
     {
       studentsPerClass,
       unassignedStudents,
-      classes: new Map(
-        [...classes].map(([code, c]) => [
-          code,
-          { teacherId: c.teacherId, schoolCode: c.schoolCode, stats: c.stats },
-        ]),
-      ),
+      classes,
       teachers,
       schools,
       groups,
