@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 
 /** CPU ms of another process from /proc (Linux; undefined elsewhere). Ticks are 1/100 s. */
-const processCpuMs = (pid: number): number | undefined => {
+const processCpuMs = (pid: number | undefined): number | undefined => {
+  // An engine inside this process (PGlite) has no CPU time of its own to read.
+  if (pid === undefined) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ');
     const user = Number(fields?.[11]);
@@ -16,6 +18,25 @@ const processCpuMs = (pid: number): number | undefined => {
   }
 };
 
+/**
+ * CPU ms of a process and of its children (Linux's `children` list): a PostgreSQL server
+ * works in one backend process per connection, all children of the postmaster.
+ */
+const treeCpuMs = (pid: number | undefined): number | undefined => {
+  const own = processCpuMs(pid);
+  if (own === undefined || pid === undefined) return own;
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter((id) => id.trim() !== '')
+      .map(Number);
+  } catch {
+    // No children list on this kernel: the process's own time only.
+  }
+  return children.reduce((sum, child) => sum + (processCpuMs(child) ?? 0), own);
+};
+
 export interface CpuShare {
   /** This process's CPU time over the wall time, in % of one core. */
   readonly bench: number;
@@ -24,14 +45,14 @@ export interface CpuShare {
 }
 
 /** Starts counting; the returned function gives the shares since. */
-export const cpuShare = (enginePid: number): (() => CpuShare) => {
+export const cpuShare = (enginePid: number | undefined): (() => CpuShare) => {
   const started = performance.now();
   const bench = process.cpuUsage();
-  const engine = processCpuMs(enginePid);
+  const engine = treeCpuMs(enginePid);
   return () => {
     const wall = performance.now() - started;
     const used = process.cpuUsage(bench);
-    const engineNow = processCpuMs(enginePid);
+    const engineNow = treeCpuMs(enginePid);
     return {
       bench: (100 * (used.user + used.system)) / 1000 / wall,
       engine:

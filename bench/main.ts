@@ -1,34 +1,40 @@
 /**
- * `npm run bench [-- --size medium|large|small --engine dynalite|dynamodb-local]`: seeds an
- * organisation on a fresh engine, measures every job against its floor and the naive way,
- * and writes BENCHMARKS.md (table) and BENCHMARKS.json (raw figures). Never a test: times
- * are ratios taken in one run, on a noisy machine.
+ * `npm run bench [-- --size medium|large|small --engine dynalite,postgres]`: for each
+ * engine of the list, one after the other, seeds an organisation on a fresh engine (the
+ * same seed plan), measures every job against its floor and the naive way (and, on
+ * PostgreSQL, against hand-written and set-based SQL), and writes BENCHMARKS.md (a table
+ * per engine) and BENCHMARKS.json (raw figures). Never a test: times are ratios taken in
+ * one run, on a noisy machine.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { Command, Option } from 'commander';
-import { createDocumentClient, createDynamoClient } from '../src/adapters/dynamodb/client.ts';
-import { createDynamoDb } from '../src/adapters/dynamodb/db.ts';
-import { Ddb } from '../src/adapters/dynamodb/ddb.ts';
-import { countRequests } from '../src/adapters/dynamodb/request-metrics.ts';
-import { createMissingTables } from '../src/adapters/dynamodb/tables.ts';
 import type { SeedPlan } from '../src/seed/generate.ts';
 import { SEED_SIZES, type SeedSizeName } from '../src/seed/sizes.ts';
 import { writeSeed } from '../src/seed/write.ts';
-import { tables } from '../src/tables/definitions.ts';
-import type { BenchContext, ScenarioResult } from './context.ts';
-import { startBenchEngine } from './engine.ts';
-import { markdown, type Report } from './report.ts';
+import type { ScenarioResult } from './context.ts';
+import { type EngineRun, markdown, type Report } from './report.ts';
 import { scenarios } from './scenarios/index.ts';
+import { BENCH_ENGINES, openSession } from './session.ts';
+
+const engineList = (value: string): string[] => {
+  const list = value.split(',').map((engine) => engine.trim());
+  for (const engine of list) {
+    if (!(BENCH_ENGINES as readonly string[]).includes(engine))
+      throw new Error(`--engine ${engine}: expected a list of ${BENCH_ENGINES.join(', ')}`);
+  }
+  return list;
+};
 
 const program = new Command('bench')
   .addOption(
     new Option('--size <size>', 'data size').choices(Object.keys(SEED_SIZES)).default('medium'),
   )
-  .addOption(
-    new Option('--engine <engine>', 'DynamoDB engine')
-      .choices(['dynalite', 'dynamodb-local'])
-      .default('dynalite'),
+  .option(
+    '--engine <engines>',
+    `comma-separated engines, each run in turn (${BENCH_ENGINES.join(', ')})`,
+    engineList,
+    ['dynalite'],
   )
   .option(
     '--repetitions <n>',
@@ -42,7 +48,7 @@ const program = new Command('bench')
 
 const options = program.opts<{
   size: SeedSizeName;
-  engine: string;
+  engine: string[];
   repetitions: number;
   only?: string;
   out: string;
@@ -52,66 +58,76 @@ const log = (line: string) =>
 
 // Other processes share the machine: its load says how far absolute times can be trusted.
 const loadAtStart = loadavg()[0] ?? 0;
-const engine = await startBenchEngine(options.engine);
-const client = createDynamoClient({ endpoint: engine.endpoint });
-const doc = createDocumentClient(client);
-try {
-  const counter = countRequests(doc);
-  const ddb = new Ddb(doc);
-  const prefix = 'bench-';
-  await createMissingTables(client, prefix, Object.values(tables));
-  const plan: SeedPlan = {
-    size: SEED_SIZES[options.size],
-    seed: 1,
-    today: new Date().toISOString().slice(0, 10),
-    timezone: 'Asia/Shanghai',
-  };
-  const db = createDynamoDb(ddb, prefix);
-  log(`seeding ${options.size} on ${options.engine}`);
-  const seed = await writeSeed(db, plan, {
-    onProgress: (p) => {
-      if (p.total !== undefined && (p.written === p.total || p.written % 2000 === 0))
-        log(`seed ${p.table}: ${p.written}/${p.total}`);
-    },
-  });
-  log(`seeded in ${(seed.duration_ms / 1000).toFixed(1)} s`);
-  const context: BenchContext = {
-    db,
-    ddb,
-    client,
-    prefix,
-    endpoint: engine.endpoint,
-    enginePid: engine.pid,
-    counter,
-    plan,
-    repetitions: options.repetitions,
-    log,
-  };
-  const wanted = options.only?.split(',');
-  const results: Record<string, ScenarioResult> = {};
-  for (const [name, run] of Object.entries(scenarios)) {
-    if (wanted !== undefined && !wanted.includes(name)) continue;
-    results[name] = await run(context);
-  }
+const started = performance.now();
+// One plan for every engine, so each seeds the same organisation.
+const plan: SeedPlan = {
+  size: SEED_SIZES[options.size],
+  seed: 1,
+  today: new Date().toISOString().slice(0, 10),
+  timezone: 'Asia/Shanghai',
+};
+const wanted = options.only?.split(',');
+const runs: EngineRun[] = [];
+/**
+ * Writes the report of the engines done so far: after each engine, so a run stopped
+ * during a later engine keeps the figures of the earlier ones.
+ */
+const writeReport = async (): Promise<Report> => {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const report: Report = {
     date: new Date().toISOString(),
     machine: `${cpus().length} x ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}/${process.arch}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`,
-    engine: options.engine,
+    engines: options.engine,
     size: options.size,
-    sizes: { ...seed.written },
-    rows: Object.values(results).flatMap((r) => r.rows),
-    notes: Object.values(results).flatMap((r) => r.notes),
-    raw: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.raw])),
+    ...(wanted === undefined ? {} : { only: wanted }),
+    durationS: Math.round((performance.now() - started) / 1000),
+    runs,
   };
   await writeFile(options.out, markdown(report));
   await writeFile(options.out.replace(/\.md$/, '.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const missed = report.rows.filter((row) => row.met === false).length;
-  log(
-    `bench: ${report.rows.length} figures, ${report.rows.filter((r) => r.met !== undefined).length - missed} targets met, ${missed} missed; written to ${options.out}`,
-  );
-} finally {
-  doc.destroy();
-  client.destroy();
-  await engine.stop();
+  return report;
+};
+for (const engine of options.engine) {
+  const runStarted = new Date().toISOString();
+  const runLoad = loadavg()[0] ?? 0;
+  const session = await openSession(engine, {
+    plan,
+    repetitions: options.repetitions,
+    log: (line) => log(`${engine}: ${line}`),
+  });
+  try {
+    const { context } = session;
+    context.log(`seeding ${options.size}`);
+    const seed = await writeSeed(context.db, plan, {
+      onProgress: (p) => {
+        if (p.total !== undefined && (p.written === p.total || p.written % 2000 === 0))
+          context.log(`seed ${p.table}: ${p.written}/${p.total}`);
+      },
+    });
+    context.log(`seeded in ${(seed.duration_ms / 1000).toFixed(1)} s`);
+    const results: Record<string, ScenarioResult> = {};
+    for (const [name, run] of Object.entries(scenarios)) {
+      if (wanted !== undefined && !wanted.includes(name)) continue;
+      results[name] = await run(context);
+    }
+    runs.push({
+      engine,
+      started: runStarted,
+      finished: new Date().toISOString(),
+      load: `1-minute load average ${runLoad.toFixed(1)} at its start, ${(loadavg()[0] ?? 0).toFixed(1)} at its end`,
+      sizes: { ...seed.written },
+      rows: Object.values(results).flatMap((r) => r.rows),
+      notes: Object.values(results).flatMap((r) => r.notes),
+      raw: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.raw])),
+    });
+  } finally {
+    await session.close();
+  }
+  await writeReport();
 }
+const report = await writeReport();
+const rows = runs.flatMap((run) => run.rows);
+const missed = rows.filter((row) => row.met === false).length;
+log(
+  `bench: ${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length - missed} targets met, ${missed} missed, in ${report.durationS} s; written to ${options.out}`,
+);

@@ -1,8 +1,9 @@
 /**
  * One measurement: wall time, DynamoDB requests and consumed capacity (from the request
- * metrics middleware), and the peak growth of the JS heap while it ran.
+ * metrics middleware) or PostgreSQL statements and rows (`bench/pg-counter.ts`), and the
+ * peak growth of the JS heap while it ran.
  */
-import type { MetricsHandle } from '../src/adapters/dynamodb/request-metrics.ts';
+import type { Counter } from './context.ts';
 
 export interface Measurement<T> {
   readonly value: T;
@@ -12,6 +13,10 @@ export interface Measurement<T> {
   readonly byCommand: Record<string, number>;
   readonly readCapacity: number;
   readonly writeCapacity: number;
+  /** PostgreSQL: rows returned by SELECTs (0 on DynamoDB). */
+  readonly rowsRead: number;
+  /** PostgreSQL: rows inserted, updated or deleted (0 on DynamoDB). */
+  readonly rowsWritten: number;
   /** Peak heap above the heap at the start, in MB (sampled every 5 ms after a GC). */
   readonly peakHeapMb: number;
   /**
@@ -32,7 +37,7 @@ const gc = (): void => {
 };
 
 export const measure = async <T>(
-  counter: MetricsHandle,
+  counter: Counter,
   run: () => Promise<T>,
   options: MeasureOptions = {},
 ): Promise<Measurement<T>> => {
@@ -66,6 +71,8 @@ export const measure = async <T>(
       byCommand: snapshot.byCommand,
       readCapacity: snapshot.readCapacity,
       writeCapacity: snapshot.writeCapacity,
+      rowsRead: snapshot.rowsRead ?? 0,
+      rowsWritten: snapshot.rowsWritten ?? 0,
       peakHeapMb: (peak - baseline) / 1024 / 1024,
       ...(every === undefined ? {} : { peakLiveHeapMb: (livePeak - baseline) / 1024 / 1024 }),
     };

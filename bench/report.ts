@@ -10,42 +10,78 @@ export interface Row {
   readonly met: boolean | undefined;
 }
 
-export interface Report {
-  readonly date: string;
-  readonly machine: string;
+/** One engine's part of a run: its data, its rows and its notes. */
+export interface EngineRun {
   readonly engine: string;
-  readonly size: string;
+  /** When this engine's part started and ended (ISO). */
+  readonly started: string;
+  readonly finished: string;
+  readonly load: string;
   readonly sizes: Record<string, number>;
   readonly rows: readonly Row[];
   readonly notes: readonly string[];
   readonly raw: Record<string, unknown>;
 }
 
+export interface Report {
+  readonly date: string;
+  readonly machine: string;
+  /** The engines of `--engine`, in the order they ran. */
+  readonly engines: readonly string[];
+  readonly size: string;
+  /** `--only`, when the run was limited to some scenarios. */
+  readonly only?: readonly string[];
+  /** The whole run, seeding included, in seconds. */
+  readonly durationS: number;
+  readonly runs: readonly EngineRun[];
+}
+
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
+const ENGINE_NOTES: Record<string, string> = {
+  dynalite: "local; its absolute times are not AWS's, the ratios taken in one run are the point",
+  'dynamodb-local':
+    "local; its absolute times are not AWS's, the ratios taken in one run are the point",
+  postgres:
+    "Debian's PostgreSQL server, a fresh cluster run without fsync (as dynalite keeps its data in memory), reached over loopback through the adapter's `pg` pool of 10 connections",
+  pglite: 'PGlite (PostgreSQL in WebAssembly) inside the bench process, over its wire server',
+};
+
+/**
+ * A section per engine, each with its table and its notes. Rows from another run can be
+ * spliced into the Markdown by hand; the header then says which rows came from which run.
+ */
 export const markdown = (report: Report): string => {
   const lines = [
     '# Benchmarks',
     '',
-    `Produced by \`npm run bench -- --size ${report.size} --engine ${report.engine}\` on ${report.date}.`,
+    `Produced by \`npm run bench -- --size ${report.size} --engine ${report.engines.join(',')}${report.only === undefined ? '' : ` --only ${report.only.join(',')}`}\` on ${report.date}, in ${Math.round(report.durationS / 60)} min.`,
     '',
     `- Machine: ${report.machine}`,
-    `- Engine: ${report.engine} (local; its absolute times are not AWS's, the ratios taken in one run are the point)`,
-    `- Data: ${Object.entries(report.sizes)
-      .map(([table, count]) => `${count.toLocaleString('en-US')} ${table}`)
-      .join(', ')}`,
     '- Raw figures: `BENCHMARKS.json`',
     '',
-    '| section | figure | value | compared with | ratio | target | met |',
-    '|---|---|---|---|---|---|---|',
-    ...report.rows.map(
-      (row) =>
-        `| ${cell(row.section)} | ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.comparison)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
-    ),
-    '',
   ];
-  if (report.notes.length > 0)
-    lines.push('## Notes', '', ...report.notes.map((note) => `- ${note}`), '');
+  for (const run of report.runs) {
+    lines.push(
+      `## ${run.engine}`,
+      '',
+      `- Engine: ${run.engine} (${ENGINE_NOTES[run.engine] ?? 'local'})`,
+      `- Run: ${run.started} to ${run.finished}; ${run.load}`,
+      `- Data: ${Object.entries(run.sizes)
+        .map(([table, count]) => `${count.toLocaleString('en-US')} ${table}`)
+        .join(', ')}`,
+      '',
+      '| section | figure | value | compared with | ratio | target | met |',
+      '|---|---|---|---|---|---|---|',
+      ...run.rows.map(
+        (row) =>
+          `| ${cell(row.section)} | ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.comparison)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
+      ),
+      '',
+    );
+    if (run.notes.length > 0)
+      lines.push(`### Notes (${run.engine})`, '', ...run.notes.map((note) => `- ${note}`), '');
+  }
   return lines.join('\n');
 };
 

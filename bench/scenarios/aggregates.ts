@@ -13,8 +13,9 @@ import type { Entity } from '../../src/repositories/db.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { aggregateStudents } from '../../src/services/aggregates/aggregate-students.ts';
 import type { BenchContext, ScenarioResult } from '../context.ts';
-import { measure } from '../measure.ts';
+import { type Measurement, measure } from '../measure.ts';
 import { fmtMs, type Row } from '../report.ts';
+import { type Figures, figuresDiffer, storedFigures, studentFiguresSql } from './aggregates-sql.ts';
 
 /**
  * The settle window of every aggregate run in the bench: the answers it writes are folded
@@ -71,10 +72,25 @@ export const aggregatesScenario = async (context: BenchContext): Promise<Scenari
   const full = await measure(counter, () =>
     aggregateStudents(context.db, { ...options, mode: 'full' }),
   );
+  // PostgreSQL: the counting of a full rebuild as one aggregate query, against the job's.
+  const { postgres } = context;
+  const fullSql =
+    postgres === undefined ? undefined : await measure(counter, () => studentFiguresSql(postgres));
+  const fullDiffer =
+    postgres === undefined || fullSql === undefined
+      ? undefined
+      : figuresDiffer(fullSql.value, await storedFigures(postgres));
   // The first incremental run of a day also brings date-dependent figures up to date.
   await aggregateStudents(context.db, options);
   log('aggregate_students: incremental after 1 % answered');
+  const since = new Date().toISOString();
   const changed = await answersFromSome(context, 0.01);
+  // PostgreSQL: the new answers of the marked students, counted in one aggregate query
+  // through the `recorded_key` index, before the job folds them (and clears the marks).
+  const someSql =
+    postgres === undefined
+      ? undefined
+      : await measure(counter, () => studentFiguresSql(postgres, since));
   const some = await measure(counter, () => aggregateStudents(context.db, options));
   log('aggregate_students: incremental after nobody answered');
   const none = await measure(counter, () => aggregateStudents(context.db, options));
@@ -110,11 +126,61 @@ export const aggregatesScenario = async (context: BenchContext): Promise<Scenari
       met: undefined,
     },
   ];
+  if (fullSql !== undefined && someSql !== undefined && fullDiffer !== undefined)
+    rows.push(...setBasedRows(full, some, fullSql, someSql, fullDiffer, changed));
   return {
     rows,
     notes: [
+      ...(postgres === undefined
+        ? []
+        : [
+            "aggregate_students on PostgreSQL: rows in statements (not requests). Set-based comparison: the figures SQL expresses directly (attempts and correct answers per student and per module) in one aggregate query with GROUPING SETS, over every answer (a full rebuild) or over the marked students' answers recorded since the run before (an incremental run, through the `recorded_key` index); read-only and without words mastered, streaks or the daily series, so it prices the counting alone, with no target. Its full-run figures are compared with the `student_progress` the job wrote. No hand-written floor of the fold is given: its reads and writes (the marks, each student's state parts and open batches, the answers since the watermark, the state, progress and parent summaries, with their conditions) written again by hand would be the job's repository calls re-typed, and were not built in this session.",
+          ]),
       "An incremental run reads only the marked students (a scan of student_marks, small by construction) and each one's answers (one partition query); it never scans answers.",
     ],
     raw: { full, some: { ...some, changed }, none },
   };
+};
+
+/** The PostgreSQL rows: the job against one aggregate query, and whether they agree. */
+const setBasedRows = (
+  full: Measurement<{ answers_read: number }>,
+  some: Measurement<{ answers_read: number }>,
+  fullSql: Measurement<Figures>,
+  someSql: Measurement<Figures>,
+  fullDiffer: readonly string[],
+  changed: number,
+): Row[] => {
+  const section = 'aggregate_students vs set-based SQL (counting only)';
+  const answersOf = (figures: Figures) =>
+    [...figures].filter(([key]) => !key.includes('/')).reduce((sum, [, f]) => sum + f.attempts, 0);
+  return [
+    {
+      section,
+      figure: 'full run',
+      value: `${fmtMs(full.ms)}, ${full.requests} statements, ${full.rowsRead} rows read, ${full.rowsWritten} written`,
+      comparison: `one aggregate query ${fmtMs(fullSql.ms)}, over ${answersOf(fullSql.value)} answers`,
+      ratio: `${(full.ms / fullSql.ms).toFixed(1)}x`,
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'full run: same attempts and correct per student and module',
+      value: `${fullDiffer.length} of ${fullSql.value.size} figures differ`,
+      comparison: '',
+      ratio: '',
+      target: '0 differ',
+      met: fullDiffer.length === 0,
+    },
+    {
+      section,
+      figure: `incremental, 1 % answered (${changed} students)`,
+      value: `${fmtMs(some.ms)}, ${some.requests} statements, ${some.value.answers_read} answers read`,
+      comparison: `one aggregate query ${fmtMs(someSql.ms)}, over ${answersOf(someSql.value)} new answers`,
+      ratio: `${(some.ms / someSql.ms).toFixed(1)}x`,
+      target: '',
+      met: undefined,
+    },
+  ];
 };

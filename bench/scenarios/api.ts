@@ -4,6 +4,7 @@
  * it cannot do without.
  */
 import pMap from 'p-map';
+import * as z from 'zod';
 import { batchWriteParams, getParams, queryParams } from '../../src/adapters/dynamodb/params.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { answerKey, moduleAnswerPrefix } from '../../src/entities/answer.ts';
@@ -16,9 +17,18 @@ import { createRuntime } from '../../src/runtime/runtime.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
 import { physicalName, tables } from '../../src/tables/definitions.ts';
-import type { BenchContext, ScenarioResult } from '../context.ts';
-import { percentile } from '../measure.ts';
+import { type BenchContext, dynamoOf, type ScenarioResult } from '../context.ts';
+import { type Measurement, measure, percentile } from '../measure.ts';
 import { fmtMs, fmtRatio, type Row } from '../report.ts';
+import {
+  answersPerStudent,
+  moduleResultsDiffer,
+  moduleResultsFloorSql,
+  moduleResultsReply,
+  moduleResultsSetBasedSql,
+  recordAnswersFloorSql,
+  recordAnswersSetBasedSql,
+} from './api-sql.ts';
 
 const STUDENTS = 40;
 const WORDS = 30;
@@ -93,7 +103,8 @@ const setUpClass = async (context: BenchContext) => {
 
 /** The requests module_results needs, sent bare: no validation, no computation. */
 const rawModuleResults = async (context: BenchContext, students: readonly { id: string }[]) => {
-  const { ddb, prefix } = context;
+  const { prefix } = context;
+  const { ddb } = dynamoOf(context);
   await ddb.get(
     getParams(
       physicalName(prefix, tables.classes),
@@ -157,6 +168,21 @@ const rawModuleResults = async (context: BenchContext, students: readonly { id: 
   );
 };
 
+/** The class's results, asked by an admin. */
+const moduleResultsEvent = () => {
+  const event = httpEvent('module_results', {
+    rawPath: '/classes/bench-class/modules/bench-module/results',
+    pathParameters: { class_code: 'bench-class', module_id: 'bench-module' },
+  });
+  return {
+    ...event,
+    requestContext: {
+      ...(event as { requestContext: object }).requestContext,
+      authorizer: { jwt: { claims: { sub: 'admin', 'custom:role': 'admin' }, scopes: [] } },
+    },
+  };
+};
+
 const timed = async (run: () => Promise<unknown>) => {
   const started = performance.now();
   await run();
@@ -164,6 +190,7 @@ const timed = async (run: () => Promise<unknown>) => {
 };
 
 export const apiScenario = async (context: BenchContext): Promise<ScenarioResult> => {
+  if (context.postgres !== undefined) return apiOnPostgres(context);
   const { counter, log } = context;
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
@@ -171,17 +198,7 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
   log('module_results: 40 students x 30 words x 20 attempts');
   const students = await setUpClass(context);
   const handle = createModuleResultsHandler(runtime(context, 'module_results'));
-  const event = httpEvent('module_results', {
-    rawPath: '/classes/bench-class/modules/bench-module/results',
-    pathParameters: { class_code: 'bench-class', module_id: 'bench-module' },
-  });
-  const adminEvent = {
-    ...event,
-    requestContext: {
-      ...(event as { requestContext: object }).requestContext,
-      authorizer: { jwt: { claims: { sub: 'admin', 'custom:role': 'admin' }, scopes: [] } },
-    },
-  };
+  const adminEvent = moduleResultsEvent();
   const calls = 60;
   const handlerTimes: number[] = [];
   const rawTimes: number[] = [];
@@ -274,7 +291,7 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
     }));
     counter.reset();
     rawMs += await timed(() =>
-      context.ddb.batchWrite(
+      dynamoOf(context).ddb.batchWrite(
         batchWriteParams(
           physicalName(context.prefix, tables.answers),
           items.map((put) => ({ put })),
@@ -312,6 +329,214 @@ export const apiScenario = async (context: BenchContext): Promise<ScenarioResult
     notes: [
       `module_results sends exactly the requests of its raw comparison (${handlerRequests} = ${rawRequests}); the difference in time (${fmtMs(p50 - rawP50)} at p50) is the validation of every answer read (zod) and the computation of the figures over ${STUDENTS * WORDS * ATTEMPTS} answers, in the same process. p95 over ${calls} calls on a shared 2-core machine moves by tens of milliseconds between runs.`,
       "record_answers reads the batch's keys (BatchGetItem, 100 a request) before writing, to tell retries and conflicts from new answers, and marks the batch's students: the raw comparison is the BatchWriteItem of the same items alone.",
+    ],
+    raw,
+  };
+};
+
+const byCommand = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([c, n]) => `${n} ${c}`)
+    .join(', ');
+
+/** A function's reply, as far as the bench reads it. */
+const replySchema = z.object({ statusCode: z.number(), body: z.string() });
+
+/**
+ * module_results and record_answers on PostgreSQL: each against the same statements
+ * written by hand (the floor, with a target) and the set-based SQL (without one); the
+ * figures (module_results) and the answers stored (record_answers) compared.
+ */
+const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => {
+  const { counter, log, postgres } = context;
+  if (postgres === undefined) throw new Error('apiOnPostgres: not a PostgreSQL engine');
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+
+  log(
+    'module_results: 40 students x 30 words x 20 attempts (job, hand-written floor, set-based SQL)',
+  );
+  const students = await setUpClass(context);
+  const handle = createModuleResultsHandler(runtime(context, 'module_results'));
+  const adminEvent = moduleResultsEvent();
+  const call = async () =>
+    replySchema.parse(await handle(adminEvent, localContext('module_results')));
+  const floorCall = () => moduleResultsFloorSql(postgres, 'bench-class', 'bench-module');
+  const setCall = () => moduleResultsSetBasedSql(postgres, 'bench-class', 'bench-module');
+  const first = await measure(counter, call);
+  if (first.value.statusCode !== 200)
+    throw new Error(`module_results answered ${first.value.statusCode}`);
+  const floorFirst = await measure(counter, floorCall);
+  const setFirst = await measure(counter, setCall);
+  // The same figures: the set-based query's against the reply's; the floor's answers read
+  // against the attempts the reply counted (every answer of the bench's class counts).
+  const reply = moduleResultsReply.parse(JSON.parse(first.value.body));
+  const differ = moduleResultsDiffer(reply, setFirst.value);
+  const attempts = reply.cells.reduce((sum, cell) => sum + cell.attempts, 0);
+  const calls = 60;
+  const times: Record<'job' | 'floor' | 'set', number[]> = { job: [], floor: [], set: [] };
+  // Interleaved, so all three see the same machine noise.
+  for (let i = 0; i < calls; i++) {
+    times.job.push(await timed(call));
+    times.floor.push(await timed(floorCall));
+    times.set.push(await timed(setCall));
+  }
+  const p = (values: number[], n: number) => percentile(values, n);
+  raw.module_results = { times, first, floorFirst, setFirst, differ };
+  const section = 'module_results (40 x 30 x 20)';
+  const pmRow = (n: 50 | 95): Row => ({
+    section,
+    figure: `p${n}`,
+    value: fmtMs(p(times.job, n)),
+    comparison: `hand-written SQL floor ${fmtMs(p(times.floor, n))}`,
+    ratio: fmtRatio(p(times.job, n), p(times.floor, n)),
+    target: '<= 1.25x floor',
+    met: p(times.job, n) / p(times.floor, n) <= 1.25,
+  });
+  rows.push(
+    pmRow(50),
+    pmRow(95),
+    {
+      section,
+      figure: 'statements',
+      value: `${first.requests} (${byCommand(first.byCommand)})`,
+      comparison: `floor ${floorFirst.requests}`,
+      ratio: fmtRatio(first.requests, floorFirst.requests),
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'rows read',
+      value: String(first.rowsRead),
+      comparison: `floor ${floorFirst.rowsRead}`,
+      ratio: fmtRatio(first.rowsRead, floorFirst.rowsRead),
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'p50 vs set-based SQL (one aggregate query)',
+      value: fmtMs(p(times.job, 50)),
+      comparison: `set-based ${fmtMs(p(times.set, 50))}, ${setFirst.requests} statement, ${setFirst.rowsRead} rows read`,
+      ratio: fmtRatio(p(times.job, 50), p(times.set, 50)),
+      target: '',
+      met: undefined,
+    },
+    {
+      section,
+      figure: 'same figures as the job (words and cells: set-based; answers read: floor)',
+      value: `${differ.length} figure(s) differ; floor read ${floorFirst.value} answers, the reply counts ${attempts} attempts`,
+      comparison: `${reply.words.length} words, ${reply.cells.length} cells`,
+      ratio: '',
+      target: '0 differ, same answers',
+      met: differ.length === 0 && floorFirst.value === attempts,
+    },
+  );
+
+  log('record_answers: 500-answer batches (job, hand-written floor, set-based SQL)');
+  const post = createRecordAnswersHandler(runtime(context, 'record_answers'));
+  const batches = 20;
+  const totals = { job: 0, floor: 0, set: 0 };
+  const statements = { job: 0, floor: 0, set: 0 };
+  const runs: Measurement<unknown>[] = [];
+  const touched: string[] = [];
+  let rate = false;
+  for (let b = 0; b < batches; b++) {
+    const student = students[b % students.length]?.id ?? 'bench-s-00';
+    const answers = Array.from({ length: 500 }, (_, i) => ({
+      answer_id: `ra-${b}-${i}`,
+      student_id: student,
+      module_id: 'bench-module',
+      word: `word-${i % WORDS}`,
+      correct: i % 3 !== 0,
+      answered_at: new Date(Date.parse('2026-11-20T00:00:00Z') + i * 1000).toISOString(),
+      duration_ms: 1500,
+    }));
+    const postEvent = httpEvent('record_answers', { body: JSON.stringify({ answers }) });
+    const job = await measure(counter, async () =>
+      replySchema.parse(await post(postEvent, localContext('record_answers'))),
+    );
+    if (job.value.statusCode !== 200)
+      throw new Error(`record_answers answered ${job.value.statusCode}: ${job.value.body}`);
+    // The floor counts the answers per student and window only when the job does.
+    rate = Object.keys(job.byCommand).some((key) => key.endsWith(' answer_rates'));
+    // The same items for other students (a fresh key space: nothing is a duplicate).
+    const stored = (suffix: string) =>
+      answers.map((a) => ({
+        ...a,
+        student_id: `${a.student_id}-${suffix}`,
+        answer_key: answerKey(a.module_id, a.answer_id),
+        recorded_at: new Date().toISOString(),
+      }));
+    const floorRun = await measure(counter, () =>
+      recordAnswersFloorSql(postgres, stored('raw'), { studentId: `${student}-raw`, rate }),
+    );
+    const setRun = await measure(counter, () => recordAnswersSetBasedSql(postgres, stored('set')));
+    totals.job += job.ms;
+    totals.floor += floorRun.ms;
+    totals.set += setRun.ms;
+    statements.job += job.requests;
+    statements.floor += floorRun.requests;
+    statements.set += setRun.requests;
+    runs.push(job);
+    if (!touched.includes(student)) touched.push(student);
+  }
+  const stored = await answersPerStudent(
+    postgres,
+    touched.flatMap((id) => [id, `${id}-raw`, `${id}-set`]),
+  );
+  // The bench's class already holds 600 answers per student from module_results' set-up.
+  const mismatched = touched.filter((id) => {
+    const job = (stored.get(id) ?? 0) - WORDS * ATTEMPTS;
+    return job !== (stored.get(`${id}-raw`) ?? 0) || job !== (stored.get(`${id}-set`) ?? 0);
+  });
+  raw.record_answers = { batches, totals, statements, rate, runs, mismatched };
+  const perSecond = (ms: number) => ((batches * 500) / (ms / 1000)).toFixed(0);
+  const rSection = 'record_answers (500 a batch)';
+  rows.push(
+    {
+      section: rSection,
+      figure: 'answers per second',
+      value: perSecond(totals.job),
+      comparison: `hand-written SQL floor ${perSecond(totals.floor)}/s`,
+      ratio: `${(totals.job / totals.floor).toFixed(2)}x the time`,
+      target: '<= 1.25x floor',
+      met: totals.job / totals.floor <= 1.25,
+    },
+    {
+      section: rSection,
+      figure: 'statements a batch',
+      value: `${(statements.job / batches).toFixed(1)} (${byCommand(runs.at(-1)?.byCommand ?? {})})`,
+      comparison: `floor ${(statements.floor / batches).toFixed(1)}`,
+      ratio: fmtRatio(statements.job, statements.floor),
+      target: '',
+      met: undefined,
+    },
+    {
+      section: rSection,
+      figure: 'vs set-based SQL (answers and marks in one statement)',
+      value: `${perSecond(totals.job)}/s`,
+      comparison: `set-based ${perSecond(totals.set)}/s, ${(statements.set / batches).toFixed(1)} statement a batch`,
+      ratio: `${(totals.job / totals.set).toFixed(2)}x the time`,
+      target: '',
+      met: undefined,
+    },
+    {
+      section: rSection,
+      figure: 'same answers stored (job, floor, set-based)',
+      value: `${mismatched.length} of ${touched.length} students differ`,
+      comparison: '',
+      ratio: '',
+      target: '0 differ',
+      met: mismatched.length === 0,
+    },
+  );
+  return {
+    rows,
+    notes: [
+      `module_results on PostgreSQL: the floor is the function's reads written by hand with the same pool (the class by key, then the module by key and the students through \`class_code\` at once, then one SELECT per student of its answers of the module, ${ANSWER_QUERY_CONCURRENCY} at once, the columns read as columns and \`item ->> ...\`, each row validated with a small zod schema), without the function's computation; the repository's reads page by 500 rows, so the function sends more statements than the floor's one per student. The set-based SQL computes the per-word and per-cell figures in one query (GROUPING SETS, a window for first tries, \`percentile_cont\` for the median duration); the words and cells of the function's reply are compared with it.`,
+      `record_answers on PostgreSQL: the floor sends by hand what the function sends for a batch of one student (${rate ? 'the rate counter upsert, ' : ''}the existing keys, the open batch, the mark, the answers in one INSERT, the batch closed), for another student id so nothing is a duplicate; the set-based SQL stores the answers and marks their students in one statement, without rate limit, batch rows or conflict detection (what the port adds, priced). The answers stored per student are compared.`,
     ],
     raw,
   };

@@ -1,0 +1,293 @@
+/**
+ * module_results and record_answers on PostgreSQL, written by hand:
+ * - the floor: the reads (and writes) the function sends, in plain SQL on the same `pg`
+ *   pool, same access paths and concurrency, rows validated, no computation (as the raw
+ *   DynamoDB comparison);
+ * - the set-based SQL an expert would write: module_results' figures in one aggregate
+ *   query (GROUPING SETS over the class's answers, a window for the first tries), the
+ *   answers and their students' marks in one statement. Shown without a target.
+ */
+import pMap from 'p-map';
+import * as z from 'zod';
+import { Params, qualified } from '../../src/adapters/postgres/sql.ts';
+import { accuracy } from '../../src/domain/accuracy.ts';
+import { moduleAnswerPrefix } from '../../src/entities/answer.ts';
+import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
+import type { PostgresParts } from '../context.ts';
+
+/** `LIKE` special characters escaped, so a prefix matches only itself. */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const classRow = z.object({
+  code: z.string(),
+  teacher_id: z.string().nullable(),
+  name: z.string().nullable(),
+});
+const moduleRow = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  words: z.array(z.string()),
+});
+const studentRow = z.object({ id: z.string(), name: z.string().nullable() });
+const keyRow = z.object({ student_id: z.string(), answer_key: z.string() });
+const answerRow = z.object({
+  student_id: z.string(),
+  answer_key: z.string(),
+  answer_id: z.string(),
+  word: z.string(),
+  correct: z.boolean(),
+  answered_at: z.string(),
+  duration_ms: z.number().nullable(),
+});
+
+/** module_results' reads by hand; returns the answers read. */
+export const moduleResultsFloorSql = async (
+  { pg, schema }: PostgresParts,
+  classCode: string,
+  moduleId: string,
+): Promise<number> => {
+  const t = (name: string) => qualified(schema, name);
+  const klass = await pg.query({
+    text: `SELECT code, teacher_id, item ->> 'name' AS name FROM ${t('classes')} WHERE code = $1`,
+    values: [classCode],
+  });
+  for (const row of klass.rows) classRow.parse(row);
+  const [module, students] = await Promise.all([
+    pg.query({
+      text: `SELECT id, item ->> 'title' AS title, item -> 'words' AS words FROM ${t('modules')} WHERE id = $1`,
+      values: [moduleId],
+    }),
+    pg.query({
+      text: `SELECT id, item ->> 'name' AS name FROM ${t('students')} WHERE class_code = $1 ORDER BY id`,
+      values: [classCode],
+    }),
+  ]);
+  for (const row of module.rows) moduleRow.parse(row);
+  const ids = students.rows.map((row) => studentRow.parse(row).id);
+  const answers = await pMap(
+    ids,
+    async (id) => {
+      const { rows } = await pg.query({
+        text: `SELECT student_id, answer_key, item ->> 'answer_id' AS answer_id, item ->> 'word' AS word, (item -> 'correct')::boolean AS correct, item ->> 'answered_at' AS answered_at, (item -> 'duration_ms')::float8 AS duration_ms FROM ${t('answers')} WHERE student_id = $1 AND answer_key LIKE $2 ORDER BY answer_key`,
+        values: [id, likePrefix(moduleAnswerPrefix(moduleId))],
+      });
+      return rows.map((row) => answerRow.parse(row)).length;
+    },
+    { concurrency: ANSWER_QUERY_CONCURRENCY },
+  );
+  return answers.reduce((a, b) => a + b, 0);
+};
+
+const figuresRow = z.object({
+  student_id: z.string().nullable(),
+  word: z.string(),
+  attempts: z.number(),
+  correct: z.number(),
+  students: z.number(),
+  first_correct: z.number(),
+  median_duration_ms: z.number().nullable(),
+});
+
+export interface SetBasedModuleResults {
+  readonly words: {
+    word: string;
+    attempts: number;
+    correct: number;
+    students_attempted: number;
+    first_try_accuracy: number | null;
+    median_duration_ms: number | null;
+  }[];
+  readonly cells: { student_id: string; word: string; attempts: number; correct: number }[];
+}
+
+/**
+ * module_results' per-word and per-cell figures in one query: the class's answers of the
+ * module's words, each numbered in its student's and word's attempts (answered_at, then
+ * answer_id, the job's order), grouped by word and by (student, word) at once.
+ */
+export const moduleResultsSetBasedSql = async (
+  { pg, schema }: PostgresParts,
+  classCode: string,
+  moduleId: string,
+): Promise<SetBasedModuleResults> => {
+  const t = (name: string) => qualified(schema, name);
+  const params = new Params();
+  const text = `WITH words AS (
+      SELECT DISTINCT jsonb_array_elements_text(item -> 'words') AS word FROM ${t('modules')} WHERE id = ${params.add(moduleId)}
+    ), counted AS (
+      SELECT a.student_id, a.item ->> 'word' AS word, (a.item -> 'correct')::boolean AS correct, (a.item -> 'duration_ms')::float8 AS duration_ms,
+        row_number() OVER (PARTITION BY a.student_id, a.item ->> 'word' ORDER BY (a.item ->> 'answered_at')::timestamptz, a.item ->> 'answer_id' COLLATE "C") AS attempt
+      FROM ${t('students')} s JOIN ${t('answers')} a ON a.student_id = s.id AND a.answer_key LIKE ${params.add(likePrefix(moduleAnswerPrefix(moduleId)))}
+      WHERE s.class_code = ${params.add(classCode)} AND a.item ->> 'word' IN (SELECT word FROM words)
+    )
+    SELECT CASE WHEN grouping(student_id) = 0 THEN student_id END AS student_id, word,
+      count(*)::int AS attempts, (count(*) FILTER (WHERE correct))::int AS correct,
+      count(DISTINCT student_id)::int AS students, (count(*) FILTER (WHERE attempt = 1 AND correct))::int AS first_correct,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS median_duration_ms
+    FROM counted GROUP BY GROUPING SETS ((word), (student_id, word))`;
+  const { rows } = await pg.query(params.statement(text));
+  const result: SetBasedModuleResults = { words: [], cells: [] };
+  for (const raw of rows) {
+    const row = figuresRow.parse(raw);
+    if (row.student_id === null) {
+      result.words.push({
+        word: row.word,
+        attempts: row.attempts,
+        correct: row.correct,
+        students_attempted: row.students,
+        first_try_accuracy: accuracy(row.first_correct, row.students),
+        median_duration_ms: row.median_duration_ms,
+      });
+    } else {
+      result.cells.push({
+        student_id: row.student_id,
+        word: row.word,
+        attempts: row.attempts,
+        correct: row.correct,
+      });
+    }
+  }
+  return result;
+};
+
+/** What the comparison reads of module_results' reply. */
+export const moduleResultsReply = z.object({
+  words: z.array(
+    z.object({
+      word: z.string(),
+      attempts: z.number(),
+      correct: z.number(),
+      students_attempted: z.number(),
+      first_try_accuracy: z.number().nullable(),
+      median_duration_ms: z.number().nullable(),
+    }),
+  ),
+  cells: z.array(
+    z.object({
+      student_id: z.string(),
+      word: z.string(),
+      attempts: z.number(),
+      correct: z.number(),
+    }),
+  ),
+});
+
+/** Figures that differ between the reply and the set-based query (words with attempts only). */
+export const moduleResultsDiffer = (
+  reply: z.infer<typeof moduleResultsReply>,
+  set: SetBasedModuleResults,
+): string[] => {
+  const close = (a: number | null, b: number | null) =>
+    a === null || b === null ? a === b : Math.abs(a - b) < 1e-9;
+  const differ: string[] = [];
+  const words = new Map(set.words.map((w) => [w.word, w]));
+  for (const word of reply.words.filter((w) => w.attempts > 0)) {
+    const other = words.get(word.word);
+    if (
+      other === undefined ||
+      other.attempts !== word.attempts ||
+      other.correct !== word.correct ||
+      other.students_attempted !== word.students_attempted ||
+      !close(other.first_try_accuracy, word.first_try_accuracy) ||
+      !close(other.median_duration_ms, word.median_duration_ms)
+    )
+      differ.push(`word ${word.word}`);
+  }
+  const cells = new Map(set.cells.map((c) => [`${c.student_id}/${c.word}`, c]));
+  const replyCells = reply.cells.filter((c) => c.attempts > 0);
+  for (const cell of replyCells) {
+    const other = cells.get(`${cell.student_id}/${cell.word}`);
+    if (other === undefined || other.attempts !== cell.attempts || other.correct !== cell.correct)
+      differ.push(`cell ${cell.student_id}/${cell.word}`);
+  }
+  if (set.cells.length !== replyCells.length)
+    differ.push(`${set.cells.length} cells against ${replyCells.length}`);
+  return differ;
+};
+
+export interface StoredAnswer {
+  readonly student_id: string;
+  readonly answer_key: string;
+  readonly [attribute: string]: unknown;
+}
+
+/**
+ * record_answers' statements by hand, for one batch of one student: the rate counter,
+ * the existing keys, the open batch, the mark, the answers, the batch closed.
+ */
+export const recordAnswersFloorSql = async (
+  { pg, schema }: PostgresParts,
+  items: readonly StoredAnswer[],
+  options: { readonly studentId: string; readonly rate: boolean },
+): Promise<void> => {
+  const t = (name: string) => qualified(schema, name);
+  const now = new Date().toISOString();
+  const batchId = `floor-${now}`;
+  if (options.rate) {
+    // The window's key need not be the job's: one upsert of one counter costs the same.
+    await pg.query({
+      text: `INSERT INTO ${t('answer_rates')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = jsonb_set(${t('answer_rates')}.item, '{answers}', to_jsonb(coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int))`,
+      values: [options.studentId, now.slice(0, 16), items.length],
+    });
+  }
+  const keys = await pg.query({
+    text: `SELECT student_id, answer_key FROM ${t('answers')} WHERE (student_id, answer_key) IN (SELECT k ->> 'student_id', k ->> 'answer_key' FROM jsonb_array_elements($1::jsonb) AS k)`,
+    values: [
+      JSON.stringify(items.map((i) => ({ student_id: i.student_id, answer_key: i.answer_key }))),
+    ],
+  });
+  for (const row of keys.rows) keyRow.parse(row);
+  await pg.query({
+    text: `INSERT INTO ${t('answer_batches')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'batch_id', $2::text, 'started_at', $3::text)) ON CONFLICT (student_id, batch_id) DO UPDATE SET item = EXCLUDED.item`,
+    values: [options.studentId, batchId, now],
+  });
+  await pg.query({
+    text: `INSERT INTO ${t('student_marks')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'token', gen_random_uuid()::text, 'marked_at', $2::text)) ON CONFLICT (student_id) DO UPDATE SET item = EXCLUDED.item`,
+    values: [options.studentId, now],
+  });
+  await pg.query({
+    text: `INSERT INTO ${t('answers')} (item) SELECT value FROM jsonb_array_elements($1::jsonb) ON CONFLICT (student_id, answer_key) DO UPDATE SET item = EXCLUDED.item`,
+    values: [JSON.stringify(items)],
+  });
+  await pg.query({
+    text: `DELETE FROM ${t('answer_batches')} WHERE student_id = $1 AND batch_id = $2`,
+    values: [options.studentId, batchId],
+  });
+};
+
+/**
+ * The set-based way: the answers not stored yet and their students' marks in one
+ * statement (no rate counter, no batch rows, duplicates skipped by the key).
+ */
+export const recordAnswersSetBasedSql = async (
+  { pg, schema }: PostgresParts,
+  items: readonly StoredAnswer[],
+): Promise<void> => {
+  const t = (name: string) => qualified(schema, name);
+  await pg.query({
+    text: `WITH stored AS (
+        INSERT INTO ${t('answers')} (item) SELECT value FROM jsonb_array_elements($1::jsonb) ON CONFLICT (student_id, answer_key) DO NOTHING RETURNING student_id
+      )
+      INSERT INTO ${t('student_marks')} (item)
+      SELECT jsonb_build_object('student_id', student_id, 'token', gen_random_uuid()::text, 'marked_at', $2::text) FROM (SELECT DISTINCT student_id FROM stored) s
+      ON CONFLICT (student_id) DO UPDATE SET item = EXCLUDED.item`,
+    values: [JSON.stringify(items), new Date().toISOString()],
+  });
+};
+
+/** Answers stored per student, for the students given. */
+export const answersPerStudent = async (
+  { pg, schema }: PostgresParts,
+  students: readonly string[],
+): Promise<Map<string, number>> => {
+  const { rows } = await pg.query({
+    text: `SELECT student_id, count(*)::int AS n FROM ${qualified(schema, 'answers')} WHERE student_id = ANY($1::text[]) GROUP BY student_id`,
+    values: [students],
+  });
+  return new Map(
+    rows.map((row) => {
+      const parsed = z.object({ student_id: z.string(), n: z.number() }).parse(row);
+      return [parsed.student_id, parsed.n];
+    }),
+  );
+};
