@@ -20,11 +20,13 @@ import {
   countStatement,
   deleteManyStatement,
   deleteStatement,
+  effectiveProjection,
   getManyStatement,
   getStatement,
   type ListPath,
   orderColumns,
   pageStatement,
+  projectedItem,
   putManyStatement,
   putStatement,
   type Target,
@@ -33,10 +35,11 @@ import {
 } from './statements.ts';
 
 /**
- * Rows per page when the caller sets none. DynamoDB's page is 1 MB; a row here is one
- * item, and 500 of the largest (a student's state part) stay within a few megabytes.
+ * Rows per page when the caller sets none: about DynamoDB's 1 MB page for the small items
+ * most reads page through (a student's answers in a module: one statement, as one Query),
+ * and a few megabytes at most for the largest (a student's state parts).
  */
-const DEFAULT_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 2_000;
 
 /** Items per write statement (one `jsonb` parameter each): large enough to be cheap, small enough to keep a statement short. */
 const WRITE_CHUNK = 500;
@@ -85,7 +88,7 @@ export class PostgresRepository<
   protected async rawGet(key: RawKey, options: RawReadOptions): Promise<RawItem | undefined> {
     const { rows } = await this.pg.query(getStatement(this.#target, key, options.project));
     const row = rows[0];
-    return row === undefined ? undefined : this.#item(row, key);
+    return row === undefined ? undefined : this.#item(row, options.project, key);
   }
 
   protected async *rawPages(path: ListPath, options: RawReadOptions): AsyncGenerator<RawItem[]> {
@@ -115,8 +118,9 @@ export class PostgresRepository<
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
     const order = orderColumns(this.definition, path);
+    const project = effectiveProjection(this.definition, path, options.project);
     return {
-      items: page.map((row) => this.#item(row, undefined)),
+      items: page.map((row) => this.#item(row, project, undefined)),
       next: more && last !== undefined ? cursorOf(order, last) : undefined,
     };
   }
@@ -131,7 +135,7 @@ export class PostgresRepository<
     const found: RawItem[] = [];
     for (const chunk of chunks(this.#unique(keys), READ_CHUNK)) {
       const { rows } = await this.pg.query(getManyStatement(this.#target, chunk, options.project));
-      for (const row of rows) found.push(this.#item(row, undefined));
+      for (const row of rows) found.push(this.#item(row, options.project, undefined));
     }
     return found;
   }
@@ -208,8 +212,16 @@ export class PostgresRepository<
     return [...byKey.values()];
   }
 
-  /** The `item` of a row; anything but an object is reported as an invalid stored item. */
-  #item(row: Record<string, unknown>, key: RawKey | undefined): RawItem {
+  /**
+   * The item of a row (its projected columns put together, when the read had a
+   * projection); anything but an object is reported as an invalid stored item.
+   */
+  #item(
+    row: Record<string, unknown>,
+    project: readonly string[] | undefined,
+    key: RawKey | undefined,
+  ): RawItem {
+    if (project !== undefined && project.length > 0) return projectedItem(project, row);
     const item = row.item;
     // Checked to be an object here; its fields are validated by the codec before any
     // service sees them.
