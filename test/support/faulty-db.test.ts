@@ -25,10 +25,8 @@ const rates = target('t-x-', tables.answer_rates);
 
 describe('operationOf: the DynamoDB request a statement stands for', () => {
   it('names reads', () => {
-    expect(operationOf(getStatement(marks, { student_id: 's-1' }, undefined).text)).toBe('GetItem');
-    expect(operationOf(getManyStatement(marks, [{ student_id: 's-1' }], ['token']).text)).toBe(
-      'BatchGetItem',
-    );
+    expect(operationOf(getStatement(marks, { student_id: 's-1' }).text)).toBe('GetItem');
+    expect(operationOf(getManyStatement(marks, [{ student_id: 's-1' }]).text)).toBe('BatchGetItem');
     const byClass = {
       kind: 'query',
       index: tables.students.indexes[0],

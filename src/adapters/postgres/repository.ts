@@ -86,7 +86,7 @@ export class PostgresRepository<
   }
 
   protected async rawGet(key: RawKey, options: RawReadOptions): Promise<RawItem | undefined> {
-    const { rows } = await this.pg.query(getStatement(this.#target, key, options.project));
+    const { rows } = await this.pg.query(getStatement(this.#target, key));
     const row = rows[0];
     return row === undefined ? undefined : this.#item(row, options.project, key);
   }
@@ -134,7 +134,7 @@ export class PostgresRepository<
   protected async rawGetMany(keys: readonly RawKey[], options: RawReadOptions): Promise<RawItem[]> {
     const found: RawItem[] = [];
     for (const chunk of chunks(this.#unique(keys), READ_CHUNK)) {
-      const { rows } = await this.pg.query(getManyStatement(this.#target, chunk, options.project));
+      const { rows } = await this.pg.query(getManyStatement(this.#target, chunk));
       for (const row of rows) found.push(this.#item(row, options.project, undefined));
     }
     return found;
@@ -213,19 +213,20 @@ export class PostgresRepository<
   }
 
   /**
-   * The item of a row (its projected columns put together, when the read had a
-   * projection); anything but an object is reported as an invalid stored item.
+   * The item of a row (only the projected attributes, when the read had a projection);
+   * anything but an object is reported as an invalid stored item.
    */
   #item(
     row: Record<string, unknown>,
     project: readonly string[] | undefined,
     key: RawKey | undefined,
   ): RawItem {
-    if (project !== undefined && project.length > 0) return projectedItem(project, row);
     const item = row.item;
     // Checked to be an object here; its fields are validated by the codec before any
     // service sees them.
-    if (isRecord(item)) return item;
+    if (isRecord(item)) {
+      return project !== undefined && project.length > 0 ? projectedItem(project, item) : item;
+    }
     throw new InvalidStoredItemError(this.table, key ?? {}, [
       { path: '(item)', message: `the stored item is ${JSON.stringify(item)}, not an object` },
     ]);
