@@ -1,8 +1,11 @@
 /**
  * module_results and record_answers on PostgreSQL, written by hand:
- * - the floor: the reads (and writes) the function sends, in plain SQL on the same `pg`
- *   pool, same access paths and concurrency, rows validated, no computation (as the raw
- *   DynamoDB comparison);
+ * - the floor: the function without the port. The reads (and writes) the function sends,
+ *   in plain SQL on the same `pg` pool, same access paths and concurrency, rows validated,
+ *   and the function's own work done the same way (module_results' figures computed by
+ *   `computeModuleResults`; record_answers' body validated by `validateAnswers`), so that
+ *   the ratio is the port's cost alone (the raw DynamoDB comparison predates this and does
+ *   not compute);
  * - the set-based SQL an expert would write: module_results' figures in one aggregate
  *   query (GROUPING SETS over the class's answers, a window for the first tries), the
  *   answers and their students' marks in one statement. Shown without a target.
@@ -11,7 +14,9 @@ import pMap from 'p-map';
 import * as z from 'zod';
 import { Params, qualified } from '../../src/adapters/postgres/sql.ts';
 import { accuracy } from '../../src/domain/accuracy.ts';
-import { moduleAnswerPrefix } from '../../src/entities/answer.ts';
+import { computeModuleResults } from '../../src/domain/results/module-results.ts';
+import { answerKey, moduleAnswerPrefix } from '../../src/entities/answer.ts';
+import { validateAnswers } from '../../src/services/answers/validate.ts';
 import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
 import type { PostgresParts } from '../context.ts';
 
@@ -40,7 +45,10 @@ const answerRow = z.object({
   duration_ms: z.number().nullable(),
 });
 
-/** module_results' reads by hand; returns the answers read. */
+/**
+ * module_results without the port: its reads by hand, its figures computed and written as
+ * its reply's JSON; returns the answers counted.
+ */
 export const moduleResultsFloorSql = async (
   { pg, schema }: PostgresParts,
   classCode: string,
@@ -51,7 +59,7 @@ export const moduleResultsFloorSql = async (
     text: `SELECT code, teacher_id, item ->> 'name' AS name FROM ${t('classes')} WHERE code = $1`,
     values: [classCode],
   });
-  for (const row of klass.rows) classRow.parse(row);
+  const klassRows = klass.rows.map((row) => classRow.parse(row));
   const [module, students] = await Promise.all([
     pg.query({
       text: `SELECT id, item ->> 'title' AS title, item -> 'words' AS words FROM ${t('modules')} WHERE id = $1`,
@@ -62,8 +70,9 @@ export const moduleResultsFloorSql = async (
       values: [classCode],
     }),
   ]);
-  for (const row of module.rows) moduleRow.parse(row);
-  const ids = students.rows.map((row) => studentRow.parse(row).id);
+  const modules = module.rows.map((row) => moduleRow.parse(row));
+  const studentRows = students.rows.map((row) => studentRow.parse(row));
+  const ids = studentRows.map((row) => row.id);
   const answers = await pMap(
     ids,
     async (id) => {
@@ -71,11 +80,26 @@ export const moduleResultsFloorSql = async (
         text: `SELECT student_id, answer_key, item ->> 'answer_id' AS answer_id, item ->> 'word' AS word, (item -> 'correct')::boolean AS correct, item ->> 'answered_at' AS answered_at, (item -> 'duration_ms')::float8 AS duration_ms FROM ${t('answers')} WHERE student_id = $1 AND answer_key LIKE $2 ORDER BY answer_key`,
         values: [id, likePrefix(moduleAnswerPrefix(moduleId))],
       });
-      return rows.map((row) => answerRow.parse(row)).length;
+      return rows.map((row) => {
+        const { duration_ms, ...answer } = answerRow.parse(row);
+        return duration_ms === null ? answer : { ...answer, duration_ms };
+      });
     },
     { concurrency: ANSWER_QUERY_CONCURRENCY },
   );
-  return answers.reduce((a, b) => a + b, 0);
+  const found = modules[0];
+  const results = computeModuleResults({
+    classCode,
+    className: klassRows[0]?.name ?? null,
+    module: { id: moduleId, title: found?.title ?? null, words: found?.words ?? [] },
+    students: studentRows,
+    answers: answers.flat(),
+    range: { start: undefined, end: undefined },
+    generatedAt: new Date(),
+  });
+  // The function's reply is this JSON; writing it is the function's work, not the port's.
+  JSON.stringify(results);
+  return results.overall.attempts;
 };
 
 const figuresRow = z.object({
@@ -212,16 +236,24 @@ export interface StoredAnswer {
 }
 
 /**
- * record_answers' statements by hand, for one batch of one student: the rate counter,
- * the existing keys, the open batch, the mark, the answers, the batch closed.
+ * record_answers without the port, for one batch of one student: the request's body
+ * parsed and validated as the function does (`validateAnswers`), then its statements by
+ * hand: the rate counter, the existing keys, the open batch, the mark, the answers, the
+ * batch closed.
  */
 export const recordAnswersFloorSql = async (
   { pg, schema }: PostgresParts,
-  items: readonly StoredAnswer[],
+  body: string,
   options: { readonly studentId: string; readonly rate: boolean },
 ): Promise<void> => {
   const t = (name: string) => qualified(schema, name);
   const now = new Date().toISOString();
+  const items = validateAnswers(JSON.parse(body), new Date()).map((answer) => ({
+    ...answer,
+    student_id: options.studentId,
+    answer_key: answerKey(answer.module_id, answer.answer_id),
+    recorded_at: now,
+  }));
   const batchId = `floor-${now}`;
   if (options.rate) {
     // The window's key need not be the job's: one upsert of one counter costs the same.

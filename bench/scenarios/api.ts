@@ -470,7 +470,7 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
         recorded_at: new Date().toISOString(),
       }));
     const floorRun = await measure(counter, () =>
-      recordAnswersFloorSql(postgres, stored('raw'), { studentId: `${student}-raw`, rate }),
+      recordAnswersFloorSql(postgres, postEvent.body ?? '', { studentId: `${student}-raw`, rate }),
     );
     const setRun = await measure(counter, () => recordAnswersSetBasedSql(postgres, stored('set')));
     totals.job += job.ms;
