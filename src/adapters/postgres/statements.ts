@@ -56,13 +56,18 @@ export const projectedItem = (
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
   for (const attribute of project) {
-    if (Object.hasOwn(item, attribute)) {
+    if (!Object.hasOwn(item, attribute)) continue;
+    // Plain assignment is what keeps this cheap (it runs for every row of a read); only
+    // the name `__proto__` needs a defined property to stay an attribute.
+    if (attribute === '__proto__') {
       Object.defineProperty(out, attribute, {
         value: item[attribute],
         enumerable: true,
         writable: true,
         configurable: true,
       });
+    } else {
+      out[attribute] = item[attribute];
     }
   }
   return out;
