@@ -13,6 +13,7 @@ import type {
   ScanCommandInput,
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { chunk } from '../../lib/chunk.ts';
 import type { AccessPath } from '../../repositories/access-path.ts';
 import type { Condition, Scalar } from '../../repositories/condition.ts';
 import { InvalidRequestError } from '../../repositories/errors.ts';
@@ -167,13 +168,7 @@ export const deleteParams = (
   };
 };
 
-export const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  if (!Number.isInteger(size) || size < 1)
-    throw new RangeError(`chunk size must be >= 1, got ${size}`);
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-};
+export { chunk };
 
 /** A stable identity of a key, for de-duplication (`{a:1,b:2}` and `{b:2,a:1}` are one key). */
 export const keyIdentity = (

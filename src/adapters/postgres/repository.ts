@@ -1,3 +1,4 @@
+import { chunk } from '../../lib/chunk.ts';
 import { isRecord } from '../../lib/is-record.ts';
 import {
   BaseRepository,
@@ -49,12 +50,6 @@ const READ_CHUNK = 1_000;
 
 /** SQLSTATEs of a value that is not a number where a number is needed (ADD to a string). */
 const NOT_A_NUMBER = new Set(['22023', '22P02']);
-
-const chunks = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
 /**
  * A table behind the repository port, stored in PostgreSQL (layout: `layout.ts`). Every
@@ -133,8 +128,8 @@ export class PostgresRepository<
 
   protected async rawGetMany(keys: readonly RawKey[], options: RawReadOptions): Promise<RawItem[]> {
     const found: RawItem[] = [];
-    for (const chunk of chunks(this.#unique(keys), READ_CHUNK)) {
-      const { rows } = await this.pg.query(getManyStatement(this.#target, chunk));
+    for (const group of chunk(this.#unique(keys), READ_CHUNK)) {
+      const { rows } = await this.pg.query(getManyStatement(this.#target, group));
       for (const row of rows) found.push(this.#item(row, options.project, undefined));
     }
     return found;
@@ -149,8 +144,8 @@ export class PostgresRepository<
   }
 
   protected async rawPutMany(items: readonly RawItem[]): Promise<void> {
-    for (const chunk of chunks(this.#unique(items), WRITE_CHUNK)) {
-      await this.#write(putManyStatement(this.#target, chunk));
+    for (const group of chunk(this.#unique(items), WRITE_CHUNK)) {
+      await this.#write(putManyStatement(this.#target, group));
     }
   }
 
@@ -178,8 +173,8 @@ export class PostgresRepository<
   }
 
   protected async rawDeleteMany(keys: readonly RawKey[]): Promise<void> {
-    for (const chunk of chunks(this.#unique(keys), WRITE_CHUNK)) {
-      await this.#write(deleteManyStatement(this.#target, chunk));
+    for (const group of chunk(this.#unique(keys), WRITE_CHUNK)) {
+      await this.#write(deleteManyStatement(this.#target, group));
     }
   }
 

@@ -11,6 +11,8 @@
  * const kind: PostgresEngineKind = PostgresEngineKind.Pglite; // 'pglite'
  * ```
  */
+import { EngineOptionsError } from '../aws/engines/errors.ts';
+import { isValidPort } from '../aws/engines/network.ts';
 export const PostgresEngineKind = {
   Pglite: 'pglite',
   Postgres: 'postgres',
@@ -108,3 +110,27 @@ export function formatDatabaseUrl(host: string, port: number): string {
   const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return `postgres://postgres@${hostPart}:${port}/postgres`;
 }
+
+/**
+ * The port and the connection limit an engine was given, checked: one rule for both
+ * engines, each with its own default limit.
+ *
+ * @throws {EngineOptionsError} for a port outside 0..65535 or a limit below 1.
+ */
+export const checkedListenOptions = (
+  what: string,
+  options: { readonly port?: number | undefined; readonly maxConnections?: number | undefined },
+  defaultMaxConnections: number,
+): { readonly port: number; readonly maxConnections: number } => {
+  const port = options.port ?? 0;
+  if (!isValidPort(port)) {
+    throw new EngineOptionsError(`${what} port must be an integer in 0..65535, got ${port}`);
+  }
+  const maxConnections = options.maxConnections ?? defaultMaxConnections;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new EngineOptionsError(
+      `${what} maxConnections must be at least 1, got ${maxConnections}`,
+    );
+  }
+  return { port, maxConnections };
+};

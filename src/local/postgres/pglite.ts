@@ -3,11 +3,15 @@ import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { ensureDataFolder } from '../aws/engines/data-folder.ts';
 import { BaseEngine, type RunningEngine } from '../aws/engines/engine.ts';
-import { EngineOptionsError, EngineStartError, EngineStopError } from '../aws/engines/errors.ts';
-import { isValidPort } from '../aws/engines/network.ts';
+import { EngineStartError, EngineStopError } from '../aws/engines/errors.ts';
 import { isProcessAlive } from '../aws/engines/process.ts';
 import { describeError } from '../aws/engines/ready.ts';
-import { formatDatabaseUrl, type LocalPostgresEngine, PostgresEngineKind } from './engine.ts';
+import {
+  checkedListenOptions,
+  formatDatabaseUrl,
+  type LocalPostgresEngine,
+  PostgresEngineKind,
+} from './engine.ts';
 import { PgliteWireServer } from './pglite-wire.ts';
 
 /**
@@ -72,16 +76,7 @@ export class PgliteEngine
 
   constructor(options: PgliteEngineOptions = {}) {
     super('PGlite');
-    const port = options.port ?? 0;
-    if (!isValidPort(port)) {
-      throw new EngineOptionsError(`PGlite port must be an integer in 0..65535, got ${port}`);
-    }
-    const maxConnections = options.maxConnections ?? 100;
-    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-      throw new EngineOptionsError(
-        `PGlite maxConnections must be at least 1, got ${maxConnections}`,
-      );
-    }
+    const { port, maxConnections } = checkedListenOptions('PGlite', options, 100);
     this.#port = port;
     this.#host = options.host ?? '127.0.0.1';
     this.#maxConnections = maxConnections;

@@ -4,16 +4,11 @@ import { chown, lchown, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import pg from 'pg';
+import { pingPostgres } from '../../adapters/postgres/probe.ts';
 import { ensureDataFolder } from '../aws/engines/data-folder.ts';
 import { BaseEngine, type RunningEngine } from '../aws/engines/engine.ts';
-import {
-  EngineNotStartedError,
-  EngineOptionsError,
-  EngineStartError,
-  EngineStopError,
-} from '../aws/engines/errors.ts';
-import { findFreePort, isPortFree, isValidPort } from '../aws/engines/network.ts';
+import { EngineNotStartedError, EngineStartError, EngineStopError } from '../aws/engines/errors.ts';
+import { findFreePort, isPortFree } from '../aws/engines/network.ts';
 import { OutputTail } from '../aws/engines/output-tail.ts';
 import {
   hasExited,
@@ -24,7 +19,12 @@ import {
 } from '../aws/engines/process.ts';
 import { describeError } from '../aws/engines/ready.ts';
 import { findPostgresBinaries, type PostgresBinaries } from './binaries.ts';
-import { formatDatabaseUrl, type LocalPostgresEngine, PostgresEngineKind } from './engine.ts';
+import {
+  checkedListenOptions,
+  formatDatabaseUrl,
+  type LocalPostgresEngine,
+  PostgresEngineKind,
+} from './engine.ts';
 
 /**
  * How Debian's PostgreSQL server is run.
@@ -116,16 +116,7 @@ export class PostgresServerEngine
 
   constructor(options: PostgresServerEngineOptions = {}) {
     super('PostgreSQL');
-    const port = options.port ?? 0;
-    if (!isValidPort(port)) {
-      throw new EngineOptionsError(`PostgreSQL port must be an integer in 0..65535, got ${port}`);
-    }
-    const maxConnections = options.maxConnections ?? 200;
-    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
-      throw new EngineOptionsError(
-        `PostgreSQL maxConnections must be at least 1, got ${maxConnections}`,
-      );
-    }
+    const { port, maxConnections } = checkedListenOptions('PostgreSQL', options, 200);
     this.#port = port;
     this.#maxConnections = maxConnections;
     this.#path = options.path === undefined ? undefined : resolve(options.path);
@@ -363,20 +354,11 @@ export async function waitForPostgres(
     signal?.throwIfAborted();
     const remaining = deadline - Date.now();
     if (remaining <= 0) break;
-    const client = new pg.Client({
-      connectionString: databaseUrl,
-      connectionTimeoutMillis: Math.max(Math.min(remaining, 5_000), 1),
-    });
-    // A connection that fails later (the server stops) must not become an uncaught error.
-    client.on('error', () => {});
     try {
-      await client.connect();
-      await client.query('SELECT 1');
-      await client.end();
+      await pingPostgres(databaseUrl, Math.min(remaining, 5_000));
       return;
     } catch (error) {
       lastError = error;
-      await client.end().catch(() => {});
     }
     signal?.throwIfAborted();
     const pause = Math.min(intervalMs, deadline - Date.now());

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pMap from 'p-map';
+import { chunk } from '../../lib/chunk.ts';
 import type { TableName } from '../../tables/definitions.ts';
 import {
   CHECKPOINT_FILE,
@@ -134,12 +135,6 @@ export interface ImportSummary {
   readonly skipped: number;
   readonly duration_ms: number;
 }
-
-const chunk = <T>(items: readonly T[], size: number): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 
 /**
  * @example
