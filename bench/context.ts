@@ -2,31 +2,9 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Ddb } from '../src/adapters/dynamodb/ddb.ts';
 import type { Db } from '../src/repositories/db.ts';
 import type { SeedPlan } from '../src/seed/generate.ts';
+import type { Counter } from './counter.ts';
 import type { CountingPg } from './pg-counter.ts';
 import type { Row } from './report.ts';
-
-/**
- * What a measurement reads of an engine's traffic: DynamoDB requests (the request metrics
- * middleware) or PostgreSQL statements (`Pg.counters`, by `bench/pg-counter.ts`). A
- * `MetricsHandle` of `src/` is one as it is.
- */
-export interface Counter {
-  total(): number;
-  writes(): number;
-  reset(): void;
-  snapshot(): {
-    /** Requests (DynamoDB) or statements (PostgreSQL). */
-    requests: number;
-    writes: number;
-    /** `QueryCommand` ... on DynamoDB; `SELECT answers` ... on PostgreSQL. */
-    byCommand: Record<string, number>;
-    readCapacity: number;
-    writeCapacity: number;
-    /** PostgreSQL only: rows returned by SELECTs and rows changed by writes. */
-    rowsRead?: number;
-    rowsWritten?: number;
-  };
-}
 
 /** The DynamoDB-only parts: the raw requests of the floors, the proxy of the shards rows. */
 export interface DynamoParts {
@@ -72,3 +50,5 @@ export interface ScenarioResult {
   readonly notes: string[];
   readonly raw: Record<string, unknown>;
 }
+
+export type { Counter };

@@ -7,7 +7,7 @@
  */
 import { Pg, type QueryResult } from '../src/adapters/postgres/pg.ts';
 import type { Statement } from '../src/adapters/postgres/sql.ts';
-import type { Counter } from './context.ts';
+import type { Counter } from './counter.ts';
 
 const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE']);
 
