@@ -25,6 +25,12 @@ export const BUNDLE_BUDGET_BYTES = 400 * 1024;
  *   lib-dynamodb included), and bundling it would add ~400 KB per function, the whole budget,
  *   and slow every cold start. The price is that the runtime's SDK version is used, not the
  *   lock file's; the code only uses long-stable DynamoDB document-client calls.
+ * - `pg` stays out too: this stack deploys on DynamoDB, and the PostgreSQL driver, loaded
+ *   only when `DATABASE_URL` is set (`adapters/postgres/pg.ts` `createPool`), would still be
+ *   parsed at every cold start: 87 KB, +16 % on record_answers' module init (measured,
+ *   paired runs). A deployment on PostgreSQL (its VPC and proxy are not part of this
+ *   stack, docs/database-choice.md) bundles it by leaving it out of this list; without it,
+ *   a function given `DATABASE_URL` fails at its first statement, saying so.
  * - The banner gives ESM bundles a `require`: a CommonJS dependency that requires a Node
  *   built-in would otherwise fail at run time with "Dynamic require of ... is not supported".
  */
@@ -36,7 +42,7 @@ export const bundleSettings = {
   sourcemap: true,
   // Stack traces only need mappings; the sources themselves would triple the map's size.
   sourcesContent: false,
-  external: ['@aws-sdk/*'],
+  external: ['@aws-sdk/*', 'pg'],
   banner:
     "import { createRequire as __lmsCreateRequire } from 'node:module'; const require = __lmsCreateRequire(import.meta.url);",
 } as const;

@@ -213,12 +213,28 @@ export interface PoolOptions {
 export const poolSizeFor = (env: Readonly<Record<string, string | undefined>>): number =>
   env.AWS_LAMBDA_FUNCTION_NAME === undefined ? 10 : 2;
 
+/** The driver that is not there: a bundle built for DynamoDB leaves `pg` out (`infra/bundling.ts`). */
+export class PostgresDriverMissingError extends LmsError {
+  readonly code = 'POSTGRES_DRIVER_MISSING';
+}
+
+const loadDriver = async (): Promise<typeof pg> => {
+  try {
+    return (await import('pg')).default;
+  } catch (error) {
+    throw new PostgresDriverMissingError(
+      'DATABASE_URL is set, but the PostgreSQL driver (the npm package pg) is not in this bundle: the stack bundles the functions for DynamoDB; bundle pg (infra/bundling.ts) to run them on PostgreSQL',
+      { cause: error },
+    );
+  }
+};
+
 /**
  * A `pg` pool with the settings every statement of the adapter assumes; the driver is
  * loaded here, not at import.
  */
 export const createPool = async (options: PoolOptions): Promise<pg.Pool> => {
-  const { default: driver } = await import('pg');
+  const driver = await loadDriver();
   // The driver's parsers, but `jsonb` read back with its tags (`values.ts`).
   const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
     oid === JSONB && format !== 'binary'
