@@ -47,7 +47,9 @@ export const isTransient = (error: unknown): boolean => {
   if (code?.startsWith('08') === true) return true;
   // `pg` reports a connection that closed under a statement, and a pool that could not hand
   // out a connection in time, with a plain Error and these messages.
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  // A client whose connection broke under an earlier statement says "was closed" or "has
+  // encountered a connection error" to the next one; a read that timed out is as lost.
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Query read timeout/i.test(
     error.message,
   );
 };
