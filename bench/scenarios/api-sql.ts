@@ -15,7 +15,7 @@ import * as z from 'zod';
 import { Params, qualified } from '../../src/adapters/postgres/sql.ts';
 import { accuracy } from '../../src/domain/accuracy.ts';
 import { computeModuleResults } from '../../src/domain/results/module-results.ts';
-import { answerKey, moduleAnswerPrefix } from '../../src/entities/answer.ts';
+import { answerKey, moduleAnswerPrefix, recordedKey } from '../../src/entities/answer.ts';
 import { validateAnswers } from '../../src/services/answers/validate.ts';
 import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
 import type { PostgresParts } from '../context.ts';
@@ -248,12 +248,17 @@ export const recordAnswersFloorSql = async (
 ): Promise<void> => {
   const t = (name: string) => qualified(schema, name);
   const now = new Date().toISOString();
-  const items = validateAnswers(JSON.parse(body), new Date()).map((answer) => ({
-    ...answer,
-    student_id: options.studentId,
-    answer_key: answerKey(answer.module_id, answer.answer_id),
-    recorded_at: now,
-  }));
+  // The row the function writes, recorded_key (its local index) included.
+  const items = validateAnswers(JSON.parse(body), new Date()).map((answer) => {
+    const key = answerKey(answer.module_id, answer.answer_id);
+    return {
+      ...answer,
+      student_id: options.studentId,
+      answer_key: key,
+      recorded_at: now,
+      recorded_key: recordedKey(now, key),
+    };
+  });
   const batchId = `floor-${now}`;
   if (options.rate) {
     // The window's key need not be the job's: one upsert of one counter costs the same.

@@ -436,7 +436,10 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
 
   log('record_answers: 500-answer batches (job, hand-written floor, set-based SQL)');
   const post = createRecordAnswersHandler(runtime(context, 'record_answers'));
-  const batches = 20;
+  // One batch per student of the class (the cap is per student and minute); the first
+  // warms each variant's code and statements up and is not timed.
+  const batches = STUDENTS;
+  const timedBatches = batches - 1;
   const totals = { job: 0, floor: 0, set: 0 };
   const statements = { job: 0, floor: 0, set: 0 };
   const runs: Measurement<unknown>[] = [];
@@ -473,6 +476,8 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
       recordAnswersFloorSql(postgres, postEvent.body ?? '', { studentId: `${student}-raw`, rate }),
     );
     const setRun = await measure(counter, () => recordAnswersSetBasedSql(postgres, stored('set')));
+    if (!touched.includes(student)) touched.push(student);
+    if (b === 0) continue;
     totals.job += job.ms;
     totals.floor += floorRun.ms;
     totals.set += setRun.ms;
@@ -480,7 +485,6 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     statements.floor += floorRun.requests;
     statements.set += setRun.requests;
     runs.push(job);
-    if (!touched.includes(student)) touched.push(student);
   }
   const stored = await answersPerStudent(
     postgres,
@@ -491,8 +495,8 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     const job = (stored.get(id) ?? 0) - WORDS * ATTEMPTS;
     return job !== (stored.get(`${id}-raw`) ?? 0) || job !== (stored.get(`${id}-set`) ?? 0);
   });
-  raw.record_answers = { batches, totals, statements, rate, runs, mismatched };
-  const perSecond = (ms: number) => ((batches * 500) / (ms / 1000)).toFixed(0);
+  raw.record_answers = { batches, timedBatches, totals, statements, rate, runs, mismatched };
+  const perSecond = (ms: number) => ((timedBatches * 500) / (ms / 1000)).toFixed(0);
   const rSection = 'record_answers (500 a batch)';
   rows.push(
     {
@@ -507,8 +511,8 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     {
       section: rSection,
       figure: 'statements a batch',
-      value: `${(statements.job / batches).toFixed(1)} (${byCommand(runs.at(-1)?.byCommand ?? {})})`,
-      comparison: `floor ${(statements.floor / batches).toFixed(1)}`,
+      value: `${(statements.job / timedBatches).toFixed(1)} (${byCommand(runs.at(-1)?.byCommand ?? {})})`,
+      comparison: `floor ${(statements.floor / timedBatches).toFixed(1)}`,
       ratio: fmtRatio(statements.job, statements.floor),
       target: '',
       met: undefined,
@@ -517,7 +521,7 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
       section: rSection,
       figure: 'vs set-based SQL (answers and marks in one statement)',
       value: `${perSecond(totals.job)}/s`,
-      comparison: `set-based ${perSecond(totals.set)}/s, ${(statements.set / batches).toFixed(1)} statement a batch`,
+      comparison: `set-based ${perSecond(totals.set)}/s, ${(statements.set / timedBatches).toFixed(1)} statement a batch`,
       ratio: `${(totals.job / totals.set).toFixed(2)}x the time`,
       target: '',
       met: undefined,
@@ -536,7 +540,7 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     rows,
     notes: [
       `module_results on PostgreSQL: the floor is the function without the port: its reads written by hand with the same pool (the class by key, then the module by key and the students through \`class_code\` at once, then one SELECT per student of its answers of the module, ${ANSWER_QUERY_CONCURRENCY} at once, the columns read as columns and \`item ->> ...\`, each row validated with a small zod schema), then the same figures computed by the domain (\`computeModuleResults\`) and written as the reply's JSON, so that the ratio is the port's cost (its validation of every item read with the entity schemas, its pages and cursors). The set-based SQL computes the per-word and per-cell figures in one query (GROUPING SETS, a window for first tries, \`percentile_cont\` for the median duration); the words and cells of the function's reply are compared with it.`,
-      `record_answers on PostgreSQL: the floor is the function without the port: the request's body parsed and validated as the function does (\`validateAnswers\`), then by hand what the function sends for a batch of one student (${rate ? 'the rate counter upsert, ' : ''}the existing keys, the open batch, the mark, the answers in one INSERT, the batch closed), for another student id so nothing is a duplicate. What the function adds is the HTTP frame, the classification of the batch against what is stored and the port's validation of every item it writes and reads (entity schemas): 2.2x, the one PostgreSQL target not met. The set-based SQL stores the answers and marks their students in one statement, without rate limit, batch rows or conflict detection (what the port adds, priced). The answers stored per student are compared.`,
+      `record_answers on PostgreSQL: the floor is the function without the port: the request's body parsed and validated as the function does (\`validateAnswers\`), then by hand what the function sends for a batch of one student (${rate ? 'the rate counter upsert, ' : ''}the existing keys, the open batch, the mark, the answers in one INSERT, the batch closed), for another student id so nothing is a duplicate. What the function adds is the HTTP frame, the classification of the batch against what is stored, the port's validation of every item it writes and reads (entity schemas) and the expired counters purged with the rate counter's upsert (TTL): ${(totals.job / totals.floor).toFixed(2)}x the floor's time over ${timedBatches} batches after one untimed. The set-based SQL stores the answers and marks their students in one statement, without rate limit, batch rows or conflict detection (what the port adds, priced). The answers stored per student are compared.`,
     ],
     raw,
   };

@@ -38,8 +38,26 @@ export const replacer = (_key: string, value: unknown): unknown => {
   return value;
 };
 
-/** An item (or any value) as `jsonb` text. */
-export const toJsonText = (value: unknown): string => JSON.stringify(value, replacer);
+/** Whether a value holds a set or bytes anywhere (what {@link replacer} would change). */
+const needsTags = (value: unknown): boolean => {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Set || value instanceof Uint8Array) return true;
+  if (Array.isArray(value)) {
+    for (const element of value) if (needsTags(element)) return true;
+    return false;
+  }
+  if (!isRecord(value)) return false;
+  for (const key in value) if (needsTags(value[key])) return true;
+  return false;
+};
+
+/**
+ * An item (or any value) as `jsonb` text. A replacer makes `JSON.stringify` call back for
+ * every value; a batch of 500 answers has none to tag (measured: the walk and the plain
+ * call take about a third of the replacer's time), so the replacer runs only when needed.
+ */
+export const toJsonText = (value: unknown): string =>
+  needsTags(value) ? JSON.stringify(value, replacer) : JSON.stringify(value);
 
 const isTagged = (value: Record<string, unknown>): boolean => {
   const keys = Object.keys(value);

@@ -68,26 +68,31 @@ export const classifyAnswers = (
   const conflicts: AnswerConflict[] = [];
   let duplicates = 0;
 
+  const conflict = (
+    answer: ValidAnswer,
+    index: number,
+    conflictingIndex: number | null,
+  ): AnswerConflict => ({
+    index,
+    student_id: answer.student_id,
+    module_id: answer.module_id,
+    answer_id: answer.answer_id,
+    conflicting_index: conflictingIndex,
+  });
+
   batch.forEach((answer, index) => {
     const identity = answerIdentity(keyOf(answer));
-    const conflict = (conflictingIndex: number | null): AnswerConflict => ({
-      index,
-      student_id: answer.student_id,
-      module_id: answer.module_id,
-      answer_id: answer.answer_id,
-      conflicting_index: conflictingIndex,
-    });
     const earlier = firstInBatch.get(identity);
     if (earlier !== undefined) {
       if (sameAnswerContent(answer, earlier.answer)) duplicates += 1;
-      else conflicts.push(conflict(earlier.index));
+      else conflicts.push(conflict(answer, index, earlier.index));
       return;
     }
     firstInBatch.set(identity, { index, answer });
     const existing = storedByIdentity.get(identity);
     if (existing === undefined) fresh.push(answer);
     else if (sameAnswerContent(answer, existing)) duplicates += 1;
-    else conflicts.push(conflict(null));
+    else conflicts.push(conflict(answer, index, null));
   });
 
   return { fresh, duplicates, conflicts };
