@@ -1,0 +1,164 @@
+/**
+ * A student's memory of one word: its reviews, one a day, and the card they give (DESIGN
+ * section 4, "Review"). A day's review is its first attempt at the word (by `answered_at`,
+ * then `answer_id`); the card is the model's empty card at the first review, then one
+ * review for each day in time order.
+ *
+ * Folding an answer costs one review when it opens a day after the last reviewed one (the
+ * usual case). An answer that changes an earlier day (a late answer: a new earlier day, or
+ * an earlier first attempt of a day) leaves the card to be replayed from the word's own
+ * reviews ({@link settled}), never from the student's answers; a fold settles each word
+ * once per step, however many late answers it took.
+ */
+import { compareAttempts } from '../attempts.ts';
+import { compareCodeUnits } from '../ordering.ts';
+import { addDays, localDate } from '../time-zone.ts';
+import type { MemoryCard, MemoryModel } from './card.ts';
+
+/** One day's review: the day's first attempt at the word. */
+export interface Review {
+  /** `answered_at` as epoch milliseconds. */
+  readonly at: number;
+  readonly id: string;
+  readonly correct: boolean;
+}
+
+export interface WordMemory {
+  /** One review per day with an attempt, in time order. */
+  readonly reviews: readonly Review[];
+  /** The card after every review; null while a late answer waits for {@link settled}. */
+  readonly card: MemoryCard | null;
+  /** The modules the word was answered in, in code-unit order. */
+  readonly module_ids: readonly string[];
+}
+
+/** A memory whose card is computed. */
+export interface SettledMemory extends WordMemory {
+  readonly card: MemoryCard;
+}
+
+/** What folding needs of an answer. */
+export interface MemoryAnswer {
+  readonly answer_id: string;
+  readonly module_id: string;
+  readonly correct: boolean;
+  /** UTC instant as `toISOString()` writes it. */
+  readonly answered_at: string;
+}
+
+const asOrderable = (review: Review) => ({
+  answered_at: new Date(review.at).toISOString(),
+  answer_id: review.id,
+});
+
+/** The first index whose review is at or after `at` (reviews are in time order). */
+const insertionPoint = (reviews: readonly Review[], at: number): number => {
+  let low = 0;
+  let high = reviews.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((reviews[middle]?.at ?? Number.POSITIVE_INFINITY) < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+const withModule = (moduleIds: readonly string[], moduleId: string): readonly string[] =>
+  moduleIds.includes(moduleId) ? moduleIds : [...moduleIds, moduleId].sort(compareCodeUnits);
+
+/**
+ * The memory with one more attempt at the word.
+ *
+ * @example
+ * ```ts
+ * let memory = foldIntoMemory(model, undefined, answer, 'Asia/Shanghai');
+ * memory = foldIntoMemory(model, memory, nextDaysAnswer, 'Asia/Shanghai'); // one review more
+ * ```
+ */
+export const foldIntoMemory = (
+  model: MemoryModel,
+  memory: WordMemory | undefined,
+  answer: MemoryAnswer,
+  timeZone: string,
+): WordMemory => {
+  const review: Review = {
+    at: Date.parse(answer.answered_at),
+    id: answer.answer_id,
+    correct: answer.correct,
+  };
+  const module_ids = withModule(memory?.module_ids ?? [], answer.module_id);
+  if (memory === undefined || memory.reviews.length === 0) {
+    return {
+      reviews: [review],
+      card: model.review(model.start(review.at), review.at, review.correct),
+      module_ids,
+    };
+  }
+  const { reviews } = memory;
+  const day = localDate(review.at, timeZone);
+  const position = insertionPoint(reviews, review.at);
+  // The day's review, if it has one, is beside where this attempt would go.
+  const sameDay = [position - 1, position].find((index) => {
+    const neighbour = reviews[index];
+    return neighbour !== undefined && localDate(neighbour.at, timeZone) === day;
+  });
+  if (sameDay !== undefined) {
+    const current = reviews[sameDay];
+    if (current === undefined || compareAttempts(asOrderable(review), asOrderable(current)) >= 0) {
+      return { ...memory, module_ids };
+    }
+    // An earlier first attempt of a reviewed day: that day's review changes.
+    const changed = [...reviews];
+    changed[sameDay] = review;
+    return { reviews: changed, card: null, module_ids };
+  }
+  if (position === reviews.length && memory.card !== null) {
+    return {
+      reviews: [...reviews, review],
+      card: model.review(memory.card, review.at, review.correct),
+      module_ids,
+    };
+  }
+  // A day before the last reviewed one (or after it while a replay is pending).
+  const changed = [...reviews];
+  changed.splice(position, 0, review);
+  return { reviews: changed, card: null, module_ids };
+};
+
+/** The card of a word's reviews, replayed from the first. */
+export const replayCard = (model: MemoryModel, reviews: readonly Review[]): MemoryCard | null => {
+  const first = reviews[0];
+  if (first === undefined) return null;
+  return reviews.reduce(
+    (card, review) => model.review(card, review.at, review.correct),
+    model.start(first.at),
+  );
+};
+
+/**
+ * The memory with its card computed: replayed from its reviews when a late answer changed
+ * them, as it is otherwise. Undefined for a memory without reviews.
+ */
+export const settled = (model: MemoryModel, memory: WordMemory): SettledMemory | undefined => {
+  if (memory.card !== null) return { ...memory, card: memory.card };
+  const card = replayCard(model, memory.reviews);
+  return card === null ? undefined : { ...memory, card };
+};
+
+/** The calendar day (in `timeZone`) of a card's due instant. */
+export const dueDay = (card: MemoryCard, timeZone: string): string => localDate(card.due, timeZone);
+
+/**
+ * Whether a word is due on a day: its card's `due` falls on or before that day's end.
+ *
+ * @example
+ * ```ts
+ * isDueOn('2026-12-07', '2026-12-07'); // true: due today
+ * isDueOn('2026-12-08', '2026-12-07'); // false: due tomorrow
+ * ```
+ */
+export const isDueOn = (due: string, day: string): boolean => due <= day;
+
+/** Whether a word falls due in the `days` days after `today` (not today). */
+export const isDueWithin = (due: string, today: string, days: number): boolean =>
+  due > today && due <= addDays(today, days);
