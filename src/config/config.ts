@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { MAX_ANSWERS_PER_REQUEST } from '../domain/answers/limits.ts';
+import { DEFAULT_REVIEW_RETENTION, REVIEW_RETENTION_RANGE } from '../domain/review/card.ts';
 import { LmsError } from '../errors.ts';
 import { zodIssues } from '../lib/zod-issues.ts';
 
@@ -47,6 +48,8 @@ export interface Config {
    * one-minute window before it answers 429 (`services/answers/rate-limit.ts`).
    */
   readonly answersPerStudentPerMinute: number;
+  /** `LMS_REVIEW_RETENTION`: the recall probability reviews are scheduled for (DESIGN section 4). */
+  readonly reviewRetention: number;
 }
 
 /**
@@ -162,6 +165,20 @@ const variables = {
       )
       .default(DEFAULT_ANSWERS_PER_STUDENT_PER_MINUTE),
   ),
+  LMS_REVIEW_RETENTION: z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'must be a probability such as 0.9' })
+      .min(
+        REVIEW_RETENTION_RANGE.min,
+        `must be at least ${REVIEW_RETENTION_RANGE.min}: below it a word comes back only once it is mostly forgotten`,
+      )
+      .max(
+        REVIEW_RETENTION_RANGE.max,
+        `must be at most ${REVIEW_RETENTION_RANGE.max}: above it reviews come so often that the work grows steeply for little more recall`,
+      )
+      .default(DEFAULT_REVIEW_RETENTION),
+  ),
   LOG_LEVEL: z.preprocess(
     (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -228,5 +245,6 @@ export const loadConfig = (
     answerSettleSeconds: values.LMS_ANSWER_SETTLE_SECONDS,
     idClaim: values.LMS_ID_CLAIM,
     answersPerStudentPerMinute: values.LMS_ANSWERS_PER_STUDENT_PER_MINUTE,
+    reviewRetention: values.LMS_REVIEW_RETENTION,
   };
 };

@@ -12,6 +12,38 @@ const isoDate = z.iso.date();
 /** `[answered_at, answer_id, correct]` of one of a word's most recent attempts. */
 const recentSchema = z.tuple([utcTimestamp, id, z.boolean()]);
 
+/**
+ * One day's review of a word (`domain/review/memory.ts`), packed into one string so that a
+ * word answered every day for ten years stays far below DynamoDB's 400 KB item: the
+ * instant in base 36 (epoch milliseconds, 8 characters), `+` correct or `-` wrong, then
+ * the answer id (kept for the order of two attempts in the same millisecond). 10 bytes and
+ * the id's length per day: a ten-year daily history of 7-character ids is about 65 KB.
+ */
+export const storedReview = z.string().regex(/^[0-9a-z]{1,11}[+-]./s);
+
+/** A memory card (`domain/review/card.ts`) with its instants as UTC timestamps. */
+export const storedCardSchema = z.object({
+  due: utcTimestamp,
+  stability: z.number(),
+  difficulty: z.number(),
+  elapsed_days: z.number(),
+  scheduled_days: z.number(),
+  learning_steps: z.number(),
+  reps: count,
+  lapses: count,
+  state: z.number().int().min(0).max(3),
+  last_review: utcTimestamp.nullable(),
+});
+export type StoredCard = z.output<typeof storedCardSchema>;
+
+/** A word's memory in its word part: reviews, the card they give, the modules it was answered in. */
+export const storedMemorySchema = z.object({
+  reviews: z.array(storedReview),
+  /** Null only for a part emptied by a rebuild (no answer left). */
+  card: storedCardSchema.nullable(),
+  module_ids: z.array(id),
+});
+
 /** What every part says about the folds that wrote it (see `services/aggregates/fold/`). */
 const written = {
   student_id: id,
@@ -38,6 +70,13 @@ export const stateRootSchema = z.looseObject({
   runs: z.array(z.tuple([isoDate, isoDate])),
   words_practised: count,
   words_mastered: count,
+  /** The `request_retention` the cards were scheduled with: another one rebuilds them. */
+  review_retention: z.number(),
+  /**
+   * `[word, due day, module ids]` of every word with a card: what `words_due` needs on any
+   * day, so a roll-over reads the root alone.
+   */
+  review: z.array(z.tuple([z.string().min(1), isoDate, z.array(id)])),
   /** Modules folded into since the stored progress was last written for this version. */
   pending_modules: z.array(id),
   /**
@@ -62,6 +101,7 @@ export const stateWordSchema = z.looseObject({
   attempts: count,
   correct: count,
   recent: z.array(recentSchema).max(3),
+  memory: storedMemorySchema,
   /**
    * `[practised, mastered]` as the root this part was written for counts the word before
    * this write (a fold step), or with it (a rebuild): what the root's word counts must be

@@ -34,6 +34,8 @@ export interface ModuleFigures {
   readonly words_mastered: number;
   /** The length of the module's current word list; null when the module record is missing. */
   readonly words_total: number | null;
+  /** How many of the module's words are due on the day of the run. */
+  readonly words_due: number;
 }
 
 /** A `student_progress` item without `updated_at`. */
@@ -50,6 +52,14 @@ export interface StudentFigures {
   readonly daily: Readonly<Record<string, DayFigures>>;
   /** One entry for every module the student has answers in. */
   readonly modules: Readonly<Record<string, ModuleFigures>>;
+  /** Words due on the day of the run (DESIGN section 4, "Review"). */
+  readonly words_due: number;
+  /** Those words, in code-unit order. */
+  readonly due_words: readonly string[];
+  /** Every word with a card, in code-unit order (what `class_review` counts). */
+  readonly practised_words: readonly string[];
+  /** The first day after the run's on which a word falls due; null when none will. */
+  readonly next_due_day: string | null;
 }
 
 /** One child in a `parent_summaries` item. */

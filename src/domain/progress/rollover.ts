@@ -7,7 +7,8 @@
  * `R` or a later day. A progress whose last answer falls before `R - 29` had an empty
  * `daily` and no streak then, and still has on any later day: nothing about it depends on
  * the date. Every other one (the last answer on or after `R - 29`, including answers dated
- * after the day they were computed for) is recomputed.
+ * after the day they were computed for) is recomputed. So is one on which a word has
+ * fallen due since (`reviewDependsOnDate`): `words_due` counts the words due on the day.
  */
 import { addDays, localDate } from '../time-zone.ts';
 import { DAILY_DAYS } from './figures.ts';
@@ -63,3 +64,30 @@ export const dependsOnDate = (
   lastActiveAt !== null &&
   lastActiveAt !== undefined &&
   (threshold === undefined || localDate(lastActiveAt, timeZone) >= threshold);
+
+/**
+ * Whether a stored progress's review figures change by `today` without new answers: a
+ * word falls due on a day after the one it was computed for (`next_due_day`), or it was
+ * written before the review figures existed (`words_due` absent, with answers).
+ *
+ * @example
+ * ```ts
+ * reviewDependsOnDate({ last_active_at: '…', words_due: 2, next_due_day: '2026-12-09' }, '2026-12-09'); // true
+ * ```
+ */
+export const reviewDependsOnDate = (
+  progress: {
+    readonly last_active_at?: string | null | undefined;
+    readonly words_due?: number | undefined;
+    readonly next_due_day?: string | null | undefined;
+  },
+  today: string,
+): boolean => {
+  if (progress.last_active_at === null || progress.last_active_at === undefined) return false;
+  if (progress.words_due === undefined) return true;
+  return (
+    progress.next_due_day !== null &&
+    progress.next_due_day !== undefined &&
+    progress.next_due_day <= today
+  );
+};

@@ -6,9 +6,13 @@
  */
 import { accuracy } from '../accuracy.ts';
 import { orderAttempts } from '../attempts.ts';
+import type { MemoryModel } from '../review/card.ts';
+import { dueDay, foldIntoMemory, settled, type WordMemory } from '../review/memory.ts';
 import { localDate } from '../time-zone.ts';
 import { dailyFigures, streakDays } from './day-figures.ts';
 import type { ModuleFigures, ProgressAnswer, StudentFigures } from './figures.ts';
+import { reviewFiguresOf } from './fold/figures.ts';
+import type { WordDue } from './fold/state.ts';
 import { wordFigures } from './word-figures.ts';
 
 export interface StudentFiguresInput {
@@ -24,6 +28,8 @@ export interface StudentFiguresInput {
   readonly today: string;
   /** The IANA zone of a school day (`LMS_TIMEZONE`). */
   readonly timeZone: string;
+  /** The memory model of the cards (`words_due`). */
+  readonly model: MemoryModel;
 }
 
 const moduleFigures = (
@@ -43,7 +49,28 @@ const moduleFigures = (
     words_practised: practised,
     words_mastered: mastered,
     words_total: words === undefined ? null : words.length,
+    words_due: 0,
   };
+};
+
+/** Every word's card from the answers in attempt order: when it falls due, where answered. */
+const reviewIndex = (
+  ordered: readonly ProgressAnswer[],
+  model: MemoryModel,
+  timeZone: string,
+): Map<string, WordDue> => {
+  const memories = new Map<string, WordMemory>();
+  for (const answer of ordered) {
+    memories.set(answer.word, foldIntoMemory(model, memories.get(answer.word), answer, timeZone));
+  }
+  const index = new Map<string, WordDue>();
+  for (const [word, memory] of memories) {
+    const card = settled(model, memory)?.card;
+    if (card !== undefined) {
+      index.set(word, { day: dueDay(card, timeZone), module_ids: memory.module_ids });
+    }
+  }
+  return index;
 };
 
 /**
@@ -55,6 +82,7 @@ const moduleFigures = (
  *   moduleWords: new Map([['m-1', ['apple', 'banana']]]),
  *   today: '2026-11-24',
  *   timeZone: 'Asia/Shanghai',
+ *   model,
  * });
  * figures.streak_days; // consecutive days ending today or yesterday
  * ```
@@ -75,11 +103,20 @@ export const studentFigures = (input: StudentFiguresInput): StudentFigures => {
     if (answers === undefined) byModule.set(answer.module_id, [answer]);
     else answers.push(answer);
   }
+  const { perModule, ...review } = reviewFiguresOf(
+    reviewIndex(ordered, input.model, input.timeZone),
+    input.today,
+    byModule.keys(),
+    (moduleId) => input.moduleWords.get(moduleId),
+  );
   // Built from entries, not by assignment: a module id is data and may be `__proto__`.
   const modules: Record<string, ModuleFigures> = Object.fromEntries(
     [...byModule].map(([moduleId, answers]) => [
       moduleId,
-      moduleFigures(answers, input.moduleWords.get(moduleId)),
+      {
+        ...moduleFigures(answers, input.moduleWords.get(moduleId)),
+        words_due: perModule.get(moduleId) ?? 0,
+      },
     ]),
   );
 
@@ -98,5 +135,6 @@ export const studentFigures = (input: StudentFiguresInput): StudentFigures => {
     streak_days: streakDays(new Set(days.map((d) => d.day)), input.today),
     daily: dailyFigures(days, input.today),
     modules,
+    ...review,
   };
 };

@@ -1,9 +1,19 @@
 /**
  * A memory card of one student and word (DESIGN section 4, "Review"), as plain data: what
  * FSRS keeps of a word's reviews. The domain does not compute it; a {@link MemoryModel}
- * does (`adapters/fsrs/`, over `ts-fsrs`), so the domain imports nothing but itself and
+ * does (`services/review/memory-model.ts`, over `ts-fsrs`), so the domain imports nothing but itself and
  * the fold stays pure given a model.
  */
+
+/** DESIGN's default `LMS_REVIEW_RETENTION`: reviews are scheduled for a 90 % chance of recall. */
+export const DEFAULT_REVIEW_RETENTION = 0.9;
+
+/**
+ * The retentions a deployment may choose: FSRS's recommended range. Below 0.7 a word comes
+ * back only once it is mostly forgotten; above 0.97 reviews come so often that the work
+ * grows steeply for little more recall (at 0.99 about ten times the reviews of 0.9).
+ */
+export const REVIEW_RETENTION_RANGE = { min: 0.7, max: 0.97 } as const;
 
 /** A card, with instants as epoch milliseconds (stored exactly, compared cheaply). */
 export interface MemoryCard {
@@ -25,7 +35,7 @@ export interface MemoryCard {
 }
 
 /**
- * The memory model the review figures are computed with: the port `adapters/fsrs/` fills.
+ * The memory model the review figures are computed with: the port `services/review/memory-model.ts` fills.
  *
  * @example
  * ```ts

@@ -27,5 +27,9 @@ export const aggregateStudents = (
   options: AggregateStudentsOptions,
 ): Promise<StudentsSummary> =>
   runWhole(students, db, options, (common) =>
-    planStudents(db, { ...common, settleMs: options.settleMs ?? ANSWER_SETTLE_MS }),
+    planStudents(db, {
+      ...common,
+      settleMs: options.settleMs ?? ANSWER_SETTLE_MS,
+      reviewRetention: options.reviewRetention,
+    }),
   );

@@ -36,6 +36,8 @@ export interface AggregateOptions {
   readonly shards?: number;
   /** Items a worker reads and processes at once. */
   readonly pageSize?: number;
+  /** `LMS_REVIEW_RETENTION` of the students' cards; default DESIGN's 0.9. */
+  readonly reviewRetention?: number;
   /** What is left of the invocation the run is part of; default: unbounded. */
   readonly remainingMs?: () => number;
 }

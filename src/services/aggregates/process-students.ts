@@ -12,6 +12,7 @@ import { dependsOnDate } from '../../domain/progress/rollover.ts';
 import type { AggregateMode } from '../../domain/progress/run-modes.ts';
 import { sameFigures } from '../../domain/progress/same-figures.ts';
 import { aggregateWarning } from '../../domain/progress/warnings.ts';
+import type { MemoryModel } from '../../domain/review/card.ts';
 import { when } from '../../repositories/condition.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import { ConditionFailedError } from '../../repositories/errors.ts';
@@ -53,6 +54,8 @@ export interface ProcessStudentsContext extends ChunkContext {
   /** The run's clock (for batches in flight whose invocation died, `batch-guard.ts`). */
   readonly now: Date;
   readonly newToken: () => string;
+  /** The model of the memory cards (`LMS_REVIEW_RETENTION`). */
+  readonly model: MemoryModel;
   readonly moduleWords: ReadonlyMap<string, readonly string[]>;
   /** Set when the run rolls the day over (see `sharded/students.ts`). */
   readonly rollover: { readonly threshold: string | undefined } | undefined;
@@ -248,6 +251,7 @@ const computeChunk = async (
   const foldContext = {
     db,
     timeZone: context.timeZone,
+    model: context.model,
     today: context.today,
     settledKey: context.settledKey,
     pageSize: FOLD_PAGE_SIZE,
@@ -298,7 +302,13 @@ const computeChunk = async (
         if (changed && !context.dryRun) {
           try {
             await db.student_progress.put(
-              { ...figures, fold_version: fold.foldVersion, updated_at: context.updatedAt },
+              {
+                ...figures,
+                due_words: [...figures.due_words],
+                practised_words: [...figures.practised_words],
+                fold_version: fold.foldVersion,
+                updated_at: context.updatedAt,
+              },
               {
                 condition: overVersionRead(
                   existing === undefined

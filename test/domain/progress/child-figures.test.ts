@@ -3,6 +3,7 @@ import { childFigures, NO_FIGURES } from '../../../src/domain/progress/child-fig
 import { parentChildren } from '../../../src/domain/progress/parent-children.ts';
 import { studentFigures } from '../../../src/domain/progress/student-figures.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
+import { createFsrsModel } from '../../../src/services/review/memory-model.ts';
 import {
   ANSWERS,
   EXPECTED,
@@ -13,6 +14,8 @@ import {
   TODAY,
 } from './hand-example.ts';
 
+const model = createFsrsModel(0.9);
+
 const at = (today: string) =>
   studentFigures({
     studentId: STUDENT,
@@ -20,6 +23,7 @@ const at = (today: string) =>
     moduleWords: MODULE_WORDS,
     today,
     timeZone: TIME_ZONE,
+    model,
   });
 
 describe('childFigures', () => {
@@ -79,6 +83,7 @@ describe('childFigures', () => {
       moduleWords: new Map(),
       today: '2026-11-07',
       timeZone: 'America/New_York',
+      model,
     });
     // 7 days ending 11-07: 11-01..11-07.
     expect(childFigures(progress, '2026-11-07', 'America/New_York').attempts_7d).toBe(1);

@@ -49,6 +49,12 @@ export const ANSWERS: readonly ProgressAnswer[] = [
  * - active days 11-24, 11-23, 11-22 then a gap on 11-21: streak 3
  * - m-1 counts a-01, a-02, a-03, a-05, a-06, a-07 (kiwi left out): apple 2 attempts (not
  *   mastered here), banana F,T,T,T (mastered)
+ * - reviews (each day's first attempt): apple 11-20 T, 11-22 T, 11-23 T; banana 11-20 F,
+ *   11-23 T (a-05, before a-06 by id), 11-24 T; dog 11-24 F; kiwi 11-24 T; cat 10-20 T,
+ *   10-25 T, 10-26 F. ts-fsrs at 0.9 with these defaults sends a first Good 3 days on and
+ *   a first Again 1 day on, so kiwi is due 11-27 and dog 11-25; cat's lapse on 10-26 made
+ *   it due 10-28, long past: on 11-24 only cat is due (in m-3, which has no record), and
+ *   dog is the next (apple falls due 12-05, banana 11-29).
  */
 export const EXPECTED: StudentFigures = {
   student_id: STUDENT,
@@ -74,6 +80,7 @@ export const EXPECTED: StudentFigures = {
       words_practised: 2,
       words_mastered: 1,
       words_total: 3,
+      words_due: 0,
     },
     'm-2': {
       attempts: 2,
@@ -82,6 +89,7 @@ export const EXPECTED: StudentFigures = {
       words_practised: 2,
       words_mastered: 0,
       words_total: 2,
+      words_due: 0,
     },
     'm-3': {
       attempts: 3,
@@ -90,8 +98,13 @@ export const EXPECTED: StudentFigures = {
       words_practised: 1,
       words_mastered: 0,
       words_total: null,
+      words_due: 1,
     },
   },
+  words_due: 1,
+  due_words: ['cat'],
+  practised_words: ['apple', 'banana', 'cat', 'dog', 'kiwi'],
+  next_due_day: '2026-11-25',
 };
 
 /** The child figures of this student in a parent's summary on 2026-11-24 (7d: 11-18..11-24). */

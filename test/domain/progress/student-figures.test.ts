@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { studentFigures } from '../../../src/domain/progress/student-figures.ts';
+import { createFsrsModel } from '../../../src/services/review/memory-model.ts';
 import { ANSWERS, EXPECTED, MODULE_WORDS, STUDENT, TIME_ZONE, TODAY } from './hand-example.ts';
+
+const model = createFsrsModel(0.9);
 
 const figures = (overrides: Partial<Parameters<typeof studentFigures>[0]> = {}) =>
   studentFigures({
@@ -9,6 +12,7 @@ const figures = (overrides: Partial<Parameters<typeof studentFigures>[0]> = {}) 
     moduleWords: MODULE_WORDS,
     today: TODAY,
     timeZone: TIME_ZONE,
+    model,
     ...overrides,
   });
 
@@ -41,6 +45,10 @@ describe('studentFigures', () => {
       streak_days: 0,
       daily: {},
       modules: {},
+      words_due: 0,
+      due_words: [],
+      practised_words: [],
+      next_due_day: null,
     });
   });
 
@@ -86,6 +94,7 @@ describe('studentFigures', () => {
         words_practised: 0,
         words_mastered: 0,
         words_total: 2,
+        words_due: 0,
       },
     });
     expect(figures({ answers }).attempts).toBe(1);
@@ -131,6 +140,7 @@ describe('studentFigures in a zone with daylight saving time', () => {
       moduleWords: new Map(),
       today,
       timeZone: 'America/New_York',
+      model,
     });
   const answers = [
     answer('x-1', 'apple', true, '2026-10-31T12:00:00.000Z'), // 10-31 08:00 EDT

@@ -1,8 +1,8 @@
 import { createEmptyCard, fsrs, Rating } from 'ts-fsrs';
 import { describe, expect, it } from 'vitest';
-import { createFsrsModel } from '../../../src/adapters/fsrs/model.ts';
 import { foldIntoMemory, settled, type WordMemory } from '../../../src/domain/review/memory.ts';
 import { seeded } from '../../../src/seed/random.ts';
+import { createFsrsModel } from '../../../src/services/review/memory-model.ts';
 
 const ZONE = 'Asia/Shanghai';
 const model = createFsrsModel(0.9);

@@ -1,8 +1,10 @@
 /**
  * DESIGN section 4 written the naive way, as an oracle independent of the code under
  * test: its own local-date conversion (Intl parts), its own day arithmetic (UTC noon),
- * its own sort, a filter per figure. Slow and obvious on purpose.
+ * its own sort, a filter per figure. Slow and obvious on purpose. The review figures
+ * replay each word's cards with `ts-fsrs` itself, as DESIGN words it.
  */
+import { type Card, createEmptyCard, fsrs, Rating } from 'ts-fsrs';
 
 export interface RawAnswer {
   readonly student_id: string;
@@ -73,6 +75,34 @@ const lastActive = (answers: readonly RawAnswer[]) =>
     ? null
     : new Date(Math.max(...answers.map((a) => new Date(a.answered_at).getTime()))).toISOString();
 
+/** Each word's card as DESIGN defines it: the first attempt of each day, replayed. */
+export const expectedCards = (answers: readonly RawAnswer[], timeZone: string, retention = 0.9) => {
+  const scheduler = fsrs({
+    request_retention: retention,
+    enable_fuzz: false,
+    enable_short_term: false,
+  });
+  const cards = new Map<string, { card: Card; reviews: number }>();
+  for (const word of new Set(answers.map((a) => a.word))) {
+    const firsts = new Map<string, RawAnswer>();
+    for (const answer of inOrder(answers.filter((a) => a.word === word))) {
+      const day = dayOf(answer.answered_at, timeZone);
+      if (!firsts.has(day)) firsts.set(day, answer);
+    }
+    const reviews = [...firsts.values()];
+    let card: Card = createEmptyCard(new Date(reviews[0]?.answered_at ?? 0));
+    for (const review of reviews) {
+      card = scheduler.next(
+        card,
+        new Date(review.answered_at),
+        review.correct ? Rating.Good : Rating.Again,
+      ).card;
+    }
+    cards.set(word, { card, reviews: reviews.length });
+  }
+  return cards;
+};
+
 /** The `student_progress` item of a student (without `updated_at`). */
 export const expectedProgress = (
   studentId: string,
@@ -89,6 +119,14 @@ export const expectedProgress = (
     if (on.length > 0)
       daily[day] = { attempts: on.length, correct: on.filter((a) => a.correct).length };
   }
+  const dueDays = new Map(
+    [...expectedCards(answers, timeZone)].map(([word, { card }]) => [
+      word,
+      dayOf(card.due.toISOString(), timeZone),
+    ]),
+  );
+  const dueWords = [...dueDays].filter(([, day]) => day <= today).map(([word]) => word);
+  const later = [...dueDays.values()].filter((day) => day > today).sort();
   const moduleFigures: Record<string, unknown> = {};
   for (const moduleId of new Set(answers.map((a) => a.module_id))) {
     const list = modules.get(moduleId);
@@ -104,6 +142,12 @@ export const expectedProgress = (
       words_practised: w.practised,
       words_mastered: w.mastered,
       words_total: list === undefined ? null : list.length,
+      words_due:
+        list === undefined
+          ? dueWords.filter((word) =>
+              answers.some((a) => a.module_id === moduleId && a.word === word),
+            ).length
+          : new Set(list.filter((word) => dueWords.includes(word))).size,
     };
   }
   const w = words(answers);
@@ -118,6 +162,10 @@ export const expectedProgress = (
     streak_days: streak(answers, today, timeZone),
     daily,
     modules: moduleFigures,
+    words_due: dueWords.length,
+    due_words: [...dueWords].sort(),
+    practised_words: [...dueDays.keys()].sort(),
+    next_due_day: later[0] ?? null,
   };
 };
 

@@ -2,6 +2,8 @@
  * Folding one answer into each part of the state (pure). The caller decides which answers
  * a part has not seen yet (see `services/aggregates/fold/`); each function here adds one.
  */
+import type { MemoryModel } from '../../review/card.ts';
+import { dueDay, foldIntoMemory, settled } from '../../review/memory.ts';
 import { addDays, localDate } from '../../time-zone.ts';
 import { DAILY_DAYS, type DayFigures, type ProgressAnswer } from '../figures.ts';
 import { withActiveDay } from './day-runs.ts';
@@ -105,6 +107,8 @@ export const pruneDays = (root: RootState, today: string): RootState => {
 
 /** The parts of a student's state loaded for a fold, changed in place as answers go in. */
 export interface FoldTarget {
+  /** The memory model the word parts' cards follow. */
+  readonly model: MemoryModel;
   root: RootState;
   /** module id → word → stats, for the modules of the answers being folded. */
   readonly modules: Map<string, Map<string, WordStats>>;
@@ -152,10 +156,43 @@ export const foldAnswer = (
   }
   if (into.word) {
     const before = target.words.get(answer.word);
-    const after = foldIntoWord(before ?? emptyWordStats(), answer);
+    const after: WordStats = {
+      ...foldIntoWord(before ?? emptyWordStats(), answer),
+      memory: foldIntoMemory(target.model, before?.memory, answer, timeZone),
+    };
     target.words.set(answer.word, after);
     if (into.root) {
       target.root = withWordChange(target.root, wordContribution(before), wordContribution(after));
     }
   }
+};
+
+/**
+ * Settles the cards of `words` (replays those a late answer changed) and records when each
+ * falls due in the root's review index: after a fold step's answers, before its writes. The
+ * index follows the word parts, so a part taken over from a leftover updates it too.
+ *
+ * @example
+ * ```ts
+ * for (const answer of answers) foldAnswer(target, answer, zone);
+ * settleWords(target, new Set(answers.map((a) => a.word)), zone);
+ * ```
+ */
+export const settleWords = (
+  target: FoldTarget,
+  words: Iterable<string>,
+  timeZone: string,
+): void => {
+  const review = new Map(target.root.review);
+  for (const word of words) {
+    const stats = target.words.get(word);
+    const memory = stats?.memory === undefined ? undefined : settled(target.model, stats.memory);
+    if (stats !== undefined && memory !== undefined) {
+      target.words.set(word, { ...stats, memory });
+      review.set(word, { day: dueDay(memory.card, timeZone), module_ids: memory.module_ids });
+    } else {
+      review.delete(word);
+    }
+  }
+  target.root = { ...target.root, review };
 };

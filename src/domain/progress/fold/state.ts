@@ -6,6 +6,7 @@
  * modules (the top-level mastery). Its size grows with the words practised and the days
  * active, never with the number of answers.
  */
+import type { WordMemory } from '../../review/memory.ts';
 import type { DayFigures } from '../figures.ts';
 import type { DayRun } from './day-runs.ts';
 import type { RecentAttempt } from './recent.ts';
@@ -16,6 +17,15 @@ export interface WordStats {
   readonly correct: number;
   /** The most recent attempts, oldest first (see `recent.ts`). */
   readonly recent: readonly RecentAttempt[];
+  /** The word's memory (word parts only: a card is per word across modules). */
+  readonly memory?: WordMemory;
+}
+
+/** When a word with a card falls due, and where it was answered: the root's review index. */
+export interface WordDue {
+  /** The calendar day (the root's zone) of the card's `due`. */
+  readonly day: string;
+  readonly module_ids: readonly string[];
 }
 
 export interface RootState {
@@ -29,6 +39,8 @@ export interface RootState {
   /** Top-level figures, kept as counts over the word parts. */
   readonly words_practised: number;
   readonly words_mastered: number;
+  /** word → when it falls due, for every word with a card (kept with the word parts). */
+  readonly review: ReadonlyMap<string, WordDue>;
 }
 
 /** A module's words as the student answered them (every word, listed or not). */
@@ -42,6 +54,7 @@ export const emptyRoot = (): RootState => ({
   runs: [],
   words_practised: 0,
   words_mastered: 0,
+  review: new Map(),
 });
 
 export const emptyWordStats = (): WordStats => ({ attempts: 0, correct: 0, recent: [] });

@@ -29,6 +29,7 @@ import {
   type FoldTarget,
   foldAnswer,
   pruneDays,
+  settleWords,
   withWordChange,
   wordContribution,
 } from '../../../domain/progress/fold/fold.ts';
@@ -37,6 +38,7 @@ import {
   type RootState,
   type WordStats,
 } from '../../../domain/progress/fold/state.ts';
+import type { MemoryModel } from '../../../domain/review/card.ts';
 import {
   modulePart,
   ROOT_PART,
@@ -90,6 +92,8 @@ const PART_WRITES = 8;
 export interface FoldContext {
   readonly db: Db;
   readonly timeZone: string;
+  /** The model of the word parts' memory cards (its `retention` is stored in the root). */
+  readonly model: MemoryModel;
   /** The day of the run in `timeZone`: days `daily` can no longer show are dropped. */
   readonly today: string;
   /**
@@ -262,7 +266,12 @@ const foldStep = async (
   const storedModules = cache.modules;
   const storedWords = cache.words;
 
-  const target: FoldTarget = { root: state, modules: new Map(), words: new Map() };
+  const target: FoldTarget = {
+    model: context.model,
+    root: state,
+    modules: new Map(),
+    words: new Map(),
+  };
   for (const moduleId of moduleIds) {
     target.modules.set(moduleId, moduleWordsOf(storedModules.get(moduleId)));
   }
@@ -307,6 +316,8 @@ const foldStep = async (
       word: answer.recorded_key > (storedWords.get(answer.word)?.folded_to ?? ''),
     });
   }
+  // Cards a late answer changed are replayed once here, from the word's own reviews.
+  settleWords(target, words, context.timeZone);
   const folded = pruneDays(target.root, context.today);
   const version = root.version + 1;
   const written = { folded_to: last, root_version: version };
@@ -360,6 +371,7 @@ const foldStep = async (
     watermark: last,
     fold_token: context.newToken(),
     time_zone: context.timeZone,
+    review_retention: context.model.retention,
     pending_modules: [...new Set([...options.pendingBefore, ...moduleIds])],
   });
   if (!context.dryRun) await writeRoot(db, next, root.version);

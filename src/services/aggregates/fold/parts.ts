@@ -5,13 +5,21 @@
  */
 import type * as z from 'zod';
 import type { RecentAttempt } from '../../../domain/progress/fold/recent.ts';
-import { emptyRoot, type RootState, type WordStats } from '../../../domain/progress/fold/state.ts';
+import {
+  emptyRoot,
+  type RootState,
+  type WordDue,
+  type WordStats,
+} from '../../../domain/progress/fold/state.ts';
+import type { MemoryCard } from '../../../domain/review/card.ts';
+import type { Review, WordMemory } from '../../../domain/review/memory.ts';
 import {
   modulePart,
   ROOT_PART,
   type StateModule,
   type StateRoot,
   type StateWord,
+  type StoredCard,
   type StudentStateItem,
   stateModuleSchema,
   stateRootSchema,
@@ -45,6 +53,53 @@ const recentOf = (stored: readonly (readonly [string, string, boolean])[]): Rece
 const storedRecent = (recent: readonly RecentAttempt[]): [string, string, boolean][] =>
   recent.map((attempt) => [attempt.at, attempt.id, attempt.ok]);
 
+/** `<ms base 36><+|-><answer id>`: see `storedReview` in `entities/student-state.ts`. */
+const packReview = (review: Review): string =>
+  `${review.at.toString(36)}${review.correct ? '+' : '-'}${review.id}`;
+
+const unpackReview = (packed: string): Review => {
+  // The schema checked the shape: base-36 digits, a sign, then the id.
+  const sign = packed.search(/[+-]/);
+  return {
+    at: Number.parseInt(packed.slice(0, sign), 36),
+    correct: packed[sign] === '+',
+    id: packed.slice(sign + 1),
+  };
+};
+
+const cardOf = (card: StoredCard): MemoryCard => ({
+  ...card,
+  due: Date.parse(card.due),
+  last_review: card.last_review === null ? null : Date.parse(card.last_review),
+});
+
+const storedCard = (card: MemoryCard): StoredCard => ({
+  ...card,
+  due: new Date(card.due).toISOString(),
+  last_review: card.last_review === null ? null : new Date(card.last_review).toISOString(),
+});
+
+const memoryOf = (stored: StateWord['memory']): WordMemory => ({
+  reviews: stored.reviews.map(unpackReview),
+  card: stored.card === null ? null : cardOf(stored.card),
+  module_ids: stored.module_ids,
+});
+
+/**
+ * A memory as stored. Its card must be settled (`settleWords`): a pending replay is never
+ * written, so a stored card always matches its reviews.
+ */
+const storedMemory = (memory: WordMemory | undefined): StateWord['memory'] => {
+  if (memory !== undefined && memory.card === null && memory.reviews.length > 0) {
+    throw new Error('a word memory was about to be stored before its card was replayed');
+  }
+  return {
+    reviews: (memory?.reviews ?? []).map(packReview),
+    card: memory?.card === undefined || memory.card === null ? null : storedCard(memory.card),
+    module_ids: [...(memory?.module_ids ?? [])],
+  };
+};
+
 export const rootState = (root: StateRoot | undefined): RootState =>
   root === undefined
     ? emptyRoot()
@@ -61,6 +116,9 @@ export const rootState = (root: StateRoot | undefined): RootState =>
         runs: root.runs,
         words_practised: root.words_practised,
         words_mastered: root.words_mastered,
+        review: new Map<string, WordDue>(
+          root.review.map(([word, day, module_ids]) => [word, { day, module_ids }]),
+        ),
       };
 
 /** The bookkeeping of a fold write: see `fold-student.ts`. */
@@ -77,6 +135,7 @@ export const storedRoot = (
     readonly watermark: string;
     readonly fold_token: string;
     readonly time_zone: string;
+    readonly review_retention: number;
     readonly pending_modules: readonly string[];
   },
 ): StateRoot => ({
@@ -91,6 +150,7 @@ export const storedRoot = (
   runs: state.runs.map(([first, last]) => [first, last]),
   words_practised: state.words_practised,
   words_mastered: state.words_mastered,
+  review: [...state.review].map(([word, due]) => [word, due.day, [...due.module_ids]]),
 });
 
 export const moduleWordsOf = (part: StateModule | undefined): Map<string, WordStats> =>
@@ -122,7 +182,12 @@ export const storedModule = (
 export const wordStatsOf = (part: StateWord | undefined): WordStats | undefined =>
   part === undefined
     ? undefined
-    : { attempts: part.attempts, correct: part.correct, recent: recentOf(part.recent) };
+    : {
+        attempts: part.attempts,
+        correct: part.correct,
+        recent: recentOf(part.recent),
+        memory: memoryOf(part.memory),
+      };
 
 export const storedWord = (
   studentId: string,
@@ -138,5 +203,6 @@ export const storedWord = (
   attempts: stats.attempts,
   correct: stats.correct,
   recent: storedRecent(stats.recent),
+  memory: storedMemory(stats.memory),
   counted: [counted.practised, counted.mastered],
 });

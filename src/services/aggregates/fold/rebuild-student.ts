@@ -16,6 +16,7 @@ import {
   type FoldTarget,
   foldAnswer,
   pruneDays,
+  settleWords,
   wordContribution,
 } from '../../../domain/progress/fold/fold.ts';
 import { emptyRoot, type RootState } from '../../../domain/progress/fold/state.ts';
@@ -55,7 +56,12 @@ export const rebuildStudent = async (
   // What is stored now: the old root's version and what it counted of each word.
   const old = await readExisting(db, studentId);
 
-  const target: FoldTarget = { root: emptyRoot(), modules: new Map(), words: new Map() };
+  const target: FoldTarget = {
+    model: context.model,
+    root: emptyRoot(),
+    modules: new Map(),
+    words: new Map(),
+  };
   let answersRead = 0;
   for await (const page of validAnswerPages(
     db,
@@ -71,8 +77,10 @@ export const rebuildStudent = async (
       foldAnswer(target, answer, context.timeZone);
     }
   }
+  // Answers come in key order, not time order: each card is replayed once, here.
+  settleWords(target, [...target.words.keys()], context.timeZone);
   const state = pruneDays(target.root, context.today);
-  if (old.root !== undefined && sameState(old, studentId, state, target)) {
+  if (old.root !== undefined && sameState(context, old, studentId, state, target)) {
     // What is stored is what the answers give: a repair with nothing to repair writes nothing.
     return {
       root: old.root,
@@ -117,6 +125,7 @@ export const rebuildStudent = async (
     watermark: context.settledKey,
     fold_token: context.newToken(),
     time_zone: context.timeZone,
+    review_retention: context.model.retention,
     pending_modules: [...target.modules.keys()],
   });
   if (!context.dryRun) await writeRoot(db, root, claimed);
@@ -143,6 +152,7 @@ const claimOf = (
       watermark: '',
       fold_token: token,
       time_zone: context.timeZone,
+      review_retention: context.model.retention,
       pending_modules: [],
     });
   return { ...base, version, fold_token: token, rebuilding: token };
@@ -205,6 +215,7 @@ const readExisting = async (db: Db, studentId: string): Promise<Existing> => {
 
 /** Whether the stored state holds exactly the rebuilt one, its bookkeeping consistent. */
 const sameState = (
+  context: FoldContext,
   old: Existing,
   studentId: string,
   state: RootState,
@@ -244,9 +255,11 @@ const sameState = (
     const rebuilt = storedWord(studentId, word, stats, { practised: 0, mastered: 0 }, bookkeeping);
     if (!sameValue(content(stored), content(rebuilt))) return false;
   }
+  if (root.review_retention !== context.model.retention) return false;
   const stateOf = (value: RootState) => ({
     ...value,
     days: Object.fromEntries(value.days),
+    review: [...value.review],
   });
   return sameValue(stateOf(rootState(root)), stateOf(state));
 };

@@ -98,10 +98,11 @@ const foldOnce = async (
     if (
       root === undefined ||
       root.time_zone !== context.timeZone ||
+      root.review_retention !== context.model.retention ||
       root.rebuilding !== undefined
     ) {
       // No state yet (a student from before the fold, or whose state was lost), days of
-      // another zone, or a rebuild that claimed the root and did not finish: the state is
+      // another zone, cards scheduled for another retention, or a rebuild that claimed the root and did not finish: the state is
       // rebuilt from the answers once.
       folded = await rebuildStudent(context, studentId);
       rebuilt = true;
@@ -129,7 +130,15 @@ const foldOnce = async (
     ? folded.modules
     : await moduleParts(context, studentId, folded.modules, due);
   // A Map, not assignment into an object: a module id is data and may be `__proto__`.
-  const modules = new Map<string, ModuleFigures>(fromStored ? Object.entries(stored.modules) : []);
+  const modules = new Map<string, ModuleFigures>(
+    fromStored
+      ? Object.entries(stored.modules).map(([moduleId, figures]) => [
+          moduleId,
+          // `words_due` is recomputed for every module below (it depends on the day).
+          { ...figures, words_due: figures.words_due ?? 0 },
+        ])
+      : [],
+  );
   for (const [moduleId, words] of parts) {
     // "An entry for every module the student has answers in": an emptied part has none.
     if ([...words.values()].every((stats) => stats.attempts === 0)) {
@@ -144,6 +153,7 @@ const foldOnce = async (
       root: folded.state,
       modules: Object.fromEntries(modules),
       today: context.today,
+      moduleWords: (moduleId) => context.moduleWords.get(moduleId),
     }),
     foldVersion: root.version,
     answersRead: folded.answersRead,

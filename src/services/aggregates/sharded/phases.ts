@@ -24,13 +24,17 @@ export interface AggregateEventOptions {
 export interface PhaseRuntime {
   readonly db: Db;
   readonly now: () => Date;
-  readonly config: { readonly timezone: string; readonly answerSettleSeconds: number };
+  readonly config: {
+    readonly timezone: string;
+    readonly answerSettleSeconds: number;
+    readonly reviewRetention: number;
+  };
 }
 
 /** A job's plan, given every option a plan may take (the parents' ignores the settle window). */
 export type AggregatePlan = (
   db: Db,
-  options: PlanOptions & { readonly settleMs: number },
+  options: PlanOptions & { readonly settleMs: number; readonly reviewRetention?: number },
 ) => Promise<PlanResult>;
 
 /**
@@ -65,7 +69,12 @@ export const aggregatePhases = <Run extends AggregateRun, S>(
           remainingMs,
           now: runtime.now,
         },
-        (common) => plan(runtime.db, { ...common, settleMs: settleMs(runtime) }),
+        (common) =>
+          plan(runtime.db, {
+            ...common,
+            settleMs: settleMs(runtime),
+            reviewRetention: runtime.config.reviewRetention,
+          }),
       ),
     plan: (runtime: PhaseRuntime, options: AggregateEventOptions): Promise<PlanResult> =>
       plan(runtime.db, {
@@ -73,6 +82,7 @@ export const aggregatePhases = <Run extends AggregateRun, S>(
         dryRun: options.dry_run === true,
         timeZone: runtime.config.timezone,
         settleMs: settleMs(runtime),
+        reviewRetention: runtime.config.reviewRetention,
         now: runtime.now,
         today: options.today,
         shards: options.shards,

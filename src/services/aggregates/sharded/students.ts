@@ -13,16 +13,20 @@
  * - full runs: its segment of `students`, then of `student_progress` and `student_marks`
  *   for students without a record (found through a batch read of `students`).
  */
+
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import {
   dependsOnDate,
   needsRollover,
+  reviewDependsOnDate,
   rolloverThreshold,
 } from '../../../domain/progress/rollover.ts';
+import { DEFAULT_REVIEW_RETENTION } from '../../../domain/review/card.ts';
 import { fnv1a } from '../../../lib/fnv.ts';
 import type { Db } from '../../../repositories/db.ts';
 import type { PlanResult } from '../../../workflow/protocol.ts';
+import { createFsrsModel } from '../../review/memory-model.ts';
 import { recordRollover, STUDENTS_JOB, studentsJobState } from '../job-state.ts';
 import { settledKey } from '../marks.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
@@ -46,11 +50,15 @@ export const studentsRunSchema = aggregateRunSchema.extend({
   /** Set on the first run of a day: see `domain/progress/rollover.ts`. */
   rollover: z.object({ threshold: z.iso.date().nullable() }).nullable(),
   edited_modules: z.array(z.string()),
+  /** The cards' `request_retention` (`LMS_REVIEW_RETENTION`), one for every shard. */
+  review_retention: z.number().default(DEFAULT_REVIEW_RETENTION),
 });
 export type StudentsRun = z.output<typeof studentsRunSchema>;
 
 export interface PlanStudentsOptions extends PlanOptions {
   readonly settleMs: number;
+  /** `LMS_REVIEW_RETENTION`; default DESIGN's 0.9. */
+  readonly reviewRetention?: number;
 }
 
 /**
@@ -87,6 +95,7 @@ export const planStudents = async (db: Db, options: PlanStudentsOptions): Promis
     settled_key: settledKey(new Date(started.getTime() - options.settleMs)),
     rollover,
     edited_modules: edited,
+    review_retention: options.reviewRetention ?? DEFAULT_REVIEW_RETENTION,
   };
   // An incremental run off the day's roll-over only has the marks to do: none, nothing to
   // do (one item read tells), and a whole run with nothing to do costs two requests.
@@ -126,6 +135,7 @@ const studentsJob: AggregateJob<
   sources: sourcesOf,
   steps: (db, run) => {
     let words: Map<string, readonly string[]> | undefined;
+    const model = createFsrsModel(run.review_retention);
     return {
       readPage: (source, where) => readStudentsPage(db, run, source, where),
       process: async (tasks, page) => {
@@ -140,6 +150,7 @@ const studentsJob: AggregateJob<
             newToken: randomUUID,
             today: run.today,
             timeZone: run.time_zone,
+            model,
             moduleWords: words,
             dryRun: run.dry_run,
             concurrency: run.concurrency,
@@ -192,7 +203,7 @@ const readStudentsPage = async (
   if (source === 'progress' || source === 'orphan-progress') {
     const page = await db.student_progress.readPage(
       {},
-      { ...scan, project: ['student_id', 'last_active_at'] },
+      { ...scan, project: ['student_id', 'last_active_at', 'words_due', 'next_due_day'] },
     );
     // Not "written by this run" (`updated_at` is the run's start): an earlier run started at
     // the same instant would look the same, and a student missed here keeps stale figures;
@@ -203,7 +214,11 @@ const readStudentsPage = async (
       ids = await withoutMarked(
         db,
         page.items
-          .filter((progress) => dependsOnDate(progress.last_active_at, threshold, run.time_zone))
+          .filter(
+            (progress) =>
+              dependsOnDate(progress.last_active_at, threshold, run.time_zone) ||
+              reviewDependsOnDate(progress, run.today),
+          )
           .map((progress) => progress.student_id),
       );
     } else {

@@ -12,22 +12,28 @@ import {
   type FoldTarget,
   foldAnswer,
   pruneDays,
+  settleWords,
 } from '../../../../src/domain/progress/fold/fold.ts';
 import { withAttempt } from '../../../../src/domain/progress/fold/recent.ts';
 import { emptyRoot } from '../../../../src/domain/progress/fold/state.ts';
 import { studentFigures } from '../../../../src/domain/progress/student-figures.ts';
 import { addDays, localDate, startOfLocalDay } from '../../../../src/domain/time-zone.ts';
 import { type Random, seeded } from '../../../../src/seed/random.ts';
+import { createFsrsModel } from '../../../../src/services/review/memory-model.ts';
 import { ANSWERS, EXPECTED, MODULE_WORDS, STUDENT, TIME_ZONE, TODAY } from '../hand-example.ts';
+
+const model = createFsrsModel(0.9);
 
 const fold = (
   batches: readonly (readonly ProgressAnswer[])[],
   timeZone: string,
   days: readonly string[],
 ) => {
-  const target: FoldTarget = { root: emptyRoot(), modules: new Map(), words: new Map() };
+  const target: FoldTarget = { model, root: emptyRoot(), modules: new Map(), words: new Map() };
   batches.forEach((batch, index) => {
     for (const answer of batch) foldAnswer(target, answer, timeZone);
+    // As a fold step does before it writes: late answers' cards replayed once.
+    settleWords(target, new Set(batch.map((answer) => answer.word)), timeZone);
     const day = days[index];
     if (day !== undefined) target.root = pruneDays(target.root, day);
   });
@@ -42,7 +48,13 @@ const figuresOf = (
   const modules: Record<string, ModuleFigures> = {};
   for (const [moduleId, words] of target.modules)
     modules[moduleId] = moduleFiguresOf(words, moduleWords.get(moduleId));
-  return progressOf({ studentId: STUDENT, root: target.root, modules, today });
+  return progressOf({
+    studentId: STUDENT,
+    root: target.root,
+    modules,
+    today,
+    moduleWords: (moduleId) => moduleWords.get(moduleId),
+  });
 };
 
 /** A random history: few words so that words repeat, ties in time, three zones of days. */
@@ -116,6 +128,7 @@ describe('the fold', () => {
               moduleWords,
               today: day,
               timeZone: zone,
+              model,
             }),
           );
         }
@@ -128,6 +141,7 @@ describe('the fold', () => {
             moduleWords: edited,
             today,
             timeZone: zone,
+            model,
           }),
         );
       }

@@ -3,13 +3,14 @@
  * `fsrs({ request_retention, enable_fuzz: false, enable_short_term: false })`, every other
  * parameter at the package's default; `createEmptyCard` at the first review, `next` with
  * `Rating.Good` (correct) or `Rating.Again` (wrong), `get_retrievability(card, at, false)`.
- * The only module that imports `ts-fsrs`: the domain sees {@link MemoryModel}.
+ * The only module that imports `ts-fsrs` (a pure library, so a service may; the domain may not): the domain sees {@link MemoryModel}.
  */
 import { type Card, createEmptyCard, fsrs, Rating, State } from 'ts-fsrs';
-import type { MemoryCard, MemoryModel } from '../../domain/review/card.ts';
-
-/** DESIGN's default `LMS_REVIEW_RETENTION`. */
-export const DEFAULT_REVIEW_RETENTION = 0.9;
+import {
+  DEFAULT_REVIEW_RETENTION,
+  type MemoryCard,
+  type MemoryModel,
+} from '../../domain/review/card.ts';
 
 /** ts-fsrs's states by their number, which is what a stored card holds. */
 const STATES = [State.New, State.Learning, State.Review, State.Relearning] as const;
