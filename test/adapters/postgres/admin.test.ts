@@ -3,42 +3,23 @@
  * tables exist, their indexes and the planner's estimate, read from the catalogue in one
  * statement.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { postgresAdmin } from '../../../src/adapters/postgres/admin.ts';
-import {
-  connectPostgres,
-  type PostgresConnection,
-} from '../../../src/adapters/postgres/connect.ts';
 import { migrate } from '../../../src/adapters/postgres/migrations.ts';
-import {
-  createPostgresEngine,
-  type LocalPostgresEngine,
-} from '../../../src/local/postgres/index.ts';
 import { tableNames, tables } from '../../../src/tables/definitions.ts';
+import { ownPglite } from '../../support/own-pglite.ts';
 
-let engine: LocalPostgresEngine;
-let connection: PostgresConnection;
 const schema = 'admin-test-';
-
-beforeAll(async () => {
-  engine = createPostgresEngine({ kind: 'pglite' });
-  await engine.start();
-  connection = connectPostgres({ databaseUrl: engine.databaseUrl, tablePrefix: schema });
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await engine?.stop();
-});
+const own = ownPglite(schema);
 
 /** The description, and how many statements it took. */
 const described = async () => {
-  const before = connection.pg.counters.statements;
-  const rows = await postgresAdmin(connection.pg, connection.schema, 'pglite').describe();
-  return { rows, statements: connection.pg.counters.statements - before };
+  const before = own.connection.pg.counters.statements;
+  const rows = await postgresAdmin(own.connection.pg, own.connection.schema, 'pglite').describe();
+  return { rows, statements: own.connection.pg.counters.statements - before };
 };
 
-const run = (text: string) => connection.pg.query({ text, values: [] });
+const run = (text: string) => own.connection.pg.query({ text, values: [] });
 
 describe('describe on PostgreSQL', () => {
   it('reads the catalogue once, whatever is there', async () => {
@@ -50,7 +31,7 @@ describe('describe on PostgreSQL', () => {
     );
     expect(absent.rows.every((row) => !row.exists && row.indexes.length === 0)).toBe(true);
 
-    await migrate(connection.pg, connection.schema);
+    await migrate(own.connection.pg, own.connection.schema);
     await run(
       `INSERT INTO "${schema}".groups (item) SELECT jsonb_build_object('code', 'g-' || i) FROM generate_series(1, 50) i`,
     );

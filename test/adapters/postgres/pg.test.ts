@@ -12,6 +12,16 @@ import {
 const coded = (code: string, message = `failed with ${code}`): Error =>
   Object.assign(new Error(message), { code });
 
+/** What a promise rejected with; a promise that resolves fails the test. */
+const rejection = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+};
+
 describe('isTransient', () => {
   it.each([
     ['40001', 'serialization failure'],
@@ -61,10 +71,7 @@ describe('isTransient', () => {
   it('retries a statement sent to a client that was closed, as pg reports it', async () => {
     const client = new pg.Client({ connectionString: 'postgres://127.0.0.1:1/none' });
     await client.end();
-    const error = await client.query('SELECT 1').then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(client.query('SELECT 1'));
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe('Client was closed and is not queryable');
     expect(isTransient(error)).toBe(true);
@@ -76,10 +83,7 @@ describe('isTransient', () => {
       connectionString: 'postgres://127.0.0.1:1/none',
       query_timeout: 1,
     });
-    const error = await client.query('SELECT 1').then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(client.query('SELECT 1'));
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toBe('Query read timeout');
     expect(isTransient(error)).toBe(true);
@@ -116,10 +120,7 @@ describe('a missing pg driver', () => {
   const options = { connectionString: 'postgres://127.0.0.1:1/none', max: 1 };
 
   it('fails the pool with PostgresDriverMissingError, saying what to do, the import error as cause', async () => {
-    const error = await createPool(options, notInBundle).then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(createPool(options, notInBundle));
     expect(error).toBeInstanceOf(PostgresDriverMissingError);
     const missing = error as PostgresDriverMissingError;
     expect(missing.code).toBe('POSTGRES_DRIVER_MISSING');
@@ -141,10 +142,7 @@ describe('a missing pg driver', () => {
         random: () => 0,
       },
     });
-    const error = await db.query({ text: 'SELECT 1', values: [] }).then(
-      () => undefined,
-      (reason: unknown) => reason,
-    );
+    const error = await rejection(db.query({ text: 'SELECT 1', values: [] }));
     expect(error).toBeInstanceOf(PostgresError);
     expect((error as PostgresError).message).toMatch(
       /pg\) is not in this bundle.*\(after 1 attempt\)$/,
