@@ -193,6 +193,108 @@ const moveStudents = async (context: BenchContext, share: number, night: number)
   return moving.length;
 };
 
+/**
+ * One measured round per repetition, each after `prepare` (unmeasured) has set its stage:
+ * every engine's first runs start from no stored stats.
+ */
+const repeatRounds = async <R>(
+  context: BenchContext,
+  prepare: () => Promise<unknown>,
+  round: () => Promise<R>,
+): Promise<R[]> => {
+  const rounds: R[] = [];
+  for (let i = 0; i < context.repetitions; i++) {
+    await prepare();
+    rounds.push(await round());
+  }
+  return rounds;
+};
+
+/** The nightly rounds of an engine, and the naive way's runs after each. */
+interface NightlyRounds<R> {
+  readonly rounds: R[];
+  readonly naive: Measurement<void>;
+  readonly parallelNaive: Measurement<void>;
+}
+
+/**
+ * The nightly runs, the same on every engine: per repetition, settle what the previous one
+ * left (unmeasured), move 1 % of the students, measure the engine's `round` (the job and its
+ * comparisons), then the naive way sequentially and at the job's concurrency. Each
+ * repetition's figures go to `raw` as `nightly_<i>`.
+ */
+const nightlyRounds = async <R extends object>(
+  context: BenchContext,
+  raw: Record<string, unknown>,
+  round: () => Promise<R>,
+): Promise<NightlyRounds<R>> => {
+  const { counter } = context;
+  const rounds: R[] = [];
+  const naiveRuns: Measurement<void>[] = [];
+  const parallelNaiveRuns: Measurement<void>[] = [];
+  for (let i = 0; i < context.repetitions; i++) {
+    await runStats(context.db, job()); // settle whatever the previous repetition left
+    const moved = await moveStudents(context, 0.01, i);
+    const measured = await round();
+    rounds.push(measured);
+    naiveRuns.push(await measure(counter, () => naive(context, 1)));
+    parallelNaiveRuns.push(await measure(counter, () => naive(context, DEFAULT_WRITE_CONCURRENCY)));
+    raw[`nightly_${i}`] = {
+      moved,
+      ...measured,
+      naive: naiveRuns.at(-1),
+      naiveParallel: parallelNaiveRuns.at(-1),
+    };
+  }
+  return { rounds, naive: medianBy(naiveRuns), parallelNaive: medianBy(parallelNaiveRuns) };
+};
+
+/** A run of the job over data the previous run left unchanged (after one that settles it). */
+const unchangedRun = async (context: BenchContext): Promise<Measurement<StatsSummary>> => {
+  await runStats(context.db, job());
+  return measure(context.counter, () => runStats(context.db, job()));
+};
+
+/**
+ * The job against the naive way: what a request is (`requests` on DynamoDB, `statements`
+ * on PostgreSQL) is the engine's; the targets are the same.
+ */
+const naiveRows = (
+  section: string,
+  unit: 'requests' | 'statements',
+  jobRun: Measurement<unknown>,
+  naiveRun: Measurement<void>,
+  parallelNaiveRun: Measurement<void>,
+): Row[] => [
+  {
+    section,
+    figure: `${unit} vs naive`,
+    value: String(jobRun.requests),
+    comparison: `naive ${naiveRun.requests}`,
+    ratio: `${(naiveRun.requests / Math.max(1, jobRun.requests)).toFixed(1)}x fewer`,
+    target: '>= 50x fewer',
+    met: naiveRun.requests / Math.max(1, jobRun.requests) >= 50,
+  },
+  {
+    section,
+    figure: "time vs naive (the seed's sequential loops)",
+    value: fmtMs(jobRun.ms),
+    comparison: `naive ${fmtMs(naiveRun.ms)}`,
+    ratio: `${(naiveRun.ms / jobRun.ms).toFixed(1)}x faster`,
+    target: '>= 10x faster',
+    met: naiveRun.ms / jobRun.ms >= 10,
+  },
+  {
+    section,
+    figure: "time vs naive at the job's concurrency",
+    value: fmtMs(jobRun.ms),
+    comparison: `naive ${fmtMs(parallelNaiveRun.ms)}`,
+    ratio: `${(parallelNaiveRun.ms / jobRun.ms).toFixed(1)}x faster`,
+    target: '',
+    met: undefined,
+  },
+];
+
 export const statsScenario = async (context: BenchContext): Promise<ScenarioResult> => {
   if (context.postgres !== undefined) return statsOnPostgres(context, context.postgres);
   const { counter, log } = context;
@@ -201,54 +303,35 @@ export const statsScenario = async (context: BenchContext): Promise<ScenarioResu
   const raw: Record<string, unknown> = {};
 
   log('stats: first run on fresh data');
-  const freshRuns: Measurement<StatsSummary>[] = [];
-  const freshFloorRuns: Measurement<void>[] = [];
-  for (let i = 0; i < context.repetitions; i++) {
-    await forgetStats(context);
-    const run = await measure(counter, () => runStats(context.db, job()));
-    freshRuns.push(run);
-    freshFloorRuns.push(await measure(counter, () => floor(context, run.value.updated)));
-  }
-  const fresh = medianBy(freshRuns);
-  const freshFloor = medianBy(freshFloorRuns);
-  raw.fresh = { job: freshRuns, floor: freshFloorRuns };
-  rows.push(...statsRows('calc_all_stats, first run', fresh, freshFloor, undefined));
+  /** The job, then its floor: the single-attribute updates of as many records as it changed. */
+  const jobAndFloor = async () => {
+    const jobRun = await measure(counter, () => runStats(context.db, job()));
+    return {
+      job: jobRun,
+      floor: await measure(counter, () => floor(context, jobRun.value.updated)),
+    };
+  };
+  const freshRounds = await repeatRounds(context, () => forgetStats(context), jobAndFloor);
+  const fresh = medianBy(freshRounds.map((r) => r.job));
+  const freshFloor = medianBy(freshRounds.map((r) => r.floor));
+  raw.fresh = {
+    job: freshRounds.map((r) => r.job),
+    floor: freshRounds.map((r) => r.floor),
+  };
+  rows.push(...statsRows('calc_all_stats, first run', fresh, freshFloor));
 
   log('stats: nightly run after 1 % of the students moved');
-  const jobRuns: Measurement<StatsSummary>[] = [];
-  const floorRuns: Measurement<void>[] = [];
-  const naiveRuns: Measurement<void>[] = [];
-  const parallelNaiveRuns: Measurement<void>[] = [];
-  for (let i = 0; i < context.repetitions; i++) {
-    await runStats(context.db, job()); // settle whatever the previous repetition left
-    const moved = await moveStudents(context, 0.01, i);
-    const nightly = await measure(counter, () => runStats(context.db, job()));
-    jobRuns.push(nightly);
-    floorRuns.push(await measure(counter, () => floor(context, nightly.value.updated)));
-    naiveRuns.push(await measure(counter, () => naive(context, 1)));
-    parallelNaiveRuns.push(await measure(counter, () => naive(context, DEFAULT_WRITE_CONCURRENCY)));
-    raw[`nightly_${i}`] = {
-      moved,
-      job: nightly,
-      floor: floorRuns.at(-1),
-      naive: naiveRuns.at(-1),
-      naiveParallel: parallelNaiveRuns.at(-1),
-    };
-  }
-  const nightly = medianBy(jobRuns);
+  const nightlyRun = await nightlyRounds(context, raw, jobAndFloor);
+  const nightly = medianBy(nightlyRun.rounds.map((r) => r.job));
+  const nightlyFloor = medianBy(nightlyRun.rounds.map((r) => r.floor));
+  const nightlySection = 'calc_all_stats, nightly (1 % moved)';
   rows.push(
-    ...statsRows(
-      'calc_all_stats, nightly (1 % moved)',
-      nightly,
-      medianBy(floorRuns),
-      medianBy(naiveRuns),
-      medianBy(parallelNaiveRuns),
-    ),
+    ...statsRows(nightlySection, nightly, nightlyFloor),
+    ...naiveRows(nightlySection, 'requests', nightly, nightlyRun.naive, nightlyRun.parallelNaive),
   );
 
   log('stats: a run over unchanged data');
-  await runStats(context.db, job());
-  const unchanged = await measure(counter, () => runStats(context.db, job()));
+  const unchanged = await unchangedRun(context);
   raw.unchanged = unchanged;
   rows.push({
     section: 'calc_all_stats, unchanged data',
@@ -259,8 +342,7 @@ export const statsScenario = async (context: BenchContext): Promise<ScenarioResu
     target: '0',
     met: unchanged.writes === 0,
   });
-  const nightlyFloor = medianBy(floorRuns);
-  const naiveNightly = medianBy(naiveRuns);
+  const naiveNightly = nightlyRun.naive;
   notes.push(
     `calc_all_stats against the naive way, nightly: the targets (>= 50x fewer requests, >= 10x faster) are bounded by the writes, not by the job. With 1 % of the students moved at random, ${nightly.value.updated} of ${nightly.value.scanned} records' counts changed, and each needs its own conditional UpdateItem of \`stats\` alone (BatchWriteItem can only replace whole items, which would destroy what the LMS app writes; the one batched conditional update, PartiQL's BatchExecuteStatement, is not available on dynalite). The floor itself, ${nightlyFloor.requests} requests and ${fmtMs(nightlyFloor.ms)}, is only ${(naiveNightly.requests / Math.max(1, nightlyFloor.requests)).toFixed(1)}x fewer requests and ${(naiveNightly.ms / nightlyFloor.ms).toFixed(1)}x faster than the naive way, and the job is within ${fmtRatio(nightly.ms, nightlyFloor.ms)} of its floor. Where little changes the job does reach the targets: the run over unchanged data sends 5 requests against the naive way's ~${naiveNightly.requests}. The naive way queries once per class, teacher, school and group (and again per class under each teacher and school) and writes every record.`,
   );
@@ -289,11 +371,9 @@ const statsRows = (
   section: string,
   job: Measurement<StatsSummary>,
   floorRun: Measurement<void>,
-  naiveRun: Measurement<void> | undefined,
-  parallelNaiveRun?: Measurement<void>,
 ): Row[] => {
   const floorTime = job.ms / floorRun.ms;
-  const rows: Row[] = [
+  return [
     {
       section,
       figure: 'time',
@@ -336,40 +416,6 @@ const statsRows = (
       met: undefined,
     },
   ];
-  if (naiveRun !== undefined) {
-    rows.push(
-      {
-        section,
-        figure: 'requests vs naive',
-        value: String(job.requests),
-        comparison: `naive ${naiveRun.requests}`,
-        ratio: `${(naiveRun.requests / Math.max(1, job.requests)).toFixed(1)}x fewer`,
-        target: '>= 50x fewer',
-        met: naiveRun.requests / Math.max(1, job.requests) >= 50,
-      },
-      {
-        section,
-        figure: "time vs naive (the seed's sequential loops)",
-        value: fmtMs(job.ms),
-        comparison: `naive ${fmtMs(naiveRun.ms)}`,
-        ratio: `${(naiveRun.ms / job.ms).toFixed(1)}x faster`,
-        target: '>= 10x faster',
-        met: naiveRun.ms / job.ms >= 10,
-      },
-    );
-    if (parallelNaiveRun !== undefined) {
-      rows.push({
-        section,
-        figure: "time vs naive at the job's concurrency",
-        value: fmtMs(job.ms),
-        comparison: `naive ${fmtMs(parallelNaiveRun.ms)}`,
-        ratio: `${(parallelNaiveRun.ms / job.ms).toFixed(1)}x faster`,
-        target: '',
-        met: undefined,
-      });
-    }
-  }
-  return rows;
 };
 
 /** A job run and its PostgreSQL comparisons, all from the same stored state. */
@@ -479,74 +525,31 @@ const statsOnPostgres = async (
   context: BenchContext,
   postgres: PostgresParts,
 ): Promise<ScenarioResult> => {
-  const { counter, log } = context;
+  const { log } = context;
   const rows: Row[] = [];
   const raw: Record<string, unknown> = {};
   log('stats: first run on fresh data (job, hand-written floor, set-based SQL)');
-  const fresh: PgRound[] = [];
-  for (let i = 0; i < context.repetitions; i++) {
-    await forgetStats(context);
-    fresh.push(await pgRound(context, postgres));
-  }
+  const round = () => pgRound(context, postgres);
+  const fresh = await repeatRounds(context, () => forgetStats(context), round);
   raw.fresh = fresh;
   rows.push(...pgStatsRows('calc_all_stats, first run', fresh));
 
   log('stats: nightly run after 1 % of the students moved');
-  const nightly: PgRound[] = [];
-  const naiveRuns: Measurement<void>[] = [];
-  const parallelNaiveRuns: Measurement<void>[] = [];
-  for (let i = 0; i < context.repetitions; i++) {
-    await runStats(context.db, job());
-    const moved = await moveStudents(context, 0.01, i);
-    const round = await pgRound(context, postgres);
-    nightly.push(round);
-    naiveRuns.push(await measure(counter, () => naive(context, 1)));
-    parallelNaiveRuns.push(await measure(counter, () => naive(context, DEFAULT_WRITE_CONCURRENCY)));
-    raw[`nightly_${i}`] = {
-      moved,
-      ...round,
-      naive: naiveRuns.at(-1),
-      naiveParallel: parallelNaiveRuns.at(-1),
-    };
-  }
+  const nightly = await nightlyRounds(context, raw, round);
   const section = 'calc_all_stats, nightly (1 % moved)';
-  rows.push(...pgStatsRows(section, nightly));
-  const median = medianBy(nightly.map((r) => r.job));
-  const naiveRun = medianBy(naiveRuns);
-  const parallelNaive = medianBy(parallelNaiveRuns);
   rows.push(
-    {
+    ...pgStatsRows(section, nightly.rounds),
+    ...naiveRows(
       section,
-      figure: 'statements vs naive',
-      value: String(median.requests),
-      comparison: `naive ${naiveRun.requests}`,
-      ratio: `${(naiveRun.requests / Math.max(1, median.requests)).toFixed(1)}x fewer`,
-      target: '>= 50x fewer',
-      met: naiveRun.requests / Math.max(1, median.requests) >= 50,
-    },
-    {
-      section,
-      figure: "time vs naive (the seed's sequential loops)",
-      value: fmtMs(median.ms),
-      comparison: `naive ${fmtMs(naiveRun.ms)}`,
-      ratio: `${(naiveRun.ms / median.ms).toFixed(1)}x faster`,
-      target: '>= 10x faster',
-      met: naiveRun.ms / median.ms >= 10,
-    },
-    {
-      section,
-      figure: "time vs naive at the job's concurrency",
-      value: fmtMs(median.ms),
-      comparison: `naive ${fmtMs(parallelNaive.ms)}`,
-      ratio: `${(parallelNaive.ms / median.ms).toFixed(1)}x faster`,
-      target: '',
-      met: undefined,
-    },
+      'statements',
+      medianBy(nightly.rounds.map((r) => r.job)),
+      nightly.naive,
+      nightly.parallelNaive,
+    ),
   );
 
   log('stats: a run over unchanged data');
-  await runStats(context.db, job());
-  const unchanged = await measure(counter, () => runStats(context.db, job()));
+  const unchanged = await unchangedRun(context);
   raw.unchanged = unchanged;
   rows.push({
     section: 'calc_all_stats, unchanged data',

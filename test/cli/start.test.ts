@@ -1,96 +1,25 @@
-import {
-  type ChildProcessWithoutNullStreams,
-  execFile,
-  execFileSync,
-  spawn,
-} from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { LOCK_FILE } from '../../src/local/claim.ts';
+import {
+  bannerOf,
+  bannerParts,
+  bareEnv,
+  exitOf,
+  poll,
+  runLms,
+  startLms as startLmsOn,
+  stopAll,
+} from '../support/lms-start.ts';
 
 const engine = inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
 
-/** Polls `check` until it returns a value, or fails at the deadline. */
-const poll = async <T>(
-  check: () => T | undefined,
-  deadlineMs: number,
-  what: string,
-): Promise<T> => {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
-
-/** A shell with no AWS settings and no profile, as a newcomer's may be. */
-const bareEnv = (): Record<string, string | undefined> => {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    LMS_TABLE_PREFIX: '',
-    LMS_ID_CLAIM: '',
-    AWS_CONFIG_FILE: join(tmpdir(), 'lms-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'lms-no-aws-config'),
-  };
-  for (const name of ['DYNAMODB_ENDPOINT', 'AWS_REGION', 'AWS_PROFILE', 'AWS_ACCESS_KEY_ID']) {
-    delete env[name];
-  }
-  return env;
-};
-
-interface Started {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-}
-
-const children: ChildProcessWithoutNullStreams[] = [];
-
-const startLms = (...args: string[]): Started => {
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/lms.mjs',
-      'start',
-      '--port',
-      '0',
-      '--db-port',
-      '0',
-      '--no-schedule',
-      '--engine',
-      engine,
-      ...args,
-    ],
-    { env: bareEnv(), stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return { child, stdout: () => stdout, stderr: () => stderr };
-};
-
-const banner = (started: Started) =>
-  poll(
-    () => (started.stdout().includes('Ctrl-C stops everything') ? started.stdout() : undefined),
-    120_000,
-    'the banner',
-  );
-
-const exitOf = async (child: ChildProcessWithoutNullStreams) =>
-  child.exitCode ?? ((await once(child, 'exit')) as [number | null])[0];
+/** `lms start` on the run's DynamoDB engine (a test may name another after it: the last wins). */
+const startLms = (...args: string[]) => startLmsOn('--engine', engine, ...args);
 
 /** The JVMs of DynamoDB Local on a port (none must outlive a stack). */
 const jvmsOn = (port: string | undefined) =>
@@ -100,31 +29,18 @@ const jvmsOn = (port: string | undefined) =>
 
 const folders: string[] = [];
 afterAll(async () => {
-  // Ctrl-C first, so that a stack left running by a failed test stops its own engine (a
-  // SIGKILLed lms would orphan a DynamoDB Local JVM); SIGKILL only if it does not exit.
-  for (const child of children) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = once(child, 'exit');
-    child.kill('SIGINT');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(timer);
-  }
+  // A stack left running by a failed test stops its own engine (a SIGKILLed lms would
+  // orphan a DynamoDB Local JVM).
+  await stopAll();
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 }, 60_000);
 
 describe('npm start (lms start) as a process', () => {
   it('prints a banner whose export and curl lines work, and stops everything on Ctrl-C', async () => {
     const started = startLms('--in-memory');
-    const stdout = await banner(started);
-    const apiUrl = /HTTP API\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+    const stdout = await bannerOf(started);
+    const { apiUrl, teacherToken, parentToken, resultsUrl, summaryUrl } = bannerParts(stdout);
     const dbPort = /DynamoDB\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
-    const teacherToken = /export TEACHER_TOKEN=(\S+)/.exec(stdout)?.[1];
-    const parentToken = /export PARENT_TOKEN=(\S+)/.exec(stdout)?.[1];
-    const resultsUrl = /curl -H "Authorization: Bearer \$TEACHER_TOKEN" "(\S+)"/.exec(stdout)?.[1];
-    const summaryUrl = /curl -H "Authorization: Bearer \$PARENT_TOKEN" (\S+\/summary)/.exec(
-      stdout,
-    )?.[1];
     expect(apiUrl).toBeDefined();
     // Shaped as the deployed pool's ID tokens: a UUID sub, the LMS id the username.
     expect(stdout).toMatch(/export TEACHER_TOKEN=\S+ +# cognito:username \S+/);
@@ -160,9 +76,7 @@ describe('npm start (lms start) as a process', () => {
     // `npx lms` beside the stack, in a bare shell, with the banner's export line alone.
     const exported = /^ {4}export DYNAMODB_ENDPOINT=(\S+)$/m.exec(stdout)?.[1];
     expect(exported).toBe(`http://127.0.0.1:${dbPort}`);
-    const listed = await promisify(execFile)(process.execPath, ['bin/lms.mjs', 'tables', 'list'], {
-      env: { ...bareEnv(), DYNAMODB_ENDPOINT: exported },
-    });
+    const listed = await runLms(['tables', 'list'], { DYNAMODB_ENDPOINT: exported ?? '' });
     expect(listed.stdout).toMatch(/^students +(>0|~\d+) items/m);
 
     started.child.kill('SIGINT');
@@ -195,12 +109,9 @@ describe('npm start (lms start) as a process', () => {
     expect(existsSync(join(data, LOCK_FILE))).toBe(false);
 
     const second = startLms('--data', data, '--engine', 'dynalite');
-    const stdout = await banner(second);
+    const stdout = await bannerOf(second);
     expect(second.stderr()).toMatch(/was interrupted \(\w+\); finishing it/);
-    const parentToken = /export PARENT_TOKEN=(\S+)/.exec(stdout)?.[1];
-    const summaryUrl = /curl -H "Authorization: Bearer \$PARENT_TOKEN" (\S+\/summary)/.exec(
-      stdout,
-    )?.[1];
+    const { parentToken, summaryUrl, apiUrl } = bannerParts(stdout);
     const summary = await fetch(summaryUrl ?? '', {
       headers: { authorization: `Bearer ${parentToken}` },
     });
@@ -208,7 +119,7 @@ describe('npm start (lms start) as a process', () => {
 
     // A third stack on the same folder, and one in memory on the same API port: refused
     // at once, naming the running one, before any work.
-    const apiPort = new URL(/HTTP API\s+(http:\/\/\S+)/.exec(stdout)?.[1] ?? 'http://x').port;
+    const apiPort = new URL(apiUrl ?? 'http://x').port;
     const sameFolder = startLms('--data', data, '--engine', 'dynalite');
     expect(await exitOf(sameFolder.child)).toBe(2);
     expect(sameFolder.stderr()).toContain(

@@ -40,6 +40,8 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/adapters/postgres/migrations.test.ts',
   'test/adapters/postgres/repository.test.ts',
   'test/adapters/postgres/transfer-store.test.ts',
+  'test/adapters/postgres/pg.test.ts',
+  'test/adapters/postgres/admin.test.ts',
 ] as const;
 
 /**

@@ -45,7 +45,8 @@ import { createDocumentClient, createDynamoClient } from '../../src/adapters/dyn
 import { createDynamoDb } from '../../src/adapters/dynamodb/db.ts';
 import { Ddb, type DdbOptions } from '../../src/adapters/dynamodb/ddb.ts';
 import type { Db } from '../../src/repositories/db.ts';
-import { type Random, seeded } from '../../src/seed/random.ts';
+import { seeded } from '../../src/seed/random.ts';
+import { RuleCounts, type RuleDraw } from './fault-rules.ts';
 import { closeServer, listenLocally } from './local-server.ts';
 
 export const FAULT_KINDS = [
@@ -86,14 +87,10 @@ export interface ProxiedRequest {
   scanned?: number;
 }
 
-export interface FaultRule {
+export interface FaultRule extends RuleDraw {
   readonly fault: FaultKind;
   /** Which requests the rule considers (all by default). */
   readonly match?: (request: ProxiedRequest) => boolean;
-  /** The chance of injecting into a matching request, drawn from the proxy's seeded random. */
-  readonly chance?: number;
-  /** Inject into these matching requests only (1-based: the rule counts every request it matches). */
-  readonly nth?: number | readonly number[];
   /** Injections at most. */
   readonly limit?: number;
   /** `slow`: how long the request is held before it is forwarded (25 ms by default). */
@@ -205,11 +202,9 @@ export class FaultProxy {
   forwarded = 0;
 
   readonly #target: URL;
-  readonly #random: Random;
   readonly #latencyMs: number;
   readonly #record: boolean;
-  readonly #matched = new Map<FaultRule, number>();
-  readonly #fired = new Map<FaultRule, number>();
+  readonly #counts: RuleCounts<FaultRule>;
   readonly #agent = new Agent({ keepAlive: true });
   readonly #clients: { client: DynamoDBClient; doc: DynamoDBDocumentClient }[] = [];
   #server: Server | undefined;
@@ -219,7 +214,7 @@ export class FaultProxy {
 
   constructor(options: FaultProxyOptions) {
     this.#target = new URL(options.target);
-    this.#random = seeded(options.seed ?? 1);
+    this.#counts = new RuleCounts(seeded(options.seed ?? 1), (rule) => rule.limit);
     this.rules = options.rules ?? [];
     this.before = options.before;
     this.after = options.after;
@@ -283,30 +278,15 @@ export class FaultProxy {
   reset(rules?: readonly FaultRule[]): void {
     this.requests.length = 0;
     for (const kind of FAULT_KINDS) this.injected[kind] = 0;
-    this.#matched.clear();
-    this.#fired.clear();
+    this.#counts.clear();
     if (rules !== undefined) this.rules = rules;
   }
 
   #decide(request: ProxiedRequest): FaultRule | undefined {
-    // Every rule counts the requests it matches, whether or not an earlier rule fired.
-    let decided: FaultRule | undefined;
-    for (const rule of this.rules) {
-      if (rule.match !== undefined && !rule.match(request)) continue;
-      const position = (this.#matched.get(rule) ?? 0) + 1;
-      this.#matched.set(rule, position);
-      if (decided !== undefined) continue;
-      const fired = this.#fired.get(rule) ?? 0;
-      if (rule.limit !== undefined && fired >= rule.limit) continue;
-      if (rule.nth !== undefined) {
-        const positions = typeof rule.nth === 'number' ? [rule.nth] : rule.nth;
-        if (!positions.includes(position)) continue;
-      }
-      if (rule.chance !== undefined && !(this.#random.next() < rule.chance)) continue;
-      this.#fired.set(rule, fired + 1);
-      decided = rule;
-    }
-    return decided;
+    return this.#counts.decide(
+      this.rules,
+      (rule) => rule.match === undefined || rule.match(request),
+    );
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

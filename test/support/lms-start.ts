@@ -1,7 +1,8 @@
 /**
- * `lms start` as a child process, for the tests that start the stack on an engine of its own
- * (the PostgreSQL ones): a bare shell, the banner awaited, and Ctrl-C for every child left
- * running by a failed test, so that the engine it started stops with it.
+ * `lms start` as a child process, for the tests that start the stack (`start.test.ts` on the
+ * run's DynamoDB engine, the PostgreSQL ones on an engine of their own): a bare shell, the
+ * banner awaited, and Ctrl-C for every child left running by a failed test, so that the
+ * engine it started stops with it.
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -60,7 +60,8 @@
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
-import { type Random, seeded } from '../../src/seed/random.ts';
+import { seeded } from '../../src/seed/random.ts';
+import { RuleCounts, type RuleDraw } from './fault-rules.ts';
 
 export const PG_FAULT_KINDS = [
   'drop-before',
@@ -114,16 +115,12 @@ export interface PgConnectionAttempt {
   fault?: PgFaultKind;
 }
 
-interface RuleDraw {
-  /** Inject into these matching ones only (1-based: the rule counts every one it matches). */
-  readonly nth?: number | readonly number[];
-  /** The chance of injecting into a matching one, drawn from the proxy's seeded random. */
-  readonly chance?: number;
+interface PgRuleDraw extends RuleDraw {
   /** Injections at most. */
   readonly times?: number;
 }
 
-export interface PgStatementRule extends RuleDraw {
+export interface PgStatementRule extends PgRuleDraw {
   readonly fault: PgStatementFault;
   readonly sqlPattern?: RegExp;
   /** Only statements that write (true) or only those that do not (false). */
@@ -135,7 +132,7 @@ export interface PgStatementRule extends RuleDraw {
   readonly delayMs?: number;
 }
 
-export interface PgConnectionRule extends RuleDraw {
+export interface PgConnectionRule extends PgRuleDraw {
   readonly fault: 'too-many-connections';
   readonly predicate?: (attempt: PgConnectionAttempt) => boolean;
 }
@@ -340,12 +337,10 @@ export class PgFaultProxy {
   after: PgFaultProxyOptions['after'];
 
   readonly #target: URL;
-  readonly #random: Random;
   readonly #latencyMs: number;
   readonly #record: boolean;
   #rules: readonly PgFaultRule[];
-  readonly #matched = new Map<PgFaultRule, number>();
-  readonly #fired = new Map<PgFaultRule, number>();
+  readonly #counts: RuleCounts<PgFaultRule>;
   readonly #sockets = new Set<Socket>();
   readonly #pools: pg.Pool[] = [];
   #attempts = 0;
@@ -354,7 +349,7 @@ export class PgFaultProxy {
 
   constructor(options: PgFaultProxyOptions) {
     this.#target = new URL(options.target);
-    this.#random = seeded(options.seed ?? 1);
+    this.#counts = new RuleCounts(seeded(options.seed ?? 1), (rule) => rule.times);
     this.#rules = options.rules ?? [];
     this.#latencyMs = options.latencyMs ?? 0;
     this.#record = options.record ?? true;
@@ -418,8 +413,7 @@ export class PgFaultProxy {
   /** Replaces the rules; their counts (n-th, times) start again. */
   setRules(rules: readonly PgFaultRule[]): void {
     this.#rules = rules;
-    this.#matched.clear();
-    this.#fired.clear();
+    this.#counts.clear();
   }
 
   /** Removes the rules and forgets the statements, connection attempts and counters. */
@@ -442,24 +436,7 @@ export class PgFaultProxy {
       | { kind: 'statement'; statement: PgStatement }
       | { kind: 'connection'; attempt: PgConnectionAttempt },
   ): PgFaultRule | undefined {
-    // Every rule counts what it matches, whether or not an earlier rule fired.
-    let decided: PgFaultRule | undefined;
-    for (const rule of this.#rules) {
-      if (!this.#matches(rule, subject)) continue;
-      const position = (this.#matched.get(rule) ?? 0) + 1;
-      this.#matched.set(rule, position);
-      if (decided !== undefined) continue;
-      const fired = this.#fired.get(rule) ?? 0;
-      if (rule.times !== undefined && fired >= rule.times) continue;
-      if (rule.nth !== undefined) {
-        const positions = typeof rule.nth === 'number' ? [rule.nth] : rule.nth;
-        if (!positions.includes(position)) continue;
-      }
-      if (rule.chance !== undefined && !(this.#random.next() < rule.chance)) continue;
-      this.#fired.set(rule, fired + 1);
-      decided = rule;
-    }
-    return decided;
+    return this.#counts.decide(this.#rules, (rule) => this.#matches(rule, subject));
   }
 
   #matches(

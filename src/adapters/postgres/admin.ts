@@ -27,13 +27,19 @@ export const postgresAdmin = (pg: Pg, schema: string, location: string): TableAd
     ];
   },
   describe: async (): Promise<TableDescription[]> => {
-    const present = new Set(await existingTables(pg, schema, tableNames));
+    // One statement: a table of the schema is a row per index of it (one row with no index
+    // when it has none), a table that is not there has no row. Which tables exist is read
+    // from information_schema, as `existingTables` (and so `createMissing`) reads it: the
+    // relations it calls tables, those this role may see. Indexes and the planner's estimate
+    // are those of a plain table only (relkind 'r'): a view or a partitioned table of a
+    // table's name exists and has neither.
     const params = new Params();
     const { rows } = await pg.query<{ table: unknown; index: unknown; estimate: unknown }>(
       params.statement(
-        `SELECT c.relname AS table, i.relname AS index, c.reltuples AS estimate FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index x ON x.indrelid = c.oid AND NOT x.indisprimary LEFT JOIN pg_class i ON i.oid = x.indexrelid WHERE n.nspname = ${params.add(schema)} AND c.relkind = 'r'`,
+        `SELECT t.table_name AS table, i.relname AS index, CASE WHEN c.relkind = 'r' THEN c.reltuples END AS estimate FROM information_schema.tables t JOIN pg_namespace n ON n.nspname = t.table_schema JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name LEFT JOIN pg_index x ON x.indrelid = c.oid AND c.relkind = 'r' AND NOT x.indisprimary LEFT JOIN pg_class i ON i.oid = x.indexrelid WHERE t.table_schema = ${params.add(schema)} AND t.table_name = ANY(${params.texts(tableNames)})`,
       ),
     );
+    const present = new Set(rows.map((row) => row.table));
     return tableNames.map((name) => {
       const own = rows.filter((row) => row.table === name);
       const estimate = Number(own[0]?.estimate ?? -1);

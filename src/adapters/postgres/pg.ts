@@ -220,9 +220,17 @@ export class PostgresDriverMissingError extends LmsError {
   readonly code = 'POSTGRES_DRIVER_MISSING';
 }
 
-const loadDriver = async (): Promise<typeof pg> => {
+/**
+ * How the driver module is imported. Production's is the plain dynamic import; a test
+ * passes one that fails, as a bundle without `pg` fails, without uninstalling the package.
+ */
+export type DriverImport = () => Promise<{ readonly default: typeof pg }>;
+
+const importPg: DriverImport = () => import('pg');
+
+const loadDriver = async (importDriver: DriverImport): Promise<typeof pg> => {
   try {
-    return (await import('pg')).default;
+    return (await importDriver()).default;
   } catch (error) {
     throw new PostgresDriverMissingError(
       'DATABASE_URL is set, but the PostgreSQL driver (the npm package pg) is not in this bundle: the stack bundles the functions for DynamoDB; bundle pg (infra/bundling.ts) to run them on PostgreSQL',
@@ -235,8 +243,11 @@ const loadDriver = async (): Promise<typeof pg> => {
  * A `pg` pool with the settings every statement of the adapter assumes; the driver is
  * loaded here, not at import.
  */
-export const createPool = async (options: PoolOptions): Promise<pg.Pool> => {
-  const driver = await loadDriver();
+export const createPool = async (
+  options: PoolOptions,
+  importDriver: DriverImport = importPg,
+): Promise<pg.Pool> => {
+  const driver = await loadDriver(importDriver);
   // The driver's parsers, but `jsonb` read back with its tags (`values.ts`).
   const getTypeParser = ((oid: number, format?: 'text' | 'binary') =>
     oid === JSONB && format !== 'binary'

@@ -3,11 +3,7 @@
  * own (so it runs in every run, whatever the run's engine): equal to the table definitions,
  * created once, upgraded by a later migration without touching what is there.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectPostgres,
-  type PostgresConnection,
-} from '../../../src/adapters/postgres/connect.ts';
+import { describe, expect, it } from 'vitest';
 import { indexName, keyAttributes } from '../../../src/adapters/postgres/layout.ts';
 import {
   appliedMigrations,
@@ -16,30 +12,15 @@ import {
   migrate,
 } from '../../../src/adapters/postgres/migrations.ts';
 import { Params } from '../../../src/adapters/postgres/sql.ts';
-import {
-  createPostgresEngine,
-  type LocalPostgresEngine,
-} from '../../../src/local/postgres/index.ts';
 import { type TableDefinition, tableNames, tables } from '../../../src/tables/definitions.ts';
+import { ownPglite } from '../../support/own-pglite.ts';
 
-let engine: LocalPostgresEngine;
-let connection: PostgresConnection;
 const schema = 'migrations-test-';
-
-beforeAll(async () => {
-  engine = createPostgresEngine({ kind: 'pglite' });
-  await engine.start();
-  connection = connectPostgres({ databaseUrl: engine.databaseUrl, tablePrefix: schema });
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await engine?.stop();
-});
+const own = ownPglite(schema);
 
 const catalogue = async (name: string) => {
   const params = new Params();
-  const { rows } = await connection.pg.query<{
+  const { rows } = await own.connection.pg.query<{
     table: string;
     kind: string;
     name: string;
@@ -55,7 +36,7 @@ const catalogue = async (name: string) => {
 
 describe('PostgreSQL migrations', () => {
   it('build every defined table with its key and one index per index of the definitions', async () => {
-    const { applied } = await migrate(connection.pg, schema);
+    const { applied } = await migrate(own.connection.pg, schema);
     expect(applied.map((m) => m.id)).toEqual(MIGRATIONS.map((m) => m.id));
     const rows = await catalogue(schema);
     for (const name of tableNames) {
@@ -83,8 +64,13 @@ describe('PostgreSQL migrations', () => {
   });
 
   it('apply nothing the second time, and a later migration alone on an existing schema', async () => {
-    expect((await migrate(connection.pg, schema)).applied).toEqual([]);
-    await connection.db.students.put({ id: 's-1', name: 'Ann', class_code: 'c-1', parent_ids: [] });
+    expect((await migrate(own.connection.pg, schema)).applied).toEqual([]);
+    await own.connection.db.students.put({
+      id: 's-1',
+      name: 'Ann',
+      class_code: 'c-1',
+      parent_ids: [],
+    });
     const later = [
       ...MIGRATIONS,
       {
@@ -95,24 +81,24 @@ describe('PostgreSQL migrations', () => {
         ],
       },
     ];
-    const { applied } = await migrate(connection.pg, schema, later);
+    const { applied } = await migrate(own.connection.pg, schema, later);
     expect(applied.map((m) => m.id)).toEqual([999]);
-    expect(await appliedMigrations(connection.pg, schema)).toEqual([
+    expect(await appliedMigrations(own.connection.pg, schema)).toEqual([
       ...MIGRATIONS.map((m) => m.id),
       999,
     ]);
-    expect(await connection.db.students.find({ id: 's-1' })).toMatchObject({ name: 'Ann' });
+    expect(await own.connection.db.students.find({ id: 's-1' })).toMatchObject({ name: 'Ann' });
   });
 
   it('serialise two callers at once: each migration runs once', async () => {
     const other = 'migrations-race-';
     const results = await Promise.all([
-      migrate(connection.pg, other),
-      migrate(connection.pg, other),
+      migrate(own.connection.pg, other),
+      migrate(own.connection.pg, other),
     ]);
     expect(results.flatMap((r) => r.applied.map((m) => m.id)).sort()).toEqual(
       MIGRATIONS.map((m) => m.id),
     );
-    await dropSchema(connection.pg, other);
+    await dropSchema(own.connection.pg, other);
   });
 });

@@ -3,42 +3,23 @@
  * partition on write), the DynamoDB types JSON lacks (kept as tags), numbers kept exactly.
  * On an in-process PGlite of this file's own.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectPostgres,
-  type PostgresConnection,
-} from '../../../src/adapters/postgres/connect.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ITEM } from '../../../src/adapters/postgres/layout.ts';
 import { migrate } from '../../../src/adapters/postgres/migrations.ts';
 import { qualified } from '../../../src/adapters/postgres/sql.ts';
 import { fromJsonText, toJsonText } from '../../../src/adapters/postgres/values.ts';
-import {
-  createPostgresEngine,
-  type LocalPostgresEngine,
-} from '../../../src/local/postgres/index.ts';
+import { ownPglite } from '../../support/own-pglite.ts';
 
-let engine: LocalPostgresEngine;
-let connection: PostgresConnection;
+const own = ownPglite('repository-test-');
 
 beforeAll(async () => {
-  engine = createPostgresEngine({ kind: 'pglite' });
-  await engine.start();
-  connection = connectPostgres({
-    databaseUrl: engine.databaseUrl,
-    tablePrefix: 'repository-test-',
-  });
-  await migrate(connection.pg, connection.schema);
-});
-
-afterAll(async () => {
-  await connection?.close();
-  await engine?.stop();
+  await migrate(own.connection.pg, own.connection.schema);
 });
 
 const rawRows = async (table: string) =>
   (
-    await connection.pg.query<{ item: Record<string, unknown> }>({
-      text: `SELECT ${ITEM} AS item FROM ${qualified(connection.schema, table)} ORDER BY 1::text`,
+    await own.connection.pg.query<{ item: Record<string, unknown> }>({
+      text: `SELECT ${ITEM} AS item FROM ${qualified(own.connection.schema, table)} ORDER BY 1::text`,
       values: [],
     })
   ).rows.map((row) => row.item);
@@ -46,7 +27,7 @@ const rawRows = async (table: string) =>
 describe('the PostgreSQL adapter', () => {
   it("deletes a partition's expired items when it writes to it, never the item written", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const { db } = connection;
+    const { db } = own.connection;
     await db.answer_rates.update(
       { student_id: 's-1', window_start: '2026-01-01T00:00:00.000Z' },
       { set: { expires_at: now - 60 }, add: { answers: 5 } },
@@ -86,28 +67,28 @@ describe('the PostgreSQL adapter', () => {
     };
     const text = toJsonText(item);
     expect(fromJsonText(text)).toEqual(item);
-    await connection.pg.query({
-      text: `INSERT INTO ${qualified(connection.schema, 'parents')} (${ITEM}) VALUES ($1::jsonb)`,
+    await own.connection.pg.query({
+      text: `INSERT INTO ${qualified(own.connection.schema, 'parents')} (${ITEM}) VALUES ($1::jsonb)`,
       values: [text],
     });
-    expect((await connection.db.parents.find({ id: 'p-set' }))?.student_ids.sort()).toEqual([
+    expect((await own.connection.db.parents.find({ id: 'p-set' }))?.student_ids.sort()).toEqual([
       's-1',
       's-2',
     ]);
     // An update of ours leaves the app's attributes as they were.
-    await connection.db.parents.update({ id: 'p-set' }, { set: { name: 'Patricia' } });
+    await own.connection.db.parents.update({ id: 'p-set' }, { set: { name: 'Patricia' } });
     const [stored] = await rawRows('parents');
     expect(stored).toEqual({ ...item, name: 'Patricia' });
   });
 
   it('keeps a number beyond JavaScript precision exactly in the database', async () => {
-    await connection.pg.query({
-      text: `INSERT INTO ${qualified(connection.schema, 'groups')} (${ITEM}) VALUES ($1::jsonb)`,
+    await own.connection.pg.query({
+      text: `INSERT INTO ${qualified(own.connection.schema, 'groups')} (${ITEM}) VALUES ($1::jsonb)`,
       values: ['{"code":"g-big","name":"Big","population":12345678901234567890.125}'],
     });
-    await connection.db.groups.update({ code: 'g-big' }, { set: { name: 'Bigger' } });
-    const { rows } = await connection.pg.query<{ n: string }>({
-      text: `SELECT (${ITEM} -> 'population')::text AS n FROM ${qualified(connection.schema, 'groups')} WHERE code = 'g-big'`,
+    await own.connection.db.groups.update({ code: 'g-big' }, { set: { name: 'Bigger' } });
+    const { rows } = await own.connection.pg.query<{ n: string }>({
+      text: `SELECT (${ITEM} -> 'population')::text AS n FROM ${qualified(own.connection.schema, 'groups')} WHERE code = 'g-big'`,
       values: [],
     });
     expect(rows[0]?.n).toBe('12345678901234567890.125');

@@ -1,5 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 
 /** Runs `sql` on a fresh connection to `databaseUrl` and returns the rows. */
 export async function queryOnce<T extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -78,4 +82,52 @@ export function quietPool(databaseUrl: string, max: number): pg.Pool {
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
+}
+
+/**
+ * A maker of temporary folders named `prefix…`, each removed after the test that made it.
+ * Registers the file's `afterEach`: call it at the top level of the file.
+ */
+export function tempFolders(prefix: string): () => Promise<string> {
+  const folders: string[] = [];
+  afterEach(async () => {
+    await Promise.all(
+      folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })),
+    );
+  });
+  return async () => {
+    const folder = await mkdtemp(join(tmpdir(), prefix));
+    folders.push(folder);
+    return folder;
+  };
+}
+
+/**
+ * Runs `transactions` read-modify-write transactions at once, each on a connection of its own
+ * from `pool`, each reading a counter with `read` (`$1` is the counter's id) and writing it
+ * back one higher; returns the counter's final value. Whether any update was lost is what
+ * the caller asserts: how `read` keeps them apart is the engine's own (a row lock, or one
+ * transaction at a time).
+ */
+export async function countInTransactions(
+  pool: pg.Pool,
+  transactions: number,
+  read: string,
+): Promise<number | undefined> {
+  await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int)');
+  await pool.query('INSERT INTO counter VALUES (1, 0)');
+  await Promise.all(
+    Array.from({ length: transactions }, async () => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const { rows } = await client.query<{ n: number }>(read, [1]);
+        await client.query('UPDATE counter SET n = $1 WHERE id = 1', [(rows[0]?.n ?? 0) + 1]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  return (await pool.query<{ n: number }>('SELECT n FROM counter')).rows[0]?.n;
 }

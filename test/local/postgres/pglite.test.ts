@@ -1,24 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PGLITE_LOCK_FILE, PgliteEngine } from '../../../src/local/postgres/pglite.ts';
-import { connect, queryOnce, quietPool } from './helpers.ts';
+import { expectOneStartAndAnyStops } from '../engine-lifecycle.ts';
+import { connect, countInTransactions, queryOnce, quietPool, tempFolders } from './helpers.ts';
 
-const folders: string[] = [];
-async function tempFolder(): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'lms-pglite-test-'));
-  folders.push(folder);
-  return folder;
-}
-afterEach(async () => {
-  await Promise.all(
-    folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })),
-  );
-});
+const tempFolder = tempFolders('lms-pglite-test-');
 
 describe('PgliteEngine in memory', () => {
   it('answers SELECT 1 between start and stop, then refuses connections', async () => {
@@ -48,15 +38,7 @@ describe('PgliteEngine in memory', () => {
   });
 
   it('rejects a second start and treats stop on a stopped engine as done', async () => {
-    const engine = new PgliteEngine();
-    await engine.stop();
-    await engine.start();
-    try {
-      await expect(engine.start()).rejects.toMatchObject({ code: 'ENGINE_ALREADY_STARTED' });
-    } finally {
-      await engine.stop();
-    }
-    await engine.stop();
+    await expectOneStartAndAnyStops(new PgliteEngine());
   });
 
   it('stops while clients are still connected', async () => {
@@ -144,27 +126,9 @@ describe('PgliteEngine with several clients at once', () => {
     await engine.start();
     const pool = quietPool(engine.databaseUrl, 8);
     try {
-      await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int)');
-      await pool.query('INSERT INTO counter VALUES (1, 0)');
-      // Transactions from several pooled connections at once, each read-modify-write.
-      await Promise.all(
-        Array.from({ length: 20 }, async () => {
-          const client = await pool.connect();
-          try {
-            await client.query('BEGIN');
-            const { rows } = await client.query<{ n: number }>(
-              'SELECT n FROM counter WHERE id = $1',
-              [1],
-            );
-            await client.query('UPDATE counter SET n = $1 WHERE id = 1', [(rows[0]?.n ?? 0) + 1]);
-            await client.query('COMMIT');
-          } finally {
-            client.release();
-          }
-        }),
-      );
-      // Transactions run one after another, so no update is lost.
-      expect((await pool.query('SELECT n FROM counter')).rows).toEqual([{ n: 20 }]);
+      // Transactions from several pooled connections at once, each read-modify-write with
+      // no lock: PGlite runs transactions one after another, so no update is lost.
+      expect(await countInTransactions(pool, 20, 'SELECT n FROM counter WHERE id = $1')).toBe(20);
     } finally {
       await pool.end();
       await engine.stop();

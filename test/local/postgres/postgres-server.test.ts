@@ -1,29 +1,27 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findPostgresBinaries } from '../../../src/local/postgres/binaries.ts';
 import { createPostgresEngine } from '../../../src/local/postgres/index.ts';
 import {
   POSTGRES_TEMP_PREFIX,
   PostgresServerEngine,
 } from '../../../src/local/postgres/postgres-server.ts';
-import { childrenNamed, isGone, processesMentioning, queryOnce, quietPool } from './helpers.ts';
+import { expectOneStartAndAnyStops } from '../engine-lifecycle.ts';
+import {
+  childrenNamed,
+  countInTransactions,
+  isGone,
+  processesMentioning,
+  queryOnce,
+  quietPool,
+  tempFolders,
+} from './helpers.ts';
 
-const folders: string[] = [];
-async function tempFolder(): Promise<string> {
-  // The folder itself is the cluster: as root it is handed to nobody, who must be able to
-  // reach it, and a folder inside a root-only mkdtemp folder would not be.
-  const folder = await mkdtemp(join(tmpdir(), 'lms-pgtest-'));
-  folders.push(folder);
-  return folder;
-}
-afterEach(async () => {
-  await Promise.all(
-    folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })),
-  );
-});
+// The folder itself is the cluster: as root it is handed to nobody, who must be able to
+// reach it, and a folder inside a root-only mkdtemp folder would not be.
+const tempFolder = tempFolders('lms-pgtest-');
 
 describe('PostgresServerEngine in a temporary folder', () => {
   it('answers SELECT 1, then stops its process and removes its folder', async () => {
@@ -59,15 +57,7 @@ describe('PostgresServerEngine in a temporary folder', () => {
   });
 
   it('rejects a second start and treats stop on a stopped engine as done', async () => {
-    const engine = new PostgresServerEngine({ unsafeNoFsync: true });
-    await engine.stop();
-    await engine.start();
-    try {
-      await expect(engine.start()).rejects.toMatchObject({ code: 'ENGINE_ALREADY_STARTED' });
-    } finally {
-      await engine.stop();
-    }
-    await engine.stop();
+    await expectOneStartAndAnyStops(new PostgresServerEngine({ unsafeNoFsync: true }));
   });
 
   it('stops with clients connected and a transaction open', async () => {
@@ -95,25 +85,10 @@ describe('PostgresServerEngine with several clients at once', () => {
     await engine.start();
     const pool = quietPool(engine.databaseUrl, 10);
     try {
-      await pool.query('CREATE TABLE counter (id int PRIMARY KEY, n int)');
-      await pool.query('INSERT INTO counter VALUES (1, 0)');
-      await Promise.all(
-        Array.from({ length: 30 }, async () => {
-          const client = await pool.connect();
-          try {
-            await client.query('BEGIN');
-            const { rows } = await client.query<{ n: number }>(
-              'SELECT n FROM counter WHERE id = $1 FOR UPDATE',
-              [1],
-            );
-            await client.query('UPDATE counter SET n = $1 WHERE id = 1', [(rows[0]?.n ?? 0) + 1]);
-            await client.query('COMMIT');
-          } finally {
-            client.release();
-          }
-        }),
-      );
-      expect((await pool.query('SELECT n FROM counter')).rows).toEqual([{ n: 30 }]);
+      // Transactions side by side: the row lock (FOR UPDATE) is what keeps each update.
+      expect(
+        await countInTransactions(pool, 30, 'SELECT n FROM counter WHERE id = $1 FOR UPDATE'),
+      ).toBe(30);
     } finally {
       await pool.end();
       await engine.stop();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DynaliteEngine } from '../../../../src/local/aws/engines/dynalite.ts';
+import { expectOneStartAndAnyStops } from '../../engine-lifecycle.ts';
 import { clientFor, createTable, getValue, listTables, putValue } from './helpers.ts';
 
 describe('DynaliteEngine in memory', () => {
@@ -70,15 +71,7 @@ describe('DynaliteEngine in memory', () => {
   });
 
   it('rejects a second start and treats stop on a stopped engine as done', async () => {
-    const engine = new DynaliteEngine();
-    await engine.stop();
-    await engine.start();
-    try {
-      await expect(engine.start()).rejects.toMatchObject({ code: 'ENGINE_ALREADY_STARTED' });
-    } finally {
-      await engine.stop();
-    }
-    await engine.stop();
+    await expectOneStartAndAnyStops(new DynaliteEngine());
   });
 
   it('can be started again after stop', async () => {
