@@ -407,6 +407,10 @@ describe('aggregate_students, full', () => {
       streak_days: 0,
       daily: {},
       modules: {},
+      words_due: 0,
+      due_words: [],
+      practised_words: [],
+      next_due_day: null,
       fold_version: 2,
       updated_at: noonOf(TODAY).toISOString(),
     });
