@@ -16,6 +16,8 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/local/postgres/pglite.test.ts',
   'test/local/postgres/postgres-server.test.ts',
   'test/catalog/**',
+  'test/seed/forgetting.test.ts',
+  'test/seed/simulated.test.ts',
   'test/console/days.test.ts',
   'test/console/endpoints.test.ts',
   'test/console/schemas.test.ts',
