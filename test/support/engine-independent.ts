@@ -18,6 +18,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/catalog/**',
   'test/seed/forgetting.test.ts',
   'test/seed/simulated.test.ts',
+  'test/bench/**',
   'test/console/days.test.ts',
   'test/console/endpoints.test.ts',
   'test/console/schemas.test.ts',
