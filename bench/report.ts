@@ -60,7 +60,7 @@ const ENGINE_NOTES: Record<string, string> = {
 };
 
 /** The heading of the scenarios that need no database. */
-const INDEPENDENT = 'without a database (any engine)';
+const INDEPENDENT = 'without a database';
 
 /**
  * A section for the scenarios without a database, then a section per engine, each with its table and its notes. Rows from another run can be
@@ -90,6 +90,7 @@ export const markdown = (report: Report): string => {
     lines.push(
       `## ${INDEPENDENT}`,
       '',
+      '- Engine: none; run once whatever `--engine` says (its figures would be the same on every engine)',
       `- Run: ${independent.started} to ${independent.finished}; ${independent.load}`,
       '',
       ...table(independent.rows),
