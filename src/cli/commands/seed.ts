@@ -14,7 +14,9 @@ import { TableUse, targetConfig } from '../target.ts';
 export const registerSeed = (program: Command, output: Output): void => {
   program
     .command('seed')
-    .description('write a deterministic demo organisation and 30 days of answers')
+    .description(
+      'write a deterministic demo organisation and 30 days of answers (90 with --learners simulated)',
+    )
     .addOption(
       new Option('--size <size>', 'how big').choices(Object.keys(SEED_SIZES)).default('small'),
     )
