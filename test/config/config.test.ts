@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       answerSettleSeconds: 60,
       idClaim: 'sub',
       answersPerStudentPerMinute: 600,
+      reviewRetention: 0.9,
     });
   });
 
@@ -56,6 +57,7 @@ describe('loadConfig', () => {
         LMS_ANSWER_SETTLE_SECONDS: '5',
         LMS_ID_CLAIM: 'cognito:username',
         LMS_ANSWERS_PER_STUDENT_PER_MINUTE: '1200',
+        LMS_REVIEW_RETENTION: '0.85',
         UNRELATED: 'ignored',
       }),
     ).toEqual({
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
       answerSettleSeconds: 5,
       idClaim: 'cognito:username',
       answersPerStudentPerMinute: 1200,
+      reviewRetention: 0.85,
     });
   });
 
@@ -182,6 +185,20 @@ describe('loadConfig', () => {
       }
     },
   );
+
+  it.each([
+    ['0.5', 'must be at least 0.7: below it a word comes back only once it is mostly forgotten'],
+    ['0.99', 'must be at most 0.97: above it reviews come so often'],
+    ['1', 'must be at most 0.97'],
+    ['ninety', 'must be a probability such as 0.9'],
+  ])('refuses LMS_REVIEW_RETENTION=%s with the reason', (value, reason) => {
+    expect(() => loadConfig({ LMS_REVIEW_RETENTION: value })).toThrow(reason);
+  });
+
+  it('accepts the ends of the review retention range', () => {
+    expect(loadConfig({ LMS_REVIEW_RETENTION: '0.7' }).reviewRetention).toBe(0.7);
+    expect(loadConfig({ LMS_REVIEW_RETENTION: '0.97' }).reviewRetention).toBe(0.97);
+  });
 
   it('accepts exactly one full batch per minute', () => {
     expect(

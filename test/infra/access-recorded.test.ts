@@ -26,10 +26,12 @@ import { type TableName, tables } from '../../src/tables/definitions.ts';
 import { CognitoStandIn } from '../support/cognito-stand-in.ts';
 import {
   claimsFor,
+  classReviewEvent,
   moduleResultsEvent,
   parentSummaryEvent,
   postAnswersEvent,
   studentProgressEvent,
+  studentReviewEvent,
 } from '../support/events.ts';
 import {
   type FaultyDb,
@@ -238,6 +240,30 @@ const scenarios: readonly [FunctionName, () => Promise<void>][] = [
         expect(
           statusOf(await invoke('student_progress', studentProgressEvent('s-1', claims))),
         ).toBe(200);
+      }
+    },
+  ],
+  [
+    'student_review',
+    async () => {
+      const callers = [
+        claimsFor('admin', 'a-1'),
+        claimsFor('teacher', 't-1'),
+        claimsFor('parent', 'p-1'),
+        claimsFor('student', 's-1'),
+      ];
+      for (const claims of callers) {
+        expect(statusOf(await invoke('student_review', studentReviewEvent('s-1', claims)))).toBe(
+          200,
+        );
+      }
+    },
+  ],
+  [
+    'class_review',
+    async () => {
+      for (const claims of [claimsFor('admin', 'a-1'), claimsFor('teacher', 't-1')]) {
+        expect(statusOf(await invoke('class_review', classReviewEvent('c-1', claims)))).toBe(200);
       }
     },
   ],

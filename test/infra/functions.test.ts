@@ -279,6 +279,7 @@ describe('functions', () => {
       expect(indexGrants.sort()).toEqual([
         'aggregate_students index:dev-answers/recorded_key dynamodb:Query',
         'aggregate_students index:dev-student_state/module_id dynamodb:Query',
+        'class_review index:dev-students/class_code dynamodb:Query',
         'module_results index:dev-students/class_code dynamodb:Query',
       ]);
     });

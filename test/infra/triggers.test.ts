@@ -262,6 +262,8 @@ describe('HTTP API', () => {
         'GET /classes/{class_code}/modules/{module_id}/results',
         'GET /parents/{id}/summary',
         'GET /students/{id}/progress',
+        'GET /students/{id}/review',
+        'GET /classes/{class_code}/review',
         'POST /answers',
       ].sort(),
     );
@@ -356,6 +358,8 @@ describe('HTTP API', () => {
       },
       'GET /students/{id}/progress': { ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60 },
       'GET /parents/{id}/summary': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'GET /students/{id}/review': { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      'GET /classes/{class_code}/review': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
     });
     expect(Object.keys(stage?.Properties.RouteSettings ?? {}).sort()).toEqual(keys.sort());
     // API Gateway refuses settings for a route key it does not know yet.

@@ -7,10 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../src/catalog/functions.ts';
+import { createHandler as classReview } from '../../src/functions/class_review/handler.ts';
 import { createHandler as moduleResults } from '../../src/functions/module_results/handler.ts';
 import { createHandler as parentSummary } from '../../src/functions/parent_summary/handler.ts';
 import { createHandler as recordAnswers } from '../../src/functions/record_answers/handler.ts';
 import { createHandler as studentProgress } from '../../src/functions/student_progress/handler.ts';
+import { createHandler as studentReview } from '../../src/functions/student_review/handler.ts';
 import { loadFunction } from '../../src/local/invoke/load-function.ts';
 import { handlerInvoke, runWorkflow } from '../../src/local/workflows/run-workflow.ts';
 import { openApiDocument } from '../../src/openapi/document.ts';
@@ -19,12 +21,14 @@ import type { HandlerFactory } from '../../src/runtime/runtime.ts';
 import {
   type Claims,
   claimsFor,
+  classReviewEvent,
   type HttpApiEvent,
   lambdaContext,
   moduleResultsEvent,
   parentSummaryEvent,
   postAnswersEvent,
   studentProgressEvent,
+  studentReviewEvent,
 } from '../support/events.ts';
 import { klass, module, student } from '../support/fixtures.ts';
 import { testRuntime } from '../support/runtime.ts';
@@ -149,6 +153,8 @@ const cases = (): Case[] => {
   );
   const progress = route('get', '/students/{id}/progress', 'student_progress', studentProgress);
   const summary = route('get', '/parents/{id}/summary', 'parent_summary', parentSummary);
+  const review = route('get', '/students/{id}/review', 'student_review', studentReview);
+  const classWords = route('get', '/classes/{class_code}/review', 'class_review', classReview);
   const big = { answers: [{ word: 'x'.repeat(1024 * 1024) }] };
   return [
     post(200, 'answers stored', postAnswersEvent({ answers }, service)),
@@ -210,6 +216,20 @@ const cases = (): Case[] => {
     summary(403, "another parent's summary", parentSummaryEvent('p-1', claimsFor('parent', 'p-2'))),
     summary(404, 'no summary', parentSummaryEvent('p-404', admin)),
     ...frameCases(summary, (claims) => parentSummaryEvent('p-1', claims)),
+
+    review(200, "a student's own review", studentReviewEvent('s-1', claimsFor('student', 's-1'))),
+    review(403, "another student's review", studentReviewEvent('s-1', claimsFor('student', 's-2'))),
+    review(404, 'no cards folded', studentReviewEvent('s-404', admin)),
+    ...frameCases(review, (claims) => studentReviewEvent('s-1', claims)),
+
+    classWords(200, "the class's words", classReviewEvent('c-1', teacher)),
+    classWords(
+      403,
+      "another teacher's class",
+      classReviewEvent('c-1', claimsFor('teacher', 't-2')),
+    ),
+    classWords(404, 'no such class', classReviewEvent('c-404', admin)),
+    ...frameCases(classWords, (claims) => classReviewEvent('c-1', claims)),
   ];
 };
 

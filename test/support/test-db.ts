@@ -13,7 +13,7 @@ import { ITEM } from '../../src/adapters/postgres/layout.ts';
 import { dropSchema, migrate } from '../../src/adapters/postgres/migrations.ts';
 import type { Pg } from '../../src/adapters/postgres/pg.ts';
 import { qualified } from '../../src/adapters/postgres/sql.ts';
-import { toJsonText } from '../../src/adapters/postgres/values.ts';
+import { putManyStatement, target } from '../../src/adapters/postgres/statements.ts';
 import { isRecord } from '../../src/lib/is-record.ts';
 import type { Db } from '../../src/repositories/db.ts';
 import { physicalName, type TableName, tables } from '../../src/tables/definitions.ts';
@@ -134,11 +134,10 @@ const createPostgresTestDb = async (prefix: string): Promise<TestDb> => {
     prefix,
     db: connection.db,
     env: { DATABASE_URL: databaseUrl, LMS_TABLE_PREFIX: prefix },
+    // Over whatever is stored under the key, as DynamoDB's PutItem: the adapter's own upsert
+    // statement, which writes the item as it is (no entity schema in the way).
     plant: async (table, item) => {
-      await pg.query({
-        text: `INSERT INTO ${qualified(schema, table)} (${ITEM}) VALUES ($1::jsonb) ON CONFLICT DO NOTHING`,
-        values: [toJsonText(item)],
-      });
+      await pg.query(putManyStatement(target(schema, tables[table]), [item]));
     },
     rawItems: async (table) => {
       const { rows } = await pg.query<{ item: unknown }>({
