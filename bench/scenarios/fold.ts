@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { addDays, localDate } from '../../src/domain/time-zone.ts';
 import { answerKey, recordedKey } from '../../src/entities/answer.ts';
+import { itemBytes } from '../../src/lib/item-size.ts';
 import type { Db, Entity } from '../../src/repositories/db.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { aggregateStudents } from '../../src/services/aggregates/aggregate-students.ts';
@@ -325,6 +326,47 @@ const workerHeap = async (context: BenchContext, shards: number) =>
   (await oneInvocation(context, planOptions(context, { mode: 'full', dryRun: true, shards })))
     .measured;
 
+/** The attributes of a state that hold the cards (word parts) and their index (the root). */
+const CARD_ATTRIBUTES = new Set(['reviews', 'card', 'module_ids', 'review', 'review_retention']);
+
+/**
+ * The state's bytes per student (DynamoDB's item sizes), with the cards and as it would be
+ * without them: what the review model adds to what a fold reads and writes.
+ */
+const stateBytes = async (db: Db) => {
+  const students = new Map<string, { withCards: number; without: number }>();
+  for await (const page of db.student_state.pages({}, { scan: true })) {
+    for (const item of page) {
+      const sizes = students.get(item.student_id) ?? { withCards: 0, without: 0 };
+      sizes.withCards += itemBytes(item);
+      sizes.without += itemBytes(
+        Object.fromEntries(Object.entries(item).filter(([name]) => !CARD_ATTRIBUTES.has(name))),
+      );
+      students.set(item.student_id, sizes);
+    }
+  }
+  const seeded = [...students].filter(([id]) => !id.startsWith('bench-history-'));
+  const mean = (pick: (sizes: { withCards: number; without: number }) => number) =>
+    seeded.reduce((sum, [, sizes]) => sum + pick(sizes), 0) / Math.max(1, seeded.length);
+  const largest = [...students.values()].reduce((max, sizes) => Math.max(max, sizes.withCards), 0);
+  return {
+    students: seeded.length,
+    withCards: mean((s) => s.withCards),
+    without: mean((s) => s.without),
+    largest,
+  };
+};
+
+const stateBytesRow = (bytes: Awaited<ReturnType<typeof stateBytes>>): Row => ({
+  section: 'fold: state size',
+  figure: `student_state bytes per student (${bytes.students} seeded students)`,
+  value: `${(bytes.withCards / 1024).toFixed(1)} KB with the cards`,
+  comparison: `${(bytes.without / 1024).toFixed(1)} KB without them; largest student ${(bytes.largest / 1024).toFixed(0)} KB`,
+  ratio: fmtRatio(bytes.withCards, bytes.without),
+  target: '',
+  met: undefined,
+});
+
 export const foldScenario = async (context: BenchContext): Promise<ScenarioResult> => {
   const { db, log } = context;
   log('fold: bringing the aggregates up to date (not measured)');
@@ -334,6 +376,7 @@ export const foldScenario = async (context: BenchContext): Promise<ScenarioResul
   );
   const histories = await history(context, modules);
   const roll = await rollover(context);
+  const bytes = await stateBytes(db);
 
   log('fold: peak heap of one worker invocation');
   const few = await workerHeap(context, 16);
@@ -359,6 +402,7 @@ export const foldScenario = async (context: BenchContext): Promise<ScenarioResul
   const rows: Row[] = [
     ...historyRows(histories),
     ...rolloverRows(roll),
+    stateBytesRow(bytes),
     heapRow('full rebuild, shard 1 of 16 (dry run)', few, undefined, ''),
     heapRow('full rebuild, shard 1 of 4 (dry run)', many, few, 'shard 1 of 16'),
   ];
@@ -383,9 +427,15 @@ export const foldScenario = async (context: BenchContext): Promise<ScenarioResul
     notes: [
       `Every aggregate run of the bench passes \`settleMs: 0\`: its answers are recorded "now", and with the default settle window (60 s) a run would leave them to a run a minute later (and a state rebuilt in the last minute has its watermark past them). The settle window changes what a run folds, not what folding costs.`,
       `History growth: one student, its ${HISTORIES.map((n) => n.toLocaleString('en-US')).join(' / ')} answers written directly (${ANSWERS_PER_DAY} a day over the seed's modules and words, with their \`recorded_key\`), its state rebuilt once by a 1-shard worker, then one new answer and an incremental run, ${Math.max(5, context.repetitions)} times (median by time). The incremental run reads the answers recorded since the watermark through the \`recorded_key\` index: the items read, the requests and the time do not depend on the history; the rebuild does, and happens once per student.`,
+      `State size: every \`student_state\` item scanned after the runs above, sized by DynamoDB's rules (\`src/lib/item-size.ts\`), summed per student; "without them" leaves out the cards' attributes (a word part's \`reviews\`, \`card\`, \`module_ids\`; the root's \`review\` index and \`review_retention\`). A word part grows by about 17 bytes a day it is reviewed (\`test/services/review/state-size.test.ts\`).`,
       `Roll-over: a run told it is the next day (\`today\` = tomorrow) recomputes every student whose figures move with the date from the stored state; requests counted by table show none to \`answers\`. The bench then puts back today's roll-over day.`,
       `Peak heap of one worker invocation (one \`students.work\` call with a 15-minute clock): "live" is the peak of the heap sampled right after a forced full GC every ${LIVE_HEAP_EVERY_MS} ms, above the heap before the call, what the worker holds; "with garbage" is the peak sampled every 5 ms without forcing a GC, which also counts garbage V8 had not collected yet and grows with the length of the run. The targets are on the live heap, as an absolute slack: its figures are a few MB, where ratios mean little. A worker holds one page of students (100) and, per student, one page of answers (${FOLD_PAGE_SIZE}) and the student's state, whatever the shard's or the history's size.`,
     ],
-    raw: { histories, rollover: roll, heap: { shard1of16: few, shard1of4: many } },
+    raw: {
+      histories,
+      rollover: roll,
+      stateBytes: bytes,
+      heap: { shard1of16: few, shard1of4: many },
+    },
   };
 };
