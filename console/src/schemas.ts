@@ -14,6 +14,54 @@ export type StudentProgress = z.output<typeof studentProgressSchema>;
 export type ParentSummary = z.output<typeof parentSummarySchema>;
 
 /**
+ * `GET /students/{id}/review` (DESIGN section 4, "Review"): a word's memory card as the reply
+ * gives it. `recall` is at `generated_at`; `last_review`, when the reply carries it, pins the
+ * forgetting curve's whole days exactly (without it the view derives them from `recall`).
+ */
+const reviewWordSchema = z.object({
+  word: z.string(),
+  module_ids: z.array(z.string()),
+  recall: z.number().min(0).max(1),
+  due_at: z.string(),
+  stability: z.number().positive(),
+  difficulty: z.number(),
+  reviews: z.number().int().nonnegative(),
+  lapses: z.number().int().nonnegative(),
+  last_review: z.string().optional(),
+});
+export type ReviewWord = z.output<typeof reviewWordSchema>;
+
+export const studentReviewSchema = z.object({
+  student_id: z.string(),
+  generated_at: z.string(),
+  retention: z.number(),
+  due: z.array(reviewWordSchema),
+  upcoming: z.array(reviewWordSchema),
+});
+export type StudentReview = z.output<typeof studentReviewSchema>;
+
+/** `GET /classes/{class_code}/review`: words by students due, students by module results' order. */
+export const classReviewSchema = z.object({
+  class_code: z.string(),
+  generated_at: z.string(),
+  words: z.array(
+    z.object({
+      word: z.string(),
+      students_due: z.number().int().nonnegative(),
+      students_practised: z.number().int().nonnegative(),
+    }),
+  ),
+  students: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      words_due: z.number().int().nonnegative(),
+    }),
+  ),
+});
+export type ClassReview = z.output<typeof classReviewSchema>;
+
+/**
  * The API's roles. Written out because `services/access/principal.ts` itself reaches Node's
  * Buffer; test/console/schemas.test.ts holds the two lists equal.
  */
