@@ -142,6 +142,7 @@ type ClassWord = ClassReview['words'][number];
 export const classDueBars = (review: ClassReview, width: number): Chart => {
   const words = review.words;
   const marginLeft = nameMargin(words.map((w) => w.word));
+  const most = Math.max(1, ...words.map((w) => w.students_practised));
   const title = (w: ClassWord) =>
     `${w.word}: ${w.students_due} students due of ${w.students_practised} who practised it`;
   return Plot.plot({
@@ -149,7 +150,13 @@ export const classDueBars = (review: ClassReview, width: number): Chart => {
     height: 60 + words.length * 24,
     marginLeft,
     marginRight: 60,
-    x: { label: 'Students', grid: true, tickFormat: 'd' },
+    // Students are whole: a tick a student while they fit, never a tick between two.
+    x: {
+      label: 'Students',
+      grid: true,
+      tickFormat: 'd',
+      ticks: most <= 12 ? Array.from({ length: most + 1 }, (_, i) => i) : 10,
+    },
     y: { domain: words.map((w) => w.word), label: null },
     color: {
       domain: ['due today', 'practised'],
