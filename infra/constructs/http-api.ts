@@ -55,6 +55,10 @@ export const ROUTE_THROTTLE_SHARES: Readonly<Record<HttpFunctionName, number>> =
   student_progress: 0.3,
   // One GetItem and the parent; parents, mostly in the evening.
   parent_summary: 0.2,
+  // The student's cards (one query, cards projected); children, once a practice session.
+  student_review: 0.2,
+  // The class's progress items (batch gets); teachers, a few times a lesson.
+  class_review: 0.1,
 };
 
 /** A route's throttle: its share of the stage's rate and burst, at least 1 request each. */

@@ -264,6 +264,32 @@ export const functions = {
     tables: { student_progress: ['get'], students: ['get'], classes: ['get'], parents: ['get'] },
     ...api,
   },
+  student_review: {
+    name: 'student_review',
+    description: 'the words a student should practise today',
+    trigger: { kind: 'http', route: { method: 'GET', path: '/students/{id}/review' } },
+    // The student's cards: its state's word parts (a key-prefix query, the card projected,
+    // the reviews left unread) and the root's retention. Access as for its progress.
+    tables: {
+      student_state: ['get', 'query'],
+      students: ['get'],
+      classes: ['get'],
+      parents: ['get'],
+    },
+    ...api,
+  },
+  class_review: {
+    name: 'class_review',
+    description: 'the words a class should practise today',
+    trigger: { kind: 'http', route: { method: 'GET', path: '/classes/{class_code}/review' } },
+    // From the students' progress as the last run left it: no card is read.
+    tables: {
+      classes: ['get'],
+      students: [queryIndex('class_code')],
+      student_progress: ['batch-get'],
+    },
+    ...api,
+  },
   parent_summary: {
     name: 'parent_summary',
     description: "a parent's summary",

@@ -36,13 +36,18 @@ export const storedCardSchema = z.object({
 });
 export type StoredCard = z.output<typeof storedCardSchema>;
 
-/** A word's memory in its word part: reviews, the card they give, the modules it was answered in. */
-export const storedMemorySchema = z.object({
+/**
+ * A word's memory in its word part, as three top-level attributes so that a reader of the
+ * cards (`student_review`) projects the card and leaves the reviews, the bulk, unread.
+ */
+const memoryFields = {
+  /** One review a day, packed ({@link storedReview}), in time order. */
   reviews: z.array(storedReview),
-  /** Null only for a part emptied by a rebuild (no answer left). */
+  /** The card they give; null only for a part emptied by a rebuild (no answer left). */
   card: storedCardSchema.nullable(),
+  /** The modules the word was answered in, in code-unit order. */
   module_ids: z.array(id),
-});
+};
 
 /** What every part says about the folds that wrote it (see `services/aggregates/fold/`). */
 const written = {
@@ -101,7 +106,7 @@ export const stateWordSchema = z.looseObject({
   attempts: count,
   correct: count,
   recent: z.array(recentSchema).max(3),
-  memory: storedMemorySchema,
+  ...memoryFields,
   /**
    * `[practised, mastered]` as the root this part was written for counts the word before
    * this write (a fold step), or with it (a rebuild): what the root's word counts must be

@@ -1,6 +1,6 @@
 /**
  * The OpenAPI 3.1 document of the HTTP API (DESIGN sections 3-5, docs/http-api.md): the
- * four routes of the catalogue, their parameters and bodies, every reply, and the JWT
+ * routes of the catalogue, their parameters and bodies, every reply, and the JWT
  * bearer scheme of API Gateway's authorizer.
  *
  * Built, not written: paths and methods come from the catalogue, every schema from the
@@ -26,6 +26,7 @@ import { ROLE_CLAIM, ROLE_NAMES } from '../services/access/principal.ts';
 import { recordAnswersResultSchema } from '../services/answers/schemas.ts';
 import { answersBodySchema } from '../services/answers/validate.ts';
 import { moduleResultsReplySchema } from '../services/results/schemas.ts';
+import { classReviewReplySchema, studentReviewReplySchema } from '../services/review/schemas.ts';
 import { errorBodySchema, gatewayErrorBodySchema, internalErrorBodySchema } from './error-body.ts';
 
 /** A JSON value of the document. */
@@ -43,6 +44,8 @@ const COMPONENTS = {
   // strips the aggregate's bookkeeping `fold_version`).
   StudentProgress: { schema: z.object(studentProgressSchema.shape), io: 'output' },
   ParentSummary: { schema: z.object(parentSummarySchema.shape), io: 'output' },
+  StudentReview: { schema: studentReviewReplySchema, io: 'output' },
+  ClassReview: { schema: classReviewReplySchema, io: 'output' },
 } as const satisfies Record<string, { schema: z.ZodType; io: 'input' | 'output' }>;
 type ComponentName = keyof typeof COMPONENTS;
 
@@ -137,6 +140,25 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
       'the student, its parents, the teacher of its class, admin.',
     reply: 'StudentProgress',
     errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'PROGRESS_NOT_FOUND', 'PROGRESS_UNREADABLE'],
+  },
+  student_review: {
+    summary: 'The words a student should practise today',
+    description:
+      'The words due today (lowest recall first) and in the next 7 days (by due date), from ' +
+      'the memory cards (FSRS) the aggregate job folds; `recall` is computed at ' +
+      '`generated_at`. 404 until the job has folded the student. Roles: the student, its ' +
+      'parents, the teacher of its class, admin.',
+    reply: 'StudentReview',
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'REVIEW_NOT_FOUND'],
+  },
+  class_review: {
+    summary: 'The words a class should practise today',
+    description:
+      "The class's words by how many of its students have them due, and each student's " +
+      'count, from the progress the last aggregate run stored. Roles: the teacher of the ' +
+      'class, admin.',
+    reply: 'ClassReview',
+    errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'CLASS_NOT_FOUND'],
   },
   parent_summary: {
     summary: "A parent's summary of its children",

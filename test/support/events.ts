@@ -223,6 +223,24 @@ export const studentProgressEvent = (studentId: string, claims: Claims | null): 
     claims,
   });
 
+/** `GET /students/{id}/review`. */
+export const studentReviewEvent = (studentId: string, claims: Claims | null): HttpApiEvent =>
+  httpApiEvent({
+    method: 'GET',
+    route: '/students/{id}/review',
+    pathParameters: { id: studentId },
+    claims,
+  });
+
+/** `GET /classes/{class_code}/review`. */
+export const classReviewEvent = (classCode: string, claims: Claims | null): HttpApiEvent =>
+  httpApiEvent({
+    method: 'GET',
+    route: '/classes/{class_code}/review',
+    pathParameters: { class_code: classCode },
+    claims,
+  });
+
 /** `GET /parents/{id}/summary`. */
 export const parentSummaryEvent = (parentId: string, claims: Claims | null): HttpApiEvent =>
   httpApiEvent({

@@ -24,6 +24,8 @@ const SAMPLE_CALLER: Partial<Record<FunctionName, { sub: string; role: Role }>> 
   module_results: { sub: 't-0001', role: 'teacher' },
   student_progress: { sub: 's-000001', role: 'student' },
   parent_summary: { sub: 'p-000001', role: 'parent' },
+  student_review: { sub: 's-000001', role: 'student' },
+  class_review: { sub: 't-0001', role: 'teacher' },
 };
 
 const sampleAnswersBody = (now: Date) => ({

@@ -10,6 +10,10 @@ export const ACTIONS = {
   readModuleResults: 'read_module_results',
   readStudentProgress: 'read_student_progress',
   readParentSummary: 'read_parent_summary',
+  /** A student's words to practise: whoever may read its progress (DESIGN section 4). */
+  readStudentReview: 'read_student_review',
+  /** A class's words to practise: whoever may read its module results. */
+  readClassReview: 'read_class_review',
 } as const;
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -24,10 +28,17 @@ export const ROLE_ACTIONS: Readonly<Record<Role, readonly Action[]>> = {
     ACTIONS.readModuleResults,
     ACTIONS.readStudentProgress,
     ACTIONS.readParentSummary,
+    ACTIONS.readStudentReview,
+    ACTIONS.readClassReview,
   ],
-  teacher: [ACTIONS.readModuleResults, ACTIONS.readStudentProgress],
-  parent: [ACTIONS.readStudentProgress, ACTIONS.readParentSummary],
-  student: [ACTIONS.postAnswers, ACTIONS.readStudentProgress],
+  teacher: [
+    ACTIONS.readModuleResults,
+    ACTIONS.readStudentProgress,
+    ACTIONS.readStudentReview,
+    ACTIONS.readClassReview,
+  ],
+  parent: [ACTIONS.readStudentProgress, ACTIONS.readParentSummary, ACTIONS.readStudentReview],
+  student: [ACTIONS.postAnswers, ACTIONS.readStudentProgress, ACTIONS.readStudentReview],
   service: [ACTIONS.postAnswers],
 };
 

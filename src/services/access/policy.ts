@@ -131,8 +131,12 @@ export const assertMayReadStudent = async (
   principal: Principal,
   studentId: string,
   onInvalid?: (error: InvalidStoredItemError) => void,
+  /** What is read of the student: its progress, or its review (the same readers). */
+  action:
+    | typeof ACTIONS.readStudentProgress
+    | typeof ACTIONS.readStudentReview = ACTIONS.readStudentProgress,
 ): Promise<void> => {
-  assertMayAttempt(principal, ACTIONS.readStudentProgress);
+  assertMayAttempt(principal, action);
   const skip = onInvalid ?? (() => undefined);
   const denied = new ForbiddenError("not allowed to see this student's progress");
   switch (principal.role) {

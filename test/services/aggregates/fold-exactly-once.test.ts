@@ -8,6 +8,7 @@
  * cost: k new answers read k answers whatever the history, and the roll-over reads none.
  */
 import { describe, expect, it } from 'vitest';
+import { PG_RETRY_POLICY } from '../../../src/adapters/postgres/pg.ts';
 import { addDays } from '../../../src/domain/time-zone.ts';
 import type { Db } from '../../../src/repositories/db.ts';
 import { type Random, seeded } from '../../../src/seed/random.ts';
@@ -57,6 +58,9 @@ const startProxy = (
   rules: readonly FaultyRule[] = [],
   options: { seed?: number; before?: FaultyDb['before'] } = {},
 ) => startFaulty(t, { rules, ...options });
+
+/** Attempts of a request before the client gives up: the SDK's 4, the PostgreSQL adapter's 6. */
+const attempts = (): number => (onPostgres() ? PG_RETRY_POLICY.maxAttempts : 4);
 
 /** A clock that only moves forward: answers are recorded and folded in its order. */
 class Clock {
@@ -278,28 +282,29 @@ describe('fold exactly once, under injected faults', () => {
       await settle(world, db);
       await expectOracle(world, TODAY, `round ${round}`);
     }
-    // Writes that took effect and whose response was lost, each followed by the SDK's
-    // retry of the same request (which then finds its condition no longer holds).
+    // Writes that took effect and whose response was lost, each followed by the client's
+    // retry of the same request (which then finds its condition no longer holds), unless
+    // it was the client's last attempt: the caller then got the error, the fold failed
+    // the student and a later run wrote anew (the figures are checked above). That is no
+    // rarity: a progress write's response is lost at 0.28 an attempt and the first four
+    // are lost by `nth`, so a request whose attempts all end lost turns up in some runs
+    // (when the `nth` ones fall on one request's retries, as the engine's timing decides).
     const lost = proxy.requests.filter(
       (r) => (r.fault === 'lost' || r.fault === 'lost500') && r.status === 200,
     );
     expect(lost.filter(onTable('student_state')).length).toBeGreaterThan(10);
     expect(lost.filter(onTable('student_progress')).length).toBeGreaterThan(3);
+    const sameBody = (a: FaultyRequest) => (b: FaultyRequest) =>
+      JSON.stringify(a.body) === JSON.stringify(b.body);
+    /** Which attempt of its request this was: the identical requests up to it. */
+    const attemptOf = (request: FaultyRequest) =>
+      proxy.requests.filter((r) => r.seq <= request.seq && sameBody(request)(r)).length;
     const unretried = lost.filter(
       (request) =>
-        !proxy.requests.some(
-          (r) => r.seq > request.seq && JSON.stringify(r.body) === JSON.stringify(request.body),
-        ),
+        attemptOf(request) < attempts() &&
+        !proxy.requests.some((r) => r.seq > request.seq && sameBody(request)(r)),
     );
-    if (onPostgres()) {
-      // About one run in five on PostgreSQL records a lost write and no identical statement
-      // after it, with every figure still the oracle's (checked above); the cause (the wire
-      // proxy's bookkeeping or the adapter's retry) is open in issue 22's note. The rule
-      // that matters, no answer counted twice, holds either way.
-      expect(unretried.length).toBeLessThanOrEqual(Math.floor(lost.length / 10));
-    } else {
-      expect(unretried.map((request) => `retry of ${request.seq}`)).toEqual([]);
-    }
+    expect(unretried.map((request) => `retry of ${request.seq}`)).toEqual([]);
     await expectRebuildAgrees(world);
   });
 

@@ -28,6 +28,7 @@ import {
 } from '../../../entities/student-state.ts';
 import { LmsError } from '../../../errors.ts';
 import { describeIssues, zodIssues } from '../../../lib/zod-issues.ts';
+import { cardOf } from '../../review/stored-card.ts';
 
 /** A stored part that does not read as its kind: the student's state is rebuilt. */
 export class InvalidStatePartError extends LmsError {
@@ -67,29 +68,25 @@ const unpackReview = (packed: string): Review => {
   };
 };
 
-const cardOf = (card: StoredCard): MemoryCard => ({
-  ...card,
-  due: Date.parse(card.due),
-  last_review: card.last_review === null ? null : Date.parse(card.last_review),
-});
-
 const storedCard = (card: MemoryCard): StoredCard => ({
   ...card,
   due: new Date(card.due).toISOString(),
   last_review: card.last_review === null ? null : new Date(card.last_review).toISOString(),
 });
 
-const memoryOf = (stored: StateWord['memory']): WordMemory => ({
-  reviews: stored.reviews.map(unpackReview),
-  card: stored.card === null ? null : cardOf(stored.card),
-  module_ids: stored.module_ids,
+const memoryOf = (part: StateWord): WordMemory => ({
+  reviews: part.reviews.map(unpackReview),
+  card: part.card === null ? null : cardOf(part.card),
+  module_ids: part.module_ids,
 });
 
 /**
  * A memory as stored. Its card must be settled (`settleWords`): a pending replay is never
  * written, so a stored card always matches its reviews.
  */
-const storedMemory = (memory: WordMemory | undefined): StateWord['memory'] => {
+const storedMemory = (
+  memory: WordMemory | undefined,
+): Pick<StateWord, 'reviews' | 'card' | 'module_ids'> => {
   if (memory !== undefined && memory.card === null && memory.reviews.length > 0) {
     throw new Error('a word memory was about to be stored before its card was replayed');
   }
@@ -186,7 +183,7 @@ export const wordStatsOf = (part: StateWord | undefined): WordStats | undefined 
         attempts: part.attempts,
         correct: part.correct,
         recent: recentOf(part.recent),
-        memory: memoryOf(part.memory),
+        memory: memoryOf(part),
       };
 
 export const storedWord = (
@@ -203,6 +200,6 @@ export const storedWord = (
   attempts: stats.attempts,
   correct: stats.correct,
   recent: storedRecent(stats.recent),
-  memory: storedMemory(stats.memory),
+  ...storedMemory(stats.memory),
   counted: [counted.practised, counted.mastered],
 });
