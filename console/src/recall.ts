@@ -16,11 +16,12 @@ export const recallAfter = (elapsed: number, stability: number): number =>
 
 /**
  * Whole days since the last review at `generated_at`, as `get_retrievability` counts them
- * (`Math.floor` of the milliseconds over a day). With `last_review` in the reply that is exact;
- * without it, the curve inverted at the reply's `recall` gives it, rounded to the whole day it was.
+ * (`Math.floor` of the milliseconds over a day). The reply's `last_review` gives them exactly;
+ * where it is null (no review: no card on the lists should be), the curve inverted at the
+ * reply's `recall` does, rounded to the whole day it was.
  */
 export const elapsedDays = (word: ReviewWord, generatedAt: string): number => {
-  if (word.last_review !== undefined)
+  if (word.last_review !== null)
     return Math.max(
       Math.floor((Date.parse(generatedAt) - Date.parse(word.last_review)) / DAY_MS),
       0,

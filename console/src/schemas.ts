@@ -7,59 +7,22 @@ import * as z from 'zod';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
 import { moduleResultsReplySchema as moduleResultsSchema } from '../../src/services/results/schemas.ts';
+import {
+  classReviewReplySchema as classReviewSchema,
+  studentReviewReplySchema as studentReviewSchema,
+} from '../../src/services/review/schemas.ts';
 
-export { moduleResultsSchema, parentSummarySchema, studentProgressSchema };
+export type { ClassReview, ReviewWord, StudentReview } from '../../src/services/review/schemas.ts';
+export {
+  classReviewSchema,
+  moduleResultsSchema,
+  parentSummarySchema,
+  studentProgressSchema,
+  studentReviewSchema,
+};
 export type ModuleResults = z.output<typeof moduleResultsSchema>;
 export type StudentProgress = z.output<typeof studentProgressSchema>;
 export type ParentSummary = z.output<typeof parentSummarySchema>;
-
-/**
- * `GET /students/{id}/review` (DESIGN section 4, "Review"): a word's memory card as the reply
- * gives it. `recall` is at `generated_at`; `last_review`, when the reply carries it, pins the
- * forgetting curve's whole days exactly (without it the view derives them from `recall`).
- */
-const reviewWordSchema = z.object({
-  word: z.string(),
-  module_ids: z.array(z.string()),
-  recall: z.number().min(0).max(1),
-  due_at: z.string(),
-  stability: z.number().positive(),
-  difficulty: z.number(),
-  reviews: z.number().int().nonnegative(),
-  lapses: z.number().int().nonnegative(),
-  last_review: z.string().optional(),
-});
-export type ReviewWord = z.output<typeof reviewWordSchema>;
-
-export const studentReviewSchema = z.object({
-  student_id: z.string(),
-  generated_at: z.string(),
-  retention: z.number(),
-  due: z.array(reviewWordSchema),
-  upcoming: z.array(reviewWordSchema),
-});
-export type StudentReview = z.output<typeof studentReviewSchema>;
-
-/** `GET /classes/{class_code}/review`: words by students due, students by module results' order. */
-export const classReviewSchema = z.object({
-  class_code: z.string(),
-  generated_at: z.string(),
-  words: z.array(
-    z.object({
-      word: z.string(),
-      students_due: z.number().int().nonnegative(),
-      students_practised: z.number().int().nonnegative(),
-    }),
-  ),
-  students: z.array(
-    z.object({
-      id: z.string(),
-      name: z.string().nullable(),
-      words_due: z.number().int().nonnegative(),
-    }),
-  ),
-});
-export type ClassReview = z.output<typeof classReviewSchema>;
 
 /**
  * The API's roles. Written out because `services/access/principal.ts` itself reaches Node's

@@ -846,8 +846,10 @@ describe.skipIf(skip !== undefined)(
         ),
       ).toEqual(review.students.map((s) => [s.id, String(s.words_due)]));
       await screenshot('class-review');
-      // A student's row leads to that student's review: a teacher may see it too.
-      const first = review.students[0];
+      // A student's row leads to that student's review: a teacher may see it too (one with
+      // words due: an earlier test stores a student the API cannot read, whose review is a 404).
+      const first = review.students.find((s) => s.words_due > 0);
+      expect(first).toBeDefined();
       if (first !== undefined) {
         await page.click(`tr[data-student="${first.id}"] a`);
         await shown('[data-view="review"]');
@@ -877,7 +879,21 @@ describe.skipIf(skip !== undefined)(
       const later: string[] = [];
       const none: string[] = [];
       for (const s of results.students) {
-        const review = await reviewOf(s.id);
+        const reply = await apiGet(
+          `/students/${encodeURIComponent(s.id)}/review`,
+          await pageToken(),
+        );
+        if (reply.status !== 200) {
+          // Refused for this student alone (an earlier test stores one the API cannot read):
+          // its cells say so with the API's message, the other students' are drawn.
+          const { error } = errorSchema.parse(reply.body);
+          for (const { word } of results.words)
+            none.push(
+              `${s.name ?? 'no name'} (${s.id}) · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
+            );
+          continue;
+        }
+        const review = studentReviewSchema.parse(reply.body);
         const due = new Set(review.due.map((w) => w.word));
         const cards = new Map([...review.due, ...review.upcoming].map((w) => [w.word, w]));
         for (const { word } of results.words) {

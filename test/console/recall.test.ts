@@ -41,9 +41,8 @@ const wordOf = (card: Card, at: Date, withLastReview: boolean): ReviewWord => ({
   difficulty: card.difficulty,
   reviews: card.reps,
   lapses: card.lapses,
-  ...(withLastReview && card.last_review !== undefined
-    ? { last_review: card.last_review.toISOString() }
-    : {}),
+  last_review:
+    withLastReview && card.last_review !== undefined ? card.last_review.toISOString() : null,
 });
 
 describe("the console's forgetting curve", () => {

@@ -94,9 +94,11 @@ export const curveChart = (
       Plot.ruleY([retention], { stroke: '#666', strokeDasharray: '4,3' }),
       Plot.text([retention], {
         y: (r: number) => r,
-        frameAnchor: 'left',
+        // At the right end: the due day's label is at the top left, where a card due soon is.
+        frameAnchor: 'right',
+        textAnchor: 'end',
         dy: -7,
-        dx: 4,
+        dx: -4,
         text: () => `target ${percent(retention)}`,
         fill: '#444',
       }),

@@ -4,8 +4,8 @@
  * both routes read, all against an independent replay with `ts-fsrs` itself (`oracle.ts`).
  */
 import { fsrs } from 'ts-fsrs';
-import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { addDays, localDate } from '../../../src/domain/time-zone.ts';
 import { createHandler as createClassReviewHandler } from '../../../src/functions/class_review/handler.ts';
 import { createHandler as createStudentReviewHandler } from '../../../src/functions/student_review/handler.ts';
