@@ -3,8 +3,10 @@
  * engine of the list, one after the other, seeds an organisation on a fresh engine (the
  * same seed plan), measures every job against its floor and the naive way (and, on
  * PostgreSQL, against hand-written and set-based SQL), and writes BENCHMARKS.md (a table
- * per engine) and BENCHMARKS.json (raw figures). Never a test: times are ratios taken in
- * one run, on a noisy machine.
+ * per engine) and BENCHMARKS.json (raw figures). Scenarios that need no database (the
+ * review scenario's recall predictions) run once before the engines; `--only review` runs
+ * them alone, starting no engine. Never a test: times are ratios taken in one run, on a
+ * noisy machine.
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,8 +15,8 @@ import type { SeedPlan } from '../src/seed/generate.ts';
 import { SEED_SIZES, type SeedSizeName } from '../src/seed/sizes.ts';
 import { writeSeed } from '../src/seed/write.ts';
 import type { ScenarioResult } from './context.ts';
-import { type EngineRun, markdown, type Report } from './report.ts';
-import { scenarios } from './scenarios/index.ts';
+import { type EngineRun, type IndependentRun, markdown, type Report } from './report.ts';
+import { independentScenarios, scenarios } from './scenarios/index.ts';
 import { BENCH_ENGINES, openSession } from './session.ts';
 
 const engineList = (value: string): string[] => {
@@ -68,6 +70,7 @@ const plan: SeedPlan = {
 };
 const wanted = options.only?.split(',');
 const runs: EngineRun[] = [];
+let independent: IndependentRun | undefined;
 /**
  * Writes the report of the engines done so far: after each engine, so a run stopped
  * during a later engine keeps the figures of the earlier ones.
@@ -80,6 +83,7 @@ const writeReport = async (): Promise<Report> => {
     engines: options.engine,
     size: options.size,
     ...(wanted === undefined ? {} : { only: wanted }),
+    ...(independent === undefined ? {} : { independent }),
     durationS: Math.round((performance.now() - started) / 1000),
     runs,
   };
@@ -87,7 +91,27 @@ const writeReport = async (): Promise<Report> => {
   await writeFile(options.out.replace(/\.md$/, '.json'), `${JSON.stringify(report, null, 2)}\n`);
   return report;
 };
-for (const engine of options.engine) {
+const isWanted = (name: string) => wanted === undefined || wanted.includes(name);
+// Scenarios without a database first, once: no engine is started for them.
+const independentWanted = Object.entries(independentScenarios).filter(([name]) => isWanted(name));
+if (independentWanted.length > 0) {
+  const independentStarted = new Date().toISOString();
+  const independentLoad = loadavg()[0] ?? 0;
+  const results: Record<string, ScenarioResult> = {};
+  for (const [name, run] of independentWanted) results[name] = await run(log);
+  independent = {
+    started: independentStarted,
+    finished: new Date().toISOString(),
+    load: `1-minute load average ${independentLoad.toFixed(1)} at its start, ${(loadavg()[0] ?? 0).toFixed(1)} at its end`,
+    rows: Object.values(results).flatMap((r) => r.rows),
+    notes: Object.values(results).flatMap((r) => r.notes),
+    raw: Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.raw])),
+  };
+  await writeReport();
+}
+// An engine is started and seeded only when one of its scenarios is wanted.
+const engines = Object.keys(scenarios).some(isWanted) ? options.engine : [];
+for (const engine of engines) {
   const runStarted = new Date().toISOString();
   const runLoad = loadavg()[0] ?? 0;
   const session = await openSession(engine, {
@@ -107,7 +131,7 @@ for (const engine of options.engine) {
     context.log(`seeded in ${(seed.duration_ms / 1000).toFixed(1)} s`);
     const results: Record<string, ScenarioResult> = {};
     for (const [name, run] of Object.entries(scenarios)) {
-      if (wanted !== undefined && !wanted.includes(name)) continue;
+      if (!isWanted(name)) continue;
       results[name] = await run(context);
     }
     runs.push({
@@ -126,7 +150,7 @@ for (const engine of options.engine) {
   await writeReport();
 }
 const report = await writeReport();
-const rows = runs.flatMap((run) => run.rows);
+const rows = [...(independent?.rows ?? []), ...runs.flatMap((run) => run.rows)];
 const missed = rows.filter((row) => row.met === false).length;
 log(
   `bench: ${rows.length} figures, ${rows.filter((r) => r.met !== undefined).length - missed} targets met, ${missed} missed, in ${report.durationS} s; written to ${options.out}`,

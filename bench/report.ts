@@ -23,6 +23,16 @@ export interface EngineRun {
   readonly raw: Record<string, unknown>;
 }
 
+/** The part of a run that needs no database (`independentScenarios`), run once. */
+export interface IndependentRun {
+  readonly started: string;
+  readonly finished: string;
+  readonly load: string;
+  readonly rows: readonly Row[];
+  readonly notes: readonly string[];
+  readonly raw: Record<string, unknown>;
+}
+
 export interface Report {
   readonly date: string;
   readonly machine: string;
@@ -33,6 +43,8 @@ export interface Report {
   readonly only?: readonly string[];
   /** The whole run, seeding included, in seconds. */
   readonly durationS: number;
+  /** The scenarios without a database, when the run had any. */
+  readonly independent?: IndependentRun;
   readonly runs: readonly EngineRun[];
 }
 
@@ -47,8 +59,11 @@ const ENGINE_NOTES: Record<string, string> = {
   pglite: 'PGlite (PostgreSQL in WebAssembly) inside the bench process, over its wire server',
 };
 
+/** The heading of the scenarios that need no database. */
+const INDEPENDENT = 'without a database';
+
 /**
- * A section per engine, each with its table and its notes. Rows from another run can be
+ * A section for the scenarios without a database, then a section per engine, each with its table and its notes. Rows from another run can be
  * spliced into the Markdown by hand; the header then says which rows came from which run.
  */
 export const markdown = (report: Report): string => {
@@ -61,6 +76,33 @@ export const markdown = (report: Report): string => {
     '- Raw figures: `BENCHMARKS.json`',
     '',
   ];
+  const table = (rows: readonly Row[]) => [
+    '| section | figure | value | compared with | ratio | target | met |',
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (row) =>
+        `| ${cell(row.section)} | ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.comparison)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
+    ),
+    '',
+  ];
+  const { independent } = report;
+  if (independent !== undefined) {
+    lines.push(
+      `## ${INDEPENDENT}`,
+      '',
+      '- Engine: none; run once whatever `--engine` says (its figures would be the same on every engine)',
+      `- Run: ${independent.started} to ${independent.finished}; ${independent.load}`,
+      '',
+      ...table(independent.rows),
+    );
+    if (independent.notes.length > 0)
+      lines.push(
+        `### Notes (${INDEPENDENT})`,
+        '',
+        ...independent.notes.map((note) => `- ${note}`),
+        '',
+      );
+  }
   for (const run of report.runs) {
     lines.push(
       `## ${run.engine}`,
@@ -71,13 +113,7 @@ export const markdown = (report: Report): string => {
         .map(([table, count]) => `${count.toLocaleString('en-US')} ${table}`)
         .join(', ')}`,
       '',
-      '| section | figure | value | compared with | ratio | target | met |',
-      '|---|---|---|---|---|---|---|',
-      ...run.rows.map(
-        (row) =>
-          `| ${cell(row.section)} | ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.comparison)} | ${cell(row.ratio)} | ${cell(row.target)} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`,
-      ),
-      '',
+      ...table(run.rows),
     );
     if (run.notes.length > 0)
       lines.push(`### Notes (${run.engine})`, '', ...run.notes.map((note) => `- ${note}`), '');

@@ -6,8 +6,8 @@
  * student from a generator forked by the student's id, so they stream).
  */
 import { addDays, startOfLocalDay } from '../domain/time-zone.ts';
-import { answerKey, recordedKey } from '../entities/answer.ts';
 import type { Entity } from '../repositories/db.ts';
+import { answerItem } from './answer-item.ts';
 import { firstNames, lastNames, places, regions } from './names.ts';
 import { type Random, seeded } from './random.ts';
 import type { SeedSize } from './sizes.ts';
@@ -21,7 +21,16 @@ export interface SeedPlan {
   readonly timezone: string;
   /** No answer is later than this (a demo seeded at 09:00 has no afternoon answers yet). */
   readonly notAfter?: Date;
+  /**
+   * Who answers: `basic` (the default) students whose skill rises with practice and never
+   * forget, over {@link ANSWER_DAYS} days; `simulated` learners who forget, drawn from a
+   * half-life regression model over 90 days (`simulated.ts`), for the review benchmark.
+   */
+  readonly learners?: LearnerKind;
 }
+
+export const LEARNER_KINDS = ['basic', 'simulated'] as const;
+export type LearnerKind = (typeof LEARNER_KINDS)[number];
 
 export const ANSWER_DAYS = 30;
 export const LEVELS = [1, 2, 3, 4, 5, 6] as const;
@@ -213,34 +222,17 @@ export function* studentAnswers(
       );
       const correct = random.chance(p);
       n += 1;
-      const answerId = `a-${pad(n, 5)}`;
-      const answeredAt = new Date(at);
+      const answeredAt = at;
       at += random.int(4_000, 40_000);
-      // Drawn in this order (duration, then recording delay): the seed's output stays the same.
-      const duration = random.chance(0.95)
-        ? {
-            duration_ms: Math.round(
-              2_000 +
-                difficulty(plan, word) * 8_000 +
-                (correct ? 0 : 1_500) +
-                random.next() * 2_000,
-            ),
-          }
-        : {};
-      const recordedAt = new Date(answeredAt.getTime() + random.int(200, 5_000)).toISOString();
-      const key = answerKey(module.id, answerId);
-      yield {
-        student_id: student.id,
-        answer_key: key,
-        answer_id: answerId,
-        module_id: module.id,
+      yield answerItem(random, {
+        studentId: student.id,
+        moduleId: module.id,
         word,
+        n,
+        answeredAt,
         correct,
-        answered_at: answeredAt.toISOString(),
-        ...duration,
-        recorded_at: recordedAt,
-        recorded_key: recordedKey(recordedAt, key),
-      };
+        hardnessMs: difficulty(plan, word) * 8_000,
+      });
     }
   }
 }

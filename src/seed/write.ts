@@ -13,6 +13,7 @@ import {
   type SeedPlan,
   studentAnswers,
 } from './generate.ts';
+import { simulatedAnswers } from './simulated.ts';
 
 export interface SeedProgress {
   readonly table: string;
@@ -95,9 +96,12 @@ export const writeSeed = async (
   for (let i = 0; i < org.students.length; i += slice) {
     options.signal?.throwIfAborted();
     const students = org.students.slice(i, i + slice);
-    const batch = students.flatMap((student) => [
-      ...studentAnswers(plan, student, levelOf.get(student.class_code ?? '') ?? 1, org.modules),
-    ]);
+    const batch = students.flatMap((student) => {
+      const level = levelOf.get(student.class_code ?? '') ?? 1;
+      return plan.learners === 'simulated'
+        ? [...simulatedAnswers(plan, student, level, org.modules)].map(({ answer }) => answer)
+        : [...studentAnswers(plan, student, level, org.modules)];
+    });
     const touched = [...new Set(batch.map((answer) => answer.student_id))];
     await db.answers.putMany(batch);
     if (touched.length > 0) {

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { connectTables } from '../../adapters/connect.ts';
 import { localDate } from '../../domain/time-zone.ts';
+import { LEARNER_KINDS, type LearnerKind } from '../../seed/generate.ts';
 import { SEED_SIZES, type SeedSizeName } from '../../seed/sizes.ts';
 import { writeSeed } from '../../seed/write.ts';
 import type { GlobalOptions, Output } from '../context.ts';
@@ -13,14 +14,27 @@ import { TableUse, targetConfig } from '../target.ts';
 export const registerSeed = (program: Command, output: Output): void => {
   program
     .command('seed')
-    .description('write a deterministic demo organisation and 30 days of answers')
+    .description(
+      'write a deterministic demo organisation and 30 days of answers (90 with --learners simulated)',
+    )
     .addOption(
       new Option('--size <size>', 'how big').choices(Object.keys(SEED_SIZES)).default('small'),
     )
     .option('--seed <n>', 'random seed: the same seed writes the same data', nonNegativeInteger, 1)
     .option('--today <date>', 'last day of answers (YYYY-MM-DD in LMS_TIMEZONE; default: today)')
+    .addOption(
+      new Option(
+        '--learners <kind>',
+        'basic: skill grows with practice, 30 days; simulated: learners who forget (half-life regression), 90 days',
+      )
+        .choices(LEARNER_KINDS)
+        .default('basic'),
+    )
     .action(
-      async (options: { size: SeedSizeName; seed: number; today?: string }, command: Command) => {
+      async (
+        options: { size: SeedSizeName; seed: number; today?: string; learners: LearnerKind },
+        command: Command,
+      ) => {
         const config = await targetConfig(
           command.optsWithGlobals<GlobalOptions>(),
           TableUse.Write,
@@ -44,6 +58,7 @@ export const registerSeed = (program: Command, output: Output): void => {
               seed: options.seed,
               today,
               timezone: config.timezone,
+              learners: options.learners,
               ...(options.today === undefined ? { notAfter: now } : {}),
             },
             {
@@ -58,7 +73,7 @@ export const registerSeed = (program: Command, output: Output): void => {
             .map(([table, count]) => `${count} ${table}`)
             .join(', ');
           output.err(
-            `seed ${options.size} #${options.seed} up to ${today}: ${counts} in ${(summary.duration_ms / 1000).toFixed(1)} s`,
+            `seed ${options.size} #${options.seed}${options.learners === 'basic' ? '' : ` (${options.learners} learners)`} up to ${today}: ${counts} in ${(summary.duration_ms / 1000).toFixed(1)} s`,
           );
         } finally {
           progress.stop();
