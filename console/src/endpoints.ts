@@ -41,6 +41,8 @@ export const api = {
     ),
   studentProgress: (studentId: string) => endpoint(pathOf('students', studentId, 'progress')),
   parentSummary: (parentId: string) => endpoint(pathOf('parents', parentId, 'summary')),
+  studentReview: (studentId: string) => endpoint(pathOf('students', studentId, 'review')),
+  classReview: (classCode: string) => endpoint(pathOf('classes', classCode, 'review')),
 } as const;
 
 /** The local stack's own requests (docs/console.md, "Local-only requests"). */

@@ -4,15 +4,17 @@
  */
 import './styles.css';
 import { h } from './dom.ts';
-import { parseRoute, progressHash, type Route, summaryHash } from './routes.ts';
+import { parseRoute, progressHash, type Route, reviewHash, summaryHash } from './routes.ts';
 import type { Session } from './schemas.ts';
 import { clearSession, readSession } from './session.ts';
 import { errorBox, type ViewContext } from './view.ts';
+import { classReviewView } from './views/class-review.ts';
 import { classesView } from './views/classes.ts';
 import { jobsView } from './views/jobs.ts';
 import { organisationView } from './views/organisation.ts';
 import { progressView } from './views/progress.ts';
 import { resultsView } from './views/results.ts';
+import { reviewView } from './views/review.ts';
 import { signInView } from './views/sign-in.ts';
 import { summaryView } from './views/summary.ts';
 
@@ -23,6 +25,10 @@ const views: Readonly<Record<Route['view'], View>> = {
   classes: (_route, context) => classesView(context),
   results: (route, context) =>
     route.view === 'results' ? resultsView(route, context) : notFound(route),
+  review: (route, context) =>
+    route.view === 'review' ? reviewView(route, context) : notFound(route),
+  'class-review': (route, context) =>
+    route.view === 'class-review' ? classReviewView(route.classCode, context) : notFound(route),
   progress: (route, context) =>
     route.view === 'progress' ? progressView(route.studentId, context) : notFound(route),
   summary: (route, context) =>
@@ -58,8 +64,10 @@ const navLinks = (session: Session | undefined): NavLink[] => {
   }
   if (session.role === 'parent')
     links.push({ href: summaryHash(session.id), text: 'My children', view: 'summary' });
-  if (session.role === 'student')
+  if (session.role === 'student') {
     links.push({ href: progressHash(session.id), text: 'My progress', view: 'progress' });
+    links.push({ href: reviewHash(session.id), text: 'My review', view: 'review' });
+  }
   links.push({ href: '#/jobs', text: 'Jobs', view: 'jobs' });
   return links;
 };

@@ -12,6 +12,8 @@ export type Route =
       readonly to: string | undefined;
     }
   | { readonly view: 'progress'; readonly studentId: string }
+  | { readonly view: 'review'; readonly studentId: string; readonly word: string | undefined }
+  | { readonly view: 'class-review'; readonly classCode: string }
   | { readonly view: 'summary'; readonly parentId: string }
   | { readonly view: 'organisation' }
   | { readonly view: 'jobs' }
@@ -43,6 +45,15 @@ export const parseRoute = (hash: string): Route => {
   const a = segment(second);
   if (parts.length === 3 && a !== undefined) {
     if (first === 'students' && third === 'progress') return { view: 'progress', studentId: a };
+    if (first === 'students' && third === 'review') {
+      const word = new URLSearchParams(search).get('word');
+      return {
+        view: 'review',
+        studentId: a,
+        word: word === null || word === '' ? undefined : word,
+      };
+    }
+    if (first === 'classes' && third === 'review') return { view: 'class-review', classCode: a };
     if (first === 'parents' && third === 'summary') return { view: 'summary', parentId: a };
   }
   const b = segment(fourth);
@@ -74,4 +85,8 @@ export const resultsHash = (classCode: string, moduleId: string, range: DateRang
     to: range.to,
   });
 export const progressHash = (studentId: string) => join('students', studentId, 'progress');
+/** A student's review, with the word whose forgetting curve is shown (kept in the address). */
+export const reviewHash = (studentId: string, word?: string) =>
+  withQuery(join('students', studentId, 'review'), { word });
+export const classReviewHash = (classCode: string) => join('classes', classCode, 'review');
 export const summaryHash = (parentId: string) => join('parents', parentId, 'summary');

@@ -7,8 +7,19 @@ import * as z from 'zod';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
 import { moduleResultsReplySchema as moduleResultsSchema } from '../../src/services/results/schemas.ts';
+import {
+  classReviewReplySchema as classReviewSchema,
+  studentReviewReplySchema as studentReviewSchema,
+} from '../../src/services/review/schemas.ts';
 
-export { moduleResultsSchema, parentSummarySchema, studentProgressSchema };
+export type { ClassReview, ReviewWord, StudentReview } from '../../src/services/review/schemas.ts';
+export {
+  classReviewSchema,
+  moduleResultsSchema,
+  parentSummarySchema,
+  studentProgressSchema,
+  studentReviewSchema,
+};
 export type ModuleResults = z.output<typeof moduleResultsSchema>;
 export type StudentProgress = z.output<typeof studentProgressSchema>;
 export type ParentSummary = z.output<typeof parentSummarySchema>;

@@ -9,8 +9,14 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
+import {
+  classReviewSchema,
+  type ReviewWord,
+  studentReviewSchema,
+} from '../../console/src/schemas.ts';
 import { connectDynamo } from '../../src/adapters/dynamodb/connect.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { localDate } from '../../src/domain/time-zone.ts';
 import { parentSummarySchema } from '../../src/entities/parent-summary.ts';
 import { studentProgressSchema } from '../../src/entities/student-progress.ts';
 import { withLocalIdClaim } from '../../src/local/aws/auth/tokens.ts';
@@ -341,6 +347,16 @@ describe.skipIf(skip !== undefined)(
         { label: 'demo teacher', hash: () => '#/classes', view: 'classes' },
         { label: 'demo parent', hash: (who) => who.home, view: 'summary' },
         { label: 'demo student', hash: (who) => who.home, view: 'progress' },
+        {
+          label: 'demo student',
+          hash: (who) => `#/students/${encodeURIComponent(who.id)}/review`,
+          view: 'review',
+        },
+        {
+          label: 'demo teacher',
+          hash: (who) => `#/classes/${resultsPath(who.home).split('/')[2] ?? ''}/review`,
+          view: 'class-review',
+        },
         { label: 'admin', hash: () => '#/organisation', view: 'organisation' },
         { label: 'admin', hash: () => '#/jobs', view: 'jobs' },
       ];
@@ -696,6 +712,213 @@ describe.skipIf(skip !== undefined)(
       expect(
         [...attempted, ...empty].filter((title) => title.includes('(s-nameless)')),
       ).toHaveLength(reply.words.length);
+    });
+
+    /** The zone the page draws days in: the stack's, from its sign-in. */
+    const pageTimezone = async (): Promise<string> => {
+      const text = z
+        .string()
+        .nullable()
+        .parse(await page.evaluate("sessionStorage.getItem('lms-console-session')"));
+      return z.object({ timezone: z.string() }).parse(JSON.parse(text ?? 'null')).timezone;
+    };
+
+    const titlesOf = (selector: string) =>
+      page.$$eval(selector, (marks) =>
+        marks.map((m) => m.querySelector('title')?.textContent ?? ''),
+      );
+
+    /** A review word's bar label, from the reply alone. */
+    const recallLabel = (w: ReviewWord, timeZone: string) =>
+      `${w.word}: recall ${Math.round(w.recall * 100)}%, due ${localDate(w.due_at, timeZone)} (${w.reviews} reviews, ${w.lapses} lapses)`;
+
+    const reviewOf = async (studentId: string) => {
+      const reply = await apiGet(
+        `/students/${encodeURIComponent(studentId)}/review`,
+        await pageToken(),
+      );
+      expect(reply.status).toBe(200);
+      return studentReviewSchema.parse(reply.body);
+    };
+
+    it('shows a student its words to review from its progress: recall bars, due days, a word’s forgetting curve', async () => {
+      const student = identity('demo student');
+      await signIn('demo student');
+      await shown('[data-view="progress"] [data-tab="review"]');
+      await page.click('[data-tab="review"]');
+      await atHash(`#/students/${encodeURIComponent(student.id)}/review`);
+      await shown('[data-view="review"]');
+      const review = await reviewOf(student.id);
+      const timeZone = await pageTimezone();
+      const words = [...review.due, ...review.upcoming];
+      expect(words.length).toBeGreaterThan(0);
+      for (const [key, list] of [
+        ['due', review.due],
+        ['upcoming', review.upcoming],
+      ] as const) {
+        expect(await page.textContent(`[data-figure="${key}"] strong`)).toBe(String(list.length));
+        if (list.length === 0) {
+          expect(await page.$(`[data-empty="${key}"]`)).not.toBeNull();
+          continue;
+        }
+        const chart = `[data-chart="recall-${key}"]`;
+        expect(await titlesOf(`${chart} g.recall-bars rect`)).toEqual(
+          list.map((w) => recallLabel(w, timeZone)),
+        );
+        // A tick for every word, so a recall of 0 is a mark at 0, not a missing bar.
+        expect(await page.$$eval(`${chart} g.recall-ticks line`, (l) => l.length)).toBe(
+          list.length,
+        );
+        expect(
+          await page.$$eval(`${chart} g.recall-labels text`, (t) => t.map((e) => e.textContent)),
+        ).toEqual(
+          list.map((w) => `${Math.round(w.recall * 100)}% · due ${localDate(w.due_at, timeZone)}`),
+        );
+      }
+      // The first word's curve is shown; choosing another shows its own, due day marked.
+      const first = words[0];
+      const last = words.at(-1);
+      if (first === undefined || last === undefined) throw new Error('no words');
+      await shown(`[data-curve="${first.word}"] [data-chart="forgetting-curve"] svg`);
+      await page.selectOption('select[name="word"]', last.word);
+      await shown(`[data-curve="${last.word}"] [data-chart="forgetting-curve"] svg`);
+      await page.waitForFunction(
+        `location.hash.endsWith(${JSON.stringify(`word=${encodeURIComponent(last.word)}`)})`,
+      );
+      const curve = `[data-curve="${last.word}"]`;
+      const due = localDate(last.due_at, timeZone);
+      expect(await page.textContent(`${curve} g.curve-due-label text`)).toBe(`due ${due}`);
+      expect(await titlesOf(`${curve} g.curve-due line`)).toEqual([
+        expect.stringContaining(`due ${due}: recall`),
+      ]);
+      expect(await titlesOf(`${curve} g.curve-now circle`)).toEqual([
+        `now: recall ${Math.round(last.recall * 100)}%`,
+      ]);
+      // The curve falls (or stays) from now on: recall only decays without practice.
+      const path = await page.getAttribute(`${curve} g.curve-line path`, 'd');
+      expect(path ?? '').not.toBe('');
+      await screenshot('student-review');
+      // A click on a bar chooses its word, as the list does.
+      await page.click(`[data-chart^="recall-"] g.recall-bars rect[data-word="${first.word}"]`);
+      await shown(`[data-curve="${first.word}"] [data-chart="forgetting-curve"] svg`);
+    });
+
+    it('shows a parent its child’s review, reached from the child’s progress', async () => {
+      const parent = identity('demo parent');
+      await signIn('demo parent');
+      const summary = parentSummarySchema.parse(
+        (await apiGet(`/parents/${parent.id}/summary`, await pageToken())).body,
+      );
+      const child = summary.children[0];
+      if (child === undefined) throw new Error('the demo parent has no child');
+      await open(
+        `#/students/${encodeURIComponent(child.student_id)}/progress`,
+        '[data-tab="review"]',
+      );
+      await page.click('[data-tab="review"]');
+      await shown('[data-view="review"]');
+      const review = await reviewOf(child.student_id);
+      expect(await page.textContent('[data-figure="due"] strong')).toBe(String(review.due.length));
+      expect(await page.$('.error')).toBeNull();
+    });
+
+    it('shows the class’s words by students due as bars, to its teacher, and refuses another teacher', async () => {
+      const teacher = identity('demo teacher');
+      const classCode = resultsPath(teacher.home).split('/')[2] ?? '';
+      await signIn('demo teacher');
+      await open('#/classes', `[data-class-review="${classCode}"]`);
+      await page.click(`[data-class-review="${classCode}"]`);
+      await shown('[data-view="class-review"] [data-chart="class-review"] svg');
+      const reply = await apiGet(
+        `/classes/${encodeURIComponent(classCode)}/review`,
+        await pageToken(),
+      );
+      expect(reply.status).toBe(200);
+      const review = classReviewSchema.parse(reply.body);
+      const expected = review.words.map(
+        (w) =>
+          `${w.word}: ${w.students_due} students due of ${w.students_practised} who practised it`,
+      );
+      expect(await titlesOf('[data-chart="class-review"] g.class-due-bars rect')).toEqual(expected);
+      expect(
+        await page.$$eval('table[data-table="class-students"] tbody tr', (rows) =>
+          rows.map((r) => [r.getAttribute('data-student'), r.querySelector('td')?.textContent]),
+        ),
+      ).toEqual(review.students.map((s) => [s.id, String(s.words_due)]));
+      await screenshot('class-review');
+      // A student's row leads to that student's review: a teacher may see it too (one with
+      // words due: an earlier test stores a student the API cannot read, whose review is a 404).
+      const first = review.students.find((s) => s.words_due > 0);
+      expect(first).toBeDefined();
+      if (first !== undefined) {
+        await page.click(`tr[data-student="${first.id}"] a`);
+        await shown('[data-view="review"]');
+        expect(await page.$('.error')).toBeNull();
+      }
+      await signIn('another teacher');
+      await open(`#/classes/${encodeURIComponent(classCode)}/review`, '.error[role="alert"]');
+      expect(await page.getAttribute('.error[role="alert"]', 'data-error-status')).toBe('403');
+    });
+
+    it('toggles the module heatmap between accuracy and recall now, from each student’s review', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await open(teacher.home, '[data-chart="heatmap"] svg');
+      const results = moduleResultsSchema.parse(
+        (await apiGet(resultsPath(teacher.home), await pageToken())).body,
+      );
+      const timeZone = await pageTimezone();
+      await page.check('input[name="measure"][value="recall"]');
+      await shown('[data-measure="recall"][aria-busy="false"] [data-chart="heatmap-recall"] svg');
+      expect(await page.$('[data-chart="heatmap"]')).toBeNull();
+      // The labels the students' reviews call for, computed here from the replies alone.
+      const attempted = new Set(
+        results.cells.filter((c) => c.attempts > 0).map((c) => `${c.student_id}|${c.word}`),
+      );
+      const recalled: string[] = [];
+      const later: string[] = [];
+      const none: string[] = [];
+      for (const s of results.students) {
+        const reply = await apiGet(
+          `/students/${encodeURIComponent(s.id)}/review`,
+          await pageToken(),
+        );
+        if (reply.status !== 200) {
+          // Refused for this student alone (an earlier test stores one the API cannot read):
+          // its cells say so with the API's message, the other students' are drawn.
+          const { error } = errorSchema.parse(reply.body);
+          for (const { word } of results.words)
+            none.push(
+              `${s.name ?? 'no name'} (${s.id}) · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
+            );
+          continue;
+        }
+        const review = studentReviewSchema.parse(reply.body);
+        const due = new Set(review.due.map((w) => w.word));
+        const cards = new Map([...review.due, ...review.upcoming].map((w) => [w.word, w]));
+        for (const { word } of results.words) {
+          const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+          const card = cards.get(word);
+          if (card !== undefined)
+            recalled.push(
+              `${who}: recall ${Math.round(card.recall * 100)}%, due ${localDate(card.due_at, timeZone)}${due.has(word) ? ' (due today)' : ''}`,
+            );
+          else if (attempted.has(`${s.id}|${word}`))
+            later.push(`${who}: practised, not due within 7 days (recall not in the review)`);
+          else none.push(`${who}: no card (no attempts in this module)`);
+        }
+      }
+      const chart = '[data-chart="heatmap-recall"]';
+      expect(await titlesOf(`${chart} g.recall-cells rect`)).toEqual(recalled);
+      expect(await titlesOf(`${chart} g.recall-later-cells rect`)).toEqual(later);
+      expect(await titlesOf(`${chart} g.recall-empty-cells rect`)).toEqual(none);
+      expect(recalled.length).toBeGreaterThan(0);
+      expect(await page.textContent(chart)).toContain('Recall now');
+      await screenshot('module-results-recall');
+      // Back to accuracy: the accuracy heatmap as before, without asking again.
+      await page.check('input[name="measure"][value="accuracy"]');
+      await shown('[data-measure="accuracy"] [data-chart="heatmap"] svg');
+      expect(await heatmapLabels()).toEqual(expectedLabels(results));
     });
   },
 );

@@ -3,7 +3,7 @@ import * as Plot from '@observablehq/plot';
 import { percent } from '../dom.ts';
 import type { ModuleResults } from '../schemas.ts';
 import type { Chart } from './fit.ts';
-import { CATEGORY_COLOURS } from './scales.ts';
+import { CATEGORY_COLOURS, nameMargin } from './scales.ts';
 
 const MEASURES = ['accuracy', 'first-try accuracy'] as const;
 
@@ -56,7 +56,10 @@ export interface CountRow {
 
 /** Horizontal bars of counts (students per school), labelled with their numbers. */
 export const countBars = (rows: readonly CountRow[], label: string, width: number): Chart => {
-  const marginLeft = Math.min(220, 16 + Math.max(6, ...rows.map((r) => r.label.length)) * 7);
+  const marginLeft = nameMargin(
+    rows.map((r) => r.label),
+    220,
+  );
   return Plot.plot({
     // Room for the longest bar beside the names, else the box scrolls.
     width: Math.max(marginLeft + 160, width),

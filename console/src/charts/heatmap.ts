@@ -1,9 +1,20 @@
-/** Students × words of a module: colour = accuracy, the number = attempts, dashed = none. */
+/**
+ * Students × words of a module: colour = accuracy, the number = attempts, dashed = none; or
+ * colour = recall now, the number = recall in %, from the students' reviews.
+ */
 import * as Plot from '@observablehq/plot';
 import { percent } from '../dom.ts';
 import type { ModuleResults } from '../schemas.ts';
 import type { Chart } from './fit.ts';
-import { ACCURACY_LABEL, ACCURACY_SCHEME, EMPTY_FILL, EMPTY_STROKE, textOn } from './scales.ts';
+import {
+  ACCURACY_LABEL,
+  ACCURACY_SCHEME,
+  EMPTY_FILL,
+  EMPTY_STROKE,
+  LATER_FILL,
+  LATER_MARK,
+  textOn,
+} from './scales.ts';
 
 export const NEEDS_REVIEW = '⚠';
 export const NEEDS_HELP = '⚑';
@@ -49,8 +60,13 @@ export const heatCells = (results: ModuleResults): HeatCell[] => {
 /** A column's width: the narrowest that keeps a count legible, the widest still a cell. */
 const BAND = { min: 40, max: 64 } as const;
 
-export const heatmap = (results: ModuleResults, width: number): Chart => {
-  const cells = heatCells(results);
+/** The students × words grid both heatmaps draw on: its axes, marks and colour scale. */
+const grid = (
+  results: ModuleResults,
+  width: number,
+  colour: { readonly label: string; readonly tickFormat: string },
+  marks: Plot.Markish[],
+): Chart => {
   const review = new Set(results.needs_review);
   const help = new Set(results.needs_help);
   const names = new Map(results.students.map((s) => [s.id, s.name ?? s.id]));
@@ -80,47 +96,176 @@ export const heatmap = (results: ModuleResults, width: number): Chart => {
       type: 'linear',
       scheme: ACCURACY_SCHEME,
       domain: [0, 1],
-      tickFormat: '%',
+      tickFormat: colour.tickFormat,
       legend: true,
-      label: ACCURACY_LABEL,
+      label: colour.label,
     },
-    marks: [
-      Plot.cell(
-        cells.filter((c) => c.accuracy === null),
-        {
-          x: 'word',
-          y: 'student_id',
-          fill: EMPTY_FILL,
-          stroke: EMPTY_STROKE,
-          strokeDasharray: '3,2',
-          inset: 1,
-          title: 'title',
-          className: 'heatmap-empty-cells',
-        },
-      ),
-      Plot.cell(
-        cells.filter((c) => c.accuracy !== null),
-        {
-          x: 'word',
-          y: 'student_id',
-          fill: 'accuracy',
-          inset: 0.5,
-          title: 'title',
-          className: 'heatmap-cells',
-        },
-      ),
-      Plot.text(
-        cells.filter((c) => c.accuracy !== null),
-        {
-          x: 'word',
-          y: 'student_id',
-          text: (c: HeatCell) => String(c.attempts),
-          fill: (c: HeatCell) => textOn(c.accuracy ?? 0),
-          fontSize: 11,
-          className: 'heatmap-counts',
-          pointerEvents: 'none',
-        },
-      ),
-    ],
+    marks,
   });
+};
+
+/** Cells without a figure: light grey, dashed, never a colour of the scale. */
+const emptyCells = <C extends { readonly word: string; readonly student_id: string }>(
+  cells: readonly C[],
+  className: string,
+) =>
+  Plot.cell(cells, {
+    x: 'word',
+    y: 'student_id',
+    fill: EMPTY_FILL,
+    stroke: EMPTY_STROKE,
+    strokeDasharray: '3,2',
+    inset: 1,
+    title: 'title',
+    className,
+  });
+
+export const heatmap = (results: ModuleResults, width: number): Chart => {
+  const cells = heatCells(results);
+  return grid(results, width, { label: ACCURACY_LABEL, tickFormat: '%' }, [
+    emptyCells(
+      cells.filter((c) => c.accuracy === null),
+      'heatmap-empty-cells',
+    ),
+    Plot.cell(
+      cells.filter((c) => c.accuracy !== null),
+      {
+        x: 'word',
+        y: 'student_id',
+        fill: 'accuracy',
+        inset: 0.5,
+        title: 'title',
+        className: 'heatmap-cells',
+      },
+    ),
+    Plot.text(
+      cells.filter((c) => c.accuracy !== null),
+      {
+        x: 'word',
+        y: 'student_id',
+        text: (c: HeatCell) => String(c.attempts),
+        fill: (c: HeatCell) => textOn(c.accuracy ?? 0),
+        fontSize: 11,
+        className: 'heatmap-counts',
+        pointerEvents: 'none',
+      },
+    ),
+  ]);
+};
+
+/** What the recall heatmap knows of a student and word. */
+export type RecallState =
+  /** A card in the student's review (due today or within a week): its recall now. */
+  | {
+      readonly kind: 'recall';
+      readonly recall: number;
+      readonly due: boolean;
+      readonly dueDay: string;
+    }
+  /** Answered in this module, yet not in the review: a card due later than a week from now. */
+  | { readonly kind: 'later' }
+  /** No answer in this module and not in the review: no card from this module. */
+  | { readonly kind: 'none' }
+  /** The student's review could not be read (the API's message). */
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface RecallCell {
+  readonly student_id: string;
+  readonly word: string;
+  readonly state: RecallState;
+  readonly recall: number | null;
+  readonly title: string;
+}
+
+export const RECALL_LABEL = 'Recall now (chance of remembering, %)';
+
+const recallText = (state: RecallState): string => {
+  switch (state.kind) {
+    case 'recall':
+      return `recall ${percent(state.recall)}, due ${state.dueDay}${state.due ? ' (due today)' : ''}`;
+    case 'later':
+      return 'practised, not due within 7 days (recall not in the review)';
+    case 'none':
+      return 'no card (no attempts in this module)';
+    case 'error':
+      return `review not available: ${state.message}`;
+  }
+};
+
+/** One cell per student and word, in the module results' orders, from each student's review. */
+export const recallCells = (
+  results: ModuleResults,
+  stateOf: (studentId: string, word: string, attempted: boolean) => RecallState,
+): RecallCell[] => {
+  const attempted = new Set(
+    results.cells.filter((c) => c.attempts > 0).map((c) => cellKey(c.student_id, c.word)),
+  );
+  return results.students.flatMap((student) =>
+    results.words.map(({ word }) => {
+      const state = stateOf(student.id, word, attempted.has(cellKey(student.id, word)));
+      return {
+        student_id: student.id,
+        word,
+        state,
+        recall: state.kind === 'recall' ? state.recall : null,
+        title: `${studentName(student)} · ${word}: ${recallText(state)}`,
+      };
+    }),
+  );
+};
+
+/** Colour = recall now; "!" on a word due today; hatched grey = later; dashed grey = no card. */
+export const recallHeatmap = (
+  results: ModuleResults,
+  cells: readonly RecallCell[],
+  width: number,
+): Chart => {
+  const known = cells.filter((c) => c.recall !== null);
+  return grid(results, width, { label: RECALL_LABEL, tickFormat: '%' }, [
+    emptyCells(
+      cells.filter((c) => c.state.kind === 'none' || c.state.kind === 'error'),
+      'recall-empty-cells',
+    ),
+    Plot.cell(
+      cells.filter((c) => c.state.kind === 'later'),
+      {
+        x: 'word',
+        y: 'student_id',
+        fill: LATER_FILL,
+        stroke: EMPTY_STROKE,
+        inset: 1,
+        title: 'title',
+        className: 'recall-later-cells',
+      },
+    ),
+    Plot.text(
+      cells.filter((c) => c.state.kind === 'later'),
+      {
+        x: 'word',
+        y: 'student_id',
+        text: () => LATER_MARK,
+        fill: '#333',
+        fontSize: 11,
+        pointerEvents: 'none',
+      },
+    ),
+    Plot.cell(known, {
+      x: 'word',
+      y: 'student_id',
+      fill: 'recall',
+      inset: 0.5,
+      title: 'title',
+      className: 'recall-cells',
+    }),
+    Plot.text(known, {
+      x: 'word',
+      y: 'student_id',
+      text: (c: RecallCell) =>
+        `${Math.round((c.recall ?? 0) * 100)}${c.state.kind === 'recall' && c.state.due ? '!' : ''}`,
+      fill: (c: RecallCell) => textOn(c.recall ?? 0),
+      fontSize: 11,
+      className: 'recall-figures',
+      pointerEvents: 'none',
+    }),
+  ]);
 };

@@ -2,7 +2,7 @@
 import { request } from '../api.ts';
 import { h } from '../dom.ts';
 import { local } from '../endpoints.ts';
-import { progressHash, resultsHash } from '../routes.ts';
+import { classReviewHash, progressHash, resultsHash } from '../routes.ts';
 import { directorySchema } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -24,6 +24,15 @@ export const classesView = async (context: ViewContext): Promise<Node> => {
               { class: 'card', 'data-class': klass.code },
               h('h2', {}, `${klass.name} (${klass.code})`),
               h('p', {}, `Level ${klass.level ?? '–'} · teacher ${klass.teacher_id ?? 'none'}`),
+              h(
+                'p',
+                {},
+                h(
+                  'a',
+                  { href: classReviewHash(klass.code), 'data-class-review': klass.code },
+                  'Words to review',
+                ),
+              ),
               h(
                 'ul',
                 {},

@@ -6,6 +6,7 @@ import { fittedChart } from '../charts/fit.ts';
 import { type Day, lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { api, local } from '../endpoints.ts';
+import { progressHash, reviewHash } from '../routes.ts';
 import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
@@ -16,14 +17,40 @@ export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<S
 const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
 
-export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
-  const [progress, directory] = await Promise.all([
-    fetchProgress(studentId, context.signal),
-    // Only for the name: a parent's or student's directory lists the student, staff's does not.
-    request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
-  ]);
+/** "Progress of Ann (s-001)": the name where the directory lists the student. */
+export const studentHeading = async (
+  what: string,
+  studentId: string,
+  signal: AbortSignal,
+): Promise<string> => {
+  // Only for the name: a parent's or student's directory lists the student, staff's does not.
+  const directory = await request(local.directory(), directorySchema, { signal }).catch(
+    () => undefined,
+  );
   const name = directory?.students.find((s) => s.id === studentId)?.name;
-  const heading = `Progress of ${name === undefined ? studentId : `${name} (${studentId})`}`;
+  return `${what} of ${name === undefined ? studentId : `${name} (${studentId})`}`;
+};
+
+/** A student's two views, one link each: whoever may see the progress may see the review. */
+export const studentTabs = (studentId: string, current: 'progress' | 'review'): HTMLElement =>
+  h(
+    'nav',
+    { class: 'tabs', 'aria-label': 'Student' },
+    (
+      [
+        ['progress', progressHash(studentId), 'Progress'],
+        ['review', reviewHash(studentId), 'Review'],
+      ] as const
+    ).map(([tab, href, text]) =>
+      h('a', { href, 'data-tab': tab, 'aria-current': tab === current ? 'page' : false }, text),
+    ),
+  );
+
+export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
+  const [progress, heading] = await Promise.all([
+    fetchProgress(studentId, context.signal),
+    studentHeading('Progress', studentId, context.signal),
+  ]);
   context.title(heading);
   const days = lastDays(progress, 30, context.timezone);
   const modules = Object.entries(progress.modules).sort(([a], [b]) => compareCodeUnits(a, b));
@@ -31,6 +58,7 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
     'section',
     { 'data-view': 'progress' },
     h('h1', {}, heading),
+    studentTabs(studentId, 'progress'),
     h(
       'div',
       { class: 'figures-row' },
@@ -43,6 +71,10 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
         'mastered',
       ),
       figure('Last active', when(progress.last_active_at), 'last-active'),
+      // Written by aggregates before the review model have no count: no figure then.
+      progress.words_due === undefined
+        ? null
+        : figure('Words due today', progress.words_due, 'words-due'),
     ),
     h('h2', {}, 'Last 30 days'),
     fittedChart(

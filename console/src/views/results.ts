@@ -9,15 +9,21 @@ import {
   heatmap,
   NEEDS_HELP,
   NEEDS_REVIEW,
+  type RecallState,
+  recallCells,
+  recallHeatmap,
   studentName,
 } from '../charts/heatmap.ts';
-import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
+import { dueDay } from '../charts/review.ts';
+import { EMPTY_FILL, EMPTY_STROKE, LATER_FILL, LATER_MARK } from '../charts/scales.ts';
 import { h, percent, when } from '../dom.ts';
 import { api } from '../endpoints.ts';
-import { resultsHash } from '../routes.ts';
+import { mapLimited } from '../pool.ts';
+import { classReviewHash, resultsHash } from '../routes.ts';
 import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
 import { type Column, table } from '../table.ts';
-import type { ViewContext } from '../view.ts';
+import { errorBox, type ViewContext } from '../view.ts';
+import { fetchReview } from './review.ts';
 
 interface ResultsRoute {
   readonly classCode: string;
@@ -60,6 +66,10 @@ const dateRange = (route: ResultsRoute): HTMLElement => {
 /** The API's own thresholds (DESIGN section 4), so the legend says what the marks mean. */
 const BELOW = `${Math.round(RESULT_THRESHOLDS.accuracyBelow * 100)} %`;
 
+/** A legend's sample of a cell: its fill and outline. */
+const swatch = (fill: string, outline: 'dashed' | 'solid') =>
+  h('span', { class: 'swatch', style: `background:${fill};border:1px ${outline} ${EMPTY_STROKE}` });
+
 const legend = (results: ModuleResults): HTMLElement => {
   const names = new Map(results.students.map((s) => [s.id, studentName(s)]));
   return h(
@@ -68,10 +78,7 @@ const legend = (results: ModuleResults): HTMLElement => {
     h(
       'p',
       { class: 'swatch-line' },
-      h('span', {
-        class: 'swatch',
-        style: `background:${EMPTY_FILL};border:1px dashed ${EMPTY_STROKE}`,
-      }),
+      swatch(EMPTY_FILL, 'dashed'),
       ' dashed grey cell = no attempts (not 0 %). The number on a cell is its attempts.',
     ),
     h(
@@ -150,6 +157,136 @@ const numbers = (results: ModuleResults): HTMLElement => {
   );
 };
 
+/**
+ * A class's students at a time asking for their reviews: the class reply (`class_review`)
+ * counts students per word and has no student's recall of a word, so the recall heatmap asks
+ * each student's review, a few at a time on a shared 2-core stack rather than all at once.
+ */
+const REVIEW_CONCURRENCY = 4;
+
+/** Each student's review words by word, or the API's refusal of that one student. */
+const fetchRecalls = (results: ModuleResults, context: ViewContext) =>
+  mapLimited(results.students, REVIEW_CONCURRENCY, async (student) => {
+    try {
+      const review = await fetchReview(student.id, context.signal);
+      const due = new Set(review.due.map((w) => w.word));
+      return {
+        id: student.id,
+        words: new Map(
+          [...review.due, ...review.upcoming].map((w) => [
+            w.word,
+            { word: w, due: due.has(w.word) },
+          ]),
+        ),
+      };
+    } catch (error) {
+      // One student's refusal or absence leaves the others' cells: the view is left only on abort.
+      context.signal.throwIfAborted();
+      return { id: student.id, error: error instanceof Error ? error.message : String(error) };
+    }
+  });
+
+const recallArea = async (results: ModuleResults, context: ViewContext): Promise<Node> => {
+  const replies = new Map((await fetchRecalls(results, context)).map((r) => [r.id, r]));
+  const cells = recallCells(results, (studentId, word, attempted): RecallState => {
+    const reply = replies.get(studentId);
+    if (reply === undefined || 'error' in reply)
+      return { kind: 'error', message: reply?.error ?? 'no reply' };
+    const card = reply.words.get(word);
+    if (card !== undefined)
+      return {
+        kind: 'recall',
+        recall: card.word.recall,
+        due: card.due,
+        dueDay: dueDay(card.word, context.timezone),
+      };
+    return attempted ? { kind: 'later' } : { kind: 'none' };
+  });
+  return h(
+    'div',
+    { 'data-recall': '' },
+    h(
+      'div',
+      { class: 'marks' },
+      h(
+        'p',
+        { class: 'swatch-line' },
+        swatch(EMPTY_FILL, 'dashed'),
+        ' dashed grey cell = no card: no attempts in this module (not 0 %). ',
+        swatch(LATER_FILL, 'solid'),
+        ` ${LATER_MARK} = practised, not due within 7 days: the review lists only the week's words, so its recall is not shown.`,
+      ),
+      h(
+        'p',
+        {},
+        'The number on a cell is the recall now in %; "!" marks a word due today. Recall is each student’s review (FSRS), across modules.',
+      ),
+    ),
+    fittedChart(
+      { class: 'scroll chart', 'data-chart': 'heatmap-recall' },
+      (width) => recallHeatmap(results, cells, width),
+      context.signal,
+    ),
+  );
+};
+
+/**
+ * Accuracy (this module's answers, the reply's figures) or recall now (each student's
+ * review): the accuracy grid is kept, the recall grid asked for once, the first time it is chosen.
+ */
+const measureToggle = (
+  accuracy: Node,
+  results: ModuleResults,
+  context: ViewContext,
+): HTMLElement => {
+  const area = h('div', { 'data-measure': 'accuracy' }, accuracy);
+  let recall: Promise<Node> | undefined;
+  const show = (measure: string) => {
+    area.setAttribute('data-measure', measure);
+    if (measure !== 'recall') {
+      area.replaceChildren(accuracy);
+      return;
+    }
+    area.setAttribute('aria-busy', 'true');
+    area.replaceChildren(h('p', { class: 'loading' }, 'Asking each student’s review…'));
+    recall ??= recallArea(results, context);
+    recall
+      .catch((error: unknown) => errorBox(error))
+      .then((node) => {
+        // Left, or switched back while the replies came: this drawing is for nobody.
+        if (context.signal.aborted || area.getAttribute('data-measure') !== 'recall') return;
+        area.replaceChildren(node);
+        area.setAttribute('aria-busy', 'false');
+      });
+  };
+  const choice = (value: string, text: string) =>
+    h(
+      'label',
+      {},
+      h('input', {
+        type: 'radio',
+        name: 'measure',
+        value,
+        checked: value === 'accuracy',
+        onchange: () => show(value),
+      }),
+      ` ${text}`,
+    );
+  return h(
+    'div',
+    {},
+    h(
+      'fieldset',
+      { class: 'measure' },
+      h('legend', { class: 'visually-hidden' }, 'Colour the cells by'),
+      'Colour: ',
+      choice('accuracy', 'accuracy (this module’s answers)'),
+      choice('recall', 'recall now (review)'),
+    ),
+    area,
+  );
+};
+
 export const resultsView = async (route: ResultsRoute, context: ViewContext): Promise<Node> => {
   const results = await request(
     api.moduleResults(route.classCode, route.moduleId, route),
@@ -197,13 +334,26 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
         ),
     dateRange(route),
     h('h2', {}, 'Students × words'),
-    legend(results),
+    h(
+      'p',
+      {},
+      h('a', { href: classReviewHash(results.class_code) }, 'Words to review in this class'),
+    ),
     results.students.length === 0 || results.words.length === 0
       ? h('p', {}, 'No students or no words: nothing to show.')
-      : fittedChart(
-          { class: 'scroll chart', 'data-chart': 'heatmap' },
-          (width) => heatmap(results, width),
-          context.signal,
+      : measureToggle(
+          h(
+            'div',
+            {},
+            legend(results),
+            fittedChart(
+              { class: 'scroll chart', 'data-chart': 'heatmap' },
+              (width) => heatmap(results, width),
+              context.signal,
+            ),
+          ),
+          results,
+          context,
         ),
     numbers(results),
     h('h2', {}, 'Accuracy per word'),
