@@ -122,3 +122,21 @@ export const dateRangeQuery = (request: HttpRequest): DateRangeQuery => {
   }
   return { from, to };
 };
+
+/**
+ * A yes/no query parameter: `true` or `false`, absent meaning `false`; anything else is a
+ * 400 naming the parameter (a typo such as `?all=yes` is refused, not read as no).
+ *
+ * @example
+ * ```ts
+ * flagQuery(request, 'all'); // true for `?all=true`
+ * ```
+ */
+export const flagQuery = (request: HttpRequest, name: string): boolean => {
+  const value = request.query[name];
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InvalidParameterError(
+    `query parameter "${name}" must be true or false, got ${JSON.stringify(clip(value, ECHO_LENGTH))}`,
+  );
+};

@@ -146,9 +146,18 @@ const ROUTES: Readonly<Partial<Record<FunctionName, RouteDocument>>> = {
     description:
       'The words due today (lowest recall first) and in the next 7 days (by due date), from ' +
       'the memory cards (FSRS) the aggregate job folds; `recall` is computed at ' +
-      '`generated_at`. 404 until the job has folded the student. Roles: the student, its ' +
+      '`generated_at`; empty lists for a student without answers. 404 until the job has ' +
+      'reached the student. Roles: the student, its ' +
       'parents, the teacher of its class, admin.',
     reply: 'StudentReview',
+    query: {
+      all: {
+        description:
+          '`true`: also every card due after the coming week, in `later` (by due date); ' +
+          '`false` (the default): `due` and `upcoming` only.',
+        schema: z.enum(['true', 'false']),
+      },
+    },
     errors: [...COMMON_ERRORS, 'INVALID_PARAMETER', 'REVIEW_NOT_FOUND'],
   },
   class_review: {

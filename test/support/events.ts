@@ -224,12 +224,17 @@ export const studentProgressEvent = (studentId: string, claims: Claims | null): 
   });
 
 /** `GET /students/{id}/review`. */
-export const studentReviewEvent = (studentId: string, claims: Claims | null): HttpApiEvent =>
+export const studentReviewEvent = (
+  studentId: string,
+  claims: Claims | null,
+  query?: Readonly<Record<string, string>>,
+): HttpApiEvent =>
   httpApiEvent({
     method: 'GET',
     route: '/students/{id}/review',
     pathParameters: { id: studentId },
     claims,
+    ...(query === undefined ? {} : { query }),
   });
 
 /** `GET /classes/{class_code}/review`. */

@@ -29,6 +29,11 @@ export const studentReviewReplySchema = z.object({
   due: z.array(reviewWordSchema),
   /** Due in the next 7 days: by `due_at`, then word. */
   upcoming: z.array(reviewWordSchema),
+  /**
+   * Every other card, due after the coming week, by `due_at` then word: only with
+   * `?all=true` (added to DESIGN's fields; a class heatmap of recall needs every card).
+   */
+  later: z.array(reviewWordSchema).optional(),
 });
 export type StudentReview = z.output<typeof studentReviewReplySchema>;
 

@@ -45,9 +45,18 @@ const rootPartSchema = z.object({ review_retention: z.number(), time_zone: z.str
  * ```
  */
 export const getStudentReview = async (
-  deps: { readonly db: Db; readonly logger: Logger; readonly now: Date; readonly timeZone: string },
+  deps: {
+    readonly db: Db;
+    readonly logger: Logger;
+    readonly now: Date;
+    readonly timeZone: string;
+    /** `LMS_REVIEW_RETENTION`: reported when no card was stored yet. */
+    readonly retention: number;
+  },
   principal: Principal,
   studentId: string,
+  /** Also every card due after the coming week (`later`). */
+  options: { readonly all?: boolean } = {},
 ): Promise<StudentReview> => {
   const { db, logger } = deps;
   await assertMayReadStudent(
@@ -65,13 +74,23 @@ export const getStudentReview = async (
     { project: ['student_id', 'part', 'review_retention', 'time_zone'] },
   );
   const root = rootPartSchema.safeParse(rootItem);
-  if (!root.success) throw new ReviewNotFoundError(studentId);
+  if (!root.success) {
+    // No cards: a student the job has computed (a progress exists) has no answers yet, and
+    // nothing to practise; otherwise the job has not reached the student.
+    const progress = await db.student_progress.find(
+      { student_id: studentId },
+      { project: ['student_id'], onInvalid: () => undefined },
+    );
+    if (progress === undefined) throw new ReviewNotFoundError(studentId);
+  }
+  const retention = root.success ? root.data.review_retention : deps.retention;
 
-  const model = createFsrsModel(root.data.review_retention);
+  const model = createFsrsModel(retention);
   const at = deps.now.getTime();
   const today = localDate(at, deps.timeZone);
   const due: ReviewWord[] = [];
   const upcoming: ReviewWord[] = [];
+  const later: ReviewWord[] = [];
   for await (const page of db.student_state.pages(
     { student_id: studentId },
     {
@@ -106,15 +125,19 @@ export const getStudentReview = async (
       };
       if (isDueOn(day, today)) due.push(word);
       else if (isDueWithin(day, today, UPCOMING_DAYS)) upcoming.push(word);
+      else later.push(word);
     }
   }
   due.sort((a, b) => a.recall - b.recall || compareCodeUnits(a.word, b.word));
-  upcoming.sort((a, b) => compareCodeUnits(a.due_at, b.due_at) || compareCodeUnits(a.word, b.word));
+  const byDueThenWord = (a: ReviewWord, b: ReviewWord) =>
+    compareCodeUnits(a.due_at, b.due_at) || compareCodeUnits(a.word, b.word);
+  upcoming.sort(byDueThenWord);
   return {
     student_id: studentId,
     generated_at: deps.now.toISOString(),
-    retention: root.data.review_retention,
+    retention,
     due,
     upcoming,
+    ...(options.all === true ? { later: later.sort(byDueThenWord) } : {}),
   };
 };

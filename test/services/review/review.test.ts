@@ -64,10 +64,15 @@ const call = async <T>(
   return { status: reply.statusCode, body: bodyOf(reply), parsed: () => parse(bodyOf(reply)) };
 };
 
-const studentReview = (studentId: string, at: Date, claims: Claims) =>
+const studentReview = (
+  studentId: string,
+  at: Date,
+  claims: Claims,
+  query?: Readonly<Record<string, string>>,
+) =>
   call(
     createStudentReviewHandler(() => testRuntime(t.db, { now: at })),
-    studentReviewEvent(studentId, claims),
+    studentReviewEvent(studentId, claims, query),
     'student_review',
     (body) => studentReviewReplySchema.parse(body),
   );
@@ -81,7 +86,12 @@ const classReview = (classCode: string, at: Date, claims: Claims) =>
   );
 
 /** DESIGN's reply from the oracle's cards: due today by recall, the next 7 days by due_at. */
-const expectedReview = (studentId: string, answers: readonly RawAnswer[], at: Date) => {
+const expectedReview = (
+  studentId: string,
+  answers: readonly RawAnswer[],
+  at: Date,
+  all = false,
+) => {
   const scheduler = fsrs({ request_retention: 0.9, enable_fuzz: false, enable_short_term: false });
   const mine = answers.filter((a) => a.student_id === studentId);
   const today = localDate(at, ZONE);
@@ -98,6 +108,8 @@ const expectedReview = (studentId: string, answers: readonly RawAnswer[], at: Da
     day: localDate(card.due, ZONE),
   }));
   const strip = ({ day: _day, ...word }: (typeof words)[number]) => word;
+  const byDue = (a: (typeof words)[number], b: (typeof words)[number]) =>
+    a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.word < b.word ? -1 : 1;
   return {
     student_id: studentId,
     generated_at: at.toISOString(),
@@ -108,10 +120,16 @@ const expectedReview = (studentId: string, answers: readonly RawAnswer[], at: Da
       .map(strip),
     upcoming: words
       .filter((w) => w.day > today && w.day <= addDays(today, 7))
-      .sort((a, b) =>
-        a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.word < b.word ? -1 : 1,
-      )
+      .sort(byDue)
       .map(strip),
+    ...(all
+      ? {
+          later: words
+            .filter((w) => w.day > addDays(today, 7))
+            .sort(byDue)
+            .map(strip),
+        }
+      : {}),
   };
 };
 
@@ -169,8 +187,24 @@ describe('the review model on an engine', () => {
             expectedReview(id, all, at),
           );
         }
+        const every = await studentReview(id, noonOf(day), admin, { all: 'true' });
+        expect(every.parsed(), `round ${round}, ${id}, all`).toEqual(
+          expectedReview(id, all, noonOf(day), true),
+        );
       }
     }
+  });
+
+  it('refuses ?all=yes (400) and answers a student without answers with empty lists', async () => {
+    const bad = await studentReview('s-1', noonOf(START), admin, { all: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { code: 'INVALID_PARAMETER' } });
+    await t.db.students.put(student('s-quiet', { name: 'Quiet' }));
+    await run(t.db, '2026-09-29', 'full');
+    const quiet = await studentReview('s-quiet', noonOf('2026-09-29'), admin);
+    expect(quiet.status).toBe(200);
+    expect(quiet.parsed()).toMatchObject({ student_id: 's-quiet', due: [], upcoming: [] });
+    await t.db.students.delete({ id: 's-quiet' });
   });
 
   it('a full run rebuilds the same cards from the raw answers', async () => {
