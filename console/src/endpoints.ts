@@ -41,7 +41,9 @@ export const api = {
     ),
   studentProgress: (studentId: string) => endpoint(pathOf('students', studentId, 'progress')),
   parentSummary: (parentId: string) => endpoint(pathOf('parents', parentId, 'summary')),
-  studentReview: (studentId: string) => endpoint(pathOf('students', studentId, 'review')),
+  /** `all`: every card, the later ones in `later` (the recall heatmap). */
+  studentReview: (studentId: string, all = false) =>
+    endpoint(withQuery(pathOf('students', studentId, 'review'), { all: all ? 'true' : undefined })),
   classReview: (classCode: string) => endpoint(pathOf('classes', classCode, 'review')),
 } as const;
 

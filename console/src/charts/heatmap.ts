@@ -6,15 +6,7 @@ import * as Plot from '@observablehq/plot';
 import { percent } from '../dom.ts';
 import type { ModuleResults } from '../schemas.ts';
 import type { Chart } from './fit.ts';
-import {
-  ACCURACY_LABEL,
-  ACCURACY_SCHEME,
-  EMPTY_FILL,
-  EMPTY_STROKE,
-  LATER_FILL,
-  LATER_MARK,
-  textOn,
-} from './scales.ts';
+import { ACCURACY_LABEL, ACCURACY_SCHEME, EMPTY_FILL, EMPTY_STROKE, textOn } from './scales.ts';
 
 export const NEEDS_REVIEW = '⚠';
 export const NEEDS_HELP = '⚑';
@@ -162,9 +154,7 @@ export type RecallState =
       readonly due: boolean;
       readonly dueDay: string;
     }
-  /** Answered in this module, yet not in the review: a card due later than a week from now. */
-  | { readonly kind: 'later' }
-  /** No answer in this module and not in the review: no card from this module. */
+  /** Not in the student's cards: it never answered the word, in any module. */
   | { readonly kind: 'none' }
   /** The student's review could not be read (the API's message). */
   | { readonly kind: 'error'; readonly message: string };
@@ -183,10 +173,8 @@ const recallText = (state: RecallState): string => {
   switch (state.kind) {
     case 'recall':
       return `recall ${percent(state.recall)}, due ${state.dueDay}${state.due ? ' (due today)' : ''}`;
-    case 'later':
-      return 'practised, not due within 7 days (recall not in the review)';
     case 'none':
-      return 'no card (no attempts in this module)';
+      return 'no card (never answered)';
     case 'error':
       return `review not available: ${state.message}`;
   }
@@ -214,7 +202,7 @@ export const recallCells = (
   );
 };
 
-/** Colour = recall now; "!" on a word due today; hatched grey = later; dashed grey = no card. */
+/** Colour = recall now; "!" on a word due today; dashed grey = no card. */
 export const recallHeatmap = (
   results: ModuleResults,
   cells: readonly RecallCell[],
@@ -225,29 +213,6 @@ export const recallHeatmap = (
     emptyCells(
       cells.filter((c) => c.state.kind === 'none' || c.state.kind === 'error'),
       'recall-empty-cells',
-    ),
-    Plot.cell(
-      cells.filter((c) => c.state.kind === 'later'),
-      {
-        x: 'word',
-        y: 'student_id',
-        fill: LATER_FILL,
-        stroke: EMPTY_STROKE,
-        inset: 1,
-        title: 'title',
-        className: 'recall-later-cells',
-      },
-    ),
-    Plot.text(
-      cells.filter((c) => c.state.kind === 'later'),
-      {
-        x: 'word',
-        y: 'student_id',
-        text: () => LATER_MARK,
-        fill: '#333',
-        fontSize: 11,
-        pointerEvents: 'none',
-      },
     ),
     Plot.cell(known, {
       x: 'word',

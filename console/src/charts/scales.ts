@@ -8,9 +8,6 @@ export const EMPTY_FILL = '#f2f2f2';
 export const EMPTY_STROKE = '#8a8a8a';
 /** Text on a viridis cell: dark on the light (high) end, light on the dark (low) end. */
 export const textOn = (accuracy: number): string => (accuracy >= 0.55 ? '#111' : '#fff');
-/** A card not due within a week: its recall is not in the review, so no colour of the scale. */
-export const LATER_FILL = '#dfe9dc';
-export const LATER_MARK = '≥7d';
 /** A left margin that fits the longest name at about 7 px a character, up to `most`. */
 export const nameMargin = (names: readonly string[], most = 200): number =>
   Math.min(most, 16 + Math.max(6, ...names.map((name) => name.length)) * 7);

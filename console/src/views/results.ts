@@ -15,7 +15,7 @@ import {
   studentName,
 } from '../charts/heatmap.ts';
 import { dueDay } from '../charts/review.ts';
-import { EMPTY_FILL, EMPTY_STROKE, LATER_FILL, LATER_MARK } from '../charts/scales.ts';
+import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
 import { h, percent, when } from '../dom.ts';
 import { api } from '../endpoints.ts';
 import { mapLimited } from '../pool.ts';
@@ -168,12 +168,13 @@ const REVIEW_CONCURRENCY = 4;
 const fetchRecalls = (results: ModuleResults, context: ViewContext) =>
   mapLimited(results.students, REVIEW_CONCURRENCY, async (student) => {
     try {
-      const review = await fetchReview(student.id, context.signal);
+      // Every card (`?all=true`): a word due months from now still has a recall to colour.
+      const review = await fetchReview(student.id, context.signal, true);
       const due = new Set(review.due.map((w) => w.word));
       return {
         id: student.id,
         words: new Map(
-          [...review.due, ...review.upcoming].map((w) => [
+          [...review.due, ...review.upcoming, ...(review.later ?? [])].map((w) => [
             w.word,
             { word: w, due: due.has(w.word) },
           ]),
@@ -188,7 +189,7 @@ const fetchRecalls = (results: ModuleResults, context: ViewContext) =>
 
 const recallArea = async (results: ModuleResults, context: ViewContext): Promise<Node> => {
   const replies = new Map((await fetchRecalls(results, context)).map((r) => [r.id, r]));
-  const cells = recallCells(results, (studentId, word, attempted): RecallState => {
+  const cells = recallCells(results, (studentId, word): RecallState => {
     const reply = replies.get(studentId);
     if (reply === undefined || 'error' in reply)
       return { kind: 'error', message: reply?.error ?? 'no reply' };
@@ -200,7 +201,7 @@ const recallArea = async (results: ModuleResults, context: ViewContext): Promise
         due: card.due,
         dueDay: dueDay(card.word, context.timezone),
       };
-    return attempted ? { kind: 'later' } : { kind: 'none' };
+    return { kind: 'none' };
   });
   return h(
     'div',
@@ -212,9 +213,7 @@ const recallArea = async (results: ModuleResults, context: ViewContext): Promise
         'p',
         { class: 'swatch-line' },
         swatch(EMPTY_FILL, 'dashed'),
-        ' dashed grey cell = no card: no attempts in this module (not 0 %). ',
-        swatch(LATER_FILL, 'solid'),
-        ` ${LATER_MARK} = practised, not due within 7 days: the review lists only the week's words, so its recall is not shown.`,
+        ' dashed grey cell = no card: the student never answered the word (not 0 %).',
       ),
       h(
         'p',

@@ -13,8 +13,12 @@ import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 import { studentHeading, studentTabs } from './progress.ts';
 
-export const fetchReview = (studentId: string, signal: AbortSignal): Promise<StudentReview> =>
-  request(api.studentReview(studentId), studentReviewSchema, { signal });
+export const fetchReview = (
+  studentId: string,
+  signal: AbortSignal,
+  all = false,
+): Promise<StudentReview> =>
+  request(api.studentReview(studentId, all), studentReviewSchema, { signal });
 
 const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
