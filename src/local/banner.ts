@@ -87,6 +87,9 @@ export const banner = (input: BannerInput): string => {
   }
   if (demo.studentId !== undefined) {
     lines.push(`    curl ${auth('parent')} ${apiUrl}/students/${demo.studentId}/progress`);
+    lines.push(
+      `    curl ${auth('parent')} ${apiUrl}/students/${demo.studentId}/review   # words to practise today`,
+    );
     if (demo.moduleId !== undefined && demo.word !== undefined) {
       const body = JSON.stringify({
         answers: [

@@ -134,5 +134,6 @@ describe('the banner', () => {
     expect(printed).not.toContain('open it in a browser');
     // The API's lines stay.
     expect(printed).toContain('/students/s-000023/progress');
+    expect(printed).toContain('/students/s-000023/review');
   });
 });
