@@ -16,6 +16,9 @@ import { Params, qualified } from '../../src/adapters/postgres/sql.ts';
 import { accuracy } from '../../src/domain/accuracy.ts';
 import { computeModuleResults } from '../../src/domain/results/module-results.ts';
 import { answerKey, moduleAnswerPrefix, recordedKey } from '../../src/entities/answer.ts';
+import { readJsonBody } from '../../src/http/body.ts';
+import { createHttpHandler } from '../../src/http/http-handler.ts';
+import { ACTIONS, assertMayAttempt } from '../../src/services/access/permissions.ts';
 import { validateAnswers } from '../../src/services/answers/validate.ts';
 import { ANSWER_QUERY_CONCURRENCY } from '../../src/services/results/module-results.ts';
 import type { PostgresParts } from '../context.ts';
@@ -236,25 +239,52 @@ export interface StoredAnswer {
 }
 
 /**
- * record_answers without the port, for one batch of one student: the request's body
- * parsed and validated as the function does (`validateAnswers`), then its statements by
- * hand: the rate counter, the existing keys, the open batch, the mark, the answers, the
- * batch closed.
+ * record_answers without the port, for one batch of one student: the function's own frame
+ * (`createHttpHandler`: the event, the caller, the one error reply, metrics), its body read
+ * and validated as the function does (`readJsonBody`, `validateAnswers`), then its
+ * statements by hand: the rate counter, the existing keys, the open batch, the mark, the
+ * answers, the batch closed. So the ratio is what the port adds, not the function's frame.
  */
-export const recordAnswersFloorSql = async (
+export const recordAnswersFloorHandler = (
   { pg, schema }: PostgresParts,
-  body: string,
-  options: { readonly studentId: string; readonly rate: boolean },
+  options: {
+    readonly studentId: () => string;
+    readonly rate: () => boolean;
+    /** `LMS_ANSWERS_PER_STUDENT_PER_MINUTE`, checked as the function checks it. */
+    readonly cap: number;
+  },
+) =>
+  createHttpHandler('record_answers', async (request, principal) => {
+    assertMayAttempt(principal, ACTIONS.postAnswers);
+    await recordAnswersFloorSql({ pg, schema }, readJsonBody(request), {
+      studentId: options.studentId(),
+      rate: options.rate(),
+      cap: options.cap,
+    });
+    return { body: { ok: true } };
+  });
+
+const recordAnswersFloorSql = async (
+  { pg, schema }: Pick<PostgresParts, 'pg' | 'schema'>,
+  body: unknown,
+  options: { readonly studentId: string; readonly rate: boolean; readonly cap: number },
 ): Promise<void> => {
   const t = (name: string) => qualified(schema, name);
   const now = new Date().toISOString();
-  // The row the function writes, recorded_key (its local index) included.
-  const items = validateAnswers(JSON.parse(body), new Date()).map((answer) => {
+  // The row the function writes, recorded_key (its local index) included; named property
+  // by property, as the function builds it (a literal that starts with a spread is V8's
+  // slow path, see services/answers/record-answers.ts).
+  const items = validateAnswers(body, new Date()).map((answer) => {
     const key = answerKey(answer.module_id, answer.answer_id);
     return {
-      ...answer,
       student_id: options.studentId,
       answer_key: key,
+      answer_id: answer.answer_id,
+      module_id: answer.module_id,
+      word: answer.word,
+      correct: answer.correct,
+      answered_at: answer.answered_at,
+      ...(answer.duration_ms === undefined ? {} : { duration_ms: answer.duration_ms }),
       recorded_at: now,
       recorded_key: recordedKey(now, key),
     };
@@ -262,10 +292,13 @@ export const recordAnswersFloorSql = async (
   const batchId = `floor-${now}`;
   if (options.rate) {
     // The window's key need not be the job's: one upsert of one counter costs the same.
-    await pg.query({
-      text: `INSERT INTO ${t('answer_rates')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = jsonb_set(${t('answer_rates')}.item, '{answers}', to_jsonb(coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int))`,
-      values: [options.studentId, now.slice(0, 16), items.length],
+    // The cap is the function's too: added only while it holds (no row changed: over it).
+    const counted = await pg.query({
+      text: `INSERT INTO ${t('answer_rates')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = jsonb_set(${t('answer_rates')}.item, '{answers}', to_jsonb(coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int)) WHERE coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int <= $4::int`,
+      values: [options.studentId, now.slice(0, 16), items.length, options.cap],
     });
+    if (counted.rowCount !== 1)
+      throw new Error(`the floor's student ${options.studentId} is over the cap`);
   }
   const keys = await pg.query({
     text: `SELECT student_id, answer_key FROM ${t('answers')} WHERE (student_id, answer_key) IN (SELECT k ->> 'student_id', k ->> 'answer_key' FROM jsonb_array_elements($1::jsonb) AS k)`,
@@ -286,10 +319,13 @@ export const recordAnswersFloorSql = async (
     text: `INSERT INTO ${t('answers')} (item) SELECT value FROM jsonb_array_elements($1::jsonb) ON CONFLICT (student_id, answer_key) DO UPDATE SET item = EXCLUDED.item`,
     values: [JSON.stringify(items)],
   });
-  await pg.query({
-    text: `DELETE FROM ${t('answer_batches')} WHERE student_id = $1 AND batch_id = $2`,
+  // Closed, and told whether it was still open (the function asks a rebuild if not).
+  const closed = await pg.query({
+    text: `DELETE FROM ${t('answer_batches')} WHERE student_id = $1 AND batch_id = $2 RETURNING 1`,
     values: [options.studentId, batchId],
   });
+  if (closed.rowCount !== 1)
+    throw new Error(`the floor's batch ${batchId} was taken for abandoned`);
 };
 
 /**
