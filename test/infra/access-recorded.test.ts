@@ -102,6 +102,14 @@ const handlerOf = (name: FunctionName, over: Db = db) =>
 const invoke = async (name: FunctionName, event: unknown, over: Db = db): Promise<unknown> =>
   (await handlerOf(name, over))(event, localContext(name, functions[name].timeoutSeconds));
 
+/** Everyone who may read student s-1's progress and review: each role's path to it. */
+const studentReaders = () => [
+  claimsFor('admin', 'a-1'),
+  claimsFor('teacher', 't-1'),
+  claimsFor('parent', 'p-1'),
+  claimsFor('student', 's-1'),
+];
+
 const statusOf = (reply: unknown): unknown =>
   typeof reply === 'object' && reply !== null && 'statusCode' in reply ? reply.statusCode : reply;
 
@@ -230,13 +238,7 @@ const scenarios: readonly [FunctionName, () => Promise<void>][] = [
   [
     'student_progress',
     async () => {
-      const callers = [
-        claimsFor('admin', 'a-1'),
-        claimsFor('teacher', 't-1'),
-        claimsFor('parent', 'p-1'),
-        claimsFor('student', 's-1'),
-      ];
-      for (const claims of callers) {
+      for (const claims of studentReaders()) {
         expect(
           statusOf(await invoke('student_progress', studentProgressEvent('s-1', claims))),
         ).toBe(200);
@@ -246,13 +248,7 @@ const scenarios: readonly [FunctionName, () => Promise<void>][] = [
   [
     'student_review',
     async () => {
-      const callers = [
-        claimsFor('admin', 'a-1'),
-        claimsFor('teacher', 't-1'),
-        claimsFor('parent', 'p-1'),
-        claimsFor('student', 's-1'),
-      ];
-      for (const claims of callers) {
+      for (const claims of studentReaders()) {
         expect(statusOf(await invoke('student_review', studentReviewEvent('s-1', claims)))).toBe(
           200,
         );

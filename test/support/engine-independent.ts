@@ -20,6 +20,8 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/seed/simulated.test.ts',
   'test/bench/**',
   'test/console/days.test.ts',
+  'test/console/recall.test.ts',
+  'test/services/review/state-size.test.ts',
   'test/console/endpoints.test.ts',
   'test/console/schemas.test.ts',
   'test/entities/common.test.ts',
