@@ -8,7 +8,7 @@ import {
   scoreStudent,
 } from '../../bench/review/evaluate.ts';
 import { logLoss } from '../../bench/review/metrics.ts';
-import { replayCard } from '../../src/domain/review/memory.ts';
+import { packReview, replayCard } from '../../src/domain/review/memory.ts';
 import { seeded } from '../../src/seed/random.ts';
 import { createFsrsModel } from '../../src/services/review/memory-model.ts';
 
@@ -57,8 +57,8 @@ describe("scoring a student's reviews", () => {
     // FSRS: the card of the earlier reviews only (the day's first attempts), at the instant.
     const at = Date.parse(attempts[3]?.answered_at ?? '');
     const card = replayCard(model, [
-      { at: Date.parse(attempts[0]?.answered_at ?? ''), id: 'a', correct: false },
-      { at: Date.parse(attempts[2]?.answered_at ?? ''), id: 'b', correct: true },
+      packReview({ at: Date.parse(attempts[0]?.answered_at ?? ''), id: 'a', correct: false }),
+      packReview({ at: Date.parse(attempts[2]?.answered_at ?? ''), id: 'b', correct: true }),
     ]);
     if (card === null) throw new Error('no card');
     expect(reviews[1]?.fsrs).toBeCloseTo(model.recall(card, at), 12);

@@ -122,6 +122,21 @@ describe('a word memory folded answer by answer', () => {
     expect(foldIntoMemory(counting, memory, earlier, ZONE).card).toBeNull();
   });
 
+  it('packs a review into one string and back, whatever its id holds', async () => {
+    const { packReview, reviewAt, unpackReview } = await import(
+      '../../../src/domain/review/memory.ts'
+    );
+    for (const review of [
+      { at: Date.parse('2026-03-01T00:00:00.123Z'), id: 'a-1', correct: true },
+      { at: Date.parse('2000-01-01T00:00:00.000Z'), id: '+-+ 7', correct: false },
+      { at: Date.parse('2099-12-31T23:59:59.999Z'), id: 'ü€😀', correct: true },
+    ]) {
+      const packed = packReview(review);
+      expect(unpackReview(packed)).toEqual(review);
+      expect(reviewAt(packed)).toBe(review.at);
+    }
+  });
+
   it('a word is due on the day its card falls due and every day after', async () => {
     const { isDueOn, isDueWithin } = await import('../../../src/domain/review/memory.ts');
     expect(isDueOn('2026-03-05', '2026-03-05')).toBe(true);

@@ -12,7 +12,7 @@ import {
   type WordStats,
 } from '../../../domain/progress/fold/state.ts';
 import type { MemoryCard } from '../../../domain/review/card.ts';
-import type { Review, WordMemory } from '../../../domain/review/memory.ts';
+import type { WordMemory } from '../../../domain/review/memory.ts';
 import {
   modulePart,
   ROOT_PART,
@@ -54,20 +54,6 @@ const recentOf = (stored: readonly (readonly [string, string, boolean])[]): Rece
 const storedRecent = (recent: readonly RecentAttempt[]): [string, string, boolean][] =>
   recent.map((attempt) => [attempt.at, attempt.id, attempt.ok]);
 
-/** `<ms base 36><+|-><answer id>`: see `storedReview` in `entities/student-state.ts`. */
-const packReview = (review: Review): string =>
-  `${review.at.toString(36)}${review.correct ? '+' : '-'}${review.id}`;
-
-const unpackReview = (packed: string): Review => {
-  // The schema checked the shape: base-36 digits, a sign, then the id.
-  const sign = packed.search(/[+-]/);
-  return {
-    at: Number.parseInt(packed.slice(0, sign), 36),
-    correct: packed[sign] === '+',
-    id: packed.slice(sign + 1),
-  };
-};
-
 const storedCard = (card: MemoryCard): StoredCard => ({
   ...card,
   due: new Date(card.due).toISOString(),
@@ -75,7 +61,8 @@ const storedCard = (card: MemoryCard): StoredCard => ({
 });
 
 const memoryOf = (part: StateWord): WordMemory => ({
-  reviews: part.reviews.map(unpackReview),
+  // Packed as stored (the entity schema checked each): held and written back as they are.
+  reviews: part.reviews,
   card: part.card === null ? null : cardOf(part.card),
   module_ids: part.module_ids,
 });
@@ -91,7 +78,7 @@ const storedMemory = (
     throw new Error('a word memory was about to be stored before its card was replayed');
   }
   return {
-    reviews: (memory?.reviews ?? []).map(packReview),
+    reviews: [...(memory?.reviews ?? [])],
     card: memory?.card === undefined || memory.card === null ? null : storedCard(memory.card),
     module_ids: [...(memory?.module_ids ?? [])],
   };
