@@ -77,12 +77,14 @@ export const banner = (input: BannerInput): string => {
     '',
     '  Try:',
   ];
-  const auth = (role: string) => `-H "Authorization: Bearer $${role.toUpperCase()}_TOKEN"`;
+  // `-w '\n'`: a JSON reply ends without a newline, and would run into the shell's prompt.
+  const auth = (role: string) => `-w '\\n' -H "Authorization: Bearer $${role.toUpperCase()}_TOKEN"`;
   if (demo.classCode !== undefined && demo.moduleId !== undefined) {
-    // The last 7 days: the demo module is the one the class answered in most recently.
+    // The last 7 days, today included: the demo module is the one the class answered in most
+    // recently. The label names the range the query asks for, not a calendar week.
     const from = addDays(localDate(input.now, input.timezone), -6);
     lines.push(
-      `    curl ${auth('teacher')} "${apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results?from=${from}"   # this week`,
+      `    curl ${auth('teacher')} "${apiUrl}/classes/${demo.classCode}/modules/${demo.moduleId}/results?from=${from}"   # the last 7 days (from ${from})`,
     );
   }
   if (demo.studentId !== undefined) {
@@ -113,7 +115,7 @@ export const banner = (input: BannerInput): string => {
   // /_jobs takes JSON only (a cross-site form cannot send it); an empty body is no event.
   if (localOnly)
     lines.push(
-      `    curl -X POST -H "content-type: application/json" ${apiUrl}/_jobs/calc_all_stats`,
+      `    curl -w '\\n' -X POST -H "content-type: application/json" ${apiUrl}/_jobs/calc_all_stats`,
     );
   lines.push('', 'Ctrl-C stops everything.', '');
   return lines.join('\n');

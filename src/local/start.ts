@@ -8,10 +8,11 @@
 import { join } from 'node:path';
 import { connectTables, Engine, type TablesConnection } from '../adapters/connect.ts';
 import { assertFunctionFolders } from '../catalog/function-folders.ts';
-import type { FunctionName } from '../catalog/functions.ts';
+import { type FunctionName, functions } from '../catalog/functions.ts';
 import type { Config } from '../config/config.ts';
 import { localDate } from '../domain/time-zone.ts';
 import { LmsError } from '../errors.ts';
+import { createLogger } from '../observability/logger.ts';
 import { createRuntime } from '../runtime/runtime.ts';
 import { runResumableSeed } from '../seed/resumable.ts';
 import type { SeedSizeName } from '../seed/sizes.ts';
@@ -46,7 +47,13 @@ export interface StartOptions {
   readonly seed: { readonly size: SeedSizeName; readonly seed: number } | false;
   /** Fire the cron schedules (tests run jobs only on request). */
   readonly schedule: boolean;
+  /** One line per step and per job run: what `lms start` prints at `LOG_LEVEL=info`. */
   readonly log: (line: string) => void;
+  /**
+   * The detail under those lines (the seed's tables, a workflow's shards, the jobs' JSON
+   * logs): `lms start` prints it at `LOG_LEVEL=debug` only. Default: dropped.
+   */
+  readonly debug?: (line: string) => void;
   /** Where the function folders are checked against the catalogue (tests); default src/functions. */
   readonly functionsDir?: string;
   /**
@@ -107,6 +114,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
   // missing from the API or the schedules: refuse to start, naming it.
   assertFunctionFolders(options.functionsDir);
   const { config, log, signal } = options;
+  const debug = options.debug ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   const database = stackDatabase(config, {
     engine: options.engine,
@@ -126,7 +134,15 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     let handle = handles.get(name);
     if (handle === undefined) {
       if (connection === undefined) throw new Error('the database is not connected');
-      const runtime = createRuntime(name, functionConfig, { db: connection.db });
+      // A scheduled job logs its plan, each shard and its summary as pretty-printed JSON
+      // (hundreds of lines for a start's three runs): below `debug` it speaks at `warn`,
+      // and the stack prints the run's one summary line instead (`jobs.ts`).
+      const quiet =
+        functions[name].trigger.kind === 'schedule' && functionConfig.logLevel !== 'debug';
+      const runtime = createRuntime(name, functionConfig, {
+        db: connection.db,
+        ...(quiet ? { logger: createLogger(name, 'warn') } : {}),
+      });
       handle = await loadFunction(name, runtime);
       handles.set(name, handle);
     }
@@ -136,6 +152,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
     timezone: config.timezone,
     load,
     log,
+    debug,
     schedule: options.schedule,
     ...(options.inMemory
       ? {}
@@ -238,6 +255,7 @@ export const startLocalStack = async (options: StartOptions): Promise<RunningSta
           },
           ...(signal === undefined ? {} : { signal }),
           log,
+          progress: debug,
         });
         seeded = outcome.kind === 'seeded';
       },

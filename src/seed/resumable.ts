@@ -65,6 +65,8 @@ export interface ResumableSeedOptions {
   readonly afterSeed: () => Promise<void>;
   readonly signal?: AbortSignal;
   readonly log: (line: string) => void;
+  /** The line per table written (default: `log`); `lms start` keeps them for `LOG_LEVEL=debug`. */
+  readonly progress?: (line: string) => void;
 }
 
 export type ResumableSeedOutcome =
@@ -145,7 +147,7 @@ export const runResumableSeed = async (
         ...(signal === undefined ? {} : { signal }),
         // A line per table as it completes: the seed of a first start takes a while.
         onProgress: ({ table, written, total }) => {
-          if (written === total) log(`demo data: ${table} ${written}`);
+          if (written === total) (options.progress ?? log)(`demo data: ${table} ${written}`);
         },
       },
     );

@@ -13,6 +13,7 @@ import {
   poll,
   runLms,
   startLms as startLmsOn,
+  startLmsWith,
   stopAll,
 } from '../support/lms-start.ts';
 
@@ -37,9 +38,29 @@ afterAll(async () => {
 
 describe('npm start (lms start) as a process', () => {
   it('prints a banner whose export and curl lines work, and stops everything on Ctrl-C', async () => {
-    const started = startLms('--in-memory');
+    // At `info`, as `npm start` runs by default: the start-up log is one line per step and
+    // per job, with no job's JSON between the steps and the banner.
+    const started = startLmsWith({ LOG_LEVEL: 'info' }, '--engine', engine, '--in-memory');
     const stdout = await bannerOf(started);
     const { apiUrl, teacherToken, parentToken, resultsUrl, summaryUrl } = bannerParts(stdout);
+    const logLines = started.stderr().trimEnd().split('\n');
+    expect(logLines.filter((line) => /^\s*[{}"\]]/.test(line))).toEqual([]);
+    expect(logLines.filter((line) => line.startsWith('job '))).toEqual([
+      expect.stringMatching(/^job calc_all_stats: \d+ records, /),
+      expect.stringMatching(/^job aggregate_students \(full, [\d-]+\): \d+ students recomputed/),
+      expect.stringMatching(/^job aggregate_parents \(full, [\d-]+\): \d+ parents recomputed/),
+    ]);
+    expect(logLines.filter((line) => line.startsWith('demo data:'))).toHaveLength(2);
+    // Every curl's reply ends with a newline, so it does not run into the prompt; the
+    // results' label names the range its query asks for.
+    const curls = stdout.split('\n').filter((line) => line.trimStart().startsWith('curl '));
+    expect(curls.length).toBeGreaterThan(3);
+    for (const curl of curls) expect(curl).toContain(`curl -w '\\n' `);
+    const labelled = /from=(\d{4}-\d\d-\d\d)" +# the last 7 days \(from (\d{4}-\d\d-\d\d)\)$/m.exec(
+      stdout,
+    );
+    expect(labelled?.[1]).toBeDefined();
+    expect(labelled?.[2]).toBe(labelled?.[1]);
     const dbPort = /DynamoDB\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
     expect(apiUrl).toBeDefined();
     // Shaped as the deployed pool's ID tokens: a UUID sub, the LMS id the username.
@@ -56,7 +77,7 @@ describe('npm start (lms start) as a process', () => {
       token_use: 'id',
     });
 
-    // The demo class's module shows this week's answers: the banner picked it from the data.
+    // The demo class's module shows the last 7 days' answers: the banner picked it from the data.
     expect(resultsUrl?.startsWith(apiUrl ?? '-')).toBe(true);
     const response = await fetch(resultsUrl ?? '', {
       headers: { authorization: `Bearer ${teacherToken}` },

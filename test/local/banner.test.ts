@@ -70,6 +70,15 @@ describe('the banner', () => {
     expect(`${abbreviated.trim()}\n`).toBe(readmeBanner());
   });
 
+  it("ends every curl's reply with a newline, and labels the results with the range asked for", () => {
+    const printed = banner(readmeStack);
+    const curls = printed.split('\n').filter((line) => line.trimStart().startsWith('curl '));
+    expect(curls).toHaveLength(6);
+    for (const curl of curls) expect(curl).toContain(`curl -w '\\n' `);
+    // 2026-11-25T00:10Z is the 25th in Asia/Shanghai: the last 7 days start on the 19th.
+    expect(curls[0]).toMatch(/results\?from=2026-11-19" +# the last 7 days \(from 2026-11-19\)$/);
+  });
+
   it('names a table prefix when there is one, so lms finds the tables', () => {
     const printed = banner({
       apiUrl: 'http://127.0.0.1:3000',

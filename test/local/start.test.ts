@@ -19,6 +19,7 @@ import { uniquePrefix } from '../support/test-db.ts';
 const engine = inject('dynamodbEngine') === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
 let stack: RunningStack;
 const logs: string[] = [];
+const debugLogs: string[] = [];
 const prefix = uniquePrefix(import.meta.url);
 
 /** Its own engine, as `npm start` would have: not the test run's shared one. */
@@ -38,6 +39,7 @@ beforeAll(async () => {
     ...options,
     seed: { size: 'small', seed: 4 },
     log: (line) => logs.push(line),
+    debug: (line) => debugLogs.push(line),
   });
 }, 120_000);
 afterAll(async () => {
@@ -57,6 +59,17 @@ const postJson = { method: 'POST', headers: { 'content-type': 'application/json'
 describe('the local stack (lms start)', () => {
   it('boots with demo data and answers a token-authenticated module_results request', async () => {
     expect(stack.seeded).toBe(true);
+    // One line per step and per job run; the seed's tables and the shards are detail.
+    expect(logs.filter((line) => line.startsWith('job '))).toEqual([
+      expect.stringMatching(/^job calc_all_stats: /),
+      expect.stringMatching(/^job aggregate_students \(full, /),
+      expect.stringMatching(/^job aggregate_parents \(full, /),
+    ]);
+    expect(logs.filter((line) => line.startsWith('demo data:'))).toHaveLength(2);
+    expect(
+      debugLogs.some((line) => /^job aggregate_students: \d+\/\d+ shards done/.test(line)),
+    ).toBe(true);
+    expect(debugLogs.some((line) => /^demo data: students \d+$/.test(line))).toBe(true);
     const connection = db();
     const demo = await findDemoIdentities(connection.db);
     const classStudents = await connection.db.students.get(

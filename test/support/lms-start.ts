@@ -115,8 +115,10 @@ export const bannerParts = (stdout: string) => ({
   databaseUrl: /^ {4}export DATABASE_URL=(\S+)$/m.exec(stdout)?.[1],
   teacherToken: /export TEACHER_TOKEN=(\S+)/.exec(stdout)?.[1],
   parentToken: /export PARENT_TOKEN=(\S+)/.exec(stdout)?.[1],
-  resultsUrl: /curl -H "Authorization: Bearer \$TEACHER_TOKEN" "(\S+)"/.exec(stdout)?.[1],
-  summaryUrl: /curl -H "Authorization: Bearer \$PARENT_TOKEN" (\S+\/summary)/.exec(stdout)?.[1],
+  resultsUrl: /curl -w '\\n' -H "Authorization: Bearer \$TEACHER_TOKEN" "(\S+)"/.exec(stdout)?.[1],
+  summaryUrl: /curl -w '\\n' -H "Authorization: Bearer \$PARENT_TOKEN" (\S+\/summary)/.exec(
+    stdout,
+  )?.[1],
 });
 
 /** `lms <args>` beside a stack, in a bare shell plus `env`. */

@@ -108,6 +108,8 @@ export const registerStart = (program: Command, output: Output): void => {
           seed: flags.seed ? { size: flags.seedSize, seed: flags.seedNumber } : false,
           schedule: flags.schedule,
           log: output.err,
+          // The seed's tables and the workflows' shards under the one-line steps and runs.
+          ...(config.logLevel === 'debug' ? { debug: output.err } : {}),
           signal: interrupt.signal,
         });
       } catch (error) {

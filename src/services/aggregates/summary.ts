@@ -32,6 +32,13 @@ export interface StudentsSummary extends AggregateSummaryBase, Readonly<StudentC
   readonly job: 'aggregate_students';
   /** This run brought the date-dependent figures up to `today` (first run of the day). */
   readonly rollover: boolean;
+  /** The settle window: answers younger than this at the run's start were left for later. */
+  readonly settle_seconds: number;
+  /**
+   * `started_at` plus the settle window: a run started at or after this folds every answer
+   * recorded before this one started, so a student `deferred` for young answers counts then.
+   */
+  readonly settles_at: string;
 }
 
 export interface ParentsSummary extends AggregateSummaryBase {
@@ -58,5 +65,20 @@ export type AggregateSummary = StudentsSummary | ParentsSummary;
 export const summaryLine = (summary: AggregateSummary): string => {
   const unit = summary.job === 'aggregate_students' ? 'students' : 'parents';
   const written = summary.dry_run ? 'would be updated' : 'updated';
-  return `${summary.job} (${summary.mode}${summary.dry_run ? ', dry run' : ''}, ${summary.today}): ${summary.scanned} ${unit} recomputed, ${summary.updated} ${written}, ${summary.unchanged} unchanged, ${summary.failed} failed, ${summary.remarked} still marked, ${summary.warnings_total} warning(s) in ${(summary.duration_ms / 1000).toFixed(1)} s`;
+  const line = `${summary.job} (${summary.mode}${summary.dry_run ? ', dry run' : ''}, ${summary.today}): ${summary.scanned} ${unit} recomputed, ${summary.updated} ${written}, ${summary.unchanged} unchanged, ${summary.failed} failed, ${summary.remarked} still marked, ${summary.warnings_total} warning(s) in ${(summary.duration_ms / 1000).toFixed(1)} s`;
+  return summary.job === 'aggregate_students' ? `${line}${deferredPart(summary)}` : line;
 };
+
+/**
+ * Why answers just posted are not in the figures yet, and when they will be: without it a
+ * run right after posting reads as if it had ignored them. Empty when none waits (and for
+ * a summary from before these fields, which `lms aggregate` may still print).
+ */
+const deferredPart = (summary: StudentsSummary): string => {
+  if (summary.deferred === 0 || typeof summary.settles_at !== 'string') return '';
+  const students = summary.deferred === 1 ? '1 student' : `${summary.deferred} students`;
+  return `; ${students} deferred: answers younger than ${summary.settle_seconds} s (or still being written) count from ${clockTime(summary.settles_at)} (next run)`;
+};
+
+/** `17:32:10 UTC`: the window is seconds long, so the time of day says when. */
+const clockTime = (iso: string): string => `${iso.slice(11, 19)} UTC`;

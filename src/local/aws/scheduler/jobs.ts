@@ -22,6 +22,7 @@ import { JobBusyError } from '../../../services/aggregates/lease.ts';
 import { localContext } from '../../invoke/lambda-context.ts';
 import type { Handle } from '../../invoke/load-function.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from '../../workflows/run-workflow.ts';
+import { jobLine } from './job-line.ts';
 import { type JobRun, RUN_TRIGGERS, type RunHistory, type RunTrigger } from './job-runs.ts';
 
 /** A run of the job is already under way (here, or holding its lease). */
@@ -61,6 +62,8 @@ export interface JobsOptions {
   readonly timezone: string;
   readonly load: (name: FunctionName) => Promise<Handle>;
   readonly log: (line: string) => void;
+  /** What only `LOG_LEVEL=debug` shows (a workflow's shard-by-shard progress); default: dropped. */
+  readonly debug?: (line: string) => void;
   /** Fire schedules (false: only run on request, as in tests). */
   readonly schedule?: boolean;
   /** A workflow's wait before a retry (see `RunWorkflowOptions.retryDelayMs`). */
@@ -203,7 +206,13 @@ export class LocalJobs {
       const result = isWorkflowJob(name)
         ? await this.#runWorkflow(name, handle, input)
         : await handle(input, localContext(name, functions[name].timeoutSeconds));
-      this.options.log(`job ${name} done in ${Math.round(performance.now() - started)} ms`);
+      // One line a run: its summary's (which names the job and its time), else how long it took.
+      const line = jobLine(name, result);
+      this.options.log(
+        line === undefined
+          ? `job ${name} done in ${Math.round(performance.now() - started)} ms`
+          : `job ${line}`,
+      );
       this.#finish(name, record, { status: 'succeeded', summary: result });
       return result;
     } catch (error) {
@@ -251,6 +260,7 @@ export class LocalJobs {
 
   async #runWorkflow(name: FunctionName, handle: Handle, input: unknown): Promise<unknown> {
     const log = (line: string) => this.options.log(`job ${name}: ${line}`);
+    const debug = (line: string) => this.options.debug?.(`job ${name}: ${line}`);
     let shardsDone = -1;
     const result = await runWorkflow({
       job: name,
@@ -265,7 +275,7 @@ export class LocalJobs {
         this.#progress(name, progress);
         if (progress.shards_done === shardsDone) return;
         shardsDone = progress.shards_done;
-        log(
+        debug(
           `${progress.shards_done}/${progress.shards} shards done, ${progress.continuations} continuations`,
         );
       },

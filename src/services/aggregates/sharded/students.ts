@@ -32,6 +32,7 @@ import { settledKey } from '../marks.ts';
 import { changedModules, fingerprints } from '../module-lists.ts';
 import { moduleWords } from '../module-words.ts';
 import { emptyStudentCounts, processStudents, type StudentTask } from '../process-students.ts';
+import type { StudentsSummary } from '../summary.ts';
 import {
   type AggregateJob,
   aggregateRunner,
@@ -127,7 +128,7 @@ const studentsJob: AggregateJob<
   StudentsRun,
   StudentTask,
   ReturnType<typeof emptyStudentCounts>,
-  { readonly rollover: boolean }
+  Pick<StudentsSummary, 'rollover' | 'settle_seconds' | 'settles_at'>
 > = {
   name: STUDENTS_JOB,
   runSchema: studentsRunSchema,
@@ -176,7 +177,16 @@ const studentsJob: AggregateJob<
       fingerprints(await moduleWords(db, () => {})),
     );
   },
-  extra: (run) => ({ rollover: run.rollover !== null }),
+  extra: (run) => {
+    // The plan's cut-off is `settle` before its start; what it left waits that long after.
+    const started = Date.parse(run.started_at);
+    const settleMs = Math.max(0, started - Date.parse(run.settled_key.slice(0, -1)));
+    return {
+      rollover: run.rollover !== null,
+      settle_seconds: settleMs / 1000,
+      settles_at: new Date(started + settleMs).toISOString(),
+    };
+  },
 };
 
 /** A page of a shard's source as tasks. */
