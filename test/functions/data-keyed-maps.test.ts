@@ -60,6 +60,9 @@ const moduleFigures = (wordsTotal: number | null) => ({
   words_practised: 2,
   words_mastered: 0,
   words_total: wordsTotal,
+  // `constructor` was first answered wrong on 03-04 (Again: due the next day, the day of
+  // the run), `apple` right (Good: due three days on); every module has `constructor`.
+  words_due: 1,
 });
 
 beforeAll(async () => {

@@ -31,10 +31,17 @@ describe('role matrix', () => {
         'read_module_results',
         'read_student_progress',
         'read_parent_summary',
+        'read_student_review',
+        'read_class_review',
       ],
-      teacher: ['read_module_results', 'read_student_progress'],
-      parent: ['read_student_progress', 'read_parent_summary'],
-      student: ['post_answers', 'read_student_progress'],
+      teacher: [
+        'read_module_results',
+        'read_student_progress',
+        'read_student_review',
+        'read_class_review',
+      ],
+      parent: ['read_student_progress', 'read_parent_summary', 'read_student_review'],
+      student: ['post_answers', 'read_student_progress', 'read_student_review'],
       service: ['post_answers'],
     });
   });
