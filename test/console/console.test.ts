@@ -1,10 +1,13 @@
 /**
  * The web console in a real browser against a seeded stack: each role signs in through the
  * sign-in page and sees what the API answers for it, figure for figure. Screenshots of
- * every view go to docs/screenshots/.
+ * every view go to test-output/screenshots/ (ignored), or to the folder in LMS_SCREENSHOTS:
+ * `npm run screenshots` refreshes the committed ones in docs/screenshots/, so a plain
+ * `npm test` leaves the tree as it found it.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -32,7 +35,11 @@ import { uniquePrefix } from '../support/test-db.ts';
 
 let prefix = '';
 
-export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
+const ROOT = join(import.meta.dirname, '../..');
+export const SCREENSHOTS = resolve(
+  ROOT,
+  process.env.LMS_SCREENSHOTS?.trim() || join('test-output', 'screenshots'),
+);
 
 const identitySchema = z.object({
   role: z.string(),
@@ -220,6 +227,16 @@ describe.skipIf(skip !== undefined)(
       await browser?.stop();
       await stack?.stop();
       if (browser !== undefined) expect(browserLeft(browser)).toBe(false);
+    });
+
+    it('writes its screenshots where git ignores them, unless LMS_SCREENSHOTS asks', () => {
+      // `npm test` must leave the tree clean: only `npm run screenshots` writes tracked files.
+      const ignored = spawnSync('git', ['check-ignore', '-q', join(SCREENSHOTS, 'sign-in.png')], {
+        cwd: ROOT,
+      });
+      if (process.env.LMS_SCREENSHOTS?.trim())
+        expect(SCREENSHOTS).toBe(resolve(ROOT, process.env.LMS_SCREENSHOTS.trim()));
+      else expect(ignored.status).toBe(0);
     });
 
     it('offers every identity the stack lists on the sign-in page', async () => {
