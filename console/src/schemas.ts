@@ -79,8 +79,14 @@ export const directorySchema = z.object({
     }),
   ),
   students: z.array(
-    z.object({ id: z.string(), name: z.string(), class_code: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      class_code: z.string().nullable(),
+      class_name: z.string().nullable(),
+    }),
   ),
+  modules: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type Directory = z.output<typeof directorySchema>;
 
@@ -131,11 +137,15 @@ export const jobsSchema = z.object({
       schedule: z.string(),
       timezone: z.string(),
       enabled: z.boolean(),
+      /** Why a disabled schedule is off. */
+      disabled_reason: z.string().nullable(),
       next_run: z.string().nullable(),
       running: z.boolean(),
       workflow: z.boolean(),
       current: runSchema.nullable(),
       runs: z.array(runSchema),
+      /** When this stack's jobs began: runs started before it were kept from an earlier one. */
+      since: z.string(),
     }),
   ),
 });

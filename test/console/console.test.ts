@@ -939,5 +939,267 @@ describe.skipIf(skip !== undefined)(
       await shown('[data-measure="accuracy"] [data-chart="heatmap"] svg');
       expect(await heatmapLabels()).toEqual(expectedLabels(results));
     });
+    /** A time as the console writes it: to the minute in `timeZone`, the zone named. */
+    const zoned = (iso: string, timeZone: string) =>
+      `${new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(iso))} ${timeZone}`;
+
+    const fullJobsSchema = z.object({
+      jobs: z.array(
+        z.looseObject({
+          function: z.string(),
+          timezone: z.string(),
+          enabled: z.boolean(),
+          disabled_reason: z.string().nullable(),
+          since: z.string(),
+          runs: z.array(z.looseObject({ id: z.string(), started_at: z.string() })),
+        }),
+      ),
+    });
+
+    it('offers Jobs to admin alone', async () => {
+      const navOf = () => page.$$eval('nav li a', (links) => links.map((a) => a.textContent));
+      await page.goto(`${stack.apiUrl}/#/`);
+      await shown('button[data-identity="demo teacher"]');
+      expect(await navOf()).not.toContain('Jobs');
+      for (const label of ['demo teacher', 'demo parent', 'demo student', 'admin']) {
+        await signIn(label);
+        const nav = await navOf();
+        if (identity(label).role === 'admin') expect(nav, label).toContain('Jobs');
+        else expect(nav, label).not.toContain('Jobs');
+      }
+    });
+
+    it('says why each disabled schedule is off, and shows every time with its zone', async () => {
+      await signIn('admin');
+      await open('#/jobs', '[data-view="jobs"]');
+      const { jobs } = fullJobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      const disabled = jobs.filter((job) => !job.enabled);
+      expect(disabled.map((job) => job.function).sort()).toEqual([
+        'calc_class_stats',
+        'calc_group_stats',
+        'calc_school_stats',
+        'calc_teacher_stats',
+      ]);
+      for (const job of disabled) {
+        expect(job.disabled_reason).toContain('calc_all_stats');
+        expect(await page.textContent(`[data-disabled="${job.function}"]`)).toBe(
+          ` (disabled: ${job.disabled_reason})`,
+        );
+      }
+      // The demo's first runs, each started at a time written in the stack's zone, named.
+      const all = jobs.find((job) => job.function === 'calc_all_stats');
+      const run = all?.runs[0];
+      if (all === undefined || run === undefined) throw new Error('no run of calc_all_stats');
+      expect(await page.textContent(`[data-run-id="${run.id}"] summary`)).toContain(
+        zoned(run.started_at, all.timezone),
+      );
+    });
+
+    it('follows a run started from the jobs view in its status line until it ends', async () => {
+      await signIn('admin');
+      await open('#/jobs', '[data-view="jobs"]');
+      await page.click('button[data-run-now="calc_all_stats"]');
+      await page.waitForFunction(
+        `/^calc_all_stats succeeded at .* after .* \\(run [^)]+\\)\\.$/.test(document.querySelector('p.status')?.textContent ?? '')`,
+      );
+      expect(await page.textContent('p.status')).not.toContain('started');
+    });
+
+    it('labels the runs kept from before this start as such', async () => {
+      const real = fullJobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      // A run an earlier stack kept in its data folder: started before this one began.
+      const reply = {
+        jobs: real.jobs.map((job) =>
+          job.function === 'calc_all_stats'
+            ? {
+                ...job,
+                runs: [
+                  ...job.runs,
+                  {
+                    ...job.runs[0],
+                    id: 'run-before',
+                    started_at: new Date(Date.parse(job.since) - 86_400_000).toISOString(),
+                    finished_at: new Date(Date.parse(job.since) - 86_399_000).toISOString(),
+                  },
+                ],
+              }
+            : job,
+        ),
+      };
+      await signIn('admin');
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply }));
+      try {
+        await page.evaluate(`location.hash = '#/jobs'`);
+        await page.reload();
+        await shown('[data-view="jobs"] [data-kept="calc_all_stats"] [data-run-id="run-before"]');
+        const section = (await page.textContent('[data-runs="calc_all_stats"]')) ?? '';
+        expect(section).toContain('Kept from before this start');
+        // This start's own runs are not among the kept ones.
+        const own = real.jobs.find((job) => job.function === 'calc_all_stats')?.runs[0];
+        expect(own).toBeDefined();
+        expect(
+          await page.$(`[data-kept="calc_all_stats"] [data-run-id="${own?.id ?? ''}"]`),
+        ).toBeNull();
+      } finally {
+        await page.unroute('**/_jobs');
+      }
+    });
+
+    it('shows the console’s page with its favicon and no failed request', async () => {
+      const failed: string[] = [];
+      const onResponse = (response: { status: () => number; url: () => string }) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      };
+      page.on('response', onResponse);
+      try {
+        await page.goto(`${stack.apiUrl}/`);
+        await shown('button[data-identity="demo teacher"]');
+        const icon = await page.getAttribute('link[rel="icon"]', 'href');
+        expect(icon).not.toBeNull();
+        const served = await fetch(new URL(icon ?? '', stack.apiUrl));
+        expect(served.status).toBe(200);
+        expect(served.headers.get('content-type')).toBe('image/svg+xml');
+        await signIn('demo teacher');
+        await shown('[data-chart="heatmap"] svg');
+      } finally {
+        page.off('response', onResponse);
+      }
+      expect(failed).toEqual([]);
+    });
+
+    it('names modules and classes: a student’s mastery by module title, a parent’s card by class name', async () => {
+      const directorySchema = z.object({
+        students: z.array(z.object({ id: z.string(), class_name: z.string().nullable() })),
+        modules: z.array(z.object({ id: z.string(), title: z.string() })),
+      });
+      await signIn('demo student');
+      const student = identity('demo student');
+      await shown('[data-view="progress"] .mastery');
+      const directory = directorySchema.parse(
+        (await apiGet('/_console/directory', await pageToken())).body,
+      );
+      const titles = new Map(directory.modules.map((m) => [m.id, m.title]));
+      const shownModules = await page.$$eval('[data-module]', (items) =>
+        items.map((li) => [
+          li.getAttribute('data-module'),
+          li.querySelector('.module-name')?.textContent,
+        ]),
+      );
+      expect(shownModules.length).toBeGreaterThan(0);
+      for (const [id, name] of shownModules) {
+        expect(name).toBe(titles.get(id ?? ''));
+        expect(name).not.toBe(id);
+      }
+      // The time the aggregate ran, in the school day's zone, named.
+      const progress = studentProgressSchema.parse(
+        (await apiGet(`/students/${student.id}/progress`, await pageToken())).body,
+      );
+      const timeZone = await pageTimezone();
+      expect(await page.textContent('[data-view="progress"]')).toContain(
+        `Aggregated ${zoned(progress.updated_at ?? '', timeZone)}`,
+      );
+
+      await signIn('demo parent');
+      await shown('[data-view="summary"] [data-child]');
+      const names = directorySchema.parse(
+        (await apiGet('/_console/directory', await pageToken())).body,
+      );
+      for (const child of names.students) {
+        expect(child.class_name).not.toBeNull();
+        expect(await page.textContent(`[data-child="${child.id}"] [data-class-name]`)).toBe(
+          child.class_name,
+        );
+      }
+    });
+
+    it('draws a word at 0 % as a visible mark at zero, with its percentage', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      const real = moduleResultsSchema.parse(
+        (await apiGet(resultsPath(teacher.home), await pageToken())).body,
+      );
+      const first = real.words[0];
+      if (first === undefined) throw new Error('the module has no words');
+      // The stack's own reply with its first word never answered right.
+      const reply = {
+        ...z
+          .looseObject({})
+          .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body),
+        words: real.words.map((w, i) =>
+          i === 0 ? { ...w, correct: 0, accuracy: 0, first_try_accuracy: 0 } : w,
+        ),
+      };
+      const pattern = '**/classes/*/modules/*/results*';
+      await page.route(pattern, (route) => route.fulfill({ json: reply }));
+      try {
+        await page.reload();
+        await shown('[data-chart="word-bars"] svg');
+        const ticks = await page.$$eval('[data-chart="word-bars"] g.word-ticks line', (lines) =>
+          lines.map((line) => ({
+            title: line.querySelector('title')?.textContent ?? '',
+            width: line.getBoundingClientRect().width,
+          })),
+        );
+        const zero = ticks.filter((t) => t.title === `${first.word}: accuracy 0%`);
+        expect(zero).toHaveLength(1);
+        expect(zero[0]?.width ?? 0).toBeGreaterThan(4);
+        const values = await page.$$eval('[data-chart="word-bars"] g.word-values text', (t) =>
+          t.map((e) => e.textContent),
+        );
+        expect(values.filter((v) => v === '0%').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await page.unroute(pattern);
+      }
+    });
+
+    it('scrolls a wide table inside its box on a desktop, its first column kept in view', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await open(teacher.home, '[data-chart="heatmap"] svg');
+      await page.click('details.numbers > summary');
+      const measure = z.object({
+        box: z.number(),
+        table: z.number(),
+        main: z.number(),
+        boxLeft: z.number(),
+        firstLeft: z.number(),
+        otherLeft: z.number(),
+      });
+      const measured = async () =>
+        measure.parse(
+          await page.evaluate(`(() => {
+            const table = document.querySelector('table[data-table="cells"]');
+            const box = table.parentElement;
+            const row = table.querySelector('tbody tr');
+            return {
+              box: box.clientWidth,
+              table: table.scrollWidth,
+              main: document.querySelector('main').clientWidth,
+              boxLeft: box.getBoundingClientRect().left,
+              firstLeft: row.children[0].getBoundingClientRect().left,
+              otherLeft: row.children[1].getBoundingClientRect().left,
+            };
+          })()`),
+        );
+      const before = await measured();
+      expect(before.table).toBeGreaterThan(before.box);
+      expect(before.box).toBeLessThanOrEqual(before.main);
+      expect((await pageWidths()).page).toBeLessThanOrEqual(DESKTOP.width);
+      await page.evaluate(
+        `document.querySelector('table[data-table="cells"]').parentElement.scrollLeft = 400`,
+      );
+      const after = await measured();
+      // The names stay at the box's left edge; the words slid past under them.
+      expect(Math.abs(after.firstLeft - after.boxLeft)).toBeLessThanOrEqual(1);
+      expect(after.otherLeft).toBeLessThan(before.otherLeft);
+    });
   },
 );

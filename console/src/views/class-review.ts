@@ -28,7 +28,11 @@ export const classReviewView = async (classCode: string, context: ViewContext): 
       'p',
       { class: 'figures', 'data-class-figures': '' },
       `${due} of ${review.words.length} practised words are due today for at least one student. `,
-      h('small', {}, `As of ${when(review.generated_at)} (the last aggregate run)`),
+      h(
+        'small',
+        {},
+        `As of ${when(review.generated_at, context.timezone)} (the last aggregate run)`,
+      ),
     ),
     h('h2', {}, 'Words by students due'),
     review.words.length === 0

@@ -28,9 +28,10 @@ const duration = (run: Run): string => {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 };
 
-const progressOf = (run: Run): HTMLElement => {
+const progressOf = (run: Run, timeZone: string): HTMLElement => {
   const p = run.progress;
-  if (p === null) return h('span', { class: 'running' }, `running since ${when(run.started_at)}`);
+  if (p === null)
+    return h('span', { class: 'running' }, `running since ${when(run.started_at, timeZone)}`);
   return h(
     'span',
     { class: 'running', 'data-progress': `${p.shards_done}/${p.shards}` },
@@ -53,7 +54,10 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   let busy = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const runItem = (run: Run): HTMLElement => {
+  /** The run the Run now button started: the status line follows it until it ends. */
+  let launched: { job: string; id: string } | undefined;
+
+  const runItem = (run: Run, timeZone: string): HTMLElement => {
     const details = h(
       'details',
       {
@@ -66,7 +70,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
         'summary',
         {},
         h('span', { class: `badge ${run.status}` }, run.status),
-        ` ${run.trigger} · ${when(run.started_at)} · ${duration(run)}`,
+        ` ${run.trigger} · ${when(run.started_at, timeZone)} · ${duration(run)}`,
         run.status === 'succeeded'
           ? h('span', { class: 'headline' }, ` · ${headline(run.summary)}`)
           : null,
@@ -102,6 +106,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
         token: false,
       });
       status.textContent = `${job.function} started (run ${run.id}).`;
+      launched = { job: job.function, id: run.id };
     } catch (error) {
       if (error instanceof ApiError && error.status === 409)
         status.textContent = `${job.function} is already running.`;
@@ -129,13 +134,26 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
             value: (job) => [
               h('code', {}, job.schedule),
               ` ${job.timezone}`,
-              job.enabled ? null : ' (disabled)',
+              job.enabled
+                ? null
+                : h(
+                    'span',
+                    { class: 'disabled', 'data-disabled': job.function },
+                    job.disabled_reason === null
+                      ? ' (disabled)'
+                      : ` (disabled: ${job.disabled_reason})`,
+                  ),
             ],
           },
-          { header: 'Next run', value: (job) => when(job.next_run) },
+          {
+            header: 'Next run',
+            // In the schedule's own zone, so it reads against the cron beside it.
+            value: (job) => when(job.next_run, job.timezone),
+            cell: (job) => ({ 'data-next-run': job.function }),
+          },
           {
             header: 'Now',
-            value: (job) => (job.current === null ? 'idle' : progressOf(job.current)),
+            value: (job) => (job.current === null ? 'idle' : progressOf(job.current, job.timezone)),
           },
           {
             header: '',
@@ -157,22 +175,48 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
       }),
     );
     runs.replaceChildren(
-      ...jobs.map((job) =>
-        h(
+      ...jobs.map((job) => {
+        const item = (run: Run) => runItem(run, job.timezone);
+        // Runs kept in the data folder by an earlier stack: said so, not mixed with this one's.
+        const before = job.runs.filter((run) => Date.parse(run.started_at) < Date.parse(job.since));
+        const now = job.runs.filter((run) => !before.includes(run));
+        return h(
           'section',
           { 'data-runs': job.function },
           h('h2', {}, `Recent runs of ${job.function}`),
-          job.runs.length === 0 && job.current === null
-            ? h('p', {}, 'No runs since the stack started.')
+          now.length === 0 && job.current === null
+            ? h('p', {}, `No runs since this start (${when(job.since, job.timezone)}).`)
             : h(
                 'ol',
                 { class: 'run-list' },
-                job.current === null ? null : runItem(job.current),
-                job.runs.map(runItem),
+                job.current === null ? null : item(job.current),
+                now.map(item),
               ),
-        ),
-      ),
+          before.length === 0
+            ? null
+            : [
+                h('h3', {}, 'Kept from before this start'),
+                h('ol', { class: 'run-list', 'data-kept': job.function }, before.map(item)),
+              ],
+        );
+      }),
     );
+  };
+
+  /** Says how the launched run ended once it has: the line never says "started" after. */
+  const follow = (jobs: readonly Job[]) => {
+    if (launched === undefined) return;
+    const { job: name, id } = launched;
+    const job = jobs.find((j) => j.function === name);
+    const run = job?.current?.id === id ? job.current : job?.runs.find((r) => r.id === id);
+    if (run === undefined || job === undefined) return;
+    if (run.status === 'running') {
+      const p = run.progress;
+      status.textContent = `${name} running since ${when(run.started_at, job.timezone)} (run ${id})${p === null ? '' : `: ${p.shards_done} of ${p.shards} shards`}.`;
+      return;
+    }
+    launched = undefined;
+    status.textContent = `${name} ${run.status} at ${when(run.finished_at, job.timezone)} after ${duration(run)} (run ${id})${run.error === null ? '' : `: ${run.error.code}: ${run.error.message}`}.`;
   };
 
   const refresh = async (): Promise<void> => {
@@ -181,6 +225,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
       token: false,
     });
     busy = jobs.some((job) => job.running);
+    follow(jobs);
     const text = JSON.stringify(jobs);
     if (text !== shown) {
       shown = text;

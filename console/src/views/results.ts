@@ -312,7 +312,7 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
       h(
         'small',
         {},
-        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at)}`,
+        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at, context.timezone)}`,
       ),
     ),
     results.warnings_total === 0

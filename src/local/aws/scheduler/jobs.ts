@@ -36,13 +36,20 @@ export interface JobInfo {
   readonly schedule: string;
   readonly timezone: string;
   readonly enabled: boolean;
+  /** Why a disabled schedule is off (null when enabled). */
+  readonly disabled_reason: string | null;
   readonly next_run: string | null;
   readonly running: boolean;
   /** Runs as a Step Functions workflow (shards, continuations). */
   readonly workflow: boolean;
   readonly current: JobRun | null;
-  /** The latest runs since the stack started, newest first (at most {@link RUNS_KEPT}). */
+  /**
+   * The latest runs, newest first (at most {@link RUNS_KEPT}): those started before
+   * `since` were kept from an earlier stack (`history`).
+   */
   readonly runs: readonly JobRun[];
+  /** When this stack's jobs began: a run started before it is from before a restart. */
+  readonly since: string;
 }
 
 /** Runs kept per job: enough to compare a few nights, bounded however long the stack runs. */
@@ -90,6 +97,7 @@ export class LocalJobs {
   readonly #current = new Map<FunctionName, JobRun>();
   readonly #history = new Map<FunctionName, JobRun[]>();
   #saved: Promise<void> = Promise.resolve();
+  readonly #since = new Date().toISOString();
 
   constructor(private readonly options: JobsOptions) {}
 
@@ -131,11 +139,13 @@ export class LocalJobs {
       schedule: cronPattern(schedule),
       timezone: this.options.timezone,
       enabled: schedule.enabled,
+      disabled_reason: schedule.enabled ? null : (schedule.disabledReason ?? null),
       next_run: this.#crons.get(name)?.nextRun()?.toISOString() ?? null,
       running: this.#current.has(name),
       workflow: isWorkflowJob(name),
       current: this.#snapshot(this.#current.get(name)),
       runs: (this.#history.get(name) ?? []).map((run) => ({ ...run })),
+      since: this.#since,
     }));
   }
 
