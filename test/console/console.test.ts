@@ -161,15 +161,27 @@ const screenshot = (name: string) =>
 
 const pct = (correct: number, attempts: number) => `${Math.round((correct / attempts) * 100)}%`;
 
+/** A student as the page names it: the id only where the name does not tell it apart. */
+const namer = (students: readonly { id: string; name: string | null }[]) => {
+  const names = students.map((s) => s.name);
+  return (s: { id: string; name: string | null }) =>
+    s.name === null
+      ? `no name (${s.id})`
+      : names.filter((n) => n === s.name).length > 1
+        ? `${s.name} (${s.id})`
+        : s.name;
+};
+
 /** The cell labels the API's reply calls for, computed here from the reply alone. */
 const expectedLabels = (results: z.output<typeof moduleResultsSchema>) => {
+  const nameOf = namer(results.students);
   const cells = new Map(results.cells.map((c) => [`${c.student_id}|${c.word}`, c]));
   const attempted: string[] = [];
   const empty: string[] = [];
   for (const s of results.students) {
     for (const { word } of results.words) {
       const cell = cells.get(`${s.id}|${word}`);
-      const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+      const who = `${nameOf(s)} · ${word}`;
       if (cell === undefined || cell.attempts === 0) empty.push(`${who}: no attempts`);
       else
         attempted.push(
@@ -894,6 +906,7 @@ describe.skipIf(skip !== undefined)(
       );
       const recalled: string[] = [];
       const none: string[] = [];
+      const nameOf = namer(results.students);
       for (const s of results.students) {
         const reply = await apiGet(
           `/students/${encodeURIComponent(s.id)}/review?all=true`,
@@ -905,7 +918,7 @@ describe.skipIf(skip !== undefined)(
           const { error } = errorSchema.parse(reply.body);
           for (const { word } of results.words)
             none.push(
-              `${s.name ?? 'no name'} (${s.id}) · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
+              `${nameOf(s)} · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
             );
           continue;
         }
@@ -915,7 +928,7 @@ describe.skipIf(skip !== undefined)(
           [...review.due, ...review.upcoming, ...(review.later ?? [])].map((w) => [w.word, w]),
         );
         for (const { word } of results.words) {
-          const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+          const who = `${nameOf(s)} · ${word}`;
           const card = cards.get(word);
           if (card !== undefined)
             recalled.push(
@@ -1200,6 +1213,40 @@ describe.skipIf(skip !== undefined)(
       // The names stay at the box's left edge; the words slid past under them.
       expect(Math.abs(after.firstLeft - after.boxLeft)).toBeLessThanOrEqual(1);
       expect(after.otherLeft).toBeLessThan(before.otherLeft);
+    });
+
+    it('tells apart students who share a name, and only those', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      const body = z
+        .looseObject({})
+        .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body);
+      const real = moduleResultsSchema.parse(body);
+      // Named students only: an earlier test stores one without a name in the class.
+      const named = real.students.filter((s) => s.name !== null);
+      const [first, second, third] = named;
+      if (first === undefined || second === undefined || third === undefined)
+        throw new Error('the demo class has fewer than three named students');
+      // The stack's own reply, a second student given the first one's name.
+      const students = real.students.map((s) =>
+        s.id === second.id ? { ...s, name: first.name } : s,
+      );
+      const pattern = '**/classes/*/modules/*/results*';
+      await page.route(pattern, (route) => route.fulfill({ json: { ...body, students } }));
+      try {
+        await page.reload();
+        await shown('[data-chart="heatmap"] svg');
+        const { attempted, empty } = await heatmapLabels();
+        const titles = [...attempted, ...empty];
+        expect(titles.some((t) => t.startsWith(`${first.name} (${first.id}) · `))).toBe(true);
+        expect(titles.some((t) => t.startsWith(`${first.name} (${second.id}) · `))).toBe(true);
+        // A name no one else has stands alone.
+        expect(students.filter((s) => s.name === third.name)).toHaveLength(1);
+        expect(titles.some((t) => t.startsWith(`${third.name} · `))).toBe(true);
+        expect(titles.some((t) => t.includes(`(${third.id})`))).toBe(false);
+      } finally {
+        await page.unroute(pattern);
+      }
     });
   },
 );

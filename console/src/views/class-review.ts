@@ -1,7 +1,7 @@
 /** `#/classes/<code>/review`: the class's words by students due, and each student's words due. */
 import { request } from '../api.ts';
 import { fittedChart } from '../charts/fit.ts';
-import { studentName } from '../charts/heatmap.ts';
+import { studentNamer } from '../charts/heatmap.ts';
 import { classDueBars } from '../charts/review.ts';
 import { h, when } from '../dom.ts';
 import { api } from '../endpoints.ts';
@@ -20,6 +20,7 @@ export const classReviewView = async (classCode: string, context: ViewContext): 
   const heading = `Words to review in class ${review.class_code}`;
   context.title(heading);
   const due = review.words.filter((w) => w.students_due > 0).length;
+  const studentName = studentNamer(review.students);
   return h(
     'section',
     { 'data-view': 'class-review' },
