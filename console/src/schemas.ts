@@ -130,6 +130,29 @@ export const runSchema = z.object({
 });
 export type Run = z.output<typeof runSchema>;
 
+/** A state of an ASL definition: what the console draws of it (its type and where it leads). */
+const stateFields = {
+  Type: z.string(),
+  Next: z.string().optional(),
+  Default: z.string().optional(),
+  Choices: z.array(z.looseObject({ Next: z.string() })).optional(),
+  Catch: z.array(z.looseObject({ Next: z.string() })).optional(),
+};
+const innerState = z.looseObject(stateFields);
+const aslState = z.looseObject({
+  ...stateFields,
+  // A Map's per-item states: one level deep, as the catalogue's workflows are.
+  ItemProcessor: z
+    .looseObject({ StartAt: z.string(), States: z.record(z.string(), innerState) })
+    .optional(),
+});
+export type AslState = z.output<typeof aslState>;
+const workflowDefinition = z.looseObject({
+  StartAt: z.string(),
+  States: z.record(z.string(), aslState),
+});
+export type WorkflowDefinition = z.output<typeof workflowDefinition>;
+
 export const jobsSchema = z.object({
   jobs: z.array(
     z.object({
@@ -142,6 +165,8 @@ export const jobsSchema = z.object({
       next_run: z.string().nullable(),
       running: z.boolean(),
       workflow: z.boolean(),
+      /** The workflow's state machine (ASL), null for a plain job. */
+      definition: workflowDefinition.nullable(),
       current: runSchema.nullable(),
       runs: z.array(runSchema),
       /** When this stack's jobs began: runs started before it were kept from an earlier one. */

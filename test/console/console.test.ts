@@ -1248,5 +1248,85 @@ describe.skipIf(skip !== undefined)(
         await page.unroute(pattern);
       }
     });
+
+    it('draws each workflow as the states of its ASL definition, the live state and shards done marked', async () => {
+      const stateSchema = z.looseObject({
+        Type: z.string(),
+        ItemProcessor: z
+          .looseObject({ States: z.record(z.string(), z.looseObject({ Type: z.string() })) })
+          .optional(),
+      });
+      const real = z
+        .object({
+          jobs: z.array(
+            z.looseObject({
+              function: z.string(),
+              workflow: z.boolean(),
+              definition: z.looseObject({ States: z.record(z.string(), stateSchema) }).nullable(),
+            }),
+          ),
+        })
+        .parse((await apiGet('/_jobs', undefined)).body);
+      const workflows = real.jobs.filter((job) => job.workflow);
+      expect(workflows.length).toBeGreaterThan(0);
+      let progress = { shards: 0, shards_done: 0, invocations: 0, continuations: 0 };
+      const reply = () => ({
+        jobs: real.jobs.map((job) =>
+          job.function === 'aggregate_students'
+            ? {
+                ...job,
+                running: true,
+                current: {
+                  id: 'run-drawn',
+                  function: 'aggregate_students',
+                  trigger: 'schedule',
+                  started_at: new Date().toISOString(),
+                  finished_at: null,
+                  status: 'running',
+                  summary: null,
+                  error: null,
+                  progress,
+                },
+              }
+            : job,
+        ),
+      });
+      await signIn('admin');
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply() }));
+      try {
+        await page.evaluate(`location.hash = '#/jobs'`);
+        await page.reload();
+        const drawing = '[data-workflow="aggregate_students"]';
+        // Before the plan answers: the run is in Plan.
+        await shown(`${drawing} [data-state="Plan"][data-live]`);
+        // Every state of every workflow's definition is drawn, the Map's own ones too.
+        for (const job of workflows) {
+          const states = Object.entries(job.definition?.States ?? {}).flatMap(([name, st]) => [
+            name,
+            ...Object.keys(st.ItemProcessor?.States ?? {}),
+          ]);
+          const drawn = await page.$$eval(`[data-workflow="${job.function}"] [data-state]`, (g) =>
+            g.map((e) => e.getAttribute('data-state')),
+          );
+          expect([...drawn].sort(), job.function).toEqual([...states].sort());
+        }
+        // Mid-run: the Map over shards is the live state, with its shards done.
+        progress = { shards: 8, shards_done: 3, invocations: 5, continuations: 2 };
+        await page.waitForSelector(`${drawing} [data-state="Shards"][data-live]`);
+        expect(
+          await page.getAttribute(`${drawing} [data-state="Shards"]`, 'data-shards-done'),
+        ).toBe('3/8');
+        expect(await page.textContent(`${drawing} [data-state="Shards"]`)).toContain(
+          '3 of 8 shards done',
+        );
+        expect(await page.$$(`${drawing} [data-live]`)).toHaveLength(1);
+        // Every shard done, the run still going: it is finishing.
+        progress = { shards: 8, shards_done: 8, invocations: 12, continuations: 4 };
+        await page.waitForSelector(`${drawing} [data-state="Finish"][data-live]`);
+        await screenshot('jobs-workflow');
+      } finally {
+        await page.unroute('**/_jobs');
+      }
+    });
   },
 );

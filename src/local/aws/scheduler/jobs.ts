@@ -15,7 +15,11 @@ import {
   functions,
   type Schedule,
 } from '../../../catalog/functions.ts';
-import { isWorkflowJob } from '../../../catalog/workflows.ts';
+import {
+  type AslDefinition,
+  isWorkflowJob,
+  workflowDefinition,
+} from '../../../catalog/workflows.ts';
 import { compareCodeUnits } from '../../../domain/ordering.ts';
 import { errorMessage, LmsError } from '../../../errors.ts';
 import { JobBusyError } from '../../../services/aggregates/lease.ts';
@@ -42,6 +46,11 @@ export interface JobInfo {
   readonly running: boolean;
   /** Runs as a Step Functions workflow (shards, continuations). */
   readonly workflow: boolean;
+  /**
+   * The workflow's state machine (ASL), the very definition the stack runs and deploys, so
+   * the console draws its states from it rather than from a copy; null for a plain job.
+   */
+  readonly definition: AslDefinition | null;
   readonly current: JobRun | null;
   /**
    * The latest runs, newest first (at most {@link RUNS_KEPT}): those started before
@@ -143,6 +152,10 @@ export class LocalJobs {
       next_run: this.#crons.get(name)?.nextRun()?.toISOString() ?? null,
       running: this.#current.has(name),
       workflow: isWorkflowJob(name),
+      // Names, not ARNs: what the local stack itself runs (`run-workflow.ts`).
+      definition: isWorkflowJob(name)
+        ? workflowDefinition(name, { functionArn: name, failedRunsQueueUrl: 'local' })
+        : null,
       current: this.#snapshot(this.#current.get(name)),
       runs: (this.#history.get(name) ?? []).map((run) => ({ ...run })),
       since: this.#since,
