@@ -864,6 +864,14 @@ describe.skipIf(skip !== undefined)(
       );
       expect(reply.status).toBe(200);
       const review = classReviewSchema.parse(reply.body);
+      // The class by its name, as the directory gives it, not its code.
+      const named = z
+        .object({ classes: z.array(z.object({ code: z.string(), name: z.string() })) })
+        .parse((await apiGet('/_console/directory', await pageToken())).body)
+        .classes.find((c) => c.code === classCode);
+      expect(await page.textContent('[data-view="class-review"] h1')).toBe(
+        `Words to review in ${named?.name ?? ''}`,
+      );
       const expected = review.words.map(
         (w) =>
           `${w.word}: ${w.students_due} students due of ${w.students_practised} who practised it`,
