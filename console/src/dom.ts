@@ -27,11 +27,36 @@ export const h = <K extends keyof HTMLElementTagNameMap>(
 export const percent = (value: number | null | undefined): string =>
   value === null || value === undefined ? '–' : `${Math.round(value * 100)}%`;
 
-/** A date-time as the reader's clock shows it, to the minute. */
-export const when = (iso: string | null | undefined): string =>
-  iso === null || iso === undefined
-    ? '–'
-    : new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+/**
+ * A date-time to the minute in `timeZone`, the zone named after it ("7 Dec 2026, 16:05
+ * Asia/Shanghai"): the school day's zone (`LMS_TIMEZONE`) and the reader's clock may differ,
+ * and a time without its zone beside a cron in another reads as a contradiction. A 24-hour
+ * clock, so it reads as the cron does.
+ */
+export const when = (iso: string | null | undefined, timeZone: string): string => {
+  if (iso === null || iso === undefined) return '–';
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  return `${zonedFormat(timeZone).format(time)} ${timeZone}`;
+};
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+const zonedFormat = (timeZone: string): Intl.DateTimeFormat => {
+  let format = formats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formats.set(timeZone, format);
+  }
+  return format;
+};
 
 /** "1 day", "3 days". */
 export const plural = (count: number, one: string, many = `${one}s`): string =>

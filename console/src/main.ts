@@ -53,7 +53,8 @@ interface NavLink {
 }
 
 const navLinks = (session: Session | undefined): NavLink[] => {
-  if (session === undefined) return [{ href: '#/jobs', text: 'Jobs', view: 'jobs' }];
+  // Jobs run whole-organisation work: offered to admin alone, not to parents and students.
+  if (session === undefined) return [];
   const links: NavLink[] = [];
   if (session.role === 'admin')
     links.push({ href: '#/organisation', text: 'Organisation', view: 'organisation' });
@@ -68,7 +69,7 @@ const navLinks = (session: Session | undefined): NavLink[] => {
     links.push({ href: progressHash(session.id), text: 'My progress', view: 'progress' });
     links.push({ href: reviewHash(session.id), text: 'My review', view: 'review' });
   }
-  links.push({ href: '#/jobs', text: 'Jobs', view: 'jobs' });
+  if (session.role === 'admin') links.push({ href: '#/jobs', text: 'Jobs', view: 'jobs' });
   return links;
 };
 

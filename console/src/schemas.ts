@@ -79,8 +79,14 @@ export const directorySchema = z.object({
     }),
   ),
   students: z.array(
-    z.object({ id: z.string(), name: z.string(), class_code: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      class_code: z.string().nullable(),
+      class_name: z.string().nullable(),
+    }),
   ),
+  modules: z.array(z.object({ id: z.string(), title: z.string() })),
 });
 export type Directory = z.output<typeof directorySchema>;
 
@@ -124,6 +130,29 @@ export const runSchema = z.object({
 });
 export type Run = z.output<typeof runSchema>;
 
+/** A state of an ASL definition: what the console draws of it (its type and where it leads). */
+const stateFields = {
+  Type: z.string(),
+  Next: z.string().optional(),
+  Default: z.string().optional(),
+  Choices: z.array(z.looseObject({ Next: z.string() })).optional(),
+  Catch: z.array(z.looseObject({ Next: z.string() })).optional(),
+};
+const innerState = z.looseObject(stateFields);
+const aslState = z.looseObject({
+  ...stateFields,
+  // A Map's per-item states: one level deep, as the catalogue's workflows are.
+  ItemProcessor: z
+    .looseObject({ StartAt: z.string(), States: z.record(z.string(), innerState) })
+    .optional(),
+});
+export type AslState = z.output<typeof aslState>;
+const workflowDefinition = z.looseObject({
+  StartAt: z.string(),
+  States: z.record(z.string(), aslState),
+});
+export type WorkflowDefinition = z.output<typeof workflowDefinition>;
+
 export const jobsSchema = z.object({
   jobs: z.array(
     z.object({
@@ -131,11 +160,17 @@ export const jobsSchema = z.object({
       schedule: z.string(),
       timezone: z.string(),
       enabled: z.boolean(),
+      /** Why a disabled schedule is off. */
+      disabled_reason: z.string().nullable(),
       next_run: z.string().nullable(),
       running: z.boolean(),
       workflow: z.boolean(),
+      /** The workflow's state machine (ASL), null for a plain job. */
+      definition: workflowDefinition.nullable(),
       current: runSchema.nullable(),
       runs: z.array(runSchema),
+      /** When this stack's jobs began: runs started before it were kept from an earlier one. */
+      since: z.string(),
     }),
   ),
 });

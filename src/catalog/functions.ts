@@ -95,6 +95,8 @@ export interface Schedule {
   readonly input: Readonly<Record<string, unknown>>;
   /** Disabled schedules are deployed (ready to switch on) but do not fire. */
   readonly enabled: boolean;
+  /** Why a disabled schedule is off, for whoever sees it listed (the console's jobs view). */
+  readonly disabledReason?: string;
 }
 
 export interface HttpRoute {
@@ -153,6 +155,12 @@ const daily = (
   enabled,
 });
 
+/** A per-level stats schedule: off, since the one nightly `calc_all_stats` does its level. */
+const levelStats = (): Schedule => ({
+  ...daily(0, 5, false),
+  disabledReason: 'calc_all_stats runs all four levels nightly',
+});
+
 /**
  * Eight shards: the issue's target speed-up against DynamoDB's latency, well inside a
  * Lambda account's default concurrency. Six hours: far beyond any run the bench predicts,
@@ -175,21 +183,21 @@ export const functions = {
   calc_class_stats: {
     name: 'calc_class_stats',
     description: 'classes.stats = { students }',
-    trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
+    trigger: { kind: 'schedule', schedule: levelStats() },
     tables: { students: ['scan'], classes: ['scan', 'update'] },
     ...job,
   },
   calc_teacher_stats: {
     name: 'calc_teacher_stats',
     description: 'teachers.stats = { classes, students }',
-    trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
+    trigger: { kind: 'schedule', schedule: levelStats() },
     tables: { students: ['scan'], classes: ['scan'], teachers: ['scan', 'update'] },
     ...job,
   },
   calc_school_stats: {
     name: 'calc_school_stats',
     description: 'schools.stats = { teachers, classes, students }',
-    trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
+    trigger: { kind: 'schedule', schedule: levelStats() },
     tables: {
       students: ['scan'],
       classes: ['scan'],
@@ -201,7 +209,7 @@ export const functions = {
   calc_group_stats: {
     name: 'calc_group_stats',
     description: 'groups.stats = { schools, teachers, classes, students }',
-    trigger: { kind: 'schedule', schedule: daily(0, 5, false) },
+    trigger: { kind: 'schedule', schedule: levelStats() },
     tables: {
       students: ['scan'],
       classes: ['scan'],

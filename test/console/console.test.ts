@@ -1,10 +1,13 @@
 /**
  * The web console in a real browser against a seeded stack: each role signs in through the
  * sign-in page and sees what the API answers for it, figure for figure. Screenshots of
- * every view go to docs/screenshots/.
+ * every view go to test-output/screenshots/ (ignored), or to the folder in LMS_SCREENSHOTS:
+ * `npm run screenshots` refreshes the committed ones in docs/screenshots/, so a plain
+ * `npm test` leaves the tree as it found it.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -32,7 +35,11 @@ import { uniquePrefix } from '../support/test-db.ts';
 
 let prefix = '';
 
-export const SCREENSHOTS = join(import.meta.dirname, '../../docs/screenshots');
+const ROOT = join(import.meta.dirname, '../..');
+export const SCREENSHOTS = resolve(
+  ROOT,
+  process.env.LMS_SCREENSHOTS?.trim() || join('test-output', 'screenshots'),
+);
 
 const identitySchema = z.object({
   role: z.string(),
@@ -154,15 +161,27 @@ const screenshot = (name: string) =>
 
 const pct = (correct: number, attempts: number) => `${Math.round((correct / attempts) * 100)}%`;
 
+/** A student as the page names it: the id only where the name does not tell it apart. */
+const namer = (students: readonly { id: string; name: string | null }[]) => {
+  const names = students.map((s) => s.name);
+  return (s: { id: string; name: string | null }) =>
+    s.name === null
+      ? `no name (${s.id})`
+      : names.filter((n) => n === s.name).length > 1
+        ? `${s.name} (${s.id})`
+        : s.name;
+};
+
 /** The cell labels the API's reply calls for, computed here from the reply alone. */
 const expectedLabels = (results: z.output<typeof moduleResultsSchema>) => {
+  const nameOf = namer(results.students);
   const cells = new Map(results.cells.map((c) => [`${c.student_id}|${c.word}`, c]));
   const attempted: string[] = [];
   const empty: string[] = [];
   for (const s of results.students) {
     for (const { word } of results.words) {
       const cell = cells.get(`${s.id}|${word}`);
-      const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+      const who = `${nameOf(s)} · ${word}`;
       if (cell === undefined || cell.attempts === 0) empty.push(`${who}: no attempts`);
       else
         attempted.push(
@@ -220,6 +239,16 @@ describe.skipIf(skip !== undefined)(
       await browser?.stop();
       await stack?.stop();
       if (browser !== undefined) expect(browserLeft(browser)).toBe(false);
+    });
+
+    it('writes its screenshots where git ignores them, unless LMS_SCREENSHOTS asks', () => {
+      // `npm test` must leave the tree clean: only `npm run screenshots` writes tracked files.
+      const ignored = spawnSync('git', ['check-ignore', '-q', join(SCREENSHOTS, 'sign-in.png')], {
+        cwd: ROOT,
+      });
+      if (process.env.LMS_SCREENSHOTS?.trim())
+        expect(SCREENSHOTS).toBe(resolve(ROOT, process.env.LMS_SCREENSHOTS.trim()));
+      else expect(ignored.status).toBe(0);
     });
 
     it('offers every identity the stack lists on the sign-in page', async () => {
@@ -835,6 +864,14 @@ describe.skipIf(skip !== undefined)(
       );
       expect(reply.status).toBe(200);
       const review = classReviewSchema.parse(reply.body);
+      // The class by its name, as the directory gives it, not its code.
+      const named = z
+        .object({ classes: z.array(z.object({ code: z.string(), name: z.string() })) })
+        .parse((await apiGet('/_console/directory', await pageToken())).body)
+        .classes.find((c) => c.code === classCode);
+      expect(await page.textContent('[data-view="class-review"] h1')).toBe(
+        `Words to review in ${named?.name ?? ''}`,
+      );
       const expected = review.words.map(
         (w) =>
           `${w.word}: ${w.students_due} students due of ${w.students_practised} who practised it`,
@@ -877,6 +914,7 @@ describe.skipIf(skip !== undefined)(
       );
       const recalled: string[] = [];
       const none: string[] = [];
+      const nameOf = namer(results.students);
       for (const s of results.students) {
         const reply = await apiGet(
           `/students/${encodeURIComponent(s.id)}/review?all=true`,
@@ -888,7 +926,7 @@ describe.skipIf(skip !== undefined)(
           const { error } = errorSchema.parse(reply.body);
           for (const { word } of results.words)
             none.push(
-              `${s.name ?? 'no name'} (${s.id}) · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
+              `${nameOf(s)} · ${word}: review not available: ${reply.status} Not found (${error.code}): ${error.message}`,
             );
           continue;
         }
@@ -898,7 +936,7 @@ describe.skipIf(skip !== undefined)(
           [...review.due, ...review.upcoming, ...(review.later ?? [])].map((w) => [w.word, w]),
         );
         for (const { word } of results.words) {
-          const who = `${s.name ?? 'no name'} (${s.id}) · ${word}`;
+          const who = `${nameOf(s)} · ${word}`;
           const card = cards.get(word);
           if (card !== undefined)
             recalled.push(
@@ -921,6 +959,382 @@ describe.skipIf(skip !== undefined)(
       await page.check('input[name="measure"][value="accuracy"]');
       await shown('[data-measure="accuracy"] [data-chart="heatmap"] svg');
       expect(await heatmapLabels()).toEqual(expectedLabels(results));
+    });
+    /** A time as the console writes it: to the minute in `timeZone`, the zone named. */
+    const zoned = (iso: string, timeZone: string) =>
+      `${new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        day: 'numeric',
+        month: 'short',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(new Date(iso))} ${timeZone}`;
+
+    const fullJobsSchema = z.object({
+      jobs: z.array(
+        z.looseObject({
+          function: z.string(),
+          timezone: z.string(),
+          enabled: z.boolean(),
+          disabled_reason: z.string().nullable(),
+          since: z.string(),
+          runs: z.array(z.looseObject({ id: z.string(), started_at: z.string() })),
+        }),
+      ),
+    });
+
+    it('offers Jobs to admin alone', async () => {
+      const navOf = () => page.$$eval('nav li a', (links) => links.map((a) => a.textContent));
+      await page.goto(`${stack.apiUrl}/#/`);
+      await shown('button[data-identity="demo teacher"]');
+      expect(await navOf()).not.toContain('Jobs');
+      for (const label of ['demo teacher', 'demo parent', 'demo student', 'admin']) {
+        await signIn(label);
+        const nav = await navOf();
+        if (identity(label).role === 'admin') expect(nav, label).toContain('Jobs');
+        else expect(nav, label).not.toContain('Jobs');
+      }
+    });
+
+    it('says why each disabled schedule is off, and shows every time with its zone', async () => {
+      await signIn('admin');
+      await open('#/jobs', '[data-view="jobs"]');
+      const { jobs } = fullJobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      const disabled = jobs.filter((job) => !job.enabled);
+      expect(disabled.map((job) => job.function).sort()).toEqual([
+        'calc_class_stats',
+        'calc_group_stats',
+        'calc_school_stats',
+        'calc_teacher_stats',
+      ]);
+      for (const job of disabled) {
+        expect(job.disabled_reason).toContain('calc_all_stats');
+        expect(await page.textContent(`[data-disabled="${job.function}"]`)).toBe(
+          ` (disabled: ${job.disabled_reason})`,
+        );
+      }
+      // The demo's first runs, each started at a time written in the stack's zone, named.
+      const all = jobs.find((job) => job.function === 'calc_all_stats');
+      const run = all?.runs[0];
+      if (all === undefined || run === undefined) throw new Error('no run of calc_all_stats');
+      expect(await page.textContent(`[data-run-id="${run.id}"] summary`)).toContain(
+        zoned(run.started_at, all.timezone),
+      );
+    });
+
+    it('follows a run started from the jobs view in its status line until it ends', async () => {
+      await signIn('admin');
+      await open('#/jobs', '[data-view="jobs"]');
+      await page.click('button[data-run-now="calc_all_stats"]');
+      await page.waitForFunction(
+        `/^calc_all_stats succeeded at .* after .* \\(run [^)]+\\)\\.$/.test(document.querySelector('p.status')?.textContent ?? '')`,
+      );
+      expect(await page.textContent('p.status')).not.toContain('started');
+    });
+
+    it('labels the runs kept from before this start as such', async () => {
+      const real = fullJobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      // A run an earlier stack kept in its data folder: started before this one began.
+      const reply = {
+        jobs: real.jobs.map((job) =>
+          job.function === 'calc_all_stats'
+            ? {
+                ...job,
+                runs: [
+                  ...job.runs,
+                  {
+                    ...job.runs[0],
+                    id: 'run-before',
+                    started_at: new Date(Date.parse(job.since) - 86_400_000).toISOString(),
+                    finished_at: new Date(Date.parse(job.since) - 86_399_000).toISOString(),
+                  },
+                ],
+              }
+            : job,
+        ),
+      };
+      await signIn('admin');
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply }));
+      try {
+        await page.evaluate(`location.hash = '#/jobs'`);
+        await page.reload();
+        await shown('[data-view="jobs"] [data-kept="calc_all_stats"] [data-run-id="run-before"]');
+        const section = (await page.textContent('[data-runs="calc_all_stats"]')) ?? '';
+        expect(section).toContain('Kept from before this start');
+        // This start's own runs are not among the kept ones.
+        const own = real.jobs.find((job) => job.function === 'calc_all_stats')?.runs[0];
+        expect(own).toBeDefined();
+        expect(
+          await page.$(`[data-kept="calc_all_stats"] [data-run-id="${own?.id ?? ''}"]`),
+        ).toBeNull();
+      } finally {
+        await page.unroute('**/_jobs');
+      }
+    });
+
+    it('shows the console’s page with its favicon and no failed request', async () => {
+      const failed: string[] = [];
+      const onResponse = (response: { status: () => number; url: () => string }) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      };
+      page.on('response', onResponse);
+      try {
+        await page.goto(`${stack.apiUrl}/`);
+        await shown('button[data-identity="demo teacher"]');
+        const icon = await page.getAttribute('link[rel="icon"]', 'href');
+        expect(icon).not.toBeNull();
+        const served = await fetch(new URL(icon ?? '', stack.apiUrl));
+        expect(served.status).toBe(200);
+        expect(served.headers.get('content-type')).toBe('image/svg+xml');
+        await signIn('demo teacher');
+        await shown('[data-chart="heatmap"] svg');
+      } finally {
+        page.off('response', onResponse);
+      }
+      expect(failed).toEqual([]);
+    });
+
+    it('names modules and classes: a student’s mastery by module title, a parent’s card by class name', async () => {
+      const directorySchema = z.object({
+        students: z.array(z.object({ id: z.string(), class_name: z.string().nullable() })),
+        modules: z.array(z.object({ id: z.string(), title: z.string() })),
+      });
+      await signIn('demo student');
+      const student = identity('demo student');
+      await shown('[data-view="progress"] .mastery');
+      const directory = directorySchema.parse(
+        (await apiGet('/_console/directory', await pageToken())).body,
+      );
+      const titles = new Map(directory.modules.map((m) => [m.id, m.title]));
+      const shownModules = await page.$$eval('[data-module]', (items) =>
+        items.map((li) => [
+          li.getAttribute('data-module'),
+          li.querySelector('.module-name')?.textContent,
+        ]),
+      );
+      expect(shownModules.length).toBeGreaterThan(0);
+      for (const [id, name] of shownModules) {
+        expect(name).toBe(titles.get(id ?? ''));
+        expect(name).not.toBe(id);
+      }
+      // The time the aggregate ran, in the school day's zone, named.
+      const progress = studentProgressSchema.parse(
+        (await apiGet(`/students/${student.id}/progress`, await pageToken())).body,
+      );
+      const timeZone = await pageTimezone();
+      expect(await page.textContent('[data-view="progress"]')).toContain(
+        `Aggregated ${zoned(progress.updated_at ?? '', timeZone)}`,
+      );
+
+      await signIn('demo parent');
+      await shown('[data-view="summary"] [data-child]');
+      const names = directorySchema.parse(
+        (await apiGet('/_console/directory', await pageToken())).body,
+      );
+      for (const child of names.students) {
+        expect(child.class_name).not.toBeNull();
+        expect(await page.textContent(`[data-child="${child.id}"] [data-class-name]`)).toBe(
+          child.class_name,
+        );
+      }
+    });
+
+    it('draws a word at 0 % as a visible mark at zero, with its percentage', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      const real = moduleResultsSchema.parse(
+        (await apiGet(resultsPath(teacher.home), await pageToken())).body,
+      );
+      const first = real.words[0];
+      if (first === undefined) throw new Error('the module has no words');
+      // The stack's own reply with its first word never answered right.
+      const reply = {
+        ...z
+          .looseObject({})
+          .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body),
+        words: real.words.map((w, i) =>
+          i === 0 ? { ...w, correct: 0, accuracy: 0, first_try_accuracy: 0 } : w,
+        ),
+      };
+      const pattern = '**/classes/*/modules/*/results*';
+      await page.route(pattern, (route) => route.fulfill({ json: reply }));
+      try {
+        await page.reload();
+        await shown('[data-chart="word-bars"] svg');
+        const ticks = await page.$$eval('[data-chart="word-bars"] g.word-ticks line', (lines) =>
+          lines.map((line) => ({
+            title: line.querySelector('title')?.textContent ?? '',
+            width: line.getBoundingClientRect().width,
+          })),
+        );
+        const zero = ticks.filter((t) => t.title === `${first.word}: accuracy 0%`);
+        expect(zero).toHaveLength(1);
+        expect(zero[0]?.width ?? 0).toBeGreaterThan(4);
+        const values = await page.$$eval('[data-chart="word-bars"] g.word-values text', (t) =>
+          t.map((e) => e.textContent),
+        );
+        expect(values.filter((v) => v === '0%').length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await page.unroute(pattern);
+      }
+    });
+
+    it('scrolls a wide table inside its box on a desktop, its first column kept in view', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await open(teacher.home, '[data-chart="heatmap"] svg');
+      await page.click('details.numbers > summary');
+      const measure = z.object({
+        box: z.number(),
+        table: z.number(),
+        main: z.number(),
+        boxLeft: z.number(),
+        firstLeft: z.number(),
+        otherLeft: z.number(),
+      });
+      const measured = async () =>
+        measure.parse(
+          await page.evaluate(`(() => {
+            const table = document.querySelector('table[data-table="cells"]');
+            const box = table.parentElement;
+            const row = table.querySelector('tbody tr');
+            return {
+              box: box.clientWidth,
+              table: table.scrollWidth,
+              main: document.querySelector('main').clientWidth,
+              boxLeft: box.getBoundingClientRect().left,
+              firstLeft: row.children[0].getBoundingClientRect().left,
+              otherLeft: row.children[1].getBoundingClientRect().left,
+            };
+          })()`),
+        );
+      const before = await measured();
+      expect(before.table).toBeGreaterThan(before.box);
+      expect(before.box).toBeLessThanOrEqual(before.main);
+      expect((await pageWidths()).page).toBeLessThanOrEqual(DESKTOP.width);
+      await page.evaluate(
+        `document.querySelector('table[data-table="cells"]').parentElement.scrollLeft = 400`,
+      );
+      const after = await measured();
+      // The names stay at the box's left edge; the words slid past under them.
+      expect(Math.abs(after.firstLeft - after.boxLeft)).toBeLessThanOrEqual(1);
+      expect(after.otherLeft).toBeLessThan(before.otherLeft);
+    });
+
+    it('tells apart students who share a name, and only those', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      const body = z
+        .looseObject({})
+        .parse((await apiGet(resultsPath(teacher.home), await pageToken())).body);
+      const real = moduleResultsSchema.parse(body);
+      // Named students only: an earlier test stores one without a name in the class.
+      const named = real.students.filter((s) => s.name !== null);
+      const [first, second, third] = named;
+      if (first === undefined || second === undefined || third === undefined)
+        throw new Error('the demo class has fewer than three named students');
+      // The stack's own reply, a second student given the first one's name.
+      const students = real.students.map((s) =>
+        s.id === second.id ? { ...s, name: first.name } : s,
+      );
+      const pattern = '**/classes/*/modules/*/results*';
+      await page.route(pattern, (route) => route.fulfill({ json: { ...body, students } }));
+      try {
+        await page.reload();
+        await shown('[data-chart="heatmap"] svg');
+        const { attempted, empty } = await heatmapLabels();
+        const titles = [...attempted, ...empty];
+        expect(titles.some((t) => t.startsWith(`${first.name} (${first.id}) · `))).toBe(true);
+        expect(titles.some((t) => t.startsWith(`${first.name} (${second.id}) · `))).toBe(true);
+        // A name no one else has stands alone.
+        expect(students.filter((s) => s.name === third.name)).toHaveLength(1);
+        expect(titles.some((t) => t.startsWith(`${third.name} · `))).toBe(true);
+        expect(titles.some((t) => t.includes(`(${third.id})`))).toBe(false);
+      } finally {
+        await page.unroute(pattern);
+      }
+    });
+
+    it('draws each workflow as the states of its ASL definition, the live state and shards done marked', async () => {
+      const stateSchema = z.looseObject({
+        Type: z.string(),
+        ItemProcessor: z
+          .looseObject({ States: z.record(z.string(), z.looseObject({ Type: z.string() })) })
+          .optional(),
+      });
+      const real = z
+        .object({
+          jobs: z.array(
+            z.looseObject({
+              function: z.string(),
+              workflow: z.boolean(),
+              definition: z.looseObject({ States: z.record(z.string(), stateSchema) }).nullable(),
+            }),
+          ),
+        })
+        .parse((await apiGet('/_jobs', undefined)).body);
+      const workflows = real.jobs.filter((job) => job.workflow);
+      expect(workflows.length).toBeGreaterThan(0);
+      let progress = { shards: 0, shards_done: 0, invocations: 0, continuations: 0 };
+      const reply = () => ({
+        jobs: real.jobs.map((job) =>
+          job.function === 'aggregate_students'
+            ? {
+                ...job,
+                running: true,
+                current: {
+                  id: 'run-drawn',
+                  function: 'aggregate_students',
+                  trigger: 'schedule',
+                  started_at: new Date().toISOString(),
+                  finished_at: null,
+                  status: 'running',
+                  summary: null,
+                  error: null,
+                  progress,
+                },
+              }
+            : job,
+        ),
+      });
+      await signIn('admin');
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply() }));
+      try {
+        await page.evaluate(`location.hash = '#/jobs'`);
+        await page.reload();
+        const drawing = '[data-workflow="aggregate_students"]';
+        // Before the plan answers: the run is in Plan.
+        await shown(`${drawing} [data-state="Plan"][data-live]`);
+        // Every state of every workflow's definition is drawn, the Map's own ones too.
+        for (const job of workflows) {
+          const states = Object.entries(job.definition?.States ?? {}).flatMap(([name, st]) => [
+            name,
+            ...Object.keys(st.ItemProcessor?.States ?? {}),
+          ]);
+          const drawn = await page.$$eval(`[data-workflow="${job.function}"] [data-state]`, (g) =>
+            g.map((e) => e.getAttribute('data-state')),
+          );
+          expect([...drawn].sort(), job.function).toEqual([...states].sort());
+        }
+        // Mid-run: the Map over shards is the live state, with its shards done.
+        progress = { shards: 8, shards_done: 3, invocations: 5, continuations: 2 };
+        await page.waitForSelector(`${drawing} [data-state="Shards"][data-live]`);
+        expect(
+          await page.getAttribute(`${drawing} [data-state="Shards"]`, 'data-shards-done'),
+        ).toBe('3/8');
+        expect(await page.textContent(`${drawing} [data-state="Shards"]`)).toContain(
+          '3 of 8 shards done',
+        );
+        expect(await page.$$(`${drawing} [data-live]`)).toHaveLength(1);
+        // Every shard done, the run still going: it is finishing.
+        progress = { shards: 8, shards_done: 8, invocations: 12, continuations: 4 };
+        await page.waitForSelector(`${drawing} [data-state="Finish"][data-live]`);
+        await screenshot('jobs-workflow');
+      } finally {
+        await page.unroute('**/_jobs');
+      }
     });
   },
 );

@@ -45,6 +45,26 @@ export const wordAccuracyBars = (results: ModuleResults, width: number): Chart =
         ariaDescription: 'word accuracy bars',
       }),
       Plot.ruleY([0]),
+      // A tick at each value and its percentage: a word at 0 % is a visible mark at zero,
+      // not an absent bar that reads as missing data.
+      Plot.tickY(rows, {
+        fx: 'word',
+        x: 'measure',
+        y: 'value',
+        stroke: 'measure',
+        strokeWidth: 3,
+        title: 'title',
+        className: 'word-ticks',
+      }),
+      Plot.text(rows, {
+        fx: 'word',
+        x: 'measure',
+        y: 'value',
+        text: (r: { value: number }) => percent(r.value),
+        dy: -8,
+        fontSize: 9,
+        className: 'word-values',
+      }),
     ],
   });
 };

@@ -20,14 +20,32 @@ export interface HeatCell {
   readonly title: string;
 }
 
-export const studentName = (student: { readonly id: string; readonly name: string | null }) =>
-  `${student.name ?? 'no name'} (${student.id})`;
+interface Named {
+  readonly id: string;
+  readonly name: string | null;
+}
+
+/**
+ * Names students as a teacher knows them: the name alone, its id added only where the name
+ * does not tell the student apart ("Li Liu (s-000123)" when two share it) or is missing.
+ */
+export const studentNamer = (students: readonly Named[]): ((student: Named) => string) => {
+  const counts = new Map<string, number>();
+  for (const { name } of students) if (name !== null) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return (student) =>
+    student.name === null
+      ? `no name (${student.id})`
+      : (counts.get(student.name) ?? 0) > 1
+        ? `${student.name} (${student.id})`
+        : student.name;
+};
 
 /** A student and word as one key: NUL is in no id or word, so no two pairs share a key. */
 export const cellKey = (studentId: string, word: string): string => `${studentId}\u0000${word}`;
 
 /** One cell per student and word, in the reply's orders, each labelled with its figures. */
 export const heatCells = (results: ModuleResults): HeatCell[] => {
+  const studentName = studentNamer(results.students);
   const byPair = new Map(results.cells.map((cell) => [cellKey(cell.student_id, cell.word), cell]));
   return results.students.flatMap((student) =>
     results.words.map(({ word }) => {
@@ -61,7 +79,8 @@ const grid = (
 ): Chart => {
   const review = new Set(results.needs_review);
   const help = new Set(results.needs_help);
-  const names = new Map(results.students.map((s) => [s.id, s.name ?? s.id]));
+  const studentName = studentNamer(results.students);
+  const names = new Map(results.students.map((s) => [s.id, studentName(s)]));
   const longestName = Math.max(8, ...[...names.values()].map((name) => name.length));
   const marginLeft = Math.min(220, 16 + longestName * 7);
   const columns = (band: number) => marginLeft + results.words.length * band + 24;
@@ -188,6 +207,7 @@ export const recallCells = (
   const attempted = new Set(
     results.cells.filter((c) => c.attempts > 0).map((c) => cellKey(c.student_id, c.word)),
   );
+  const studentName = studentNamer(results.students);
   return results.students.flatMap((student) =>
     results.words.map(({ word }) => {
       const state = stateOf(student.id, word, attempted.has(cellKey(student.id, word)));

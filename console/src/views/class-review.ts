@@ -1,12 +1,12 @@
 /** `#/classes/<code>/review`: the class's words by students due, and each student's words due. */
 import { request } from '../api.ts';
 import { fittedChart } from '../charts/fit.ts';
-import { studentName } from '../charts/heatmap.ts';
+import { studentNamer } from '../charts/heatmap.ts';
 import { classDueBars } from '../charts/review.ts';
 import { h, when } from '../dom.ts';
-import { api } from '../endpoints.ts';
+import { api, local } from '../endpoints.ts';
 import { reviewHash } from '../routes.ts';
-import { type ClassReview, classReviewSchema } from '../schemas.ts';
+import { type ClassReview, classReviewSchema, directorySchema } from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -14,12 +14,18 @@ type Student = ClassReview['students'][number];
 type Word = ClassReview['words'][number];
 
 export const classReviewView = async (classCode: string, context: ViewContext): Promise<Node> => {
-  const review = await request(api.classReview(classCode), classReviewSchema, {
-    signal: context.signal,
-  });
-  const heading = `Words to review in class ${review.class_code}`;
+  const [review, directory] = await Promise.all([
+    request(api.classReview(classCode), classReviewSchema, { signal: context.signal }),
+    // Only for the class's name (the review reply has its code): without it, the code.
+    request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
+  ]);
+  const className =
+    directory?.classes.find((c) => c.code === review.class_code)?.name ??
+    `class ${review.class_code}`;
+  const heading = `Words to review in ${className}`;
   context.title(heading);
   const due = review.words.filter((w) => w.students_due > 0).length;
+  const studentName = studentNamer(review.students);
   return h(
     'section',
     { 'data-view': 'class-review' },
@@ -28,7 +34,11 @@ export const classReviewView = async (classCode: string, context: ViewContext): 
       'p',
       { class: 'figures', 'data-class-figures': '' },
       `${due} of ${review.words.length} practised words are due today for at least one student. `,
-      h('small', {}, `As of ${when(review.generated_at)} (the last aggregate run)`),
+      h(
+        'small',
+        {},
+        `As of ${when(review.generated_at, context.timezone)} (the last aggregate run)`,
+      ),
     ),
     h('h2', {}, 'Words by students due'),
     review.words.length === 0

@@ -22,7 +22,7 @@ export const classesView = async (context: ViewContext): Promise<Node> => {
             h(
               'li',
               { class: 'card', 'data-class': klass.code },
-              h('h2', {}, `${klass.name} (${klass.code})`),
+              h('h2', {}, klass.name),
               h('p', {}, `Level ${klass.level ?? '–'} · teacher ${klass.teacher_id ?? 'none'}`),
               h(
                 'p',
@@ -43,7 +43,7 @@ export const classesView = async (context: ViewContext): Promise<Node> => {
                     h(
                       'a',
                       { href: resultsHash(klass.code, module.id) },
-                      `${module.title} (${module.id}, ${module.words_total} words)`,
+                      `${module.title} (${module.words_total} words)`,
                     ),
                   ),
                 ),

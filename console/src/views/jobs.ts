@@ -3,6 +3,7 @@
  * a running workflow's shards live (polled every second while something runs).
  */
 import { ApiError, request } from '../api.ts';
+import { type LiveRun, workflowDiagram } from '../charts/workflow.ts';
 import { h, when } from '../dom.ts';
 import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
@@ -28,9 +29,10 @@ const duration = (run: Run): string => {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 };
 
-const progressOf = (run: Run): HTMLElement => {
+const progressOf = (run: Run, timeZone: string): HTMLElement => {
   const p = run.progress;
-  if (p === null) return h('span', { class: 'running' }, `running since ${when(run.started_at)}`);
+  if (p === null)
+    return h('span', { class: 'running' }, `running since ${when(run.started_at, timeZone)}`);
   return h(
     'span',
     { class: 'running', 'data-progress': `${p.shards_done}/${p.shards}` },
@@ -43,6 +45,29 @@ const progressOf = (run: Run): HTMLElement => {
   );
 };
 
+/**
+ * Where a workflow's run is, from its progress: the run reports shards, not states, so the
+ * state is read off the definition's own shape: before a plan the start state, while shards
+ * are left the Map over them, once all are done the state after the Map (the finish).
+ */
+const liveRun = (job: Job): LiveRun | undefined => {
+  const definition = job.definition;
+  const run = job.current ?? job.runs[0];
+  if (definition === null || run === undefined) return undefined;
+  const p = run.progress;
+  const shards = p?.shards ?? 0;
+  const shardsDone = p?.shards_done ?? 0;
+  if (run.status !== 'running') return { state: undefined, shards, shardsDone };
+  const map = Object.entries(definition.States).find(([, st]) => st.ItemProcessor !== undefined);
+  const state =
+    shards === 0 || map === undefined
+      ? definition.StartAt
+      : shardsDone < shards
+        ? map[0]
+        : (map[1].Next ?? map[0]);
+  return { state, shards, shardsDone };
+};
+
 export const jobsView = async (context: ViewContext): Promise<Node> => {
   context.title('Jobs');
   const open = new Set<string>();
@@ -53,7 +78,10 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   let busy = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const runItem = (run: Run): HTMLElement => {
+  /** The run the Run now button started: the status line follows it until it ends. */
+  let launched: { job: string; id: string } | undefined;
+
+  const runItem = (run: Run, timeZone: string): HTMLElement => {
     const details = h(
       'details',
       {
@@ -66,7 +94,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
         'summary',
         {},
         h('span', { class: `badge ${run.status}` }, run.status),
-        ` ${run.trigger} · ${when(run.started_at)} · ${duration(run)}`,
+        ` ${run.trigger} · ${when(run.started_at, timeZone)} · ${duration(run)}`,
         run.status === 'succeeded'
           ? h('span', { class: 'headline' }, ` · ${headline(run.summary)}`)
           : null,
@@ -102,6 +130,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
         token: false,
       });
       status.textContent = `${job.function} started (run ${run.id}).`;
+      launched = { job: job.function, id: run.id };
     } catch (error) {
       if (error instanceof ApiError && error.status === 409)
         status.textContent = `${job.function} is already running.`;
@@ -129,13 +158,26 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
             value: (job) => [
               h('code', {}, job.schedule),
               ` ${job.timezone}`,
-              job.enabled ? null : ' (disabled)',
+              job.enabled
+                ? null
+                : h(
+                    'span',
+                    { class: 'disabled', 'data-disabled': job.function },
+                    job.disabled_reason === null
+                      ? ' (disabled)'
+                      : ` (disabled: ${job.disabled_reason})`,
+                  ),
             ],
           },
-          { header: 'Next run', value: (job) => when(job.next_run) },
+          {
+            header: 'Next run',
+            // In the schedule's own zone, so it reads against the cron beside it.
+            value: (job) => when(job.next_run, job.timezone),
+            cell: (job) => ({ 'data-next-run': job.function }),
+          },
           {
             header: 'Now',
-            value: (job) => (job.current === null ? 'idle' : progressOf(job.current)),
+            value: (job) => (job.current === null ? 'idle' : progressOf(job.current, job.timezone)),
           },
           {
             header: '',
@@ -157,22 +199,61 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
       }),
     );
     runs.replaceChildren(
-      ...jobs.map((job) =>
-        h(
+      ...jobs.map((job) => {
+        const item = (run: Run) => runItem(run, job.timezone);
+        // Runs kept in the data folder by an earlier stack: said so, not mixed with this one's.
+        const before = job.runs.filter((run) => Date.parse(run.started_at) < Date.parse(job.since));
+        const now = job.runs.filter((run) => !before.includes(run));
+        return h(
           'section',
           { 'data-runs': job.function },
           h('h2', {}, `Recent runs of ${job.function}`),
-          job.runs.length === 0 && job.current === null
-            ? h('p', {}, 'No runs since the stack started.')
+          job.definition === null
+            ? null
+            : h(
+                'figure',
+                { class: 'scroll chart workflow', 'data-workflow-of': job.function },
+                h(
+                  'figcaption',
+                  {},
+                  `${job.function}'s workflow, its states as Step Functions runs them`,
+                ),
+                workflowDiagram(job.function, job.definition, liveRun(job)),
+              ),
+
+          now.length === 0 && job.current === null
+            ? h('p', {}, `No runs since this start (${when(job.since, job.timezone)}).`)
             : h(
                 'ol',
                 { class: 'run-list' },
-                job.current === null ? null : runItem(job.current),
-                job.runs.map(runItem),
+                job.current === null ? null : item(job.current),
+                now.map(item),
               ),
-        ),
-      ),
+          before.length === 0
+            ? null
+            : [
+                h('h3', {}, 'Kept from before this start'),
+                h('ol', { class: 'run-list', 'data-kept': job.function }, before.map(item)),
+              ],
+        );
+      }),
     );
+  };
+
+  /** Says how the launched run ended once it has: the line never says "started" after. */
+  const follow = (jobs: readonly Job[]) => {
+    if (launched === undefined) return;
+    const { job: name, id } = launched;
+    const job = jobs.find((j) => j.function === name);
+    const run = job?.current?.id === id ? job.current : job?.runs.find((r) => r.id === id);
+    if (run === undefined || job === undefined) return;
+    if (run.status === 'running') {
+      const p = run.progress;
+      status.textContent = `${name} running since ${when(run.started_at, job.timezone)} (run ${id})${p === null ? '' : `: ${p.shards_done} of ${p.shards} shards`}.`;
+      return;
+    }
+    launched = undefined;
+    status.textContent = `${name} ${run.status} at ${when(run.finished_at, job.timezone)} after ${duration(run)} (run ${id})${run.error === null ? '' : `: ${run.error.code}: ${run.error.message}`}.`;
   };
 
   const refresh = async (): Promise<void> => {
@@ -181,6 +262,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
       token: false,
     });
     busy = jobs.some((job) => job.running);
+    follow(jobs);
     const text = JSON.stringify(jobs);
     if (text !== shown) {
       shown = text;

@@ -7,7 +7,7 @@ import { local } from '../endpoints.ts';
 import { type Organisation, organisationSchema, type Stats } from '../schemas.ts';
 import type { ViewContext } from '../view.ts';
 
-const statsText = (stats: Stats): string => {
+const statsText = (stats: Stats, timeZone: string): string => {
   if (stats === null) return 'stats not computed yet';
   const parts = (
     [
@@ -20,14 +20,15 @@ const statsText = (stats: Stats): string => {
     const count = stats[key];
     return count === undefined ? [] : [plural(count, one, key)];
   });
-  return `${parts.join(' · ') || 'no counts'}${stats.updated_at === undefined ? '' : ` (as of ${when(stats.updated_at)})`}`;
+  return `${parts.join(' · ') || 'no counts'}${stats.updated_at === undefined ? '' : ` (as of ${when(stats.updated_at, timeZone)})`}`;
 };
 
-const stat = (stats: Stats) => h('span', { class: 'stats' }, statsText(stats));
+const stat = (stats: Stats, timeZone: string) =>
+  h('span', { class: 'stats' }, statsText(stats, timeZone));
 
 type School = Organisation['schools'][number];
 
-const schoolItem = (organisation: Organisation, school: School): HTMLElement => {
+const schoolItem = (organisation: Organisation, school: School, timeZone: string): HTMLElement => {
   const teachers = organisation.teachers.filter((t) => t.school_code === school.code);
   const classes = organisation.classes.filter((c) => c.school_code === school.code);
   return h(
@@ -35,7 +36,7 @@ const schoolItem = (organisation: Organisation, school: School): HTMLElement => 
     { 'data-school': school.code },
     h('strong', {}, `${school.name} (${school.code})`),
     ' ',
-    stat(school.stats),
+    stat(school.stats, timeZone),
     h(
       'ul',
       {},
@@ -44,7 +45,7 @@ const schoolItem = (organisation: Organisation, school: School): HTMLElement => 
           'li',
           { 'data-teacher': teacher.id },
           `Teacher ${teacher.name} (${teacher.id}) `,
-          stat(teacher.stats),
+          stat(teacher.stats, timeZone),
           h(
             'ul',
             {},
@@ -55,7 +56,7 @@ const schoolItem = (organisation: Organisation, school: School): HTMLElement => 
                   'li',
                   { 'data-class': c.code },
                   `${c.name} (${c.code}, level ${c.level ?? '–'}) `,
-                  stat(c.stats),
+                  stat(c.stats, timeZone),
                 ),
               ),
           ),
@@ -66,14 +67,14 @@ const schoolItem = (organisation: Organisation, school: School): HTMLElement => 
 };
 
 /** Records whose link is missing or points at nothing: shown, not lost. */
-const unassigned = (organisation: Organisation): HTMLElement[] => {
+const unassigned = (organisation: Organisation, timeZone: string): HTMLElement[] => {
   const groups = new Set(organisation.groups.map((g) => g.code));
   const schools = new Set(organisation.schools.map((s) => s.code));
   const teachers = new Map(organisation.teachers.map((t) => [t.id, t]));
   const items: HTMLElement[] = [];
   for (const school of organisation.schools) {
     if (school.group_code === null || !groups.has(school.group_code))
-      items.push(schoolItem(organisation, school));
+      items.push(schoolItem(organisation, school, timeZone));
   }
   for (const teacher of organisation.teachers) {
     if (teacher.school_code === null || !schools.has(teacher.school_code))
@@ -82,7 +83,7 @@ const unassigned = (organisation: Organisation): HTMLElement[] => {
           'li',
           { 'data-teacher': teacher.id },
           `Teacher ${teacher.name} (${teacher.id}, school ${teacher.school_code ?? 'none'}) `,
-          stat(teacher.stats),
+          stat(teacher.stats, timeZone),
         ),
       );
   }
@@ -98,7 +99,7 @@ const unassigned = (organisation: Organisation): HTMLElement[] => {
           'li',
           { 'data-class': c.code },
           `${c.name} (${c.code}, teacher ${c.teacher_id ?? 'none'}, school ${c.school_code ?? 'none'}) `,
-          stat(c.stats),
+          stat(c.stats, timeZone),
         ),
       );
   }
@@ -110,7 +111,8 @@ export const organisationView = async (context: ViewContext): Promise<Node> => {
   const organisation = await request(local.organisation(), organisationSchema, {
     signal: context.signal,
   });
-  const rest = unassigned(organisation);
+  const timeZone = context.timezone;
+  const rest = unassigned(organisation, timeZone);
   const students = organisation.schools.map((s) => ({
     label: s.name,
     value: s.stats?.students ?? 0,
@@ -133,13 +135,13 @@ export const organisationView = async (context: ViewContext): Promise<Node> => {
           'li',
           { 'data-group': group.code },
           h('h2', {}, `${group.name} (${group.code})`),
-          stat(group.stats),
+          stat(group.stats, timeZone),
           h(
             'ul',
             {},
             organisation.schools
               .filter((s) => s.group_code === group.code)
-              .map((s) => schoolItem(organisation, s)),
+              .map((s) => schoolItem(organisation, s, timeZone)),
           ),
         ),
       ),

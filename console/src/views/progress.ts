@@ -7,7 +7,12 @@ import { type Day, lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
 import { api, local } from '../endpoints.ts';
 import { progressHash, reviewHash } from '../routes.ts';
-import { directorySchema, type StudentProgress, studentProgressSchema } from '../schemas.ts';
+import {
+  type Directory,
+  directorySchema,
+  type StudentProgress,
+  studentProgressSchema,
+} from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
 
@@ -17,18 +22,19 @@ export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<S
 const figure = (label: string, value: string | number, key: string) =>
   h('div', { class: 'figure', 'data-figure': key }, h('span', {}, label), h('strong', {}, value));
 
-/** "Progress of Ann (s-001)": the name where the directory lists the student. */
+/** The directory, or undefined: it only names things, so a refusal leaves the ids shown. */
+const directoryOf = (signal: AbortSignal): Promise<Directory | undefined> =>
+  request(local.directory(), directorySchema, { signal }).catch(() => undefined);
+
+/** "Progress of Ann": the name where the directory lists the student, else its id. */
 export const studentHeading = async (
   what: string,
   studentId: string,
   signal: AbortSignal,
 ): Promise<string> => {
   // Only for the name: a parent's or student's directory lists the student, staff's does not.
-  const directory = await request(local.directory(), directorySchema, { signal }).catch(
-    () => undefined,
-  );
-  const name = directory?.students.find((s) => s.id === studentId)?.name;
-  return `${what} of ${name === undefined ? studentId : `${name} (${studentId})`}`;
+  const name = (await directoryOf(signal))?.students.find((s) => s.id === studentId)?.name;
+  return `${what} of ${name ?? studentId}`;
 };
 
 /** A student's two views, one link each: whoever may see the progress may see the review. */
@@ -47,10 +53,15 @@ export const studentTabs = (studentId: string, current: 'progress' | 'review'): 
   );
 
 export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
-  const [progress, heading] = await Promise.all([
+  const [progress, directory] = await Promise.all([
     fetchProgress(studentId, context.signal),
-    studentHeading('Progress', studentId, context.signal),
+    directoryOf(context.signal),
   ]);
+  const name = directory?.students.find((s) => s.id === studentId)?.name;
+  const heading = `Progress of ${name ?? studentId}`;
+  // Modules by title: "m-001" means nothing to a student or parent.
+  const titles = new Map(directory?.modules.map((m) => [m.id, m.title]));
+  const title = (id: string) => titles.get(id) ?? id;
   context.title(heading);
   const days = lastDays(progress, 30, context.timezone);
   const modules = Object.entries(progress.modules).sort(([a], [b]) => compareCodeUnits(a, b));
@@ -70,7 +81,7 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
         `${progress.words_mastered} of ${progress.words_practised} practised`,
         'mastered',
       ),
-      figure('Last active', when(progress.last_active_at), 'last-active'),
+      figure('Last active', when(progress.last_active_at, context.timezone), 'last-active'),
       // Written by aggregates before the review model have no count: no figure then.
       progress.words_due === undefined
         ? null
@@ -114,13 +125,13 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
             h(
               'li',
               { 'data-module': id },
-              h('span', { class: 'module-name' }, id),
+              h('span', { class: 'module-name' }, title(id)),
               m.words_total === null
-                ? h('progress', { 'aria-label': `${id} mastery` })
+                ? h('progress', { 'aria-label': `${title(id)} mastery` })
                 : h('progress', {
                     max: Math.max(1, m.words_total),
                     value: m.words_mastered,
-                    'aria-label': `${id} mastery`,
+                    'aria-label': `${title(id)} mastery`,
                   }),
               h(
                 'span',
@@ -131,6 +142,6 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
             ),
           ),
         ),
-    h('p', {}, h('small', {}, `Aggregated ${when(progress.updated_at)}`)),
+    h('p', {}, h('small', {}, `Aggregated ${when(progress.updated_at, context.timezone)}`)),
   );
 };

@@ -12,7 +12,7 @@ import {
   type RecallState,
   recallCells,
   recallHeatmap,
-  studentName,
+  studentNamer,
 } from '../charts/heatmap.ts';
 import { dueDay } from '../charts/review.ts';
 import { EMPTY_FILL, EMPTY_STROKE } from '../charts/scales.ts';
@@ -71,6 +71,7 @@ const swatch = (fill: string, outline: 'dashed' | 'solid') =>
   h('span', { class: 'swatch', style: `background:${fill};border:1px ${outline} ${EMPTY_STROKE}` });
 
 const legend = (results: ModuleResults): HTMLElement => {
+  const studentName = studentNamer(results.students);
   const names = new Map(results.students.map((s) => [s.id, studentName(s)]));
   return h(
     'div',
@@ -112,6 +113,7 @@ type Student = ModuleResults['students'][number];
 type Word = ModuleResults['words'][number];
 
 const numbers = (results: ModuleResults): HTMLElement => {
+  const studentName = studentNamer(results.students);
   const cells = new Map(heatCells(results).map((c) => [cellKey(c.student_id, c.word), c]));
   const wordColumns = results.words.map(({ word }): Column<Student> => {
     const cellOf = (student: Student) => cells.get(cellKey(student.id, word));
@@ -312,7 +314,7 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
       h(
         'small',
         {},
-        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at)}`,
+        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at, context.timezone)}`,
       ),
     ),
     results.warnings_total === 0

@@ -168,6 +168,6 @@ export const reviewView = async (
       h('summary', { class: 'numbers-toggle' }, 'Show numbers'),
       numbers,
     ),
-    h('p', {}, h('small', {}, `As of ${when(review.generated_at)}`)),
+    h('p', {}, h('small', {}, `As of ${when(review.generated_at, context.timezone)}`)),
   );
 };

@@ -4,9 +4,9 @@ import { attemptBars } from '../charts/daily.ts';
 import { fittedChart } from '../charts/fit.ts';
 import { lastDays } from '../days.ts';
 import { h, percent, plural, when } from '../dom.ts';
-import { api } from '../endpoints.ts';
+import { api, local } from '../endpoints.ts';
 import { progressHash } from '../routes.ts';
-import { type ParentSummary, parentSummarySchema } from '../schemas.ts';
+import { directorySchema, type ParentSummary, parentSummarySchema } from '../schemas.ts';
 import { errorBox, type ViewContext } from '../view.ts';
 import { fetchProgress } from './progress.ts';
 
@@ -26,12 +26,17 @@ const childChart = async (child: Child, context: ViewContext): Promise<Node> => 
   }
 };
 
-const card = async (child: Child, context: ViewContext): Promise<Node> =>
+const card = async (
+  child: Child,
+  className: string | undefined,
+  context: ViewContext,
+): Promise<Node> =>
   h(
     'li',
     { class: 'card', 'data-child': child.student_id },
     h('h2', {}, child.name),
-    h('p', {}, `Class ${child.class_code ?? '–'} · ${child.student_id}`),
+    // The class by its name, as the parent knows it; the code only when no name is stored.
+    h('p', { 'data-class-name': '' }, className ?? `Class ${child.class_code ?? '–'}`),
     h(
       'dl',
       { class: 'pairs' },
@@ -46,17 +51,22 @@ const card = async (child: Child, context: ViewContext): Promise<Node> =>
       h('dt', {}, 'Streak'),
       h('dd', { 'data-figure': 'streak_days' }, plural(child.streak_days, 'day')),
       h('dt', {}, 'Last active'),
-      h('dd', {}, when(child.last_active_at)),
+      h('dd', {}, when(child.last_active_at, context.timezone)),
     ),
     await childChart(child, context),
     h('a', { href: progressHash(child.student_id) }, 'Full progress'),
   );
 
 export const summaryView = async (parentId: string, context: ViewContext): Promise<Node> => {
-  const summary = await request(api.parentSummary(parentId), parentSummarySchema, {
-    signal: context.signal,
-  });
-  context.title(`Children of ${parentId}`);
+  const [summary, directory] = await Promise.all([
+    request(api.parentSummary(parentId), parentSummarySchema, { signal: context.signal }),
+    // Only for class names: without it the cards say the class code.
+    request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
+  ]);
+  const classNames = new Map(
+    directory?.students.flatMap((s) => (s.class_name === null ? [] : [[s.id, s.class_name]])),
+  );
+  context.title('My children');
   return h(
     'section',
     { 'data-view': 'summary' },
@@ -66,8 +76,10 @@ export const summaryView = async (parentId: string, context: ViewContext): Promi
       : h(
           'ul',
           { class: 'cards' },
-          await Promise.all(summary.children.map((child) => card(child, context))),
+          await Promise.all(
+            summary.children.map((child) => card(child, classNames.get(child.student_id), context)),
+          ),
         ),
-    h('p', {}, h('small', {}, `Summarised ${when(summary.updated_at)}`)),
+    h('p', {}, h('small', {}, `Summarised ${when(summary.updated_at, context.timezone)}`)),
   );
 };

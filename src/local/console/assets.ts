@@ -34,6 +34,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>LMS console</title>
+<link rel="icon" type="image/svg+xml" href="${CONSOLE_ASSETS_PATH}favicon.svg">
 <link rel="stylesheet" href="${CONSOLE_ASSETS_PATH}app.css">
 </head>
 <body>
@@ -42,6 +43,15 @@ const PAGE = `<!doctype html>
 </body>
 </html>
 `;
+
+/**
+ * The console's icon, served with its assets: without one the browser asks for
+ * `/favicon.ico` on every load and logs the 404 in its console.
+ */
+const FAVICON: StaticAsset = {
+  contentType: 'image/svg+xml',
+  body: `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5cad"/><text x="16" y="22" font-family="sans-serif" font-size="16" font-weight="700" text-anchor="middle" fill="#fff">L</text></svg>`,
+};
 
 const buildFailure = (error: unknown): ConsoleBuildError => {
   const messages =
@@ -99,6 +109,7 @@ export const buildConsole = async (
     if (type !== undefined) files.set(name, { contentType: type, body: file.contents });
   }
   if (!files.has('app.js')) throw new ConsoleBuildError('the console build wrote no app.js');
+  files.set('favicon.svg', FAVICON);
   return files;
 };
 

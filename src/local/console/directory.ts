@@ -38,6 +38,8 @@ export interface DirectoryStudent {
   readonly id: string;
   readonly name: string;
   readonly class_code: string | null;
+  /** The class's name, for a parent's card (null when the class is not stored). */
+  readonly class_name: string | null;
 }
 
 export interface Directory {
@@ -48,6 +50,8 @@ export interface Directory {
   };
   readonly classes: readonly DirectoryClass[];
   readonly students: readonly DirectoryStudent[];
+  /** Every module's title by id: the console names modules, never shows "m-001" alone. */
+  readonly modules: readonly { readonly id: string; readonly title: string }[];
   /** Stored records that did not validate and were left out, one line each. */
   readonly warnings: readonly string[];
 }
@@ -142,8 +146,22 @@ const studentsOf = async (
     ids.map((id) => ({ id })),
     { project, onInvalid },
   );
+  const codes = [...new Set(students.flatMap((s) => (s.class_code ? [s.class_code] : [])))];
+  const classes =
+    codes.length === 0
+      ? []
+      : await db.classes.findMany(
+          codes.map((code) => ({ code })),
+          { project: ['code', 'name'], onInvalid },
+        );
+  const classNames = new Map(classes.map((c) => [c.code, c.name]));
   return students
-    .map((s) => ({ id: s.id, name: s.name, class_code: s.class_code ?? null }))
+    .map((s) => ({
+      id: s.id,
+      name: s.name,
+      class_code: s.class_code ?? null,
+      class_name: (s.class_code && classNames.get(s.class_code)) || null,
+    }))
     .sort(compareByNameThenId);
 };
 
@@ -163,13 +181,11 @@ export const readDirectory = async (db: Db, principal: Principal): Promise<Direc
     classesOf(db, principal, onInvalid),
     studentsOf(db, principal, onInvalid),
   ]);
-  const modules =
-    classes.length === 0
-      ? []
-      : await db.modules.get(
-          {},
-          { scan: true, project: ['id', 'title', 'level', 'words'], onInvalid },
-        );
+  // Read for every role: a student's or parent's progress names its modules too.
+  const modules = await db.modules.get(
+    {},
+    { scan: true, project: ['id', 'title', 'level', 'words'], onInvalid },
+  );
   const modulesByLevel = new Map<string, DirectoryModule[]>();
   for (const module of modules.sort((a, b) => compareCodeUnits(a.id, b.id))) {
     const level = String(module.level);
@@ -190,6 +206,7 @@ export const readDirectory = async (db: Db, principal: Principal): Promise<Direc
       }))
       .sort(byCode),
     students,
+    modules: modules.map((m) => ({ id: m.id, title: m.title })),
     warnings,
   };
 };

@@ -15,7 +15,11 @@ import {
   functions,
   type Schedule,
 } from '../../../catalog/functions.ts';
-import { isWorkflowJob } from '../../../catalog/workflows.ts';
+import {
+  type AslDefinition,
+  isWorkflowJob,
+  workflowDefinition,
+} from '../../../catalog/workflows.ts';
 import { compareCodeUnits } from '../../../domain/ordering.ts';
 import { errorMessage, LmsError } from '../../../errors.ts';
 import { JobBusyError } from '../../../services/aggregates/lease.ts';
@@ -37,13 +41,25 @@ export interface JobInfo {
   readonly schedule: string;
   readonly timezone: string;
   readonly enabled: boolean;
+  /** Why a disabled schedule is off (null when enabled). */
+  readonly disabled_reason: string | null;
   readonly next_run: string | null;
   readonly running: boolean;
   /** Runs as a Step Functions workflow (shards, continuations). */
   readonly workflow: boolean;
+  /**
+   * The workflow's state machine (ASL), the very definition the stack runs and deploys, so
+   * the console draws its states from it rather than from a copy; null for a plain job.
+   */
+  readonly definition: AslDefinition | null;
   readonly current: JobRun | null;
-  /** The latest runs since the stack started, newest first (at most {@link RUNS_KEPT}). */
+  /**
+   * The latest runs, newest first (at most {@link RUNS_KEPT}): those started before
+   * `since` were kept from an earlier stack (`history`).
+   */
   readonly runs: readonly JobRun[];
+  /** When this stack's jobs began: a run started before it is from before a restart. */
+  readonly since: string;
 }
 
 /** Runs kept per job: enough to compare a few nights, bounded however long the stack runs. */
@@ -93,6 +109,7 @@ export class LocalJobs {
   readonly #current = new Map<FunctionName, JobRun>();
   readonly #history = new Map<FunctionName, JobRun[]>();
   #saved: Promise<void> = Promise.resolve();
+  readonly #since = new Date().toISOString();
 
   constructor(private readonly options: JobsOptions) {}
 
@@ -134,11 +151,17 @@ export class LocalJobs {
       schedule: cronPattern(schedule),
       timezone: this.options.timezone,
       enabled: schedule.enabled,
+      disabled_reason: schedule.enabled ? null : (schedule.disabledReason ?? null),
       next_run: this.#crons.get(name)?.nextRun()?.toISOString() ?? null,
       running: this.#current.has(name),
       workflow: isWorkflowJob(name),
+      // Names, not ARNs: what the local stack itself runs (`run-workflow.ts`).
+      definition: isWorkflowJob(name)
+        ? workflowDefinition(name, { functionArn: name, failedRunsQueueUrl: 'local' })
+        : null,
       current: this.#snapshot(this.#current.get(name)),
       runs: (this.#history.get(name) ?? []).map((run) => ({ ...run })),
+      since: this.#since,
     }));
   }
 
