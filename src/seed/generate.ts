@@ -1,15 +1,26 @@
 /**
  * A deterministic, realistic organisation: groups, schools, teachers, classes, students
  * with their parents, modules of 15-25 words, and 30 days of answers in which students
- * differ in skill and activity and words in difficulty, so every figure is interesting.
+ * differ in ability and activity and words in difficulty, and answers are right more often
+ * the more a word was practised and less often the longer since, so every figure is
+ * interesting and the flags of `module_results` pick out a few words and students.
  * Pure: the same plan gives the same data on every machine (answers are generated per
  * student from a generator forked by the student's id, so they stream).
  */
 import { addDays, startOfLocalDay } from '../domain/time-zone.ts';
 import type { Entity } from '../repositories/db.ts';
 import { answerItem } from './answer-item.ts';
+import {
+  FORGETTING,
+  type ForgettingParameters,
+  practised,
+  recallProbability,
+  standardNormal,
+  type WordTrace,
+} from './forgetting.ts';
 import { firstNames, lastNames, places, regions } from './names.ts';
 import { type Random, seeded } from './random.ts';
+import { drawDistinct, wordDifficulty } from './simulated.ts';
 import type { SeedSize } from './sizes.ts';
 import { type Theme, themes } from './vocabulary.ts';
 
@@ -22,8 +33,9 @@ export interface SeedPlan {
   /** No answer is later than this (a demo seeded at 09:00 has no afternoon answers yet). */
   readonly notAfter?: Date;
   /**
-   * Who answers: `basic` (the default) students whose skill rises with practice and never
-   * forget, over {@link ANSWER_DAYS} days; `simulated` learners who forget, drawn from a
+   * Who answers: `basic` (the default) students who learn with practice and forget with
+   * time away, over {@link ANSWER_DAYS} days, in short sessions of the class's current
+   * module ({@link studentAnswers}); `simulated` learners who forget, drawn from a
    * half-life regression model over 90 days (`simulated.ts`), for the review benchmark.
    */
   readonly learners?: LearnerKind;
@@ -173,14 +185,31 @@ export const buildOrganisation = (plan: SeedPlan): Organisation => {
   return org;
 };
 
-/** How hard a word is: the same for everyone, in [0, 0.45]. */
-const difficulty = (plan: SeedPlan, word: string) =>
-  seeded(plan.seed).fork(`word:${word}`).next() * 0.45;
+/**
+ * The forgetting model's parameters for the demo's learners ({@link studentAnswers}): those
+ * of the simulated learners ({@link FORGETTING}) but for words the teacher has taught in
+ * class before they are practised, so that a first answer is right about two times in
+ * three (not one in three), and a memory that lasts days, not hours, after a first right
+ * answer: a class is then mostly right, and the flags `module_results` raises (accuracy
+ * below 0.6, DESIGN section 4) pick out a few weak students and hard words, not most.
+ */
+export const DEMO_FORGETTING: ForgettingParameters = {
+  ...FORGETTING,
+  base: 2.5,
+  prior: 0,
+  abilitySpread: 1.3,
+  difficultySpread: 1.4,
+};
 
 /**
  * The answers one student gave over the 30 days ending `plan.today`, in time order.
- * Students differ in skill (how often they are right) and activity (how many days they
- * practise); a word gets easier with practice.
+ * Each student has an ability and each word a difficulty (normal draws, as the simulated
+ * learners have), and a word is right with the probability of the forgetting model
+ * ({@link DEMO_FORGETTING}): more often the more it was practised, less often the longer
+ * since. Students differ in activity (how many days they practise); a class moves from one
+ * module of its level to the next over the 30 days. A session asks a handful of words of
+ * the module: one to three not yet met, in the module's order, the rest met before, drawn
+ * at random; a word answered wrong comes back once at the end of the session.
  */
 export function* studentAnswers(
   plan: SeedPlan,
@@ -189,12 +218,15 @@ export function* studentAnswers(
   modules: readonly Entity<'modules'>[],
 ): Generator<Entity<'answers'>> {
   const random = seeded(plan.seed).fork(`student:${student.id}`);
-  const skill = 0.3 + 0.65 * ((random.next() + random.next()) / 2);
+  // The first two draws, as before the forgetting model came, so the days practised and
+  // the hours of practice stay what they were (the demo's student and module with them).
+  const ability = DEMO_FORGETTING.abilitySpread * standardNormal(random.next);
   // One student in twenty never practised: their rows show zeros and nulls.
   const activity = random.chance(0.05) ? 0 : 0.05 + 0.55 * random.next();
   const ownModules = modules.filter((module) => module.level === classLevel);
   if (ownModules.length === 0 || activity === 0) return;
-  const practice = new Map<string, number>();
+  const traces = new Map<string, WordTrace>();
+  const met = new Map<string, string[]>();
   let n = 0;
   for (let day = ANSWER_DAYS - 1; day >= 0; day--) {
     if (!random.chance(activity)) continue;
@@ -210,28 +242,43 @@ export function* studentAnswers(
         )
       ];
     if (module === undefined) continue;
-    const count = random.int(2, 5);
-    for (let i = 0; i < count; i++) {
-      if (plan.notAfter !== undefined && at > plan.notAfter.getTime()) break;
-      const word = random.pick(module.words);
-      const seen = practice.get(`${module.id}:${word}`) ?? 0;
-      practice.set(`${module.id}:${word}`, seen + 1);
-      const p = Math.min(
-        0.98,
-        Math.max(0.05, skill - difficulty(plan, word) + Math.min(0.2, 0.05 * seen)),
+    // The session's words and answers from a generator of the day's own, so that how many
+    // a session asks leaves the draws of the days after it alone.
+    const session = seeded(plan.seed).fork(`session:${student.id}:${day}`);
+    const known = met.get(module.id) ?? [];
+    met.set(module.id, known);
+    const size = session.int(2, 5);
+    const fresh = module.words
+      .filter((word) => !known.includes(word))
+      .slice(0, Math.max(size - known.length, session.int(1, 3)));
+    const words = [...drawDistinct(session, known, size - fresh.length), ...fresh];
+    known.push(...fresh);
+    const order = drawDistinct(session, words, words.length);
+    const firstPass = order.length;
+    for (let i = 0; i < order.length; i++) {
+      const word = order[i];
+      if (word === undefined) break;
+      if (plan.notAfter !== undefined && at > plan.notAfter.getTime()) return;
+      const difficulty = wordDifficulty(plan, word, DEMO_FORGETTING);
+      const key = `${module.id}:${word}`;
+      const trace = traces.get(key);
+      const correct = session.chance(
+        recallProbability(DEMO_FORGETTING, ability, difficulty, trace, at),
       );
-      const correct = random.chance(p);
+      traces.set(key, practised(trace, at, correct));
+      // A wrong answer in the first pass comes back once at the end of the session.
+      if (!correct && i < firstPass) order.push(word);
       n += 1;
       const answeredAt = at;
-      at += random.int(4_000, 40_000);
-      yield answerItem(random, {
+      at += session.int(4_000, 40_000);
+      yield answerItem(session, {
         studentId: student.id,
         moduleId: module.id,
         word,
         n,
         answeredAt,
         correct,
-        hardnessMs: difficulty(plan, word) * 8_000,
+        hardnessMs: Math.max(0, 2_000 + 1_500 * difficulty),
       });
     }
   }

@@ -55,7 +55,7 @@ export const wordDifficulty = (
 ): number => trait(plan, `difficulty:${word}`, parameters.difficultySpread);
 
 /** `count` distinct items drawn at random (a partial Fisher–Yates shuffle). */
-const drawDistinct = <T>(random: Random, items: readonly T[], count: number): T[] => {
+export const drawDistinct = <T>(random: Random, items: readonly T[], count: number): T[] => {
   const pool = [...items];
   const drawn: T[] = [];
   for (let i = 0; i < count && pool.length > 0; i++) {

@@ -11,7 +11,7 @@ export interface SeedSize {
 }
 
 export const SEED_SIZES = {
-  /** About 200 students and 6,000 answers: the demo `npm start` seeds. */
+  /** About 200 students and 10,000 answers: the demo `npm start` seeds. */
   small: {
     groups: 1,
     schoolsPerGroup: 2,
@@ -20,7 +20,7 @@ export const SEED_SIZES = {
     studentsPerClass: [20, 30],
     modulesPerLevel: 2,
   },
-  /** About 10,000 students and 300,000 answers: the benchmark size. */
+  /** About 10,000 students and 460,000 answers: the benchmark size. */
   medium: {
     groups: 4,
     schoolsPerGroup: 6,
@@ -29,7 +29,7 @@ export const SEED_SIZES = {
     studentsPerClass: [20, 35],
     modulesPerLevel: 3,
   },
-  /** About 100,000 students and 3 million answers. */
+  /** About 100,000 students and 4.6 million answers. */
   large: {
     groups: 10,
     schoolsPerGroup: 15,

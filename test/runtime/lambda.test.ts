@@ -6,6 +6,7 @@ import type { Db } from '../../src/repositories/db.ts';
 import { deployedStage, lambdaHandle } from '../../src/runtime/lambda.ts';
 import type { CoreRuntime, HandlerFactory } from '../../src/runtime/runtime.ts';
 import { bodyOf, claimsFor, studentProgressEvent } from '../support/events.ts';
+import { captureLogLines } from '../support/log-lines.ts';
 
 /** A function whose handle answers with the table prefix of the runtime it was given. */
 const prefixOf: HandlerFactory<string> = (runtime) => async () => runtime().config.tablePrefix;
@@ -97,7 +98,13 @@ describe('lambdaHandle: a function as deployed', () => {
 
   it('lets an HTTP function answer a bad environment with a JSON error, never a stack trace', async () => {
     vi.stubEnv('LMS_TIMEZONE', 'Mars/Olympus');
+    // The failure is logged at ERROR, as it must be in Lambda: captured here, so a run of
+    // the suite does not print an ERROR line that is expected.
+    const lines = captureLogLines();
     const reply = await studentProgress(studentProgressEvent('s-1', claimsFor('admin', 'admin')));
+    const errors = lines.filter((line) => line.includes('"level":"ERROR"'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('LMS_TIMEZONE');
     expect(reply.statusCode).toBe(500);
     expect(bodyOf(reply)).toEqual({
       error: { code: 'INTERNAL_ERROR', message: expect.any(String) },

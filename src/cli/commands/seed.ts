@@ -25,7 +25,7 @@ export const registerSeed = (program: Command, output: Output): void => {
     .addOption(
       new Option(
         '--learners <kind>',
-        'basic: skill grows with practice, 30 days; simulated: learners who forget (half-life regression), 90 days',
+        'basic: learn with practice and forget with time away, 30 days; simulated: learners who forget (half-life regression), 90 days',
       )
         .choices(LEARNER_KINDS)
         .default('basic'),
