@@ -12,7 +12,7 @@ import {
   type WordStats,
 } from '../../../domain/progress/fold/state.ts';
 import type { MemoryCard } from '../../../domain/review/card.ts';
-import type { WordMemory } from '../../../domain/review/memory.ts';
+import { historyOf, reviewsOf, type WordMemory } from '../../../domain/review/memory.ts';
 import {
   modulePart,
   ROOT_PART,
@@ -61,8 +61,8 @@ const storedCard = (card: MemoryCard): StoredCard => ({
 });
 
 const memoryOf = (part: StateWord): WordMemory => ({
-  // Packed as stored (the entity schema checked each): held and written back as they are.
-  reviews: part.reviews,
+  // Packed as stored (the entity schema checked each), held as one string per word.
+  history: historyOf(part.reviews),
   card: part.card === null ? null : cardOf(part.card),
   module_ids: part.module_ids,
 });
@@ -74,11 +74,11 @@ const memoryOf = (part: StateWord): WordMemory => ({
 const storedMemory = (
   memory: WordMemory | undefined,
 ): Pick<StateWord, 'reviews' | 'card' | 'module_ids'> => {
-  if (memory !== undefined && memory.card === null && memory.reviews.length > 0) {
+  if (memory !== undefined && memory.card === null && memory.history !== '') {
     throw new Error('a word memory was about to be stored before its card was replayed');
   }
   return {
-    reviews: [...(memory?.reviews ?? [])],
+    reviews: reviewsOf(memory?.history ?? ''),
     card: memory?.card === undefined || memory.card === null ? null : storedCard(memory.card),
     module_ids: [...(memory?.module_ids ?? [])],
   };
