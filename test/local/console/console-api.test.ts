@@ -197,13 +197,15 @@ describe('the directory follows the access rules', () => {
     };
     expect(parent.classes).toEqual([]);
     expect(parent.students).toEqual([
-      { id: 's-2', name: 'Amy', class_code: 'c-2' },
-      { id: 's-1', name: 'Zoe', class_code: 'c-1' },
+      { id: 's-2', name: 'Amy', class_code: 'c-2', class_name: 'Class c-2' },
+      { id: 's-1', name: 'Zoe', class_code: 'c-1', class_name: 'Class c-1' },
     ]);
     const own = (await get('directory', await tokenFor('student', 's-1'))).body as {
       students: unknown[];
     };
-    expect(own.students).toEqual([{ id: 's-1', name: 'Zoe', class_code: 'c-1' }]);
+    expect(own.students).toEqual([
+      { id: 's-1', name: 'Zoe', class_code: 'c-1', class_name: 'Class c-1' },
+    ]);
   });
 
   it('lists exactly the classes and students the access policy lets each caller open', async () => {
