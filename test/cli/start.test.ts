@@ -113,7 +113,9 @@ describe('npm start (lms start) as a process', () => {
     folders.push(data);
     // On dynalite whatever the run's engine: a persisted DynamoDB Local takes minutes to
     // seed; the resume on that engine is tested in process (test/local/resume.test.ts).
-    const first = startLms('--data', data, '--engine', 'dynalite');
+    // At debug, where the seed says each table it has written (info says only its start
+    // and its end): the signal comes once the students are written, mid-seed.
+    const first = startLmsWith({ LOG_LEVEL: 'debug' }, '--data', data, '--engine', 'dynalite');
     await poll(
       () => (/^demo data: students \d+$/m.test(first.stderr()) ? true : undefined),
       120_000,
