@@ -48,7 +48,12 @@ describe('a start interrupted while seeding', () => {
       log.push(line);
       if (/^demo data: students \d+$/.test(line)) interrupt.abort(new Error('SIGINT'));
     };
-    const start = startLocalStack({ ...options(log, interrupt.signal), log: abortAfterStudents });
+    // The seed says each table it has written at debug (info has its start and its end).
+    const start = startLocalStack({
+      ...options(log, interrupt.signal),
+      log: abortAfterStudents,
+      debug: abortAfterStudents,
+    });
     await expect(start).rejects.toBeInstanceOf(StartInterruptedError);
     expect(log).toContain('demo data interrupted; stopping what started, in reverse');
     const stops = log.filter((line) => line.endsWith(' stopped'));

@@ -116,7 +116,7 @@ export const operationOf = (sql: string): string => {
   // answer_rates' TTL purge before the write (`expiredPurge` of statements.ts).
   const text = sql.replace(/^WITH expired AS \(DELETE .*? ELSE false END\)\) /s, '');
   if (/^WITH present AS/.test(text) || /^DELETE /.test(text)) {
-    return / USING jsonb_to_recordset/.test(text) ? 'BatchWriteItem' : 'DeleteItem';
+    return / USING unnest\(/.test(text) ? 'BatchWriteItem' : 'DeleteItem';
   }
   if (/^INSERT /.test(text)) {
     if (/ SELECT value FROM jsonb_array_elements/.test(text)) return 'BatchWriteItem';
@@ -126,7 +126,7 @@ export const operationOf = (sql: string): string => {
     return /SET item = \$\d+::jsonb WHERE/.test(text) ? 'PutItem' : 'UpdateItem';
   }
   if (/^SELECT /.test(text)) {
-    if (/ JOIN jsonb_to_recordset/.test(text)) return 'BatchGetItem';
+    if (/ JOIN unnest\(/.test(text)) return 'BatchGetItem';
     if (/count\(\*\)::int AS n/.test(text)) return 'Query';
     if (/ ORDER BY /.test(text)) return / WHERE t\."[^"]+" = \$/.test(text) ? 'Query' : 'Scan';
     return 'GetItem';
