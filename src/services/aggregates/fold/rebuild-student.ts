@@ -27,6 +27,7 @@ import {
   type StateRoot,
   type StateWord,
 } from '../../../entities/student-state.ts';
+import { chunk } from '../../../lib/chunk.ts';
 import type { Db } from '../../../repositories/db.ts';
 import { type FoldContext, type FoldedState, isLeftover, writeRoot } from './fold-student.ts';
 import {
@@ -40,6 +41,9 @@ import {
   wordStatsOf,
 } from './parts.ts';
 import { validAnswerPages } from './valid-answers.ts';
+
+/** Parts built and written at once by a rebuild (four of DynamoDB's batches). */
+const PARTS_PER_WRITE = 100;
 
 /**
  * @example
@@ -108,16 +112,26 @@ export const rebuildStudent = async (
   for (const word of old.counted.keys()) {
     if (!target.words.has(word)) target.words.set(word, { attempts: 0, correct: 0, recent: [] });
   }
-  // Unconditional (the root, written last and conditionally, decides), so in batches of 25.
+  // Unconditional (the root, written last and conditionally, decides), so in batches of 25;
+  // each part's stored form built only when its group is written: a word's reviews as a
+  // list are the bulk of a large state, and every part's at once doubled the heap.
   const parts = [
-    ...[...target.modules].map(([moduleId, words]) =>
-      storedModule(studentId, moduleId, words, written),
+    ...[...target.modules].map(
+      ([moduleId, words]) =>
+        () =>
+          storedModule(studentId, moduleId, words, written),
     ),
-    ...[...target.words].map(([word, stats]) =>
-      storedWord(studentId, word, stats, wordContribution(stats), written),
+    ...[...target.words].map(
+      ([word, stats]) =>
+        () =>
+          storedWord(studentId, word, stats, wordContribution(stats), written),
     ),
   ];
-  if (!context.dryRun) await db.student_state.putMany(parts);
+  if (!context.dryRun) {
+    for (const group of chunk(parts, PARTS_PER_WRITE)) {
+      await db.student_state.putMany(group.map((build) => build()));
+    }
+  }
 
   const root: StateRoot = storedRoot(studentId, state, {
     ...written,
