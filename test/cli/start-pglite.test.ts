@@ -92,7 +92,7 @@ describe('lms start --engine pglite', () => {
       `PostgreSQL ${databaseUrl}   (external, not started by lms start, left running at exit, schema`,
     );
     expect(externalBanner).toContain(`\n    export DATABASE_URL=${databaseUrl}\n`);
-    expect(external.stderr()).not.toMatch(/demo data: students/);
+    expect(external.stderr()).not.toMatch(/demo data: writing seed/);
     external.child.kill('SIGINT');
     expect(await exitOf(external.child)).toBe(0);
     expect(external.stderr()).toContain('PostgreSQL (external) stopped');
@@ -111,7 +111,7 @@ describe('lms start --engine pglite', () => {
     const again = startLms('--engine', 'pglite', '--data', data, '--seed-number', '3');
     await bannerOf(again);
     expect(again.stderr()).toMatch(/tables: 0 created, \d+ already there\n/);
-    expect(again.stderr()).not.toMatch(/demo data: students/);
+    expect(again.stderr()).not.toMatch(/demo data: writing seed/);
     again.child.kill('SIGINT');
     expect(await exitOf(again.child)).toBe(0);
   }, 300_000);
