@@ -19,30 +19,14 @@ import {
   type WordTrace,
 } from './forgetting.ts';
 import { firstNames, lastNames, places, regions } from './names.ts';
+import type { SeedPlan } from './plan.ts';
 import { type Random, seeded } from './random.ts';
 import { drawDistinct, wordDifficulty } from './simulated.ts';
 import type { SeedSize } from './sizes.ts';
 import { type Theme, themes } from './vocabulary.ts';
 
-export interface SeedPlan {
-  readonly size: SeedSize;
-  readonly seed: number;
-  /** The last day of the 30 days of answers (YYYY-MM-DD in `timezone`). */
-  readonly today: string;
-  readonly timezone: string;
-  /** No answer is later than this (a demo seeded at 09:00 has no afternoon answers yet). */
-  readonly notAfter?: Date;
-  /**
-   * Who answers: `basic` (the default) students who learn with practice and forget with
-   * time away, over {@link ANSWER_DAYS} days, in short sessions of the class's current
-   * module ({@link studentAnswers}); `simulated` learners who forget, drawn from a
-   * half-life regression model over 90 days (`simulated.ts`), for the review benchmark.
-   */
-  readonly learners?: LearnerKind;
-}
-
-export const LEARNER_KINDS = ['basic', 'simulated'] as const;
-export type LearnerKind = (typeof LEARNER_KINDS)[number];
+// The plan lives in `plan.ts`, which `simulated.ts` reads too (no circle through here).
+export { LEARNER_KINDS, type LearnerKind, type SeedPlan } from './plan.ts';
 
 export const ANSWER_DAYS = 30;
 export const LEVELS = [1, 2, 3, 4, 5, 6] as const;

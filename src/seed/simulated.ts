@@ -24,7 +24,7 @@ import {
   standardNormal,
   type WordTrace,
 } from './forgetting.ts';
-import type { SeedPlan } from './generate.ts';
+import type { SeedPlan } from './plan.ts';
 import { type Random, seeded } from './random.ts';
 
 /** The days of answers a simulated seed writes, ending `plan.today`. */
