@@ -73,3 +73,16 @@ export const hideSpecialKeys = <T>(value: T): T => renameKeys(value, STAND_IN_OF
 
 /** The inverse of {@link hideSpecialKeys}: stand-ins back to `__proto__` and `constructor`. */
 export const restoreSpecialKeys = <T>(value: T): T => renameKeys(value, KEY_OF) as T;
+
+/**
+ * Sets an own property even for the name `__proto__` (a legal attribute name), which a
+ * plain assignment would turn into a prototype change, losing the attribute.
+ */
+export const setOwn = <T>(target: Record<string, T>, name: string, value: T): void => {
+  Object.defineProperty(target, name, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+};

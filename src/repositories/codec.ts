@@ -4,6 +4,7 @@
  * the store, and nothing unvalidated reaches a service.
  */
 import type * as z from 'zod';
+import { setOwn } from '../lib/own-keys.ts';
 import { zodIssues } from '../lib/zod-issues.ts';
 import type { TableDefinition } from '../tables/definitions.ts';
 import {
@@ -14,6 +15,13 @@ import {
 } from './errors.ts';
 
 type Item = Record<string, unknown>;
+
+/** The schema of one projection, and the fields it validates. */
+interface Picked {
+  readonly schema: z.ZodObject;
+  /** Projected attributes the entity does not declare: passed as they are. */
+  readonly undeclared: readonly string[];
+}
 
 /** What a repository needs to validate the items of one table. */
 export interface Codec<T> {
@@ -36,7 +44,8 @@ export interface Codec<T> {
  * ```
  */
 export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
-  readonly #projected = new Map<string, z.ZodObject>();
+  readonly #projected = new Map<string, Picked>();
+  readonly #byArray = new WeakMap<readonly string[], Picked>();
 
   constructor(
     readonly table: TableDefinition,
@@ -61,22 +70,33 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
     return result.data;
   }
 
-  /** A stored item read with a projection: only the projected attributes are validated. */
+  /**
+   * A stored item read with a projection: the projected attributes only (whatever else a
+   * store returns, such as the keys DynamoDB's BatchGetItem adds, is left out, as
+   * PostgreSQL's reads leave it), those the entity declares validated, the others as
+   * they are.
+   */
   decodeProjected(raw: Item, project: readonly string[]): Partial<z.output<S>> {
-    const result = this.#pick(project).safeParse(raw);
+    const picked = this.#pick(project);
+    const result = picked.schema.safeParse(raw);
     if (!result.success) {
       throw new InvalidStoredItemError(this.table.name, this.keyOf(raw), zodIssues(result.error));
     }
+    const item: Item = result.data;
+    for (const attribute of picked.undeclared) {
+      if (Object.hasOwn(raw, attribute)) setOwn(item, attribute, raw[attribute]);
+    }
     // The data has just been validated against the picked fields of `schema`; zod cannot
     // type `pick` over a generic shape, hence this one assertion.
-    return result.data as Partial<z.output<S>>;
+    return item as Partial<z.output<S>>;
   }
 
   /** An item about to be written, validated; returns what is stored. */
   encode(item: z.output<S>): Item {
     const result = this.schema.safeParse(item);
     if (!result.success) throw new InvalidItemError(this.table.name, zodIssues(result.error));
-    return { ...result.data };
+    // zod's output is a new object already (its own copy of the input's fields).
+    return result.data;
   }
 
   /** The attributes of a partial update, each validated against its field. */
@@ -137,15 +157,32 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
     return Object.hasOwn(shape, attribute) ? shape[attribute] : undefined;
   }
 
-  #pick(project: readonly string[]): z.ZodObject {
+  /**
+   * The schema of a projection: the projected fields the entity declares, in a stripping
+   * object (a loose one runs its catchall's parse on every other attribute: measured, a
+   * third of a projected read's validation); the projected attributes it does not declare
+   * are copied by {@link decodeProjected}.
+   */
+  #pick(project: readonly string[]): Picked {
+    // Every row of a read comes with the same array: found by identity without building
+    // the key (which took a quarter of the validation of a large read).
+    const same = this.#byArray.get(project);
+    if (same !== undefined) return same;
     const cacheKey = project.join('\u0000');
     const cached = this.#projected.get(cacheKey);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.#byArray.set(project, cached);
+      return cached;
+    }
     const mask: Record<string, true> = {};
-    for (const attribute of project)
+    const undeclared: string[] = [];
+    for (const attribute of project) {
       if (this.#field(attribute) !== undefined) mask[attribute] = true;
-    const picked = this.schema.pick(mask);
+      else undeclared.push(attribute);
+    }
+    const picked: Picked = { schema: this.schema.pick(mask).strip(), undeclared };
     this.#projected.set(cacheKey, picked);
+    this.#byArray.set(project, picked);
     return picked;
   }
 }

@@ -153,6 +153,21 @@ describe('EntityCodec.decodeProjected', () => {
     });
   });
 
+  it('gives the projected attributes only, whatever else the store returned', () => {
+    const codec = codecFor('students');
+    // DynamoDB's BatchGetItem returns the key too: left out (and not validated), as
+    // PostgreSQL's projected reads leave it out.
+    expect(codec.decodeProjected({ id: '', name: 'Ann', extra: 1 }, ['name'])).toEqual({
+      name: 'Ann',
+    });
+    // `__proto__` projected is an attribute like any other, and changes no prototype.
+    const raw = JSON.parse('{"id":"s-1","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const item = codec.decodeProjected(raw, ['id', '__proto__']);
+    expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+    expect(Object.hasOwn(item, '__proto__')).toBe(true);
+    expect(Object.keys(item)).toEqual(['id', '__proto__']);
+  });
+
   it('gives the same answer for a repeated projection (cached schema)', () => {
     const codec = codecFor('classes');
     expect(codec.decodeProjected({ code: 'c-1' }, ['code'])).toEqual({ code: 'c-1' });

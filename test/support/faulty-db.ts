@@ -126,7 +126,7 @@ export const operationOf = (sql: string): string => {
     return /SET item = \$\d+::jsonb WHERE/.test(text) ? 'PutItem' : 'UpdateItem';
   }
   if (/^SELECT /.test(text)) {
-    if (/ JOIN unnest\(/.test(text)) return 'BatchGetItem';
+    if (/ CROSS JOIN LATERAL /.test(text)) return 'BatchGetItem';
     if (/count\(\*\)::int AS n/.test(text)) return 'Query';
     if (/ ORDER BY /.test(text)) return / WHERE t\."[^"]+" = \$/.test(text) ? 'Query' : 'Scan';
     return 'GetItem';

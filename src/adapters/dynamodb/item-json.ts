@@ -8,6 +8,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
 import { isRecord } from '../../lib/is-record.ts';
+import { setOwn } from '../../lib/own-keys.ts';
 
 /** An item as the low-level client reads and writes it. */
 export type AttributeMap = Record<string, AttributeValue>;
@@ -30,19 +31,6 @@ type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 const base64 = (bytes: Uint8Array): string =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-
-/**
- * Sets an own property even for the name `__proto__` (a legal attribute name), which a
- * plain assignment would turn into a prototype change, losing the attribute.
- */
-export const setOwn = <T>(target: Record<string, T>, name: string, value: T): void => {
-  Object.defineProperty(target, name, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-};
 
 const toJson = (value: AttributeValue, path: string): Json => {
   if (value.S !== undefined) return { S: value.S };

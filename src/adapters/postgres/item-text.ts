@@ -28,6 +28,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { LmsError } from '../../errors.ts';
+import { setOwn } from '../../lib/own-keys.ts';
 import {
   type AttributeMap,
   BASE64,
@@ -35,7 +36,6 @@ import {
   itemFromLine,
   itemToLine,
   NUMBER as NUMBER_TEXT,
-  setOwn,
 } from '../dynamodb/item-json.ts';
 import { TAG, TAGGED_TYPES, TAGGED_VALUE, type TaggedType } from './values.ts';
 

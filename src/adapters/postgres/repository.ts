@@ -1,5 +1,6 @@
 import { chunk } from '../../lib/chunk.ts';
 import { isRecord } from '../../lib/is-record.ts';
+import { textKey } from '../../lib/text-key.ts';
 import {
   BaseRepository,
   type RawItem,
@@ -196,11 +197,14 @@ export class PostgresRepository<
     throw new ConditionFailedError(`${this.table}: the write's condition did not hold`);
   }
 
-  /** The last of several items (or keys) with one key, in first-seen order. */
+  /**
+   * The last of several items (or keys) with one key, in first-seen order. Keys are told
+   * apart by their text, as the table's key columns are (`layout.ts`): 1 and "1" are one row.
+   */
   #unique<I extends Readonly<Record<string, unknown>>>(items: readonly I[]): I[] {
     const byKey = new Map<string, I>();
     for (const item of items) {
-      const identity = JSON.stringify(this.#keys.map((attribute) => item[attribute]));
+      const identity = textKey(this.#keys.map((attribute) => String(item[attribute])));
       byKey.delete(identity);
       byKey.set(identity, item);
     }

@@ -235,10 +235,9 @@ export const getStatement = (target: Target, key: RawKey): Statement => {
 };
 
 /**
- * The keys as one `text[]` per key column, `unnest`ed side by side and joined on the key:
- * no object per key and no JSON to build or parse (measured over 500 keys, `pg`'s own
- * preparation of the values included: 0.17 ms against 0.23 ms; the same plan, an index
- * scan per key).
+ * The keys as one `text[]` per key column, `unnest`ed side by side: no object per key and
+ * no JSON to build or parse (measured over 500 keys, `pg`'s own preparation of the values
+ * included: 0.17 ms against 0.23 ms).
  */
 const keyRecordset = (table: TableDefinition, params: Params, keys: readonly RawKey[]) => {
   const attributes = keyAttributes(table);
@@ -251,11 +250,19 @@ const keyRecordset = (table: TableDefinition, params: Params, keys: readonly Raw
   };
 };
 
+/**
+ * One primary-key probe per key, as a BatchGetItem is: each key's row is looked up in a
+ * `LATERAL` subquery whose `LIMIT 1` (a key has at most one row) keeps the planner from
+ * flattening it into a join. A plain join of the keys with the table let it pick a hash
+ * join over a sequential scan of the whole table whenever its statistics were behind the
+ * table's growth: measured on a table growing to 25,000 answers, 11 ms for 500 keys against
+ * 1 ms; with the probe the cost follows the keys, not the table.
+ */
 export const getManyStatement = (target: Target, keys: readonly RawKey[]): Statement => {
   const params = new Params();
   const { from, on } = keyRecordset(target.table, params, keys);
   return params.statement(
-    `SELECT ${SELECT_ITEM} FROM ${target.name} AS ${T} JOIN ${from} ON ${on}`,
+    `SELECT x.item AS item FROM ${from} CROSS JOIN LATERAL (SELECT ${SELECT_ITEM} FROM ${target.name} AS ${T} WHERE ${on} LIMIT 1) AS x`,
   );
 };
 

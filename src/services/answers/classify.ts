@@ -5,6 +5,7 @@
  */
 import { type AnswerContent, sameAnswerContent } from '../../domain/answers/same-content.ts';
 import { answerKey } from '../../entities/answer.ts';
+import { textKey } from '../../lib/text-key.ts';
 import type { AnswerConflict } from './errors.ts';
 import type { ValidAnswer } from './validate.ts';
 
@@ -33,7 +34,7 @@ export interface Classification {
 export const answerIdentity = (key: {
   readonly student_id: string;
   readonly answer_key: string;
-}): string => JSON.stringify([key.student_id, key.answer_key]);
+}): string => textKey([key.student_id, key.answer_key]);
 
 /**
  * The primary key of a valid answer.
