@@ -162,6 +162,25 @@ describe("a workflow run's live state, from its execution's events", () => {
     expect(Object.values(done.states).every((s) => s.active === 0)).toBe(true);
   });
 
+  it('a state retried after a failure and then succeeding is succeeded, not failed', async () => {
+    const worker = countingWorker({ shards: 2, countTo: 2 });
+    let failures = 0;
+    const jobs = jobsOver(async (event, context) => {
+      const { phase, shard } = phaseSchema.parse(event);
+      if (phase === 'work' && shard?.segment === 0 && failures === 0) {
+        failures += 1;
+        throw new Error('a failure its retry gets past');
+      }
+      return worker(event, context);
+    });
+    const run = jobs.launch(JOB, { mode: 'full' });
+    const done = await ended(jobs, run.id);
+    expect(failures).toBe(1);
+    expect(done.status).toBe('succeeded');
+    expect(done.states.Work).toEqual({ status: 'succeeded', active: 0 });
+    expect(done.iterations.Shards).toEqual({ items: 2, started: 2, succeeded: 2, failed: 0 });
+  });
+
   it('a busy plan ends in Skipped: no Map entered', async () => {
     const jobs = jobsOver(countingWorker({ shards: 2, countTo: 1, busy: true }));
     const run = jobs.launch(JOB);
