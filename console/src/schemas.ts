@@ -115,6 +115,24 @@ export const organisationSchema = z.object({
 });
 export type Organisation = z.output<typeof organisationSchema>;
 
+/** A state's status in a run, as the Step Functions console colours it. */
+export const STATE_STATUSES = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+export type StateStatus = (typeof STATE_STATUSES)[number];
+
+/**
+ * Where a workflow run's execution is, from its events (src/local/workflows/execution-state.ts):
+ * the states entered, by name, and each Map's iterations.
+ */
+const executionSchema = z.object({
+  status: z.enum(['running', 'succeeded', 'failed']),
+  states: z.record(z.string(), z.object({ status: z.enum(STATE_STATUSES), active: count })),
+  iterations: z.record(
+    z.string(),
+    z.object({ items: count.nullable(), started: count, succeeded: count, failed: count }),
+  ),
+});
+export type Execution = z.output<typeof executionSchema>;
+
 export const runSchema = z.object({
   id: z.string(),
   function: z.string(),
@@ -127,6 +145,8 @@ export const runSchema = z.object({
   progress: z
     .object({ shards: count, shards_done: count, invocations: count, continuations: count })
     .nullable(),
+  /** A workflow run's execution; null for a plain job (absent from a stack before it: null). */
+  execution: executionSchema.nullable().default(null),
 });
 export type Run = z.output<typeof runSchema>;
 
@@ -134,6 +154,7 @@ export type Run = z.output<typeof runSchema>;
 const stateFields = {
   Type: z.string(),
   Next: z.string().optional(),
+  End: z.boolean().optional(),
   Default: z.string().optional(),
   Choices: z.array(z.looseObject({ Next: z.string() })).optional(),
   Catch: z.array(z.looseObject({ Next: z.string() })).optional(),

@@ -180,6 +180,7 @@ const withRunning = <J extends { readonly function: string }>(
   jobs: readonly J[],
   runId: string,
   progress: Readonly<Record<string, number>>,
+  execution: unknown = null,
 ) => ({
   jobs: jobs.map((job) =>
     job.function === 'aggregate_students'
@@ -196,6 +197,7 @@ const withRunning = <J extends { readonly function: string }>(
             summary: null,
             error: null,
             progress,
+            execution,
           },
         }
       : job,
@@ -611,6 +613,16 @@ describe.skipIf(skip !== undefined)(
           `${progress.shards_done} of ${progress.shards} shards, ${progress.continuations} continuations, ${progress.invocations} invocations`,
         );
       }
+      // Its execution, from the run's own events, drawn: every state it went through succeeded.
+      const drawing = '[data-workflow="aggregate_parents"][data-execution="succeeded"]';
+      await page.waitForSelector(`${drawing} [data-state="Finish"][data-status="succeeded"]`);
+      expect(await page.$$(`${drawing} [data-live], ${drawing} [data-status="failed"]`)).toEqual(
+        [],
+      );
+      const shards = progress?.shards ?? 0;
+      expect(await page.getAttribute(`${drawing} [data-state="Shards"]`, 'data-shards-done')).toBe(
+        `${shards}/${shards}`,
+      );
     });
 
     it('shows a running workflow live: shards done of total and continuations, as each poll answers', async () => {
@@ -1267,11 +1279,18 @@ describe.skipIf(skip !== undefined)(
       }
     });
 
-    it('draws each workflow as the states of its ASL definition, the live state and shards done marked', async () => {
-      const stateSchema = z.looseObject({
-        Type: z.string(),
+    it('draws each workflow as the states and transitions of its ASL definition, the live state and shards done marked', async () => {
+      const targets = {
+        Next: z.string().optional(),
+        End: z.boolean().optional(),
+        Default: z.string().optional(),
+        Choices: z.array(z.looseObject({ Next: z.string() })).optional(),
+        Catch: z.array(z.looseObject({ Next: z.string() })).optional(),
+      };
+      const innerSchema = z.looseObject({ Type: z.string(), ...targets });
+      const stateSchema = innerSchema.extend({
         ItemProcessor: z
-          .looseObject({ States: z.record(z.string(), z.looseObject({ Type: z.string() })) })
+          .looseObject({ StartAt: z.string(), States: z.record(z.string(), innerSchema) })
           .optional(),
       });
       const real = z
@@ -1287,41 +1306,150 @@ describe.skipIf(skip !== undefined)(
         .parse((await apiGet('/_jobs', undefined)).body);
       const workflows = real.jobs.filter((job) => job.workflow);
       expect(workflows.length).toBeGreaterThan(0);
-      let progress = { shards: 0, shards_done: 0, invocations: 0, continuations: 0 };
-      const reply = () => withRunning(real.jobs, 'run-drawn', progress);
+      /**
+       * The ASL's transitions, read here from the definition as the Step Functions console
+       * draws them: each Next, Choice, Default and Catch, into each Map's first state, and out
+       * of it from each state that ends an item (a Succeed, or End).
+       */
+      const aslTransitions = (states: Readonly<Record<string, z.output<typeof stateSchema>>>) =>
+        Object.entries(states).flatMap(([name, state]) => {
+          const onward = (from: string, st: z.output<typeof innerSchema>) => [
+            ...(st.Next === undefined ? [] : [`${from} → ${st.Next}`]),
+            ...(st.Choices ?? []).map((c) => `${from} → ${c.Next}`),
+            ...(st.Default === undefined ? [] : [`${from} → ${st.Default}`]),
+            ...(st.Catch ?? []).map((c) => `${from} → ${c.Next}`),
+          ];
+          const inner = state.ItemProcessor;
+          return [
+            ...onward(name, state),
+            ...(inner === undefined
+              ? []
+              : [
+                  `${name} → ${inner.StartAt}`,
+                  ...Object.entries(inner.States).flatMap(([innerName, st]) => [
+                    ...onward(innerName, st),
+                    ...(st.Type === 'Succeed' || st.End === true ? [`${innerName} → ${name}`] : []),
+                  ]),
+                ]),
+          ];
+        });
+      const progress = { shards: 8, shards_done: 0, invocations: 0, continuations: 0 };
+      const done = (names: readonly string[]) =>
+        Object.fromEntries(names.map((name) => [name, { status: 'succeeded', active: 0 }]));
+      let execution: unknown = {
+        status: 'running',
+        states: { Plan: { status: 'running', active: 1 } },
+        iterations: {},
+      };
+      const reply = () => withRunning(real.jobs, 'run-drawn', progress, execution);
       await signIn('admin');
       await page.route('**/_jobs', (route) => route.fulfill({ json: reply() }));
       try {
         await page.evaluate(`location.hash = '#/jobs'`);
         await page.reload();
         const drawing = '[data-workflow="aggregate_students"]';
-        // Before the plan answers: the run is in Plan.
+        // The execution in Plan: that state alone is live, nothing else marked yet.
         await shown(`${drawing} [data-state="Plan"][data-live]`);
-        // Every state of every workflow's definition is drawn, the Map's own ones too.
+        expect(await page.$$(`${drawing} [data-status]`)).toHaveLength(1);
+        // Every state and every transition of every workflow's definition is drawn, the Map's
+        // own ones and the arrows into and out of it too.
         for (const job of workflows) {
-          const states = Object.entries(job.definition?.States ?? {}).flatMap(([name, st]) => [
+          const states = job.definition?.States ?? {};
+          const names = Object.entries(states).flatMap(([name, st]) => [
             name,
             ...Object.keys(st.ItemProcessor?.States ?? {}),
           ]);
-          const drawn = await page.$$eval(`[data-workflow="${job.function}"] [data-state]`, (g) =>
+          const at = `[data-workflow="${job.function}"]`;
+          const drawn = await page.$$eval(`${at} [data-state]`, (g) =>
             g.map((e) => e.getAttribute('data-state')),
           );
-          expect([...drawn].sort(), job.function).toEqual([...states].sort());
+          expect([...drawn].sort(), job.function).toEqual([...names].sort());
+          const arrows = await page.$$eval(`${at} [data-edge]`, (g) =>
+            g.map((e) => `${e.getAttribute('data-from')} → ${e.getAttribute('data-to')}`),
+          );
+          const expected = aslTransitions(states);
+          expect(arrows, job.function).toHaveLength(expected.length);
+          expect([...arrows].sort(), job.function).toEqual([...expected].sort());
+          // Each arrow is drawn: a path with an arrowhead, not an empty group.
+          const paths = await page.$$eval(`${at} [data-edge] path[marker-end]`, (p) =>
+            p.map((e) => e.getAttribute('d') ?? ''),
+          );
+          expect(paths.every((d) => /^M[\d.]+,[\d.]+ [HV]/.test(d))).toBe(true);
+          expect(paths).toHaveLength(expected.length);
         }
-        // Mid-run: the Map over shards is the live state, with its shards done.
-        progress = { shards: 8, shards_done: 3, invocations: 5, continuations: 2 };
+        // The Choice's loop back into the Map's first state, and the Catch's path to the report.
+        expect(
+          await page.getAttribute(
+            `${drawing} [data-from="Shard done?"][data-to="Work"]`,
+            'data-kind',
+          ),
+        ).toBe('choice');
+        expect(
+          await page.$$(`${drawing} [data-kind="catch"][data-to="Report failure"]`),
+        ).toHaveLength(3);
+
+        // Mid-run: the Map over shards and its Work live (in 3 shards), the plan done.
+        execution = {
+          status: 'running',
+          states: {
+            ...done(['Plan', 'Busy?', 'Shard done?', 'Shard finished']),
+            Shards: { status: 'running', active: 1 },
+            Work: { status: 'running', active: 3 },
+          },
+          iterations: { Shards: { items: 8, started: 6, succeeded: 3, failed: 0 } },
+        };
         await page.waitForSelector(`${drawing} [data-state="Shards"][data-live]`);
         expect(
           await page.getAttribute(`${drawing} [data-state="Shards"]`, 'data-shards-done'),
         ).toBe('3/8');
         expect(await page.textContent(`${drawing} [data-state="Shards"]`)).toContain(
-          '3 of 8 shards done',
+          'shards done 3 of 8',
         );
-        expect(await page.$$(`${drawing} [data-live]`)).toHaveLength(1);
-        // Every shard done, the run still going: it is finishing.
-        progress = { shards: 8, shards_done: 8, invocations: 12, continuations: 4 };
-        await page.waitForSelector(`${drawing} [data-state="Finish"][data-live]`);
+        expect(await page.textContent(`${drawing} [data-state="Work"] title`)).toContain(
+          'in progress, in 3 shards',
+        );
+        const live = await page.$$eval(`${drawing} [data-live]`, (g) =>
+          g.map((e) => e.getAttribute('data-state')),
+        );
+        expect(live.sort()).toEqual(['Shards', 'Work']);
+        expect(await page.getAttribute(`${drawing} [data-state="Plan"]`, 'data-status')).toBe(
+          'succeeded',
+        );
         await screenshot('jobs-workflow');
+        // Every shard done, the execution in Finish.
+        execution = {
+          status: 'running',
+          states: {
+            ...done(['Plan', 'Busy?', 'Shards', 'Work', 'Shard done?', 'Shard finished']),
+            Finish: { status: 'running', active: 1 },
+          },
+          iterations: { Shards: { items: 8, started: 8, succeeded: 8, failed: 0 } },
+        };
+        await page.waitForSelector(`${drawing} [data-state="Finish"][data-live]`);
+        expect(await page.textContent(`${drawing} [data-state="Shards"]`)).toContain(
+          'shards done 8 of 8',
+        );
+        // A shard failing for good: the Map and Work failed, the failure path taken.
+        execution = {
+          status: 'failed',
+          states: {
+            ...done(['Plan', 'Busy?', 'Shard done?', 'Shard finished', 'Report failure']),
+            Shards: { status: 'failed', active: 0 },
+            Work: { status: 'failed', active: 0 },
+            Failed: { status: 'failed', active: 0 },
+          },
+          iterations: { Shards: { items: 8, started: 8, succeeded: 5, failed: 1 } },
+        };
+        await page.waitForSelector(`${drawing}[data-execution="failed"]`);
+        const failed = await page.$$eval(`${drawing} [data-status="failed"]`, (g) =>
+          g.map((e) => e.getAttribute('data-state')),
+        );
+        expect(failed.sort()).toEqual(['Failed', 'Shards', 'Work']);
+        expect(await page.$$(`${drawing} [data-live]`)).toHaveLength(0);
+        expect(await page.textContent(`${drawing} [data-state="Shards"]`)).toContain(
+          'shards done 5 of 8, 1 failed',
+        );
+        expect(await page.$(`${drawing} [data-state="Finish"][data-status]`)).toBeNull();
       } finally {
         await page.unroute('**/_jobs');
       }

@@ -3,7 +3,7 @@
  * a running workflow's shards live (polled every second while something runs).
  */
 import { ApiError, request } from '../api.ts';
-import { type LiveRun, workflowDiagram } from '../charts/workflow.ts';
+import { workflowDiagram } from '../charts/workflow.ts';
 import { h, when } from '../dom.ts';
 import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
@@ -43,29 +43,6 @@ const progressOf = (run: Run, timeZone: string): HTMLElement => {
     }),
     ` ${p.shards_done} of ${p.shards} shards, ${p.continuations} continuations, ${p.invocations} invocations`,
   );
-};
-
-/**
- * Where a workflow's run is, from its progress: the run reports shards, not states, so the
- * state is read off the definition's own shape: before a plan the start state, while shards
- * are left the Map over them, once all are done the state after the Map (the finish).
- */
-const liveRun = (job: Job): LiveRun | undefined => {
-  const definition = job.definition;
-  const run = job.current ?? job.runs[0];
-  if (definition === null || run === undefined) return undefined;
-  const p = run.progress;
-  const shards = p?.shards ?? 0;
-  const shardsDone = p?.shards_done ?? 0;
-  if (run.status !== 'running') return { state: undefined, shards, shardsDone };
-  const map = Object.entries(definition.States).find(([, st]) => st.ItemProcessor !== undefined);
-  const state =
-    shards === 0 || map === undefined
-      ? definition.StartAt
-      : shardsDone < shards
-        ? map[0]
-        : (map[1].Next ?? map[0]);
-  return { state, shards, shardsDone };
 };
 
 export const jobsView = async (context: ViewContext): Promise<Node> => {
@@ -216,9 +193,14 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
                 h(
                   'figcaption',
                   {},
-                  `${job.function}'s workflow, its states as Step Functions runs them`,
+                  `${job.function}'s workflow, its states and transitions as Step Functions runs them`,
                 ),
-                workflowDiagram(job.function, job.definition, liveRun(job)),
+                // The run under way, else the last one: its execution as it was left.
+                workflowDiagram(
+                  job.function,
+                  job.definition,
+                  (job.current ?? job.runs[0])?.execution ?? null,
+                ),
               ),
 
           now.length === 0 && job.current === null

@@ -35,6 +35,7 @@ import {
   workResultSchema,
 } from '../../workflow/protocol.ts';
 import { localContext } from '../invoke/lambda-context.ts';
+import { ExecutionTracker, type WorkflowExecution } from './execution-state.ts';
 
 /** What a Lambda Task sends: one phase's event (`{ phase: 'plan', options }`, a WorkEvent, ...). */
 export interface WorkflowPayload {
@@ -68,6 +69,11 @@ export interface RunWorkflowOptions {
   readonly input?: unknown;
   readonly invoke: WorkflowInvoke;
   readonly onProgress?: (progress: WorkflowProgress) => void;
+  /**
+   * Where the execution is (its states and its Map's iterations), after each of its events,
+   * the last one once it has ended.
+   */
+  readonly onExecution?: (execution: WorkflowExecution) => void;
   /** The failed-runs queue, locally (default: a log line). */
   readonly onFailedRun?: (message: FailedRunMessage) => void | Promise<void>;
   /** Retries and failures on the way; default: nowhere. */
@@ -195,8 +201,8 @@ export const runWorkflow = async (options: RunWorkflowOptions): Promise<Workflow
   const definition = workflowDefinition(job, {
     functionArn: job,
     failedRunsQueueUrl: failedRunsQueue,
-  }) as unknown as StateMachineDefinition;
-  const machine = new StateMachine(definition);
+  });
+  const machine = new StateMachine(definition as unknown as StateMachineDefinition);
 
   let progress: WorkflowProgress = { shards: 0, shards_done: 0, invocations: 0, continuations: 0 };
   const report = (next: WorkflowProgress) => {
@@ -267,8 +273,11 @@ export const runWorkflow = async (options: RunWorkflowOptions): Promise<Workflow
   });
 
   const failures = new Map<string, string>();
+  const tracker = new ExecutionTracker(definition);
   const watching = (async () => {
     for await (const event of execution.eventLogs) {
+      tracker.record(event);
+      options.onExecution?.(tracker.snapshot());
       if (event.type === 'StateFailed') {
         failures.set(event.state.name, `${event.Error}: ${errorMessage(event.Cause)}`);
       } else if (event.type === 'StateRetried') {

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { functionNames } from '../../../catalog/functions.ts';
+import { workflowExecutionSchema } from '../../workflows/execution-state.ts';
 
 /** What started a run. */
 export const RUN_TRIGGERS = {
@@ -39,6 +40,12 @@ export const jobRunSchema = z.strictObject({
       continuations: count,
     })
     .nullable(),
+  /**
+   * A workflow job's execution: the states entered with their status and its Map's iterations,
+   * from the execution's events, updated as they come; else null. Absent in a file written
+   * before it was kept: null.
+   */
+  execution: workflowExecutionSchema.nullable().default(null),
 });
 
 export type JobRun = Readonly<z.output<typeof jobRunSchema>>;

@@ -25,6 +25,7 @@ import { errorMessage, LmsError } from '../../../errors.ts';
 import { JobBusyError } from '../../../services/aggregates/lease.ts';
 import { localContext } from '../../invoke/lambda-context.ts';
 import type { Handle } from '../../invoke/load-function.ts';
+import type { WorkflowExecution } from '../../workflows/execution-state.ts';
 import { handlerInvoke, runWorkflow, type WorkflowProgress } from '../../workflows/run-workflow.ts';
 import { jobLine } from './job-line.ts';
 import { type JobRun, RUN_TRIGGERS, type RunHistory, type RunTrigger } from './job-runs.ts';
@@ -216,6 +217,7 @@ export class LocalJobs {
       summary: null,
       error: null,
       progress: null,
+      execution: null,
     };
     this.#current.set(name, record);
     const input = event ?? definition.schedule.input;
@@ -276,9 +278,10 @@ export class LocalJobs {
     return run === undefined ? null : { ...run };
   }
 
-  #progress(name: FunctionName, progress: WorkflowProgress): void {
+  /** The running record of `name` with `change` (a new progress, where the execution is). */
+  #update(name: FunctionName, change: Pick<Partial<JobRun>, 'progress' | 'execution'>): void {
     const current = this.#current.get(name);
-    if (current !== undefined) this.#current.set(name, { ...current, progress: { ...progress } });
+    if (current !== undefined) this.#current.set(name, { ...current, ...change });
   }
 
   async #runWorkflow(name: FunctionName, handle: Handle, input: unknown): Promise<unknown> {
@@ -293,9 +296,10 @@ export class LocalJobs {
       ...(this.options.retryDelayMs !== undefined
         ? { retryDelayMs: this.options.retryDelayMs }
         : {}),
+      onExecution: (execution: WorkflowExecution) => this.#update(name, { execution }),
       // A line per shard finished (not per invocation: a long run continues thousands of times).
       onProgress: (progress: WorkflowProgress) => {
-        this.#progress(name, progress);
+        this.#update(name, { progress: { ...progress } });
         if (progress.shards_done === shardsDone) return;
         shardsDone = progress.shards_done;
         debug(
