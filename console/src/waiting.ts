@@ -1,0 +1,158 @@
+/**
+ * Answers posted but not in the figures yet, said where a person looks for them: the
+ * progress, a parent's summary, the module results and the jobs. Without it a newcomer who
+ * posts answers and runs `aggregate_students` at once sees the progress unchanged and
+ * nothing saying why or when.
+ *
+ * Where it comes from: the last runs of the jobs, as `GET /_jobs` lists them (this start's
+ * and those kept in the data folder, `src/local/console/run-history.ts`). The run itself
+ * decides what it leaves for later (the settle window, a batch of answers still being
+ * written, another run ahead: `services/aggregates/process-students.ts`) and writes it in
+ * its summary (`deferred`, `settle_seconds`, `settles_at`), the figures its summary line
+ * prints; the console re-deriving that from the answers and the marks would be a second
+ * copy of the protocol that could disagree with the run. What that costs, said in the
+ * notice: the summary counts students, not answers, and over the whole stack, not the
+ * student on the page. Local only, as the jobs are: `/_jobs` needs no token, so every role's
+ * view can ask it, though only admin is offered the jobs view.
+ */
+import type * as z from 'zod';
+import { request } from './api.ts';
+import { h, plural, when } from './dom.ts';
+import { local } from './endpoints.ts';
+import { type Job, jobsSchema, type Run, studentsRunSummarySchema } from './schemas.ts';
+
+export const fetchJobs = async (signal: AbortSignal): Promise<readonly Job[]> =>
+  (await request(local.jobs(), jobsSchema, { signal, token: false })).jobs;
+
+type StudentsRunSummary = z.output<typeof studentsRunSummarySchema>;
+
+/** The latest run of `name` that succeeded, with its summary. */
+const lastSucceeded = (job: Job | undefined): Run | undefined =>
+  job?.runs.find((run) => run.status === 'succeeded');
+
+/** When the job is next scheduled, and what that means for answers that count from `from`. */
+const nextScheduled = (job: Job, from?: string): string => {
+  if (job.next_run === null)
+    return 'none is scheduled on this stack: an admin starts one from Jobs (Run now)';
+  const next = when(job.next_run, job.timezone);
+  if (from !== undefined && Date.parse(job.next_run) < Date.parse(from))
+    return `the next scheduled one, at ${next}, starts too early and leaves them again; the one after it counts them, as does Run now on Jobs after that time`;
+  return `the next scheduled one starts ${next} (an admin can start one sooner from Jobs, Run now)`;
+};
+
+export interface Waiting {
+  /** The students run whose summary says so, and its summary. */
+  readonly run: Run;
+  readonly summary: StudentsRunSummary;
+  readonly job: Job;
+}
+
+/** The last successful `aggregate_students` run, when it left students' answers for later. */
+export const deferredAnswers = (jobs: readonly Job[]): Waiting | undefined => {
+  const job = jobs.find((j) => j.function === 'aggregate_students');
+  const run = lastSucceeded(job);
+  const parsed = studentsRunSummarySchema.safeParse(run?.summary);
+  if (job === undefined || run === undefined || !parsed.success || parsed.data.deferred === 0)
+    return undefined;
+  return { run, summary: parsed.data, job };
+};
+
+/**
+ * Parents marked by the last successful `aggregate_students` run that no `aggregate_parents`
+ * run has recomputed since: a run started before the students run finished may have read
+ * the marks before they were set.
+ */
+const parentsWaiting = (jobs: readonly Job[]): { count: number; since: string } | undefined => {
+  const run = lastSucceeded(jobs.find((j) => j.function === 'aggregate_students'));
+  const parsed = studentsRunSummarySchema.safeParse(run?.summary);
+  if (
+    run === undefined ||
+    run.finished_at === null ||
+    !parsed.success ||
+    parsed.data.parents_marked === 0
+  )
+    return undefined;
+  const finished = Date.parse(run.finished_at);
+  const parents = jobs.find((j) => j.function === 'aggregate_parents');
+  const after = parents?.runs.some(
+    (r) => r.status === 'succeeded' && Date.parse(r.started_at) >= finished,
+  );
+  return after === true ? undefined : { count: parsed.data.parents_marked, since: run.finished_at };
+};
+
+export interface NoticeOptions {
+  /** What the view shows that counts answers at once, said before the rest (the results). */
+  readonly lead?: string;
+  /** Also say which parent summaries wait for `aggregate_parents` (a parent's, the jobs). */
+  readonly parents?: boolean;
+}
+
+/**
+ * The notice, or null when nothing waits: it goes as soon as a later run counted them.
+ *
+ * @example
+ * ```ts
+ * waitingNotice(await fetchJobs(signal), { parents: true });
+ * // <div data-waiting>Not counted yet: the newest answers of 1 student (across this stack; …</div>
+ * ```
+ */
+export const waitingNotice = (
+  jobs: readonly Job[],
+  options: NoticeOptions = {},
+): HTMLElement | null => {
+  const waiting = deferredAnswers(jobs);
+  const parentsJob = jobs.find((j) => j.function === 'aggregate_parents');
+  const parents = options.parents === true ? parentsWaiting(jobs) : undefined;
+  if (waiting === undefined && parents === undefined) return null;
+  const lines: HTMLElement[] = [];
+  if (waiting !== undefined) {
+    const { summary, run, job } = waiting;
+    const settles = when(summary.settles_at, job.timezone, { seconds: true });
+    lines.push(
+      h(
+        'p',
+        { 'data-deferred': summary.deferred, 'data-settles-at': summary.settles_at },
+        h(
+          'strong',
+          {},
+          `Not counted yet: the newest answers of ${plural(summary.deferred, 'student')}`,
+        ),
+        // The summary counts students across the stack: it cannot say the one on the page.
+        ' (across this stack; the run does not say whose).',
+        ` The aggregate_students run started ${when(run.started_at, job.timezone, { seconds: true })} left them for a later run, as answers younger than ${summary.settle_seconds} s (or still being written) wait. `,
+        `They count in the first aggregate_students run from ${settles}: ${nextScheduled(job, summary.settles_at)}. `,
+        parentsJob === undefined
+          ? null
+          : `Parent summaries follow on the aggregate_parents run after that (${nextScheduled(parentsJob)}).`,
+      ),
+    );
+  }
+  if (parents !== undefined && parentsJob !== undefined) {
+    lines.push(
+      h(
+        'p',
+        { 'data-parents-waiting': parents.count },
+        `The aggregate_students run that finished ${when(parents.since, parentsJob.timezone, { seconds: true })} changed children’s progress behind ${plural(parents.count, 'parent summary', 'parent summaries')}: ${parents.count === 1 ? 'it changes' : 'they change'} on the next aggregate_parents run (${nextScheduled(parentsJob)}).`,
+      ),
+    );
+  }
+  return h(
+    'div',
+    { class: 'warning', role: 'status', 'data-waiting': '' },
+    options.lead === undefined ? null : h('p', {}, options.lead),
+    lines,
+  );
+};
+
+/** The notice for a view: the jobs asked once with the view's signal; none if they cannot be read. */
+export const viewNotice = async (
+  signal: AbortSignal,
+  options: NoticeOptions = {},
+): Promise<HTMLElement | null> => {
+  // Only a hint beside the view's own figures: a stack without /_jobs leaves the view as it was.
+  const jobs = await fetchJobs(signal).catch(() => {
+    signal.throwIfAborted();
+    return [];
+  });
+  return waitingNotice(jobs, options);
+};
