@@ -144,15 +144,56 @@ export const waitingNotice = (
   );
 };
 
-/** The notice for a view: the jobs asked once with the view's signal; none if they cannot be read. */
+/**
+ * How often a view showing the notice asks the jobs again: a scheduled or a Run now run may
+ * count the answers while the page is open, and the notice must not outlive them.
+ */
+const NOTICE_POLL_MS = 5000;
+
+/** The jobs, or none when they cannot be read: the notice is a hint beside the view's figures. */
+const jobsOrNone = (signal: AbortSignal): Promise<readonly Job[]> =>
+  fetchJobs(signal).catch(() => {
+    signal.throwIfAborted();
+    return [];
+  });
+
+/**
+ * The notice for a view, or null when nothing waits. While it is shown it follows the jobs:
+ * once a run has counted what it announced, it says so and offers to reload the view (whose
+ * figures were read before that run), and stops asking.
+ */
 export const viewNotice = async (
   signal: AbortSignal,
   options: NoticeOptions = {},
 ): Promise<HTMLElement | null> => {
-  // Only a hint beside the view's own figures: a stack without /_jobs leaves the view as it was.
-  const jobs = await fetchJobs(signal).catch(() => {
-    signal.throwIfAborted();
-    return [];
-  });
-  return waitingNotice(jobs, options);
+  const first = waitingNotice(await jobsOrNone(signal), options);
+  if (first === null) return null;
+  const box = h('div', {}, first);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const poll = () => {
+    timer = setTimeout(async () => {
+      // A failed read says nothing about the runs: the notice stays, and is asked again.
+      const jobs = await fetchJobs(signal).catch(() => undefined);
+      if (signal.aborted) return;
+      if (jobs === undefined) return poll();
+      const notice = waitingNotice(jobs, options);
+      if (notice !== null) {
+        box.replaceChildren(notice);
+        poll();
+        return;
+      }
+      box.replaceChildren(
+        h(
+          'p',
+          { class: 'status', role: 'status', 'data-counted': '' },
+          'Counted now: a later aggregate_students run took in the answers that waited. ',
+          h('button', { type: 'button', onclick: () => location.reload() }, 'Reload this view'),
+          ' to see them.',
+        ),
+      );
+    }, NOTICE_POLL_MS);
+  };
+  poll();
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return box;
 };

@@ -1473,9 +1473,16 @@ describe.skipIf(skip !== undefined)(
           job === students ? { ...job, runs: [counted, ...job.runs] } : job,
         ),
       };
+      // A page open on the progress follows the jobs: the run that counts them ends the notice.
+      await signIn('demo student');
+      await expectNotice('progress');
       await page.route('**/_jobs', (route) => route.fulfill({ json: reply }));
       try {
-        await signIn('demo student');
+        await page.waitForSelector('[data-view="progress"] [data-counted]');
+        expect(await page.$('[data-waiting]')).toBeNull();
+        // Reloaded: the view read again, with nothing waiting.
+        await page.click('[data-counted] button');
+        await page.waitForSelector('[data-counted]', { state: 'detached' });
         await shown('[data-view="progress"] .figures-row');
         expect(await page.$('[data-waiting]')).toBeNull();
         // The parent's summary still waits for aggregate_parents, and says so.
