@@ -187,6 +187,8 @@ export const launchedSchema = z.object({ run: runSchema });
  */
 export const studentsRunSummarySchema = z.looseObject({
   job: z.literal('aggregate_students'),
+  /** A dry run counts what a run would do and changes nothing: it counted no answer. */
+  dry_run: z.boolean(),
   deferred: count,
   settle_seconds: z.number().nonnegative(),
   settles_at: z.iso.datetime(),

@@ -26,9 +26,21 @@ export const fetchJobs = async (signal: AbortSignal): Promise<readonly Job[]> =>
 
 type StudentsRunSummary = z.output<typeof studentsRunSummarySchema>;
 
-/** The latest run of `name` that succeeded, with its summary. */
-const lastSucceeded = (job: Job | undefined): Run | undefined =>
-  job?.runs.find((run) => run.status === 'succeeded');
+/** A run that changed what it computed: it succeeded and was no dry run. */
+const counted = (run: Run): boolean =>
+  run.status === 'succeeded' &&
+  typeof run.summary === 'object' &&
+  run.summary !== null &&
+  !('dry_run' in run.summary && run.summary.dry_run === true);
+
+/** The job's latest run that counted, with its summary as the console reads it. */
+const lastStudentsRun = (
+  job: Job | undefined,
+): { run: Run; summary: StudentsRunSummary } | undefined => {
+  const run = job?.runs.find(counted);
+  const parsed = studentsRunSummarySchema.safeParse(run?.summary);
+  return run === undefined || !parsed.success ? undefined : { run, summary: parsed.data };
+};
 
 /** When the job is next scheduled, and what that means for answers that count from `from`. */
 const nextScheduled = (job: Job, from?: string): string => {
@@ -40,21 +52,19 @@ const nextScheduled = (job: Job, from?: string): string => {
   return `the next scheduled one starts ${next} (an admin can start one sooner from Jobs, Run now)`;
 };
 
-export interface Waiting {
+interface Waiting {
   /** The students run whose summary says so, and its summary. */
   readonly run: Run;
   readonly summary: StudentsRunSummary;
   readonly job: Job;
 }
 
-/** The last successful `aggregate_students` run, when it left students' answers for later. */
-export const deferredAnswers = (jobs: readonly Job[]): Waiting | undefined => {
+/** The last `aggregate_students` run that counted, when it left students' answers for later. */
+const deferredAnswers = (jobs: readonly Job[]): Waiting | undefined => {
   const job = jobs.find((j) => j.function === 'aggregate_students');
-  const run = lastSucceeded(job);
-  const parsed = studentsRunSummarySchema.safeParse(run?.summary);
-  if (job === undefined || run === undefined || !parsed.success || parsed.data.deferred === 0)
-    return undefined;
-  return { run, summary: parsed.data, job };
+  const last = lastStudentsRun(job);
+  if (job === undefined || last === undefined || last.summary.deferred === 0) return undefined;
+  return { ...last, job };
 };
 
 /**
@@ -63,21 +73,15 @@ export const deferredAnswers = (jobs: readonly Job[]): Waiting | undefined => {
  * the marks before they were set.
  */
 const parentsWaiting = (jobs: readonly Job[]): { count: number; since: string } | undefined => {
-  const run = lastSucceeded(jobs.find((j) => j.function === 'aggregate_students'));
-  const parsed = studentsRunSummarySchema.safeParse(run?.summary);
-  if (
-    run === undefined ||
-    run.finished_at === null ||
-    !parsed.success ||
-    parsed.data.parents_marked === 0
-  )
+  const last = lastStudentsRun(jobs.find((j) => j.function === 'aggregate_students'));
+  if (last === undefined || last.run.finished_at === null || last.summary.parents_marked === 0)
     return undefined;
-  const finished = Date.parse(run.finished_at);
+  const finished = Date.parse(last.run.finished_at);
   const parents = jobs.find((j) => j.function === 'aggregate_parents');
-  const after = parents?.runs.some(
-    (r) => r.status === 'succeeded' && Date.parse(r.started_at) >= finished,
-  );
-  return after === true ? undefined : { count: parsed.data.parents_marked, since: run.finished_at };
+  const after = parents?.runs.some((r) => counted(r) && Date.parse(r.started_at) >= finished);
+  return after === true
+    ? undefined
+    : { count: last.summary.parents_marked, since: last.run.finished_at };
 };
 
 export interface NoticeOptions {
