@@ -31,18 +31,25 @@ export const percent = (value: number | null | undefined): string =>
  * A date-time to the minute in `timeZone`, the zone named after it ("7 Dec 2026, 16:05
  * Asia/Shanghai"): the school day's zone (`LMS_TIMEZONE`) and the reader's clock may differ,
  * and a time without its zone beside a cron in another reads as a contradiction. A 24-hour
- * clock, so it reads as the cron does.
+ * clock, so it reads as the cron does. `seconds` writes them too ("16:05:03"), for the
+ * times a window of seconds decides (when answers just posted start to count): to the
+ * minute, a run in that minute would look late enough and not be.
  */
-export const when = (iso: string | null | undefined, timeZone: string): string => {
+export const when = (
+  iso: string | null | undefined,
+  timeZone: string,
+  { seconds = false }: { readonly seconds?: boolean } = {},
+): string => {
   if (iso === null || iso === undefined) return '–';
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return iso;
-  return `${zonedFormat(timeZone).format(time)} ${timeZone}`;
+  return `${zonedFormat(timeZone, seconds).format(time)} ${timeZone}`;
 };
 
 const formats = new Map<string, Intl.DateTimeFormat>();
-const zonedFormat = (timeZone: string): Intl.DateTimeFormat => {
-  let format = formats.get(timeZone);
+const zonedFormat = (timeZone: string, seconds: boolean): Intl.DateTimeFormat => {
+  const key = `${timeZone}|${seconds}`;
+  let format = formats.get(key);
   if (format === undefined) {
     format = new Intl.DateTimeFormat('en-GB', {
       timeZone,
@@ -51,9 +58,10 @@ const zonedFormat = (timeZone: string): Intl.DateTimeFormat => {
       year: 'numeric',
       hour: '2-digit',
       minute: '2-digit',
+      ...(seconds ? { second: '2-digit' } : {}),
       hourCycle: 'h23',
     });
-    formats.set(timeZone, format);
+    formats.set(key, format);
   }
   return format;
 };

@@ -75,6 +75,7 @@ export const directorySchema = z.object({
   classes: z.array(
     z.object({
       ...classFields,
+      teacher_name: z.string().nullable(),
       modules: z.array(z.object({ id: z.string(), title: z.string(), words_total: z.number() })),
     }),
   ),
@@ -198,3 +199,19 @@ export const jobsSchema = z.object({
 export type Job = z.output<typeof jobsSchema>['jobs'][number];
 
 export const launchedSchema = z.object({ run: runSchema });
+
+/**
+ * What the console reads of an `aggregate_students` run's summary (`StudentsSummary`,
+ * src/services/aggregates/summary.ts): the students it left for a later run because their
+ * newest answers were too young, from when those count, and the parents it marked for
+ * `aggregate_parents`. Loose: the rest is the jobs view's to show whole.
+ */
+export const studentsRunSummarySchema = z.looseObject({
+  job: z.literal('aggregate_students'),
+  /** A dry run counts what a run would do and changes nothing: it counted no answer. */
+  dry_run: z.boolean(),
+  deferred: count,
+  settle_seconds: z.number().nonnegative(),
+  settles_at: z.iso.datetime(),
+  parents_marked: count,
+});

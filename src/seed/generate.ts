@@ -71,6 +71,10 @@ const buildModules = (random: Random, size: SeedSize): Entity<'modules'>[] => {
   return modules;
 };
 
+/** A, B, ... Z, then A2, B2, ...: the letters of a school's classes of one level. */
+const formLetter = (index: number): string =>
+  `${String.fromCharCode(65 + (index % 26))}${index < 26 ? '' : Math.floor(index / 26) + 1}`;
+
 /**
  * @example
  * ```ts
@@ -110,6 +114,8 @@ export const buildOrganisation = (plan: SeedPlan): Organisation => {
         group_code: groupCode,
       });
       let previous: Entity<'students'> | undefined;
+      // The school's classes so far per level: 1A, 1B, ... as a school names its forms.
+      const perLevel = new Map<number, number>();
       for (let t = 0; t < size.teachersPerSchool; t++) {
         teacherN += 1;
         const teacherId = `t-${pad(teacherN, 4)}`;
@@ -123,9 +129,12 @@ export const buildOrganisation = (plan: SeedPlan): Organisation => {
           classN += 1;
           const classCode = `c-${pad(classN, 4)}`;
           const level = LEVELS[(classN - 1) % LEVELS.length] ?? 1;
+          const sameLevel = perLevel.get(level) ?? 0;
+          perLevel.set(level, sameLevel + 1);
           org.classes.push({
             code: classCode,
-            name: `Class ${level}${String.fromCharCode(65 + (c % 26))} (${teacherId})`,
+            // A name a teacher and a parent use, unique in its school; the id stays the code.
+            name: `Class ${level}${formLetter(sameLevel)}`,
             teacher_id: teacherId,
             school_code: schoolCode,
             level,

@@ -982,8 +982,11 @@ describe.skipIf(skip !== undefined)(
       await shown('[data-measure="accuracy"] [data-chart="heatmap"] svg');
       expect(await heatmapLabels()).toEqual(expectedLabels(results));
     });
-    /** A time as the console writes it: to the minute in `timeZone`, the zone named. */
-    const zoned = (iso: string, timeZone: string) =>
+    /**
+     * A time as the console writes it: to the minute (or the second, where a window of
+     * seconds decides) in `timeZone`, the zone named.
+     */
+    const zoned = (iso: string, timeZone: string, seconds = false) =>
       `${new Intl.DateTimeFormat('en-GB', {
         timeZone,
         day: 'numeric',
@@ -991,6 +994,7 @@ describe.skipIf(skip !== undefined)(
         year: 'numeric',
         hour: '2-digit',
         minute: '2-digit',
+        ...(seconds ? { second: '2-digit' } : {}),
         hourCycle: 'h23',
       }).format(new Date(iso))} ${timeZone}`;
 
@@ -1110,6 +1114,11 @@ describe.skipIf(skip !== undefined)(
         const served = await fetch(new URL(icon ?? '', stack.apiUrl));
         expect(served.status).toBe(200);
         expect(served.headers.get('content-type')).toBe('image/svg+xml');
+        // Asked for without the link (a page the browser opens directly): the same icon.
+        const direct = await fetch(new URL('/favicon.ico', stack.apiUrl));
+        expect(direct.status).toBe(200);
+        expect(direct.headers.get('content-type')).toBe('image/svg+xml');
+        expect(await direct.text()).toBe(await served.text());
         await signIn('demo teacher');
         await shown('[data-chart="heatmap"] svg');
       } finally {
@@ -1450,6 +1459,191 @@ describe.skipIf(skip !== undefined)(
           'shards done 5 of 8, 1 failed',
         );
         expect(await page.$(`${drawing} [data-state="Finish"][data-status]`)).toBeNull();
+      } finally {
+        await page.unroute('**/_jobs');
+      }
+    });
+
+    it('writes the results’ small print and the classes in names, the ids only on hover', async () => {
+      const teacher = identity('demo teacher');
+      await signIn('demo teacher');
+      await shown('[data-view="results"] [data-as-of]');
+      const results = moduleResultsSchema.parse(
+        (await apiGet(resultsPath(teacher.home), await pageToken())).body,
+      );
+      expect(results.class_name).not.toBeNull();
+      expect(results.module_title).not.toBeNull();
+      const small = (await page.textContent('[data-as-of]')) ?? '';
+      expect(small).toContain(`${results.class_name}, ${results.module_title}, as of `);
+      expect(small).not.toContain(results.class_code);
+      expect(small).not.toContain(results.module_id);
+      // The demo's class names are a school's, with no id in them.
+      expect(results.class_name).toMatch(/^Class \d[A-Z]\d*$/);
+      expect(await page.getAttribute('[data-as-of]', 'title')).toBe(
+        `class ${results.class_code}, module ${results.module_id}`,
+      );
+      // The classes list names each class's teacher, not its id.
+      await open('#/classes', '[data-view="classes"] [data-class]');
+      const directory = z
+        .object({ principal: z.object({ id: z.string(), name: z.string().nullable() }) })
+        .parse((await apiGet('/_console/directory', await pageToken())).body);
+      expect(directory.principal.name).not.toBeNull();
+      const line = await page.textContent(`[data-teacher="${directory.principal.id}"]`);
+      expect(line).toContain(directory.principal.name ?? '');
+      expect(line).not.toContain(directory.principal.id);
+    });
+
+    // Last: it leaves answers the stack has not counted, which every view then mentions.
+    it('says, where progress is looked at, how many students’ answers wait and from when they count', async () => {
+      const teacher = identity('demo teacher');
+      const student = identity('demo student');
+      const [, , classCode = '', , moduleId = ''] = resultsPath(teacher.home).split('/');
+      const tokenOf = async (who: Identity) => {
+        const response = await fetch(`${stack.apiUrl}/_console/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ role: who.role, id: who.id }),
+        });
+        return sessionSchema.parse(await response.json()).token;
+      };
+      const results = moduleResultsSchema.parse(
+        (await apiGet(`/classes/${classCode}/modules/${moduleId}/results`, await tokenOf(teacher)))
+          .body,
+      );
+      const word = results.words[0]?.word ?? '';
+      expect(results.students.map((s) => s.id)).toContain(student.id);
+
+      // The newcomer's path: answers posted, aggregate_students run at once (as Run now does).
+      const now = new Date().toISOString();
+      const posted = await fetch(`${stack.apiUrl}/answers`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await tokenOf(student)}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          answers: [true, false, true].map((correct, i) => ({
+            answer_id: `newcomer-${i}`,
+            student_id: student.id,
+            module_id: moduleId,
+            word,
+            correct,
+            answered_at: now,
+          })),
+        }),
+      });
+      expect(posted.status).toBe(200);
+      const ran = await fetch(`${stack.apiUrl}/_jobs/aggregate_students`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(ran.status).toBe(200);
+      const summary = z
+        .looseObject({
+          deferred: z.number(),
+          settle_seconds: z.number(),
+          settles_at: z.string(),
+        })
+        .parse(await ran.json());
+      // Younger than the settle window (a minute): left for a later run, and said so.
+      expect(summary.deferred).toBeGreaterThanOrEqual(1);
+      const real = fullJobsSchema.parse((await apiGet('/_jobs', undefined)).body);
+      const students = real.jobs.find((job) => job.function === 'aggregate_students');
+      if (students === undefined) throw new Error('no aggregate_students job');
+      const settles = zoned(summary.settles_at, students.timezone, true);
+      const expectNotice = async (view: string) => {
+        const notice = `[data-view="${view}"] [data-waiting] [data-deferred]`;
+        await shown(notice);
+        expect(await page.getAttribute(notice, 'data-deferred')).toBe(String(summary.deferred));
+        expect(await page.getAttribute(notice, 'data-settles-at')).toBe(summary.settles_at);
+        const text = (await page.textContent(notice)) ?? '';
+        expect(text).toContain(
+          `Not counted yet: the newest answers of ${summary.deferred} student${summary.deferred === 1 ? '' : 's'} (across this stack`,
+        );
+        expect(text).toContain(`answers younger than ${summary.settle_seconds} s`);
+        expect(text).toContain(`count in the first aggregate_students run from ${settles}`);
+        expect(text).toContain('Parent summaries follow on the aggregate_parents run after that');
+        return text;
+      };
+
+      // The student's progress: unchanged, and the page says why and when.
+      await signIn('demo student');
+      await expectNotice('progress');
+      await screenshot('progress-waiting');
+      // Its parent's summary, its teacher's results (which count the answers at once), the jobs.
+      await signIn('demo parent');
+      await expectNotice('summary');
+      await signIn('demo teacher');
+      await expectNotice('results');
+      expect(await page.textContent('[data-view="results"] [data-waiting]')).toContain(
+        'count every answer as soon as it is posted',
+      );
+      await signIn('admin');
+      await open('#/jobs', '[data-view="jobs"]');
+      await expectNotice('jobs');
+
+      // The next run, from settles_at on, counts them: rather than wait the window out, the
+      // page is shown the /_jobs that run leaves (newcomer.test.ts runs it, clock moved).
+      const later = (finished: string, fields: Record<string, unknown>) => ({
+        ...students.runs[0],
+        id: `run-after-${finished}`,
+        started_at: summary.settles_at,
+        finished_at: finished,
+        summary: { ...z.looseObject({}).parse(students.runs[0]?.summary), ...fields },
+      });
+      const counted = later(summary.settles_at, {
+        deferred: 0,
+        parents_marked: 1,
+        settles_at: new Date(Date.parse(summary.settles_at) + 60_000).toISOString(),
+      });
+      let reply: unknown = {
+        jobs: real.jobs.map((job) =>
+          job === students ? { ...job, runs: [counted, ...job.runs] } : job,
+        ),
+      };
+      // A page open on the progress follows the jobs: the run that counts them ends the notice.
+      await signIn('demo student');
+      await expectNotice('progress');
+      await page.route('**/_jobs', (route) => route.fulfill({ json: reply }));
+      try {
+        await page.waitForSelector('[data-view="progress"] [data-counted]');
+        expect(await page.$('[data-waiting]')).toBeNull();
+        // Reloaded: the view read again, with nothing waiting.
+        await page.click('[data-counted] button');
+        await page.waitForSelector('[data-counted]', { state: 'detached' });
+        await shown('[data-view="progress"] .figures-row');
+        expect(await page.$('[data-waiting]')).toBeNull();
+        // The parent's summary still waits for aggregate_parents, and says so.
+        await signIn('demo parent');
+        await shown('[data-view="summary"] [data-waiting] [data-parents-waiting="1"]');
+        expect(await page.textContent('[data-parents-waiting]')).toContain(
+          '1 parent summary: it changes on the next aggregate_parents run',
+        );
+        // Once aggregate_parents has run after it, nothing waits.
+        reply = {
+          jobs: real.jobs.map((job) =>
+            job === students
+              ? { ...job, runs: [counted, ...job.runs] }
+              : job.function === 'aggregate_parents'
+                ? {
+                    ...job,
+                    runs: [
+                      {
+                        ...job.runs[0],
+                        id: 'parents-after',
+                        status: 'succeeded',
+                        started_at: new Date(Date.parse(summary.settles_at) + 1000).toISOString(),
+                        finished_at: new Date(Date.parse(summary.settles_at) + 2000).toISOString(),
+                      },
+                      ...job.runs,
+                    ],
+                  }
+                : job,
+          ),
+        };
+        await page.reload();
+        await shown('[data-view="summary"] [data-child]');
+        expect(await page.$('[data-waiting]')).toBeNull();
       } finally {
         await page.unroute('**/_jobs');
       }

@@ -57,6 +57,18 @@ describe('the seed generator', () => {
     }
   });
 
+  it('names classes as a school does, without ids, each name once per school', () => {
+    for (const size of [SEED_SIZES.small, SEED_SIZES.medium]) {
+      const org = buildOrganisation({ ...plan, size });
+      for (const klass of org.classes) {
+        expect(klass.name).toMatch(/^Class \d[A-Z]\d*$/);
+        expect(klass.name.startsWith(`Class ${klass.level}`)).toBe(true);
+      }
+      const names = org.classes.map((c) => `${c.school_code}|${c.name}`);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
   it('writes 30 days of answers to words of the class level modules, with differences worth looking at', () => {
     const org = buildOrganisation(plan);
     const answers = allAnswers(plan);

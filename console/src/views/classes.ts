@@ -23,7 +23,12 @@ export const classesView = async (context: ViewContext): Promise<Node> => {
               'li',
               { class: 'card', 'data-class': klass.code },
               h('h2', {}, klass.name),
-              h('p', {}, `Level ${klass.level ?? '–'} · teacher ${klass.teacher_id ?? 'none'}`),
+              // The teacher by name; its id only when no teacher record names it.
+              h(
+                'p',
+                { 'data-teacher': klass.teacher_id ?? '' },
+                `Level ${klass.level ?? '–'} · ${klass.teacher_name ?? `teacher ${klass.teacher_id ?? 'none'}`}`,
+              ),
               h(
                 'p',
                 {},

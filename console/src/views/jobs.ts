@@ -9,6 +9,7 @@ import { local } from '../endpoints.ts';
 import { type Job, jobsSchema, launchedSchema, type Run } from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
+import { waitingNotice } from '../waiting.ts';
 
 const FAST_POLL_MS = 1000;
 const SLOW_POLL_MS = 10_000;
@@ -50,6 +51,8 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   const open = new Set<string>();
   const status = h('p', { role: 'status', class: 'status' });
   const tableSlot = h('div', {});
+  // Answers the last aggregate_students run left for later: said here too, with the runs.
+  const notice = h('div', {});
   const runs = h('div', { class: 'runs' });
   let shown = '';
   let busy = false;
@@ -119,6 +122,7 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   };
 
   const draw = (jobs: readonly Job[]) => {
+    notice.replaceChildren(waitingNotice(jobs, { parents: true }) ?? '');
     tableSlot.replaceChildren(
       table<Job>({
         name: 'jobs',
@@ -266,5 +270,13 @@ export const jobsView = async (context: ViewContext): Promise<Node> => {
   await refresh();
   poll();
   context.signal.addEventListener('abort', () => clearTimeout(timer));
-  return h('section', { 'data-view': 'jobs' }, h('h1', {}, 'Jobs'), status, tableSlot, runs);
+  return h(
+    'section',
+    { 'data-view': 'jobs' },
+    h('h1', {}, 'Jobs'),
+    status,
+    notice,
+    tableSlot,
+    runs,
+  );
 };

@@ -15,6 +15,7 @@ import {
 } from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
+import { viewNotice } from '../waiting.ts';
 
 export const fetchProgress = (studentId: string, signal: AbortSignal): Promise<StudentProgress> =>
   request(api.studentProgress(studentId), studentProgressSchema, { signal });
@@ -53,9 +54,10 @@ export const studentTabs = (studentId: string, current: 'progress' | 'review'): 
   );
 
 export const progressView = async (studentId: string, context: ViewContext): Promise<Node> => {
-  const [progress, directory] = await Promise.all([
+  const [progress, directory, notice] = await Promise.all([
     fetchProgress(studentId, context.signal),
     directoryOf(context.signal),
+    viewNotice(context.signal),
   ]);
   const name = directory?.students.find((s) => s.id === studentId)?.name;
   const heading = `Progress of ${name ?? studentId}`;
@@ -70,6 +72,7 @@ export const progressView = async (studentId: string, context: ViewContext): Pro
     { 'data-view': 'progress' },
     h('h1', {}, heading),
     studentTabs(studentId, 'progress'),
+    notice,
     h(
       'div',
       { class: 'figures-row' },

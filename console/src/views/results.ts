@@ -23,6 +23,7 @@ import { classReviewHash, resultsHash } from '../routes.ts';
 import { type ModuleResults, moduleResultsSchema } from '../schemas.ts';
 import { type Column, table } from '../table.ts';
 import { errorBox, type ViewContext } from '../view.ts';
+import { viewNotice } from '../waiting.ts';
 import { fetchReview } from './review.ts';
 
 interface ResultsRoute {
@@ -289,11 +290,15 @@ const measureToggle = (
 };
 
 export const resultsView = async (route: ResultsRoute, context: ViewContext): Promise<Node> => {
-  const results = await request(
-    api.moduleResults(route.classCode, route.moduleId, route),
-    moduleResultsSchema,
-    { signal: context.signal },
-  );
+  const [results, notice] = await Promise.all([
+    request(api.moduleResults(route.classCode, route.moduleId, route), moduleResultsSchema, {
+      signal: context.signal,
+    }),
+    viewNotice(context.signal, {
+      // module_results reads the answers themselves: only what the aggregate computes waits.
+      lead: 'This module’s attempts and accuracy count every answer as soon as it is posted; the recall colours and each student’s progress follow aggregate_students.',
+    }),
+  ]);
   const className = results.class_name ?? results.class_code;
   const moduleTitle = results.module_title ?? results.module_id;
   context.title(`${className} · ${moduleTitle}`);
@@ -311,12 +316,14 @@ export const resultsView = async (route: ResultsRoute, context: ViewContext): Pr
       { class: 'figures', 'data-overall': '' },
       `${overall.attempts} attempts, ${overall.correct} correct (${percent(overall.accuracy)}); `,
       `${overall.students_attempted} of ${overall.students_total} students answered. `,
+      // Names for people; the ids, which an operator may need (a curl, a log), on hover.
       h(
         'small',
-        {},
-        `Class ${results.class_code}, module ${results.module_id}, as of ${when(results.generated_at, context.timezone)}`,
+        { title: `class ${results.class_code}, module ${results.module_id}`, 'data-as-of': '' },
+        `${className}, ${moduleTitle}, as of ${when(results.generated_at, context.timezone)}`,
       ),
     ),
+    notice,
     results.warnings_total === 0
       ? null
       : h(

@@ -11,6 +11,7 @@ import { reviewHash } from '../routes.ts';
 import { type ReviewWord, type StudentReview, studentReviewSchema } from '../schemas.ts';
 import { table } from '../table.ts';
 import type { ViewContext } from '../view.ts';
+import { viewNotice } from '../waiting.ts';
 import { studentHeading, studentTabs } from './progress.ts';
 
 export const fetchReview = (
@@ -27,9 +28,11 @@ export const reviewView = async (
   route: { readonly studentId: string; readonly word: string | undefined },
   context: ViewContext,
 ): Promise<Node> => {
-  const [review, heading] = await Promise.all([
+  const [review, heading, notice] = await Promise.all([
     fetchReview(route.studentId, context.signal),
     studentHeading('Review', route.studentId, context.signal),
+    // The cards are the aggregate's: answers it left for later are not in them yet.
+    viewNotice(context.signal),
   ]);
   context.title(heading);
   const words = [...review.due, ...review.upcoming];
@@ -133,6 +136,7 @@ export const reviewView = async (
     { 'data-view': 'review' },
     h('h1', {}, heading),
     studentTabs(route.studentId, 'review'),
+    notice,
     h(
       'div',
       { class: 'figures-row' },

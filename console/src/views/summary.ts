@@ -8,6 +8,7 @@ import { api, local } from '../endpoints.ts';
 import { progressHash } from '../routes.ts';
 import { directorySchema, type ParentSummary, parentSummarySchema } from '../schemas.ts';
 import { errorBox, type ViewContext } from '../view.ts';
+import { viewNotice } from '../waiting.ts';
 import { fetchProgress } from './progress.ts';
 
 type Child = ParentSummary['children'][number];
@@ -58,10 +59,12 @@ const card = async (
   );
 
 export const summaryView = async (parentId: string, context: ViewContext): Promise<Node> => {
-  const [summary, directory] = await Promise.all([
+  const [summary, directory, notice] = await Promise.all([
     request(api.parentSummary(parentId), parentSummarySchema, { signal: context.signal }),
     // Only for class names: without it the cards say the class code.
     request(local.directory(), directorySchema, { signal: context.signal }).catch(() => undefined),
+    // The cards' figures are the summary's, which follows aggregate_parents, not the answers.
+    viewNotice(context.signal, { parents: true }),
   ]);
   const classNames = new Map(
     directory?.students.flatMap((s) => (s.class_name === null ? [] : [[s.id, s.class_name]])),
@@ -71,6 +74,7 @@ export const summaryView = async (parentId: string, context: ViewContext): Promi
     'section',
     { 'data-view': 'summary' },
     h('h1', {}, 'My children'),
+    notice,
     summary.children.length === 0
       ? h('p', {}, 'No children listed for this parent.')
       : h(

@@ -1,7 +1,7 @@
 /**
  * The web console's files: `console/src` bundled by esbuild once (at start, so a broken
  * build stops `lms start` with the compiler's messages instead of serving a blank page),
- * kept in memory, and served as `/` (the page) and `/_console/assets/<file>`.
+ * kept in memory, and served as `/` (the page), `/_console/assets/<file>` and `/favicon.ico`.
  */
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,12 @@ import { errorMessage, LmsError } from '../../errors.ts';
 
 /** Where the console's bundled files are served from (`/` is its page). */
 export const CONSOLE_ASSETS_PATH = '/_console/assets/';
+
+/**
+ * Where a browser looks for an icon without being told (a page it opens directly, such as
+ * `/openapi.json`, or a bookmark): the console's own icon, so that request is no 404 either.
+ */
+export const FAVICON_PATH = '/favicon.ico';
 
 /** A file of the console, as served. */
 export interface StaticAsset {
@@ -128,6 +134,8 @@ export const consoleAssets = async (): Promise<
   const page: StaticAsset = { contentType: 'text/html; charset=utf-8', body: PAGE };
   return async (path) => {
     if (path === '/') return page;
+    // The same SVG under its usual name: its type is said, so the name's .ico misleads no one.
+    if (path === FAVICON_PATH) return files.get('favicon.svg');
     if (!path.startsWith(CONSOLE_ASSETS_PATH)) return undefined;
     return files.get(path.slice(CONSOLE_ASSETS_PATH.length));
   };

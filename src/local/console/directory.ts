@@ -29,6 +29,8 @@ export interface DirectoryClass {
   readonly code: string;
   readonly name: string;
   readonly teacher_id: string | null;
+  /** The teacher's name, for the classes list (null when the teacher is not stored). */
+  readonly teacher_name: string | null;
   readonly school_code: string | null;
   readonly level: string | number | null;
   readonly modules: readonly DirectoryModule[];
@@ -165,6 +167,21 @@ const studentsOf = async (
     .sort(compareByNameThenId);
 };
 
+/** The names of the classes' teachers that exist, by id. */
+const teachersOf = async (
+  db: Db,
+  classes: readonly Class[],
+  onInvalid: (error: InvalidStoredItemError) => void,
+): Promise<ReadonlyMap<string, string>> => {
+  const ids = [...new Set(classes.flatMap((c) => (c.teacher_id ? [c.teacher_id] : [])))];
+  if (ids.length === 0) return new Map();
+  const teachers = await db.teachers.findMany(
+    ids.map((id) => ({ id })),
+    { project: ['id', 'name'], onInvalid },
+  );
+  return new Map(teachers.map((t) => [t.id, t.name]));
+};
+
 /**
  * @example
  * ```ts
@@ -182,10 +199,11 @@ export const readDirectory = async (db: Db, principal: Principal): Promise<Direc
     studentsOf(db, principal, onInvalid),
   ]);
   // Read for every role: a student's or parent's progress names its modules too.
-  const modules = await db.modules.get(
-    {},
-    { scan: true, project: ['id', 'title', 'level', 'words'], onInvalid },
-  );
+  const [modules, teachers] = await Promise.all([
+    db.modules.get({}, { scan: true, project: ['id', 'title', 'level', 'words'], onInvalid }),
+    // The classes' teachers by name: "teacher t-0001" means nothing to a person.
+    teachersOf(db, classes, onInvalid),
+  ]);
   const modulesByLevel = new Map<string, DirectoryModule[]>();
   for (const module of modules.sort((a, b) => compareCodeUnits(a.id, b.id))) {
     const level = String(module.level);
@@ -200,6 +218,7 @@ export const readDirectory = async (db: Db, principal: Principal): Promise<Direc
         code: c.code,
         name: c.name,
         teacher_id: c.teacher_id ?? null,
+        teacher_name: (c.teacher_id && teachers.get(c.teacher_id)) || null,
         school_code: c.school_code ?? null,
         level: c.level ?? null,
         modules: c.level === undefined ? [] : (modulesByLevel.get(String(c.level)) ?? []),

@@ -80,7 +80,7 @@ export const serverRoutes = ({ gateway, jobs, assets, console }: RouteParts): Se
   {
     name: 'console page and assets',
     methods: assets === undefined ? [] : ['GET', 'HEAD'],
-    path: /^\/$|^\/_console\/assets\//,
+    path: /^\/$|^\/favicon\.ico$|^\/_console\/assets\//,
     localOnly: true,
     handle: async ({ response, url, method }) => {
       const asset = await assets?.(url.pathname);

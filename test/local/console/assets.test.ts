@@ -28,6 +28,14 @@ describe('the console assets', () => {
     expect(await serve('/elsewhere')).toBeUndefined();
   });
 
+  it('serves the page’s icon at /favicon.ico too: the same SVG, said to be one', async () => {
+    const serve = await consoleAssets();
+    const linked = await serve('/_console/assets/favicon.svg');
+    expect(linked?.contentType).toBe('image/svg+xml');
+    expect(text(linked?.body)).toMatch(/^<svg /);
+    expect(await serve('/favicon.ico')).toEqual(linked);
+  });
+
   it('fails with CONSOLE_BUILD_FAILED naming the file and line when the console does not build', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'console-build-'));
     try {

@@ -167,12 +167,18 @@ describe('the directory follows the access rules', () => {
     expect(reply.status).toBe(200);
     const body = reply.body as {
       principal: unknown;
-      classes: { code: string; modules: { id: string; title: string; words_total: number }[] }[];
+      classes: {
+        code: string;
+        teacher_name: string | null;
+        modules: { id: string; title: string; words_total: number }[];
+      }[];
       students: unknown[];
       warnings: string[];
     };
     expect(body.principal).toEqual({ role: 'teacher', id: 't-1', name: 'Ms One' });
     expect(body.classes.map((c) => c.code)).toEqual(['c-1', 'c-3']);
+    // The teacher by name, for the classes list.
+    expect(body.classes.map((c) => c.teacher_name)).toEqual(['Ms One', 'Ms One']);
     expect(body.classes[0]?.modules).toEqual([
       { id: 'm-1', title: 'One', words_total: 2 },
       { id: 'm-2', title: 'Two', words_total: 3 },

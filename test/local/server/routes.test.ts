@@ -48,6 +48,7 @@ describe('the server route table', () => {
     expect(served('POST', '/openapi.json')).toBe('OpenAPI document'); // its 405
     expect(served('GET', '/')).toBe('console page and assets');
     expect(served('HEAD', '/_console/assets/app.js')).toBe('console page and assets');
+    expect(served('GET', '/favicon.ico')).toBe('console page and assets');
     expect(served('POST', '/_console/assets/app.js')).toBe('console requests');
     expect(served('POST', '/_console/sign-in')).toBe('console requests');
     expect(served('GET', '/_jobs')).toBe('jobs');
@@ -67,7 +68,14 @@ describe('the server route table', () => {
 
   it('guards the console page, its assets and requests, and /_jobs; not the API', async () => {
     const routes = await tableOf(true);
-    for (const path of ['/', '/_console/assets/app.js', '/_console/sign-in', '/_jobs', '/_jobs/x'])
+    for (const path of [
+      '/',
+      '/favicon.ico',
+      '/_console/assets/app.js',
+      '/_console/sign-in',
+      '/_jobs',
+      '/_jobs/x',
+    ])
       expect(isLocalOnlyPath(routes, path), path).toBe(true);
     for (const path of ['/openapi.json', '/students/s-1/progress', '/_jobsx', '/_console'])
       expect(isLocalOnlyPath(routes, path), path).toBe(false);
