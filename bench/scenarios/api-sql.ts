@@ -300,11 +300,11 @@ const recordAnswersFloorSql = async (
     if (counted.rowCount !== 1)
       throw new Error(`the floor's student ${options.studentId} is over the cap`);
   }
+  // One primary-key probe per key (a LATERAL ... LIMIT 1 the planner cannot turn into a
+  // hash join over the whole table), the keys as two text arrays: as an expert writes it.
   const keys = await pg.query({
-    text: `SELECT student_id, answer_key FROM ${t('answers')} WHERE (student_id, answer_key) IN (SELECT k ->> 'student_id', k ->> 'answer_key' FROM jsonb_array_elements($1::jsonb) AS k)`,
-    values: [
-      JSON.stringify(items.map((i) => ({ student_id: i.student_id, answer_key: i.answer_key }))),
-    ],
+    text: `SELECT x.student_id, x.answer_key FROM unnest($1::text[], $2::text[]) AS k(student_id, answer_key) CROSS JOIN LATERAL (SELECT a.student_id, a.answer_key FROM ${t('answers')} AS a WHERE a.student_id = k.student_id AND a.answer_key = k.answer_key LIMIT 1) AS x`,
+    values: [items.map((i) => i.student_id), items.map((i) => i.answer_key)],
   });
   for (const row of keys.rows) keyRow.parse(row);
   await pg.query({

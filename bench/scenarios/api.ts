@@ -468,8 +468,10 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     }));
     const postEvent = httpEvent('record_answers', { body: JSON.stringify({ answers }) });
     const runJob = async () => {
-      const run = await measure(counter, async () =>
-        replySchema.parse(await post(postEvent, localContext('record_answers'))),
+      const run = await measure(
+        counter,
+        async () => replySchema.parse(await post(postEvent, localContext('record_answers'))),
+        { timeOnly: true },
       );
       if (run.value.statusCode !== 200)
         throw new Error(`record_answers answered ${run.value.statusCode}: ${run.value.body}`);
@@ -488,8 +490,10 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
       }));
     const runFloor = async () => {
       floorStudent = `${student}-raw`;
-      const run = await measure(counter, async () =>
-        replySchema.parse(await floorPost(postEvent, localContext('record_answers'))),
+      const run = await measure(
+        counter,
+        async () => replySchema.parse(await floorPost(postEvent, localContext('record_answers'))),
+        { timeOnly: true },
       );
       if (run.value.statusCode !== 200)
         throw new Error(`the floor answered ${run.value.statusCode}: ${run.value.body}`);
@@ -504,7 +508,9 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
       floorRun = await runFloor();
       job = await runJob();
     }
-    const setRun = await measure(counter, () => recordAnswersSetBasedSql(postgres, stored('set')));
+    const setRun = await measure(counter, () => recordAnswersSetBasedSql(postgres, stored('set')), {
+      timeOnly: true,
+    });
     if (!touched.includes(student)) touched.push(student);
     if (b === 0) continue;
     totals.job += job.ms;
@@ -572,7 +578,7 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     rows,
     notes: [
       `module_results on PostgreSQL: the floor is the function without the port: its reads written by hand with the same pool (the class by key, then the module by key and the students through \`class_code\` at once, then one SELECT per student of its answers of the module, ${ANSWER_QUERY_CONCURRENCY} at once, the columns read as columns and \`item ->> ...\`, each row validated with a small zod schema), then the same figures computed by the domain (\`computeModuleResults\`) and written as the reply's JSON, so that the ratio is the port's cost (its validation of every item read with the entity schemas, its pages and cursors). The set-based SQL computes the per-word and per-cell figures in one query (GROUPING SETS, a window for first tries, \`percentile_cont\` for the median duration); the words and cells of the function's reply are compared with it.`,
-      `record_answers on PostgreSQL: the floor is the function without the port: the function's own HTTP frame (\`createHttpHandler\`: the event, the caller, the error reply, metrics), the request's body read and validated as the function does (\`readJsonBody\`, \`validateAnswers\`), then by hand what the function sends for a batch of one student (${rate ? 'the rate counter upsert, ' : ''}the existing keys, the open batch, the mark, the answers in one INSERT, the batch closed), for another student id so nothing is a duplicate. What the function adds is the classification of the batch against what is stored, the port's validation of every item it writes and reads (entity schemas) and the expired counters purged with the rate counter's upsert (TTL): ${(totals.job / totals.floor).toFixed(2)}x the floor's time over ${timedBatches} batches after one untimed, the job and the floor taking turns going first. The set-based SQL stores the answers and marks their students in one statement, without rate limit, batch rows or conflict detection (what the port adds, priced). The answers stored per student are compared.`,
+      `record_answers on PostgreSQL: the floor is the function without the port: the function's own HTTP frame (\`createHttpHandler\`: the event, the caller, the error reply, metrics), the request's body read and validated as the function does (\`readJsonBody\`, \`validateAnswers\`), then by hand what the function sends for a batch of one student (${rate ? 'the rate counter upsert, ' : ''}the existing keys, the open batch, the mark, the answers in one INSERT, the batch closed), for another student id so nothing is a duplicate. What the function adds is the classification of the batch against what is stored, the port's validation of every item it writes and reads (entity schemas) and the expired counters purged with the rate counter's upsert (TTL): ${(totals.job / totals.floor).toFixed(2)}x the floor's time over ${timedBatches} batches after one untimed, the job and the floor taking turns going first, each timed alone (no full GC forced before it, no heap sampled during it: both would weigh most on the run that allocates most, and no request in a Lambda pays them). The floor reads the keys as the function does, one primary-key probe each. The set-based SQL stores the answers and marks their students in one statement, without rate limit, batch rows or conflict detection (what the port adds, priced). The answers stored per student are compared.`,
     ],
     raw,
   };
