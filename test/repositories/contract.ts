@@ -344,6 +344,23 @@ export const repositoryContract = (label: string, make: () => Promise<ContractSu
         expect(await db.modules.find({ id: 'w-del' })).toBeUndefined();
       });
 
+      it('decides a conditional delete of an absent item by whether absence satisfies it', async () => {
+        // `exists` fails on an absent item, as DynamoDB's ConditionExpression does...
+        await expect(
+          db.modules.delete({ id: 'w-gone' }, { condition: when.exists('title') }),
+        ).rejects.toBeInstanceOf(ConditionFailedError);
+        // ...and `attribute_not_exists` holds on one: nothing to delete, no error.
+        await db.modules.delete({ id: 'w-gone' }, { condition: when.absent('title') });
+        // Present, the same condition is decided on the item.
+        await db.modules.put(module('w-cond', { title: 'kept' }));
+        await expect(
+          db.modules.delete({ id: 'w-cond' }, { condition: when.absent('title') }),
+        ).rejects.toBeInstanceOf(ConditionFailedError);
+        expect(await db.modules.find({ id: 'w-cond' })).toBeDefined();
+        await db.modules.delete({ id: 'w-cond' }, { condition: when.exists('title') });
+        expect(await db.modules.find({ id: 'w-cond' })).toBeUndefined();
+      });
+
       it('rejects a key with an empty attribute', async () => {
         await expect(db.students.find({ id: '' })).rejects.toBeInstanceOf(InvalidRequestError);
       });

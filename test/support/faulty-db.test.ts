@@ -60,12 +60,14 @@ describe('operationOf: the DynamoDB request a statement stands for', () => {
       add: { n: 1 },
     };
     expect(operationOf(updateStatement(rates, rate, undefined, true).text)).toBe('UpdateItem');
-    expect(operationOf(deleteStatement(marks, { student_id: 's-1' }, undefined).text)).toBe(
-      'DeleteItem',
-    );
-    expect(operationOf(deleteStatement(marks, { student_id: 's-1' }, condition).text)).toBe(
-      'DeleteItem',
-    );
+    for (const absentSatisfies of [false, true]) {
+      expect(
+        operationOf(deleteStatement(marks, { student_id: 's-1' }, undefined, absentSatisfies).text),
+      ).toBe('DeleteItem');
+      expect(
+        operationOf(deleteStatement(marks, { student_id: 's-1' }, condition, absentSatisfies).text),
+      ).toBe('DeleteItem');
+    }
     expect(operationOf(deleteManyStatement(marks, [{ student_id: 's-1' }]).text)).toBe(
       'BatchWriteItem',
     );

@@ -165,12 +165,18 @@ export class PostgresRepository<
   }
 
   protected async rawDelete(key: RawKey, condition: Condition | undefined): Promise<void> {
-    const { rows } = await this.#write(deleteStatement(this.#target, key, condition));
+    const absentSatisfies = condition !== undefined && holds(condition, undefined);
+    const { rows } = await this.#write(
+      deleteStatement(this.#target, key, condition, absentSatisfies),
+    );
     if (condition === undefined) return;
     const row = rows[0];
-    const present = row?.present === 1;
     const deleted = row?.deleted === 1;
-    if (present ? !deleted : !holds(condition, undefined)) this.#conditionFailed();
+    if (!absentSatisfies) {
+      if (!deleted) this.#conditionFailed();
+      return;
+    }
+    if (row?.present === 1 && !deleted) this.#conditionFailed();
   }
 
   protected async rawDeleteMany(keys: readonly RawKey[]): Promise<void> {

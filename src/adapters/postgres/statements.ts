@@ -377,18 +377,26 @@ export const updateStatement = (
 };
 
 /**
- * A delete, and whether the item was there: with a condition, `present` and `deleted`
- * tell a failed condition (present, not deleted) from an item already gone.
+ * A delete. With a condition an absent item fails (`exists`, a comparison), the row
+ * deleted or not is the answer (`deleted`: 1 or no row). With one an absent item
+ * satisfies (`absent`, `not`), `present` and `deleted` tell a failed condition (present,
+ * not deleted) from an item already gone.
  */
 export const deleteStatement = (
   target: Target,
   key: RawKey,
   condition: Condition | undefined,
+  absentSatisfies: boolean,
 ): Statement => {
   const params = new Params();
   const keyCondition = keyEquals(target.table, key, params);
   if (condition === undefined) {
     return params.statement(`DELETE FROM ${target.name} AS ${T} WHERE ${keyCondition}`);
+  }
+  if (!absentSatisfies) {
+    return params.statement(
+      `DELETE FROM ${target.name} AS ${T} WHERE ${keyCondition} AND ${conditionSql(condition, params)} RETURNING 1 AS deleted`,
+    );
   }
   return params.statement(
     `WITH present AS (SELECT 1 FROM ${target.name} AS ${T} WHERE ${keyCondition} FOR UPDATE), deleted AS (DELETE FROM ${target.name} AS ${T} WHERE ${keyCondition} AND ${conditionSql(condition, params)} RETURNING 1) SELECT (SELECT count(*) FROM present)::int AS present, (SELECT count(*) FROM deleted)::int AS deleted`,
