@@ -23,7 +23,7 @@
  * item, breaking "nothing of a conflicting batch is stored"; see docs/http-api.md.
  */
 import { randomUUID } from 'node:crypto';
-import { recordedKey } from '../../entities/answer.ts';
+import { answerKey, recordedKey } from '../../entities/answer.ts';
 import type { Db, Entity } from '../../repositories/db.ts';
 import { assertMayPostAnswersFor } from '../access/policy.ts';
 import type { Principal } from '../access/principal.ts';
@@ -56,9 +56,9 @@ export interface RecordAnswersResult {
 // Properties named one by one: an object literal that begins with a spread (`...keyOf(answer)`)
 // and goes on took V8 twenty times as long (7 ms for a batch of 500, measured on Node 20).
 const toStored = (answer: ValidAnswer, recordedAt: string): Entity<'answers'> => {
-  const { student_id, answer_key } = keyOf(answer);
+  const answer_key = answerKey(answer.module_id, answer.answer_id);
   return {
-    student_id,
+    student_id: answer.student_id,
     answer_key,
     answer_id: answer.answer_id,
     module_id: answer.module_id,
