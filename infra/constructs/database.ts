@@ -182,6 +182,8 @@ export class LmsDatabase extends Construct {
       preferredMaintenanceWindow: 'Sun:20:30-Sun:21:30',
       copyTagsToSnapshot: true,
       cloudwatchLogsExports: ['postgresql'],
+      // The top statements by load, for the CPU alarm's runbook (7 days: the free tier).
+      enablePerformanceInsights: true,
       deletionProtection: settings.production,
       removalPolicy: retained,
     });

@@ -149,6 +149,7 @@ describe('database=postgres: cluster, secret and proxy', () => {
       DatabaseName: 'lms',
       ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
       EnableCloudwatchLogsExports: ['postgresql'],
+      PerformanceInsightsEnabled: true,
       BackupRetentionPeriod: 7,
       DeletionProtection: false,
     });
