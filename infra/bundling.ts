@@ -134,6 +134,9 @@ export const esbuildOptions = (
   };
 };
 
+/** The entry point of the deploy's migrations (a PostgreSQL stage's `migrate_database`). */
+export const MIGRATIONS_ENTRY = join(PROJECT_ROOT, 'src', 'deploy', 'migrate-database', 'main.ts');
+
 /** The entry point of a function: `src/functions/<name>/main.ts`. */
 export const functionEntry = (name: FunctionName, root: string = PROJECT_ROOT): string =>
   join(root, 'src', 'functions', name, 'main.ts');

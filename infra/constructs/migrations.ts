@@ -10,21 +10,16 @@
  * deploy that changes neither skips it; running it again would change nothing anyway
  * (`lms_migrations` records what was applied).
  */
-import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Trigger } from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { MIGRATE_DATABASE } from '../../src/deploy/migrate-database/handler.ts';
+import { MIGRATIONS_ENTRY } from '../bundling.ts';
 import type { StageSettings } from '../settings.ts';
 import type { LmsDatabase } from './database.ts';
 import { baseEnvironment, type CodeOf, codeProps, functionBasics } from './functions.ts';
-
-/** The migration function's entry point. */
-export const MIGRATIONS_ENTRY = fileURLToPath(
-  new URL('../../src/deploy/migrate-database/main.ts', import.meta.url),
-);
 
 /**
  * Long enough for a migration that rewrites a large table, and for a paused or cold

@@ -6,8 +6,13 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_BUDGET_BYTES, esbuildOptions, functionEntry } from '../../infra/bundling.ts';
-import { MIGRATIONS_ENTRY } from '../../infra/constructs/migrations.ts';
+import {
+  BUNDLE_BUDGET_BYTES,
+  esbuildOptions,
+  functionEntry,
+  MIGRATIONS_ENTRY,
+} from '../../infra/bundling.ts';
+
 import type { DeployDatabase } from '../../infra/settings.ts';
 import {
   type FunctionName,
