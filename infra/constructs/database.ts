@@ -223,8 +223,9 @@ export class LmsDatabase extends Construct {
       securityGroups: [proxyGroup],
       iamAuth: true,
       requireTLS: true,
-      // A caller waits at most this long for a database connection: under the client's own
-      // 10 s connect timeout (`pg.ts`), so a starved pool fails and is retried, not hung.
+      // A caller waits at most this long for a database connection, the client's own connect
+      // timeout (`pg.ts`): a starved pool fails the attempt, which is retried, instead of
+      // holding a function for the default 120 s.
       borrowTimeout: Duration.seconds(10),
     });
     // The proxy's binding lets it reach the cluster's port; the functions reach the proxy.
