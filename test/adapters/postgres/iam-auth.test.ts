@@ -1,7 +1,8 @@
 /**
  * The pool of a deployed function authenticates with IAM tokens: each new connection asks
- * the signer for one, made for the URL's host, port and user. The signer is injected, so
- * nothing here calls AWS or needs credentials.
+ * the signer for one, made for the URL's host, port and user. The signer is injected, and
+ * the one test of the real signer gives it credentials in the environment: signing is
+ * local, so nothing here calls AWS.
  */
 import { describe, expect, it } from 'vitest';
 import { poolOptions } from '../../../src/adapters/postgres/connect.ts';
@@ -12,7 +13,7 @@ import {
   tokenTarget,
 } from '../../../src/adapters/postgres/iam-auth.ts';
 
-const URL =
+const PROXY_URL =
   'postgres://lms_admin@lms-dev.proxy-abc.eu-west-1.rds.amazonaws.com/lms?sslmode=verify-full';
 
 /** A signer that records what it was made for and hands out numbered tokens. */
@@ -27,8 +28,8 @@ const recordingSigner = () => {
 };
 
 describe('IAM authentication of the PostgreSQL pool', () => {
-  it('signs for the URL host, the default port, the user and the region', () => {
-    expect(tokenTarget(URL, 'eu-west-1')).toEqual({
+  it("signs for the URL's host, the default port, the user and the region", () => {
+    expect(tokenTarget(PROXY_URL, 'eu-west-1')).toEqual({
       hostname: 'lms-dev.proxy-abc.eu-west-1.rds.amazonaws.com',
       port: 5432,
       username: 'lms_admin',
@@ -43,7 +44,7 @@ describe('IAM authentication of the PostgreSQL pool', () => {
 
   it('gives every new connection a fresh token from one signer', async () => {
     const signer = recordingSigner();
-    const password = iamPassword(URL, 'eu-west-1', signer.create);
+    const password = iamPassword(PROXY_URL, 'eu-west-1', signer.create);
     expect(signer.made).toEqual([]);
     expect(await password()).toBe('token-1');
     expect(await password()).toBe('token-2');
@@ -52,7 +53,7 @@ describe('IAM authentication of the PostgreSQL pool', () => {
 
   it('makes the signer again after it failed (credentials not there yet)', async () => {
     let attempts = 0;
-    const password = iamPassword(URL, undefined, async () => {
+    const password = iamPassword(PROXY_URL, undefined, async () => {
       attempts++;
       if (attempts === 1) throw new Error('Could not load credentials from any providers');
       return { getAuthToken: async () => 'token' };
@@ -61,14 +62,40 @@ describe('IAM authentication of the PostgreSQL pool', () => {
     expect(await password()).toBe('token');
   });
 
+  it("the real signer presigns an rds-db connect token locally (the environment's credentials, no AWS call)", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+      AWS_SESSION_TOKEN: 'session',
+    });
+    try {
+      const token = await iamPassword(PROXY_URL, 'eu-west-1')();
+      const signed = new URL(`https://${token}`);
+      expect(signed.host).toBe('lms-dev.proxy-abc.eu-west-1.rds.amazonaws.com:5432');
+      expect(Object.fromEntries(signed.searchParams)).toMatchObject({
+        Action: 'connect',
+        DBUser: 'lms_admin',
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Expires': '900',
+        'X-Amz-Security-Token': 'session',
+      });
+      expect(signed.searchParams.get('X-Amz-Credential')).toMatch(
+        /^AKIDEXAMPLE\/\d{8}\/eu-west-1\/rds-db\/aws4_request$/,
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('poolOptions: a password function with LMS_DATABASE_AUTH=iam, none otherwise', async () => {
     const signer = recordingSigner();
     const iam = poolOptions(
-      { databaseUrl: URL, tablePrefix: 'dev-', databaseAuth: 'iam', awsRegion: 'eu-west-1' },
+      { databaseUrl: PROXY_URL, tablePrefix: 'dev-', databaseAuth: 'iam', awsRegion: 'eu-west-1' },
       { AWS_LAMBDA_FUNCTION_NAME: 'dev-record_answers' },
       signer.create,
     );
-    expect(iam).toMatchObject({ connectionString: URL, max: 2 });
+    expect(iam).toMatchObject({ connectionString: PROXY_URL, max: 2 });
     expect(await iam.password?.()).toBe('token-1');
     expect(signer.made[0]?.region).toBe('eu-west-1');
     const withPassword = poolOptions(
