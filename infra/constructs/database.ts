@@ -159,11 +159,20 @@ export class LmsDatabase extends Construct {
         secretName: `lms-${settings.stage}/database`,
       }),
       defaultDatabaseName: DATABASE_NAME,
-      writer: ClusterInstance.serverlessV2('writer', { publiclyAccessible: false }),
+      writer: ClusterInstance.serverlessV2('writer', {
+        publiclyAccessible: false,
+        enablePerformanceInsights: true,
+      }),
       // Production keeps a reader in the other zone: a failover promotes it in about 30 s
       // instead of waiting for a new writer (docs/database-choice.md sizes it).
       readers: settings.production
-        ? [ClusterInstance.serverlessV2('reader', { scaleWithWriter: true })]
+        ? [
+            ClusterInstance.serverlessV2('reader', {
+              scaleWithWriter: true,
+              publiclyAccessible: false,
+              enablePerformanceInsights: true,
+            }),
+          ]
         : [],
       serverlessV2MinCapacity: postgres.minCapacity,
       serverlessV2MaxCapacity: postgres.maxCapacity,

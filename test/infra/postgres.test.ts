@@ -7,6 +7,7 @@
  * run by a trigger before the functions, and the database's alarms. cdk-nag over these
  * stages is in `nag.test.ts`.
  */
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DATABASE_ACU_PERCENT,
@@ -167,6 +168,18 @@ describe('database=postgres: cluster, secret and proxy', () => {
     expect(cluster.DeletionPolicy).toBe('Retain');
     expect(cluster.UpdateReplacePolicy).toBe('Retain');
     expect(Object.keys(resourcesOf(prod.template, 'AWS::RDS::DBInstance'))).toHaveLength(2);
+  });
+
+  it('Performance Insights on every instance; the synth warns of nothing', () => {
+    for (const instance of Object.values(resourcesOf(prod.template, 'AWS::RDS::DBInstance'))) {
+      expect(instance.Properties).toMatchObject({
+        EnablePerformanceInsights: true,
+        PubliclyAccessible: false,
+      });
+    }
+    for (const stage of [dev, prod]) {
+      expect(Annotations.fromStack(stage.stack).findWarning('*', Match.anyValue())).toEqual([]);
+    }
   });
 
   it('the password is generated into Secrets Manager and rotated; the template holds none', () => {
