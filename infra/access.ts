@@ -3,6 +3,12 @@
  * table becomes exactly one DynamoDB action, on the table itself or on the one index it
  * queries, and nothing the catalogue does not list is granted (no `index/*`, no Scan
  * unless the code scans).
+ *
+ * On a stage deployed on PostgreSQL these grants are not rendered: IAM can name no table of
+ * a database, so a function with tables gets `rds-db:connect` on the proxy's user instead
+ * (`constructs/database.ts`, `accessFor`). The catalogue stays the contract the code is
+ * held to (`test/infra/access-recorded.test.ts` records the PostgreSQL adapter's statements
+ * as the DynamoDB requests they stand for).
  */
 import {
   type FunctionDefinition,

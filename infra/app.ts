@@ -6,6 +6,7 @@
  * ```sh
  * npm run synth                     # lms-dev, offline
  * npm run deploy -- -c stage=prod   # lms-prod: retained, deletion-protected tables
+ * npm run synth -- -c database=postgres   # on Aurora PostgreSQL behind RDS Proxy, in a VPC
  * ```
  *
  * cdk-nag's AwsSolutions pack checks the app at every synth: a finding that is neither

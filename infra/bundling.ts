@@ -11,6 +11,7 @@ import type { BuildOptions } from 'esbuild';
 import { assertFunctionFolders } from '../src/catalog/function-folders.ts';
 import type { FunctionName } from '../src/catalog/functions.ts';
 import { functionNames } from '../src/catalog/functions.ts';
+import { DeployDatabase } from './settings.ts';
 
 /** The repository root (where `package.json` and `package-lock.json` are). */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -25,12 +26,11 @@ export const BUNDLE_BUDGET_BYTES = 400 * 1024;
  *   lib-dynamodb included), and bundling it would add ~400 KB per function, the whole budget,
  *   and slow every cold start. The price is that the runtime's SDK version is used, not the
  *   lock file's; the code only uses long-stable DynamoDB document-client calls.
- * - `pg` stays out too: this stack deploys on DynamoDB, and the PostgreSQL driver, loaded
- *   only when `DATABASE_URL` is set (`adapters/postgres/pg.ts` `createPool`), would still be
- *   parsed at every cold start: 87 KB, +16 % on record_answers' module init (measured,
- *   paired runs). A deployment on PostgreSQL (its VPC and proxy are not part of this
- *   stack, docs/database-choice.md) bundles it by leaving it out of this list; without it,
- *   a function given `DATABASE_URL` fails at its first statement, saying so.
+ * - `pg` stays out too on DynamoDB: the PostgreSQL driver, loaded only when `DATABASE_URL`
+ *   is set (`adapters/postgres/pg.ts` `createPool`), would still be parsed at every cold
+ *   start: 87 KB, +16 % on record_answers' module init (measured, paired runs). A stage
+ *   deployed with `-c database=postgres` bundles it, and the IAM token signer with it
+ *   ({@link bundleSettingsFor}).
  * - The banner gives ESM bundles a `require`: a CommonJS dependency that requires a Node
  *   built-in would otherwise fail at run time with "Dynamic require of ... is not supported".
  */
@@ -48,6 +48,33 @@ export const bundleSettings = {
 } as const;
 
 /**
+ * What a PostgreSQL stage leaves to the runtime: the SDK clients and lib-dynamodb (the
+ * DynamoDB adapter stays in every bundle with tables, unused) and the credential chain the
+ * DynamoDB build already takes from the runtime. Bundled besides `pg`: `@aws-sdk/rds-signer`,
+ * which the runtime is not documented to ship, with what it needs beyond those (the
+ * signing code of `@smithy` and `@aws-sdk/core`, of the lock file's versions).
+ */
+export const POSTGRES_EXTERNAL = [
+  '@aws-sdk/client-*',
+  '@aws-sdk/lib-*',
+  '@aws-sdk/credential-providers',
+] as const;
+
+/**
+ * The settings of a stage's database: {@link bundleSettings} on DynamoDB; on PostgreSQL the
+ * same with `pg` and the signer bundled.
+ *
+ * @example
+ * ```ts
+ * bundleSettingsFor('postgres').external; // ['@aws-sdk/client-*', '@aws-sdk/lib-*', '@aws-sdk/credential-providers']
+ * ```
+ */
+export const bundleSettingsFor = (database: DeployDatabase) =>
+  database === DeployDatabase.Postgres
+    ? { ...bundleSettings, external: POSTGRES_EXTERNAL }
+    : bundleSettings;
+
+/**
  * The bundling options of every `NodejsFunction`: local esbuild only (never Docker, which a
  * developer or CI machine may not have), minified ESM, module-first, with source maps.
  *
@@ -56,17 +83,22 @@ export const bundleSettings = {
  * new NodejsFunction(scope, 'Fn', { entry, handler: 'handle', bundling: nodejsBundling() });
  * ```
  */
-export const nodejsBundling = (): BundlingOptions => ({
-  forceDockerBundling: false,
-  target: bundleSettings.target,
-  format: OutputFormat.ESM,
-  mainFields: [...bundleSettings.mainFields],
-  minify: bundleSettings.minify,
-  sourceMap: bundleSettings.sourcemap,
-  sourcesContent: bundleSettings.sourcesContent,
-  externalModules: [...bundleSettings.external],
-  banner: bundleSettings.banner,
-});
+export const nodejsBundling = (
+  database: DeployDatabase = DeployDatabase.DynamoDb,
+): BundlingOptions => {
+  const settings = bundleSettingsFor(database);
+  return {
+    forceDockerBundling: false,
+    target: settings.target,
+    format: OutputFormat.ESM,
+    mainFields: [...settings.mainFields],
+    minify: settings.minify,
+    sourceMap: settings.sourcemap,
+    sourcesContent: settings.sourcesContent,
+    externalModules: [...settings.external],
+    banner: settings.banner,
+  };
+};
 
 /**
  * The same bundle as esbuild build options (the CLI flags CDK passes, as an object), kept
@@ -77,24 +109,33 @@ export const nodejsBundling = (): BundlingOptions => ({
  * const result = await build(esbuildOptions(functionEntry('calc_all_stats')));
  * ```
  */
-export const esbuildOptions = (entry: string): BuildOptions & { write: false } => ({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  target: bundleSettings.target,
-  format: bundleSettings.format,
-  mainFields: [...bundleSettings.mainFields],
-  minify: bundleSettings.minify,
-  sourcemap: bundleSettings.sourcemap,
-  sourcesContent: bundleSettings.sourcesContent,
-  external: [...bundleSettings.external],
-  banner: { js: bundleSettings.banner },
-  // CDK names the output index.mjs for ESM; the name only matters for the map's reference.
-  outfile: join(PROJECT_ROOT, 'cdk.out', 'budget', 'index.mjs'),
-  write: false,
-  logLevel: 'warning',
-  absWorkingDir: PROJECT_ROOT,
-});
+export const esbuildOptions = (
+  entry: string,
+  database: DeployDatabase = DeployDatabase.DynamoDb,
+): BuildOptions & { write: false } => {
+  const settings = bundleSettingsFor(database);
+  return {
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: settings.target,
+    format: settings.format,
+    mainFields: [...settings.mainFields],
+    minify: settings.minify,
+    sourcemap: settings.sourcemap,
+    sourcesContent: settings.sourcesContent,
+    external: [...settings.external],
+    banner: { js: settings.banner },
+    // CDK names the output index.mjs for ESM; the name only matters for the map's reference.
+    outfile: join(PROJECT_ROOT, 'cdk.out', 'budget', 'index.mjs'),
+    write: false,
+    logLevel: 'warning',
+    absWorkingDir: PROJECT_ROOT,
+  };
+};
+
+/** The entry point of the deploy's migrations (a PostgreSQL stage's `migrate_database`). */
+export const MIGRATIONS_ENTRY = join(PROJECT_ROOT, 'src', 'deploy', 'migrate-database', 'main.ts');
 
 /** The entry point of a function: `src/functions/<name>/main.ts`. */
 export const functionEntry = (name: FunctionName, root: string = PROJECT_ROOT): string =>

@@ -12,8 +12,10 @@
  */
 import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import type { LmsDatabase } from './constructs/database.ts';
 import type { LmsFunctions } from './constructs/functions.ts';
 import type { LmsHttpApi } from './constructs/http-api.ts';
+import type { LmsMigrations } from './constructs/migrations.ts';
 import type { LmsSchedules } from './constructs/schedules.ts';
 
 export interface NagSuppression {
@@ -33,6 +35,11 @@ export interface NagSubjects {
   readonly functions: LmsFunctions;
   readonly schedules: LmsSchedules;
   readonly http: LmsHttpApi;
+  /** A stage on PostgreSQL: its database and the function of its migrations. */
+  readonly database: LmsDatabase | undefined;
+  readonly migrations: LmsMigrations | undefined;
+  /** Whether the stage is production (`StageSettings.production`). */
+  readonly production: boolean;
 }
 
 const suppress = (rule: string, resource: IConstruct, reason: string): NagSuppression => ({
@@ -53,7 +60,11 @@ const suppress = (rule: string, resource: IConstruct, reason: string): NagSuppre
 export const nagSuppressions = (subjects: NagSubjects): NagSuppression[] => {
   const { userPool } = subjects.http;
   const { failedRuns } = subjects.schedules;
-  const functions = [...subjects.functions.byName.values()];
+  const functions = [
+    ...subjects.functions.byName.values(),
+    ...(subjects.migrations === undefined ? [] : [subjects.migrations.function]),
+  ];
+  const { database } = subjects;
   const workflows = [...subjects.schedules.workflows.byName.values()];
   // biome-ignore format: one suppression per line (rule, resource, reason)
   return [
@@ -67,6 +78,12 @@ export const nagSuppressions = (subjects: NagSubjects): NagSuppression[] => {
     suppress('AwsSolutions-COG1', userPool, 'length over composition (NIST SP 800-63B): 12 characters with upper and lower case and a digit, symbols not required, since children type these passwords; staff accounts also need TOTP'),
     suppress('AwsSolutions-COG2', userPool, 'MFA is OPTIONAL on the pool because children and parents have no second factor; staff (admin, teacher, service) are held to TOTP by the pre_token_generation trigger, which refuses them every token (refresh tokens included) without it'),
     suppress('AwsSolutions-COG8', userPool, 'Essentials tier: Plus (threat protection) is billed per monthly active user, and its adaptive authentication would read a classroom of children signing in from one school network as an attack'),
+    ...(database === undefined ? [] : [
+      ...database.clients.map((role) => suppress('AwsSolutions-IAM5[Resource::*]', role, 'the VPC network-interface actions Lambda takes with the role of a function in a VPC (those of AWSLambdaVPCAccessExecutionRole, without its logs on every group): ec2:Describe* support no resource-level permissions, and AWS documents Resource * for the others')),
+    ]),
+    ...(database === undefined || subjects.production ? [] : [
+      suppress('AwsSolutions-RDS10', database.cluster, 'deletion protection only on the production stage, as for the DynamoDB tables: other stages are disposable (cdk destroy removes them with their data)'),
+    ]),
   ];
 };
 

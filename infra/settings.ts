@@ -13,6 +13,27 @@ export const PRODUCTION_STAGE = 'prod';
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type DeployLogLevel = (typeof LOG_LEVELS)[number];
 
+/** Where the stage keeps its tables (`-c database=postgres`). */
+export const DeployDatabase = {
+  DynamoDb: 'dynamodb',
+  Postgres: 'postgres',
+} as const;
+export type DeployDatabase = (typeof DeployDatabase)[keyof typeof DeployDatabase];
+
+/**
+ * Aurora Serverless v2 capacity in ACUs (1 ACU: about 2 GiB of memory and its share of
+ * a processor), in steps of 0.5. Not below 0.5: at 0 the cluster pauses, and the first
+ * request after a pause waits for it to resume (about 15 s), half an API call's 29 s.
+ */
+export const ACU = { min: 0.5, max: 256 } as const;
+
+export interface PostgresSettings {
+  /** The least capacity the cluster keeps (and pays for) when idle. */
+  readonly minCapacity: number;
+  /** The most it scales to; the `database-acu-at-max` alarm says when it is reached. */
+  readonly maxCapacity: number;
+}
+
 export interface StageSettings {
   /** `dev`, `prod`, ...: names the stack, prefixes tables, functions and log groups. */
   readonly stage: string;
@@ -29,6 +50,10 @@ export interface StageSettings {
    * of created: the functions get the same least-privilege grants on them.
    */
   readonly externalTables: readonly TableName[];
+  /** `dynamodb` (the tables of `LmsTables`) or `postgres` (Aurora behind RDS Proxy, in a VPC). */
+  readonly database: DeployDatabase;
+  /** The cluster's capacity; undefined unless `database` is `postgres`. */
+  readonly postgres: PostgresSettings | undefined;
   /** An e-mail address subscribed to the alarm topic; none when undefined. */
   readonly alarmEmail: string | undefined;
   /** An HTTPS endpoint subscribed to the alarm topic (a pager's or chat's); none when undefined. */
@@ -158,6 +183,60 @@ const readOAuth = (read: ContextReader): OAuthSettings | undefined => {
   };
 };
 
+const capacity = (read: ContextReader, key: string, fallback: number): number => {
+  const raw = text(read, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < ACU.min || value > ACU.max || (value * 2) % 1 !== 0) {
+    throw new SettingsError(
+      `context ${key}=${raw} must be ACUs from ${ACU.min} to ${ACU.max} in steps of 0.5`,
+    );
+  }
+  return value;
+};
+
+/** The PostgreSQL keys are refused on DynamoDB: a capacity that silently does nothing is a typo. */
+const POSTGRES_KEYS = ['databaseMinAcu', 'databaseMaxAcu'] as const;
+
+/**
+ * `database` and, on PostgreSQL, its capacity: by default 0.5 to 4 ACUs, which holds the
+ * 10k-students day of docs/database-choice.md with room for the nightly jobs.
+ */
+const readDatabase = (
+  read: ContextReader,
+  externalTables: readonly TableName[],
+): { database: DeployDatabase; postgres: PostgresSettings | undefined } => {
+  const database = text(read, 'database') ?? DeployDatabase.DynamoDb;
+  if (database === DeployDatabase.DynamoDb) {
+    for (const key of POSTGRES_KEYS) {
+      if (text(read, key) !== undefined) {
+        throw new SettingsError(`context ${key} applies only with database=postgres`);
+      }
+    }
+    return { database, postgres: undefined };
+  }
+  if (database !== DeployDatabase.Postgres) {
+    throw new SettingsError(
+      `context database=${database} must be one of ${Object.values(DeployDatabase).join(', ')}`,
+    );
+  }
+  // External tables are DynamoDB tables the LMS app writes: a stage on PostgreSQL has its
+  // tables in the database, the app's included (docs/operations.md, Moving to PostgreSQL).
+  if (externalTables.length > 0) {
+    throw new SettingsError(
+      'context externalTables names DynamoDB tables: with database=postgres every table is in the database (docs/operations.md, Moving to PostgreSQL)',
+    );
+  }
+  const minCapacity = capacity(read, 'databaseMinAcu', 0.5);
+  const maxCapacity = capacity(read, 'databaseMaxAcu', 4);
+  if (maxCapacity < minCapacity || maxCapacity < 1) {
+    throw new SettingsError(
+      `context databaseMaxAcu=${maxCapacity} must be at least 1 and at least databaseMinAcu=${minCapacity}`,
+    );
+  }
+  return { database, postgres: { minCapacity, maxCapacity } };
+};
+
 const tablesOwnedBy = (owner: 'lms-app' | 'lms-lambdas'): TableName[] =>
   (Object.keys(tables) as TableName[]).filter((name) => tables[name].owner === owner);
 
@@ -178,8 +257,8 @@ const parseExternalTables = (raw: string | undefined): TableName[] => {
 
 /**
  * Validated settings of a stage from CDK context. Unset keys take the defaults:
- * stage `dev`, prefix `${stage}-`, time zone `Asia/Shanghai`, log level `info`, every
- * table created, throttling 100 requests/s with bursts of 200, OAuth off. `prod` needs an
+ * stage `dev`, prefix `${stage}-`, time zone `Asia/Shanghai`, log level `info`, DynamoDB
+ * (`database=postgres`: Aurora from 0.5 to 4 ACUs), every table created, throttling 100 requests/s with bursts of 200, OAuth off. `prod` needs an
  * alarm subscriber (`alarmEmail`, `alarmUrl`) or `alarmsUnsubscribed=true`.
  *
  * @example
@@ -241,13 +320,15 @@ export const readSettings = (read: ContextReader): StageSettings => {
   }
   const rateLimit = positiveInteger(read, 'throttleRate', 100);
   const burstLimit = positiveInteger(read, 'throttleBurst', 200);
+  const externalTables = parseExternalTables(text(read, 'externalTables'));
   return {
     stage,
     tablePrefix,
     timezone: canonicalZone(text(read, 'timezone') ?? 'Asia/Shanghai'),
     logLevel: logLevel as DeployLogLevel,
     production: stage === PRODUCTION_STAGE,
-    externalTables: parseExternalTables(text(read, 'externalTables')),
+    externalTables,
+    ...readDatabase(read, externalTables),
     alarmEmail,
     alarmUrl,
     alarmsUnsubscribed,

@@ -30,6 +30,7 @@ import { METRICS_NAMESPACE } from '../../src/observability/metrics.ts';
 import { physicalName, tableNames, tables } from '../../src/tables/definitions.ts';
 import { MIN_RESERVE_MS } from '../../src/workflow/work-shard.ts';
 import type { StageSettings } from '../settings.ts';
+import type { LmsDatabase } from './database.ts';
 
 export interface LmsAlarmsProps {
   readonly settings: StageSettings;
@@ -43,7 +44,22 @@ export interface LmsAlarmsProps {
   /** The state machines of the workflow jobs. */
   readonly workflows: ReadonlyMap<FunctionName, IStateMachine>;
   readonly failedRuns: IQueue;
+  /** The PostgreSQL database of the stage (its alarms replace the tables' throttles). */
+  readonly database?: LmsDatabase | undefined;
 }
+
+/** The database's CPU (Maximum over 5 minutes, percent) that alarms, two periods running. */
+export const DATABASE_CPU_PERCENT = 80;
+/**
+ * Capacity in use, in percent of `databaseMaxAcu`, that alarms two periods running: the
+ * cluster cannot grow further, and what needs more waits (raise `databaseMaxAcu`).
+ */
+export const DATABASE_ACU_PERCENT = 90;
+/**
+ * The proxy's database connections, in percent of what it may open, that alarm: the pool
+ * is nearly exhausted and callers start waiting for a connection (`borrowTimeout`).
+ */
+export const PROXY_CONNECTIONS_PERCENT = 80;
 
 /**
  * The log lines that count as errors: Powertools' JSON logger writes `"level":"ERROR"` for
@@ -255,7 +271,9 @@ export class LmsAlarms extends Construct {
         );
       }
     }
-    for (const name of tableNames) {
+    // DynamoDB's tables, or the database of a stage on PostgreSQL (which has no table).
+    const database = props.database;
+    for (const name of database === undefined ? tableNames : []) {
       const definition = tables[name];
       const tableName = physicalName(settings.tablePrefix, definition);
       alarm(
@@ -265,6 +283,62 @@ export class LmsAlarms extends Construct {
           tableName,
           definition.indexes.map((index) => index.name),
         ),
+      );
+    }
+    if (database !== undefined) {
+      const twoPeriods = (id: string, description: string, metric: IMetric, above: number) =>
+        notify(
+          new Alarm(this, id, {
+            alarmName: `lms-${settings.stage}-${id}`,
+            alarmDescription: description,
+            metric,
+            threshold: above,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+        );
+      const cluster = `lms-${settings.stage}`;
+      const max = { period: PERIOD, statistic: 'Maximum' };
+      twoPeriods(
+        'database-cpu',
+        `the database ${cluster} used more than ${DATABASE_CPU_PERCENT} % CPU for 10 minutes`,
+        database.cluster.metricCPUUtilization(max),
+        DATABASE_CPU_PERCENT,
+      );
+      twoPeriods(
+        'database-acu-at-max',
+        `the database ${cluster} used more than ${DATABASE_ACU_PERCENT} % of its ${database.maxCapacity} ACUs for 10 minutes (raise databaseMaxAcu)`,
+        database.cluster.metric('ACUUtilization', max),
+        DATABASE_ACU_PERCENT,
+      );
+      const proxy = (metricName: string, statistic: string) =>
+        new Metric({
+          namespace: 'AWS/RDS',
+          metricName,
+          dimensionsMap: { ProxyName: database.proxy.dbProxyName },
+          statistic,
+          period: PERIOD,
+        });
+      twoPeriods(
+        'database-proxy-connections',
+        `RDS Proxy ${cluster} held more than ${PROXY_CONNECTIONS_PERCENT} % of the database connections it may open for 10 minutes: callers wait for one`,
+        new MathExpression({
+          expression: `100 * FILL(connections, 0) / allowed`,
+          usingMetrics: {
+            connections: proxy('DatabaseConnections', 'Maximum'),
+            allowed: proxy('MaxDatabaseConnectionsAllowed', 'Minimum'),
+          },
+          period: PERIOD,
+          label: 'database connections in % of the allowed',
+        }),
+        PROXY_CONNECTIONS_PERCENT,
+      );
+      alarm(
+        'database-proxy-auth-failures',
+        `RDS Proxy ${cluster} refused connections (an IAM token or TLS it did not accept: a function's rds-db:connect grant, its DATABASE_URL user)`,
+        proxy('ClientConnectionsSetupFailedAuth', 'Sum'),
       );
     }
     alarm(

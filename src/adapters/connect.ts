@@ -52,7 +52,8 @@ export const engineOf = (config: Pick<Config, 'databaseUrl'>): Engine =>
  * ```
  */
 export const connectTables = (
-  config: Pick<Config, 'dynamodbEndpoint' | 'awsRegion' | 'tablePrefix' | 'databaseUrl'>,
+  config: Pick<Config, 'dynamodbEndpoint' | 'awsRegion' | 'tablePrefix' | 'databaseUrl'> &
+    Partial<Pick<Config, 'databaseAuth'>>,
 ): TablesConnection => {
   if (config.databaseUrl !== undefined) {
     const postgres = connectPostgres({ ...config, databaseUrl: config.databaseUrl });

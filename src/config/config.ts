@@ -15,6 +15,18 @@ export class ConfigError extends LmsError {
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/**
+ * How the PostgreSQL connection authenticates (`LMS_DATABASE_AUTH`): the password of
+ * `DATABASE_URL`, or an IAM token per connection (RDS Proxy or Aurora with IAM database
+ * authentication: the deployed stack's way, so that no password is in a function's
+ * environment).
+ */
+export const DatabaseAuth = {
+  Password: 'password',
+  Iam: 'iam',
+} as const;
+export type DatabaseAuth = (typeof DatabaseAuth)[keyof typeof DatabaseAuth];
+
 export interface Config {
   /** Undefined means real AWS. */
   readonly dynamodbEndpoint: string | undefined;
@@ -23,6 +35,11 @@ export interface Config {
    * instead of DynamoDB (DESIGN sections 1 and 7). Undefined: DynamoDB.
    */
   readonly databaseUrl: string | undefined;
+  /**
+   * `LMS_DATABASE_AUTH`: `iam` signs a token with the AWS credentials for each connection
+   * (the URL names the user and no password); `password` (the default) uses the URL's.
+   */
+  readonly databaseAuth: DatabaseAuth;
   /**
    * `AWS_REGION`. Undefined: the SDK's own resolution (Lambda sets AWS_REGION; a profile may
    * set it); against an endpoint, `local` when that finds none (`createDynamoClient`), so
@@ -105,6 +122,14 @@ const variables = {
         error: 'must be a postgres:// URL such as postgres://postgres@127.0.0.1:5432/postgres',
       })
       .optional(),
+  ),
+  LMS_DATABASE_AUTH: z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(DatabaseAuth, {
+        error: `must be one of ${Object.values(DatabaseAuth).join(', ')}`,
+      })
+      .default(DatabaseAuth.Password),
   ),
   AWS_REGION: z.preprocess(
     emptyAsUndefined,
@@ -225,6 +250,16 @@ export const loadConfig = (
       `invalid configuration: both DATABASE_URL and DYNAMODB_ENDPOINT are set, so it is not clear which database the tables are in: unset one (\`unset DYNAMODB_ENDPOINT\` to use PostgreSQL)`,
     );
   }
+  if (values.LMS_DATABASE_AUTH === DatabaseAuth.Iam) {
+    const url = values.DATABASE_URL === undefined ? undefined : new URL(values.DATABASE_URL);
+    // A token is signed for one user; a password beside it would be ignored, and is a
+    // secret that should not be in the environment in the first place.
+    if (url === undefined || url.username === '' || url.password !== '') {
+      throw new ConfigError(
+        'invalid configuration: LMS_DATABASE_AUTH=iam needs DATABASE_URL naming the user and no password (postgres://lms_admin@proxy-host:5432/lms?sslmode=verify-full): each connection signs an IAM token for that user',
+      );
+    }
+  }
   if (
     options.sharedClock !== true &&
     values.DYNAMODB_ENDPOINT === undefined &&
@@ -238,6 +273,7 @@ export const loadConfig = (
   return {
     dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
     databaseUrl: values.DATABASE_URL,
+    databaseAuth: values.LMS_DATABASE_AUTH,
     awsRegion: values.AWS_REGION,
     tablePrefix: values.LMS_TABLE_PREFIX,
     timezone: values.LMS_TIMEZONE,

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
     expect(loadConfig({})).toEqual({
       dynamodbEndpoint: undefined,
       databaseUrl: undefined,
+      databaseAuth: 'password',
       awsRegion: undefined,
       tablePrefix: '',
       timezone: 'Asia/Shanghai',
@@ -30,6 +31,23 @@ describe('loadConfig', () => {
       answersPerStudentPerMinute: 600,
       reviewRetention: 0.9,
     });
+  });
+
+  it('LMS_DATABASE_AUTH=iam: a DATABASE_URL with its user and no password', () => {
+    expect(
+      loadConfig({
+        DATABASE_URL: 'postgres://lms_admin@proxy.example:5432/lms?sslmode=verify-full',
+        LMS_DATABASE_AUTH: 'iam',
+      }).databaseAuth,
+    ).toBe('iam');
+    for (const url of [undefined, 'postgres://proxy.example/lms', 'postgres://u:secret@h/lms']) {
+      expect(configError({ DATABASE_URL: url, LMS_DATABASE_AUTH: 'iam' }).message).toMatch(
+        /LMS_DATABASE_AUTH=iam needs DATABASE_URL naming the user and no password/,
+      );
+    }
+    expect(configError({ LMS_DATABASE_AUTH: 'kerberos' }).message).toMatch(
+      /LMS_DATABASE_AUTH="kerberos" must be one of password, iam/,
+    );
   });
 
   it('treats empty strings as unset', () => {
@@ -62,6 +80,7 @@ describe('loadConfig', () => {
       }),
     ).toEqual({
       dynamodbEndpoint: 'https://dynamodb.eu-west-1.amazonaws.com',
+      databaseAuth: 'password',
       awsRegion: 'eu-west-1',
       tablePrefix: 'dev-',
       timezone: 'Europe/Paris',

@@ -6,7 +6,14 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esbuildOptions, functionEntry } from '../../infra/bundling.ts';
+import {
+  BUNDLE_BUDGET_BYTES,
+  esbuildOptions,
+  functionEntry,
+  MIGRATIONS_ENTRY,
+} from '../../infra/bundling.ts';
+
+import type { DeployDatabase } from '../../infra/settings.ts';
 import {
   type FunctionName,
   functionNames,
@@ -17,12 +24,17 @@ import {
 const DYNAMODB_SDK = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 
 /** The modules a bundle imports at run time (`@aws-sdk/*` is external) and its own sources. */
-const contentsOf = async (name: FunctionName) => {
-  const { metafile } = await build({ ...esbuildOptions(functionEntry(name)), metafile: true });
+const contentsOf = async (name: FunctionName | string, database?: DeployDatabase) => {
+  const entry = name.endsWith('.ts') ? name : functionEntry(name as FunctionName);
+  const { metafile, outputFiles } = await build({
+    ...esbuildOptions(entry, database),
+    metafile: true,
+  });
   const outputs = Object.values<Metafile['outputs'][string]>(metafile.outputs);
   return {
     imports: new Set(outputs.flatMap((output) => output.imports.map((i) => i.path))),
     sources: outputs.flatMap((output) => Object.keys(output.inputs)),
+    bytes: outputFiles.find((file) => file.path.endsWith('.mjs'))?.contents.length ?? 0,
   };
 };
 
@@ -62,4 +74,32 @@ describe('aggregate code in deployed bundles', () => {
       expect(sources.filter((source) => source.startsWith('src/services/aggregates/'))).toEqual([]);
     },
   );
+});
+
+describe('the PostgreSQL driver and the IAM token signer', () => {
+  const POSTGRES_MODULES = ['pg', '@aws-sdk/rds-signer'];
+  const inBundle = (sources: readonly string[], module: string) =>
+    sources.some((source) => source.includes(`node_modules/${module}/`));
+
+  it('stay out of a DynamoDB bundle (imported, never loaded)', async () => {
+    const { imports, sources } = await contentsOf('record_answers');
+    for (const module of POSTGRES_MODULES) {
+      expect(imports).toContain(module);
+      expect(inBundle(sources, module), module).toBe(false);
+    }
+  });
+
+  it.each([
+    ['record_answers', 'record_answers'],
+    ['migrate_database', MIGRATIONS_ENTRY],
+  ])('are in the PostgreSQL bundle of %s, within the budget', async (_, entry) => {
+    const { imports, sources, bytes } = await contentsOf(entry, 'postgres');
+    for (const module of POSTGRES_MODULES) {
+      expect(imports.has(module), module).toBe(false);
+      expect(inBundle(sources, module), module).toBe(true);
+    }
+    // The runtime's SDK clients stay external as on DynamoDB.
+    expect(imports).toContain('@aws-sdk/client-dynamodb');
+    expect(bytes).toBeLessThan(BUNDLE_BUDGET_BYTES);
+  });
 });

@@ -14,7 +14,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nagSuppressions } from '../../infra/nag-suppressions.ts';
 import { synth } from './support.ts';
 
-/** The stages as deployed: dev-like defaults, production, and production over the LMS app's tables with OAuth on. */
+/**
+ * The stages as deployed: dev-like defaults, production, production over the LMS app's
+ * tables with OAuth on, and dev and production on PostgreSQL.
+ */
 const STAGES: readonly [string, Record<string, unknown>][] = [
   ['dev', { stage: 'dev' }],
   ['staging', { stage: 'staging', logLevel: 'debug', alarmEmail: 'ops@example.org' }],
@@ -28,6 +31,11 @@ const STAGES: readonly [string, Record<string, unknown>][] = [
       oauthCallbackUrls: 'https://app.example.org/signed-in',
       oauthDomainPrefix: 'lms-school-prod',
     },
+  ],
+  ['dev on PostgreSQL', { stage: 'dev', database: 'postgres' }],
+  [
+    'prod on PostgreSQL',
+    { stage: 'prod', alarmEmail: 'ops@example.org', database: 'postgres', databaseMaxAcu: 16 },
   ],
 ];
 

@@ -13,6 +13,8 @@ describe('stage settings from CDK context', () => {
       logLevel: 'info',
       production: false,
       externalTables: [],
+      database: 'dynamodb',
+      postgres: undefined,
       alarmEmail: undefined,
       alarmUrl: undefined,
       alarmsUnsubscribed: false,
@@ -20,6 +22,35 @@ describe('stage settings from CDK context', () => {
       throttle: { rateLimit: 100, burstLimit: 200 },
       oauth: undefined,
     });
+  });
+
+  it('database=postgres: Aurora from 0.5 to 4 ACUs unless given', () => {
+    expect(from({ database: 'postgres' })).toMatchObject({
+      database: 'postgres',
+      postgres: { minCapacity: 0.5, maxCapacity: 4 },
+    });
+    expect(
+      from({ database: 'postgres', databaseMinAcu: '1', databaseMaxAcu: 16.5 }).postgres,
+    ).toEqual({ minCapacity: 1, maxCapacity: 16.5 });
+  });
+
+  it('database: refuses what would deploy something else than asked', () => {
+    const refusals: [Record<string, unknown>, RegExp][] = [
+      [{ database: 'mysql' }, /database=mysql must be one of dynamodb, postgres/],
+      [{ databaseMaxAcu: '8' }, /databaseMaxAcu applies only with database=postgres/],
+      [{ database: 'postgres', databaseMinAcu: '0' }, /databaseMinAcu=0 must be ACUs from 0.5/],
+      [{ database: 'postgres', databaseMaxAcu: '2.3' }, /in steps of 0.5/],
+      [{ database: 'postgres', databaseMaxAcu: '300' }, /databaseMaxAcu=300/],
+      [
+        { database: 'postgres', databaseMinAcu: '8', databaseMaxAcu: '4' },
+        /databaseMaxAcu=4 must be at least 1 and at least databaseMinAcu=8/,
+      ],
+      [{ database: 'postgres', externalTables: 'lms-app' }, /externalTables names DynamoDB tables/],
+    ];
+    for (const [context, message] of refusals) {
+      expect(() => from(context), JSON.stringify(context)).toThrow(SettingsError);
+      expect(() => from(context)).toThrow(message);
+    }
   });
 
   it('OAuth: off unless callback URLs and a domain prefix are both set', () => {

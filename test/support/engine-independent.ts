@@ -35,6 +35,7 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/infra/cognito.test.ts',
   'test/infra/functions.test.ts',
   'test/infra/nag.test.ts',
+  'test/infra/postgres.test.ts',
   'test/infra/settings.test.ts',
   'test/infra/tables.test.ts',
   'test/infra/triggers.test.ts',
@@ -47,6 +48,9 @@ export const ENGINE_INDEPENDENT_TESTS = [
   'test/adapters/postgres/transfer-store.test.ts',
   'test/adapters/postgres/pg.test.ts',
   'test/adapters/postgres/admin.test.ts',
+  'test/adapters/postgres/iam-auth.test.ts',
+  // The deploy's migrations: a stub admin, and the bundle over a PGlite of its own.
+  'test/deploy/**',
 ] as const;
 
 /**

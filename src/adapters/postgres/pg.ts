@@ -204,6 +204,11 @@ export interface PoolOptions {
   readonly connectionString: string;
   /** Connections in the pool (`poolSizeFor`). */
   readonly max: number;
+  /**
+   * The password of each new connection, asked for when it is made (`iamPassword`: a fresh
+   * IAM token); undefined: the URL's own.
+   */
+  readonly password?: (() => Promise<string>) | undefined;
 }
 
 /**
@@ -233,7 +238,7 @@ const loadDriver = async (importDriver: DriverImport): Promise<typeof pg> => {
     return (await importDriver()).default;
   } catch (error) {
     throw new PostgresDriverMissingError(
-      'DATABASE_URL is set, but the PostgreSQL driver (the npm package pg) is not in this bundle: the stack bundles the functions for DynamoDB; bundle pg (infra/bundling.ts) to run them on PostgreSQL',
+      'DATABASE_URL is set, but the PostgreSQL driver (the npm package pg) is not in this bundle: the stack bundles the functions for DynamoDB unless deployed with -c database=postgres (infra/bundling.ts), which bundles pg and sets DATABASE_URL itself',
       { cause: error },
     );
   }
@@ -256,6 +261,7 @@ export const createPool = async (
   const pool = new driver.Pool({
     types: { getTypeParser },
     connectionString: options.connectionString,
+    ...(options.password !== undefined && { password: options.password }),
     max: options.max,
     // A Lambda container is frozen between invocations; an idle connection the server or
     // a proxy closed meanwhile is dropped by the pool (the error below) and the statement

@@ -128,6 +128,7 @@ describe('a missing pg driver', () => {
     expect(missing.message).toMatch(/DATABASE_URL is set/);
     expect(missing.message).toMatch(/the npm package pg\) is not in this bundle/);
     expect(missing.message).toMatch(/infra\/bundling\.ts/);
+    expect(missing.message).toMatch(/-c database=postgres/);
     expect((missing.cause as { code?: unknown }).code).toBe('ERR_MODULE_NOT_FOUND');
   });
 
@@ -150,6 +151,22 @@ describe('a missing pg driver', () => {
     expect((error as PostgresError).cause).toBeInstanceOf(PostgresDriverMissingError);
     expect(sleeps).toEqual([]);
     expect(db.counters.retries).toBe(0);
+  });
+
+  it('hands a password function (IAM tokens) to the driver, which asks it per connection', async () => {
+    const password = async () => 'token';
+    const pool = await createPool({ ...options, password });
+    try {
+      expect(pool.options.password).toBe(password);
+    } finally {
+      await pool.end();
+    }
+    const plain = await createPool(options);
+    try {
+      expect(plain.options.password).toBeUndefined();
+    } finally {
+      await plain.end();
+    }
   });
 
   it('loads the installed driver by default (production)', async () => {
