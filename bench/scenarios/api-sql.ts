@@ -293,9 +293,19 @@ const recordAnswersFloorSql = async (
   if (options.rate) {
     // The window's key need not be the job's: one upsert of one counter costs the same.
     // The cap is the function's too: added only while it holds (no row changed: over it).
+    // Like the function's, the counter carries when it may go and the student's expired
+    // counters are deleted with the upsert: PostgreSQL has no TTL, so SQL written by hand
+    // for the same table needs the same housekeeping or the table grows without end.
+    const rates = t('answer_rates');
     const counted = await pg.query({
-      text: `INSERT INTO ${t('answer_rates')} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = jsonb_set(${t('answer_rates')}.item, '{answers}', to_jsonb(coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int)) WHERE coalesce((${t('answer_rates')}.item ->> 'answers')::int, 0) + $3::int <= $4::int`,
-      values: [options.studentId, now.slice(0, 16), items.length, options.cap],
+      text: `WITH expired AS (DELETE FROM ${rates} WHERE student_id = $1 AND window_start <> $2 AND (item ->> 'expires_at')::numeric < extract(epoch FROM now())) INSERT INTO ${rates} (item) VALUES (jsonb_build_object('student_id', $1::text, 'window_start', $2::text, 'answers', $3::int, 'expires_at', $5::bigint)) ON CONFLICT (student_id, window_start) DO UPDATE SET item = ${rates}.item || jsonb_build_object('answers', coalesce((${rates}.item ->> 'answers')::int, 0) + $3::int, 'expires_at', $5::bigint) WHERE coalesce((${rates}.item ->> 'answers')::int, 0) + $3::int <= $4::int`,
+      values: [
+        options.studentId,
+        now.slice(0, 16),
+        items.length,
+        options.cap,
+        Math.ceil(Date.parse(now) / 60_000) * 60 + 3_600,
+      ],
     });
     if (counted.rowCount !== 1)
       throw new Error(`the floor's student ${options.studentId} is over the cap`);

@@ -26,6 +26,8 @@ interface Picked {
 /** What a repository needs to validate the items of one table. */
 export interface Codec<T> {
   readonly table: TableDefinition;
+  /** The attributes the entity declares (a store may leave out those a read does not project). */
+  readonly declared: readonly string[];
   keyOf(item: Item): Record<string, unknown>;
   decode(raw: Item): T;
   decodeProjected(raw: Item, project: readonly string[]): Partial<T>;
@@ -47,10 +49,14 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   readonly #projected = new Map<string, Picked>();
   readonly #byArray = new WeakMap<readonly string[], Picked>();
 
+  readonly declared: readonly string[];
+
   constructor(
     readonly table: TableDefinition,
     private readonly schema: S,
-  ) {}
+  ) {
+    this.declared = Object.keys(schema.shape);
+  }
 
   /** The primary key of an item (for error reports and batch bookkeeping). */
   keyOf(item: Item): Record<string, unknown> {

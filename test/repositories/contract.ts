@@ -97,6 +97,24 @@ export const repositoryContract = (label: string, make: () => Promise<ContractSu
         for (const item of many) expect(Object.keys(item)).toEqual(['name']);
       });
 
+      it('projects attributes the entity does not declare, and only what is projected', async () => {
+        await db.students.put({ ...student('rx-1', { class_code: 'rx' }), nickname: 'Annie' });
+        const expected = { id: 'rx-1', nickname: 'Annie' };
+        expect(
+          await db.students.get({ class_code: 'rx' }, { project: ['id', 'nickname'] }),
+        ).toEqual([expected]);
+        expect(await db.students.find({ id: 'rx-1' }, { project: ['id', 'nickname'] })).toEqual(
+          expected,
+        );
+        expect(
+          await db.students.findMany([{ id: 'rx-1' }], { project: ['id', 'nickname'] }),
+        ).toEqual([expected]);
+        // A declared attribute left out of the projection does not come back.
+        expect(await db.students.find({ id: 'rx-1' }, { project: ['nickname'] })).toEqual({
+          nickname: 'Annie',
+        });
+      });
+
       it('counts along the same access paths', async () => {
         expect(await db.students.count({ class_code: 'rc-1' })).toBe(3);
         expect(await db.students.count({ id: 'r-1' })).toBe(1);

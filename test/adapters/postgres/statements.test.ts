@@ -3,6 +3,8 @@ import { createTableDdl } from '../../../src/adapters/postgres/layout.ts';
 import { ident, Params } from '../../../src/adapters/postgres/sql.ts';
 import {
   conditionSql,
+  getManyStatement,
+  getStatement,
   pageStatement,
   putStatement,
   target,
@@ -25,6 +27,13 @@ describe('PostgreSQL statements', () => {
     expect(statement.values).toContain(hostile);
     const put = putStatement(students, { id: hostile, name: hostile }, when.absent('id'), true);
     expect(put.text).not.toContain('DROP TABLE');
+    // Attributes a projected read leaves in the table are a parameter too.
+    const omitting = pageStatement(students, path, { project: ['id'], omit: [hostile], limit: 10 });
+    expect(omitting.text).toMatch(/SELECT \(t\.item - \$\d+::text\[\]\) AS item,/);
+    expect(omitting.text).not.toContain('DROP TABLE');
+    expect(omitting.values).toContainEqual([hostile]);
+    expect(getStatement(students, { id: 's-1' }, [hostile]).text).not.toContain('DROP TABLE');
+    expect(getManyStatement(students, [{ id: 's-1' }], [hostile]).values).toContainEqual([hostile]);
   });
 
   it('quotes identifiers and refuses one PostgreSQL would truncate', () => {
