@@ -82,7 +82,7 @@ export const classifyAnswers = (
   });
 
   batch.forEach((answer, index) => {
-    const identity = textKey([answer.student_id, answerKey(answer.module_id, answer.answer_id)]);
+    const identity = answerIdentity(keyOf(answer));
     const earlier = firstInBatch.get(identity);
     if (earlier !== undefined) {
       if (sameAnswerContent(answer, earlier.answer)) duplicates += 1;
