@@ -445,7 +445,6 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
   // up and is not timed; the job and the floor take turns going first.
   const batches = RECORD_BATCHES + 1;
   const timedBatches = batches - 1;
-  const totals = { job: 0, floor: 0, set: 0 };
   const statements = { job: 0, floor: 0, set: 0 };
   const runs: Measurement<unknown>[] = [];
   const batchMs: Record<'job' | 'floor' | 'set', number[]> = { job: [], floor: [], set: [] };
@@ -516,9 +515,6 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     });
     if (!touched.includes(student)) touched.push(student);
     if (b === 0) continue;
-    totals.job += job.ms;
-    totals.floor += floorRun.ms;
-    totals.set += setRun.ms;
     statements.job += job.requests;
     statements.floor += floorRun.requests;
     statements.set += setRun.requests;
@@ -527,6 +523,8 @@ const apiOnPostgres = async (context: BenchContext): Promise<ScenarioResult> => 
     batchMs.floor.push(floorRun.ms);
     batchMs.set.push(setRun.ms);
   }
+  const sum = (values: readonly number[]) => values.reduce((total, ms) => total + ms, 0);
+  const totals = { job: sum(batchMs.job), floor: sum(batchMs.floor), set: sum(batchMs.set) };
   const stored = await answersPerStudent(
     postgres,
     touched.flatMap((id) => [id, `${id}-raw`, `${id}-set`]),
