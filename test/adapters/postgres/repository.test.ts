@@ -3,11 +3,13 @@
  * partition on write), the DynamoDB types JSON lacks (kept as tags), numbers kept exactly.
  * On an in-process PGlite of this file's own.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ITEM } from '../../../src/adapters/postgres/layout.ts';
 import { migrate } from '../../../src/adapters/postgres/migrations.ts';
 import { qualified } from '../../../src/adapters/postgres/sql.ts';
+import { getManyStatement, target } from '../../../src/adapters/postgres/statements.ts';
 import { fromJsonText, toJsonText } from '../../../src/adapters/postgres/values.ts';
+import { tables } from '../../../src/tables/definitions.ts';
 import { ownPglite } from '../../support/own-pglite.ts';
 
 const own = ownPglite('repository-test-');
@@ -92,5 +94,83 @@ describe('the PostgreSQL adapter', () => {
       values: [],
     });
     expect(rows[0]?.n).toBe('12345678901234567890.125');
+  });
+  it('reads a batch of keys by a primary-key probe each, whatever the statistics say of the table', async () => {
+    const { pg, schema } = own.connection;
+    const answers = qualified(schema, 'answers');
+    // 25,000 rows written after the table's statistics were taken (none analysed since):
+    // the size at which a join of the keys with the table was planned as a hash join over
+    // a sequential scan of the whole table.
+    await pg.query({ text: `ANALYZE ${answers}`, values: [] });
+    for (let s = 0; s < 50; s++) {
+      const rows = Array.from({ length: 500 }, (_, i) => ({
+        student_id: `probe-${s}`,
+        answer_key: `m#a-${i}`,
+        answer_id: `a-${i}`,
+        module_id: 'm',
+        word: 'w',
+        correct: true,
+        answered_at: '2026-01-01T00:00:00.000Z',
+        recorded_at: '2026-01-01T00:00:00.000Z',
+      }));
+      await pg.query({
+        text: `INSERT INTO ${answers} (${ITEM}) SELECT value FROM jsonb_array_elements($1::jsonb)`,
+        values: [JSON.stringify(rows)],
+      });
+    }
+    const keys = Array.from({ length: 500 }, (_, i) => ({
+      student_id: 'probe-new',
+      answer_key: `m#a-${i}`,
+    }));
+    const statement = getManyStatement(target(schema, tables.answers), keys);
+    const { rows } = await pg.query<{ 'QUERY PLAN': string }>({
+      text: `EXPLAIN ${statement.text}`,
+      values: [...statement.values],
+    });
+    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index (Only )?Scan using answers_pkey/);
+    expect(plan).not.toMatch(/Seq Scan on answers/);
+    // And it finds what is there, once per key asked.
+    const found = await own.connection.db.answers.findMany(
+      [
+        { student_id: 'probe-3', answer_key: 'm#a-7' },
+        { student_id: 'probe-3', answer_key: 'm#a-7' },
+        { student_id: 'probe-49', answer_key: 'm#a-499' },
+        { student_id: 'probe-new', answer_key: 'm#a-1' },
+      ],
+      { project: ['student_id', 'answer_key'] },
+    );
+    expect(found.map((a) => `${a.student_id} ${a.answer_key}`).sort()).toEqual([
+      'probe-3 m#a-7',
+      'probe-49 m#a-499',
+    ]);
+  });
+
+  it('leaves the declared attributes a projected read does not ask for in the table', async () => {
+    const { db, pg } = own.connection;
+    await db.students.put({
+      id: 'omit-1',
+      name: 'Ann',
+      class_code: 'omit',
+      parent_ids: ['p-1'],
+      nickname: 'Annie',
+    });
+    const sent: unknown[] = [];
+    const query = pg.query.bind(pg);
+    const spy = vi.spyOn(pg, 'query').mockImplementation(async (statement) => {
+      const result = await query(statement);
+      sent.push(...result.rows.map((row) => (row as { item?: unknown }).item));
+      return result;
+    });
+    try {
+      expect(
+        await db.students.get({ class_code: 'omit' }, { project: ['id', 'nickname'] }),
+      ).toEqual([{ id: 'omit-1', nickname: 'Annie' }]);
+    } finally {
+      spy.mockRestore();
+    }
+    // The server sent neither `name` nor `parent_ids` (declared, not asked for); the key,
+    // the index's key and the undeclared attribute it cannot tell from others came.
+    expect(sent).toEqual([{ id: 'omit-1', class_code: 'omit', nickname: 'Annie' }]);
   });
 });
