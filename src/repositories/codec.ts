@@ -26,8 +26,6 @@ interface Picked {
 /** What a repository needs to validate the items of one table. */
 export interface Codec<T> {
   readonly table: TableDefinition;
-  /** The attributes the entity declares (a store may leave out those a read does not project). */
-  readonly declared: readonly string[];
   keyOf(item: Item): Record<string, unknown>;
   decode(raw: Item): T;
   decodeProjected(raw: Item, project: readonly string[]): Partial<T>;
@@ -49,14 +47,10 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   readonly #projected = new Map<string, Picked>();
   readonly #byArray = new WeakMap<readonly string[], Picked>();
 
-  readonly declared: readonly string[];
-
   constructor(
     readonly table: TableDefinition,
     private readonly schema: S,
-  ) {
-    this.declared = Object.keys(schema.shape);
-  }
+  ) {}
 
   /** The primary key of an item (for error reports and batch bookkeeping). */
   keyOf(item: Item): Record<string, unknown> {
@@ -79,7 +73,7 @@ export class EntityCodec<S extends z.ZodObject> implements Codec<z.output<S>> {
   /**
    * A stored item read with a projection: the projected attributes only (whatever else a
    * store returns, such as the keys DynamoDB's BatchGetItem adds, is left out, as
-   * PostgreSQL's reads leave it), those the entity declares validated, the others as
+   * PostgreSQL's reads never send it), those the entity declares validated, the others as
    * they are.
    */
   decodeProjected(raw: Item, project: readonly string[]): Partial<z.output<S>> {

@@ -129,10 +129,11 @@ export class Pg {
       try {
         this.counters.statements++;
         const pool = await this.#pool;
-        const result = await pool.query({
-          text: statement.text,
-          values: [...statement.values],
-        });
+        const values = [...statement.values];
+        const result =
+          statement.rowMode === 'array'
+            ? await pool.query({ text: statement.text, values, rowMode: 'array' })
+            : await pool.query({ text: statement.text, values });
         this.#count(result);
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       } catch (error) {

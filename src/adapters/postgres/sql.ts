@@ -11,6 +11,11 @@ import { toJsonText } from './values.ts';
 export interface Statement {
   readonly text: string;
   readonly values: readonly unknown[];
+  /**
+   * `array`: each row as the array of its columns in select order (`pg`'s `rowMode`), no
+   * object built per row nor a column looked up by name; the repository's reads use it.
+   */
+  readonly rowMode?: 'array';
 }
 
 /**
@@ -44,8 +49,9 @@ export class Params {
     return `${this.add(values)}::text[]`;
   }
 
-  statement(text: string): Statement {
-    return { text, values: [...this.#values] };
+  statement(text: string, rowMode?: 'array'): Statement {
+    const values = [...this.#values];
+    return rowMode === undefined ? { text, values } : { text, values, rowMode };
   }
 }
 

@@ -3,6 +3,8 @@
  * and the request (as `adapters/dynamodb/params.ts` builds DynamoDB's requests), so that
  * what reaches the server is tested without one. Values only ever travel as parameters.
  */
+
+import { setOwn } from '../../lib/own-keys.ts';
 import type { AccessPath, KeyCondition } from '../../repositories/access-path.ts';
 import type { RawItem, RawKey } from '../../repositories/base-repository.ts';
 import type { Condition, Scalar } from '../../repositories/condition.ts';
@@ -10,6 +12,7 @@ import type { PageKey } from '../../repositories/repository.ts';
 import { projectionOf, type TableDefinition } from '../../tables/definitions.ts';
 import { ITEM, keyAttributes } from './layout.ts';
 import { ident, Params, qualified, type Statement } from './sql.ts';
+import { fromJsonText } from './values.ts';
 
 export type ListPath = Exclude<AccessPath, { kind: 'get' }>;
 
@@ -30,49 +33,70 @@ export const target = (schema: string, table: TableDefinition): Target => ({
   name: qualified(schema, table.name),
 });
 
-/**
- * The whole item, whatever the projection: the repository keeps only the asked attributes
- * (`projectedItem`). Measured on 24,000 answers of 40 students (the module results read):
- * the whole `item` read and parsed once a row took 103 to 129 ms, the seven asked
- * attributes as seven columns 135 to 197 ms, rebuilt as one object in SQL
- * (`jsonb_build_object`, `jsonb_object_agg`) 176 to 315 ms. A projection saves
- * transfer only, which the items of this system (at most DynamoDB's 400 KB) do not need;
- * DynamoDB too reads the whole item and charges for it.
- */
+/** The whole item (a read without a projection). */
 const SELECT_ITEM = `${ITEM_COLUMN} AS item`;
 
-/** The item, less the attributes a projected read leaves in the table (`omit`). */
-const selectItem = (params: Params, omit: readonly string[]): string =>
-  omit.length === 0 ? SELECT_ITEM : `(${ITEM_COLUMN} - ${params.texts(omit)}) AS item`;
+/**
+ * A projected read's select list: each projected attribute as one text column `p<i>`,
+ * tagged by its JSON type, so that only the projected attributes leave the server and a
+ * scalar is read without a JSON parse: `s` and the string, `n` and the number, `b` and
+ * `true` or `false`, `j` and any other JSON value (an object, a list, null, a set's tag);
+ * SQL NULL for an attribute the item lacks. Measured on the nightly stats' scan of 10,000 students
+ * (`class_code` asked): 7 ms against 15 for the item less its unasked declared attributes
+ * (`item - text[]`), which still sent the keys and every undeclared attribute as `jsonb`,
+ * parsed whole, row by row. {@link projectedRow} reads the columns back.
+ */
+const selectProjected = (params: Params, project: readonly string[]): string =>
+  project
+    .map((attribute, i) => {
+      const name = `${params.add(attribute)}::text`;
+      const value = `${ITEM_COLUMN} -> ${name}`;
+      const text = `(${ITEM_COLUMN} ->> ${name})`;
+      return `CASE jsonb_typeof(${value}) WHEN 'string' THEN 's' || ${text} WHEN 'number' THEN 'n' || ${text} WHEN 'boolean' THEN 'b' || ${text} ELSE 'j' || (${value})::text END AS p${i}`;
+    })
+    .join(', ');
+
+/** What a read selects: the whole item, or the projected attributes only. */
+const selectItem = (params: Params, project: readonly string[] | undefined): string =>
+  project === undefined || project.length === 0 ? SELECT_ITEM : selectProjected(params, project);
+
+/** One value of {@link selectProjected}'s columns. */
+const projectedValue = (text: string): unknown => {
+  const rest = text.slice(1);
+  switch (text.charCodeAt(0)) {
+    case 115: // s
+      return rest;
+    case 110: // n: a JSON number's text is a JavaScript number's (`Number` reads it as `JSON.parse` does)
+      return Number(rest);
+    case 98: // b
+      return rest === 'true';
+    default:
+      return fromJsonText(rest);
+  }
+};
 
 /**
- * The attributes of `project` that an item has (an attribute it lacks is left out, as a
- * DynamoDB projection leaves it out).
+ * The item of a projected read's row (its columns in order): the attributes of `project`
+ * that the item has (one it lacks is left out, as a DynamoDB projection leaves it out).
  *
  * @example
  * ```ts
- * projectedItem(['id', 'name'], { id: 's-1', class_code: 'c-1' }); // { id: 's-1' }
+ * projectedRow(['id', 'class_code'], ['ss-1', null]); // { id: 's-1' }
  * ```
  */
-export const projectedItem = (
+export const projectedRow = (
   project: readonly string[],
-  item: Readonly<Record<string, unknown>>,
+  row: readonly unknown[],
 ): Record<string, unknown> => {
   const out: Record<string, unknown> = {};
-  for (const attribute of project) {
-    if (!Object.hasOwn(item, attribute)) continue;
+  for (let i = 0; i < project.length; i++) {
+    const text = row[i];
+    const attribute = project[i];
+    if (typeof text !== 'string' || attribute === undefined) continue;
     // Plain assignment is what keeps this cheap (it runs for every row of a read); only
     // the name `__proto__` needs a defined property to stay an attribute.
-    if (attribute === '__proto__') {
-      Object.defineProperty(out, attribute, {
-        value: item[attribute],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else {
-      out[attribute] = item[attribute];
-    }
+    if (attribute === '__proto__') setOwn(out, attribute, projectedValue(text));
+    else out[attribute] = projectedValue(text);
   }
   return out;
 };
@@ -198,9 +222,8 @@ export const effectiveProjection = (
 };
 
 export interface PageRequest {
+  /** The attributes to read (the effective projection); undefined: the whole item. */
   readonly project: readonly string[] | undefined;
-  /** Attributes to leave out of the items read (never projected ones). */
-  readonly omit?: readonly string[];
   readonly limit: number;
   readonly segment?: { readonly index: number; readonly total: number };
   readonly startKey?: PageKey;
@@ -208,8 +231,8 @@ export interface PageRequest {
 
 /**
  * One page of a query or scan in key order, from after `startKey`: it asks for one row
- * more than the page, so the caller knows whether another page follows. The cursor
- * columns come back as `k0`, `k1`, ... whatever the projection.
+ * more than the page, so the caller knows whether another page follows. Rows are arrays:
+ * the item (or the projected columns), then the cursor columns (`k0`, `k1`, ...).
  */
 export const pageStatement = (target: Target, path: ListPath, request: PageRequest): Statement => {
   const params = new Params();
@@ -221,7 +244,8 @@ export const pageStatement = (target: Target, path: ListPath, request: PageReque
   }
   const cursor = order.map((attribute, i) => `${column(attribute)} AS k${i}`).join(', ');
   return params.statement(
-    `SELECT ${selectItem(params, request.omit ?? [])}, ${cursor} FROM ${target.name} AS ${T}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.map(column).join(', ')} LIMIT ${params.add(request.limit + 1)}::int`,
+    `SELECT ${selectItem(params, request.project)}, ${cursor} FROM ${target.name} AS ${T}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order.map(column).join(', ')} LIMIT ${params.add(request.limit + 1)}::int`,
+    'array',
   );
 };
 
@@ -236,11 +260,12 @@ export const countStatement = (target: Target, path: ListPath): Statement => {
 export const getStatement = (
   target: Target,
   key: RawKey,
-  omit: readonly string[] = [],
+  project?: readonly string[],
 ): Statement => {
   const params = new Params();
   return params.statement(
-    `SELECT ${selectItem(params, omit)} FROM ${target.name} AS ${T} WHERE ${keyEquals(target.table, key, params)}`,
+    `SELECT ${selectItem(params, project)} FROM ${target.name} AS ${T} WHERE ${keyEquals(target.table, key, params)}`,
+    'array',
   );
 };
 
@@ -271,12 +296,13 @@ const keyRecordset = (table: TableDefinition, params: Params, keys: readonly Raw
 export const getManyStatement = (
   target: Target,
   keys: readonly RawKey[],
-  omit: readonly string[] = [],
+  project?: readonly string[],
 ): Statement => {
   const params = new Params();
   const { from, on } = keyRecordset(target.table, params, keys);
   return params.statement(
-    `SELECT x.item AS item FROM ${from} CROSS JOIN LATERAL (SELECT ${selectItem(params, omit)} FROM ${target.name} AS ${T} WHERE ${on} LIMIT 1) AS x`,
+    `SELECT x.* FROM ${from} CROSS JOIN LATERAL (SELECT ${selectItem(params, project)} FROM ${target.name} AS ${T} WHERE ${on} LIMIT 1) AS x`,
+    'array',
   );
 };
 

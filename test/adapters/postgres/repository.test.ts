@@ -146,7 +146,7 @@ describe('the PostgreSQL adapter', () => {
     ]);
   });
 
-  it('leaves the declared attributes a projected read does not ask for in the table', async () => {
+  it('sends only the attributes a projected read asks for, each with its JSON type', async () => {
     const { db, pg } = own.connection;
     await db.students.put({
       id: 'omit-1',
@@ -154,23 +154,37 @@ describe('the PostgreSQL adapter', () => {
       class_code: 'omit',
       parent_ids: ['p-1'],
       nickname: 'Annie',
+      level: 3,
+      badges: ['a', 'b'],
+      note: null,
+      active: false,
     });
     const sent: unknown[] = [];
     const query = pg.query.bind(pg);
     const spy = vi.spyOn(pg, 'query').mockImplementation(async (statement) => {
       const result = await query(statement);
-      sent.push(...result.rows.map((row) => (row as { item?: unknown }).item));
+      sent.push(...result.rows);
       return result;
     });
+    const project = ['id', 'nickname', 'level', 'badges', 'note', 'active', 'missing'] as const;
     try {
-      expect(
-        await db.students.get({ class_code: 'omit' }, { project: ['id', 'nickname'] }),
-      ).toEqual([{ id: 'omit-1', nickname: 'Annie' }]);
+      expect(await db.students.get({ class_code: 'omit' }, { project: [...project] })).toEqual([
+        {
+          id: 'omit-1',
+          nickname: 'Annie',
+          level: 3,
+          badges: ['a', 'b'],
+          note: null,
+          active: false,
+        },
+      ]);
     } finally {
       spy.mockRestore();
     }
-    // The server sent neither `name` nor `parent_ids` (declared, not asked for); the key,
-    // the index's key and the undeclared attribute it cannot tell from others came.
-    expect(sent).toEqual([{ id: 'omit-1', class_code: 'omit', nickname: 'Annie' }]);
+    // Neither the item nor `name`, `parent_ids` or the index's key left the server: the
+    // asked attributes only, tagged by type (then the page's cursor), an absent one as NULL.
+    expect(sent).toEqual([
+      ['somit-1', 'sAnnie', 'n3', 'j["a", "b"]', 'jnull', 'bfalse', null, 'omit-1'],
+    ]);
   });
 });
