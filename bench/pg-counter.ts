@@ -22,8 +22,12 @@ export const classify = (text: string): string => {
     ? (text.match(/\)\s*(SELECT|INSERT|UPDATE|DELETE)\b/gi)?.at(-1) ?? '')
     : text;
   let verb = /(SELECT|INSERT|UPDATE|DELETE)\b/i.exec(main)?.[1]?.toUpperCase() ?? 'OTHER';
-  const writingCte = /\bAS\s*\(\s*(INSERT|UPDATE|DELETE)\b/i.exec(text)?.[1];
-  if (withCtes && verb === 'SELECT' && writingCte !== undefined) verb = writingCte.toUpperCase();
+  // Only a statement that starts with CTEs can have one that writes: the others' texts (a
+  // projected read's runs to kilobytes) are not scanned for it.
+  if (withCtes && verb === 'SELECT') {
+    const writingCte = /\bAS\s*\(\s*(INSERT|UPDATE|DELETE)\b/i.exec(text)?.[1];
+    if (writingCte !== undefined) verb = writingCte.toUpperCase();
+  }
   const table = /"[^"]+"\."([^"]+)"/.exec(text)?.[1] ?? '?';
   return `${verb} ${table}`;
 };
