@@ -115,6 +115,33 @@ export const repositoryContract = (label: string, make: () => Promise<ContractSu
         });
       });
 
+      it('projects every kind of value as it was written', async () => {
+        const values = {
+          nickname: 'num12',
+          empty: '',
+          score: 3.25,
+          negative: -7,
+          on: true,
+          off: false,
+          nothing: null,
+          list: ['a', 2, { b: true }],
+          map: { x: 1, y: ['z'] },
+          tags: new Set(['t-2', 't-1']),
+        };
+        await db.students.put({ ...student('rk-1', { class_code: 'rk' }), ...values });
+        const project = [...Object.keys(values), 'absent'];
+        const expected = { id: 'rk-1', ...values };
+        expect(await db.students.find({ id: 'rk-1' }, { project: ['id', ...project] })).toEqual(
+          expected,
+        );
+        expect(
+          await db.students.get({ class_code: 'rk' }, { project: ['id', ...project] }),
+        ).toEqual([expected]);
+        expect(
+          await db.students.findMany([{ id: 'rk-1' }], { project: ['id', ...project] }),
+        ).toEqual([expected]);
+      });
+
       it('counts along the same access paths', async () => {
         expect(await db.students.count({ class_code: 'rc-1' })).toBe(3);
         expect(await db.students.count({ id: 'r-1' })).toBe(1);

@@ -37,22 +37,21 @@ export const target = (schema: string, table: TableDefinition): Target => ({
 const SELECT_ITEM = `${ITEM_COLUMN} AS item`;
 
 /**
- * A projected read's select list: each projected attribute as one text column `p<i>`,
- * tagged by its JSON type, so that only the projected attributes leave the server and a
- * scalar is read without a JSON parse: `s` and the string, `n` and the number, `b` and
- * `true` or `false`, `j` and any other JSON value (an object, a list, null, a set's tag);
- * SQL NULL for an attribute the item lacks. Measured on the nightly stats' scan of 10,000 students
+ * A projected read's select list: each projected attribute as one text column `p<i>`, the
+ * first three letters of its JSON type then its text (`->>`: a string as it is, any other
+ * value as JSON), SQL NULL for an attribute the item lacks. Only the projected attributes
+ * leave the server, and a string, a number or a boolean is read without a JSON parse
+ * ({@link projectedRow}). Measured on the nightly stats' scan of 10,000 students
  * (`class_code` asked): 7 ms against 15 for the item less its unasked declared attributes
  * (`item - text[]`), which still sent the keys and every undeclared attribute as `jsonb`,
- * parsed whole, row by row. {@link projectedRow} reads the columns back.
+ * parsed whole. Short on purpose: the server parses and plans the text of every statement,
+ * and a `CASE` per attribute made a batch read of 500 keys 0.2 ms slower.
  */
 const selectProjected = (params: Params, project: readonly string[]): string =>
   project
     .map((attribute, i) => {
       const name = `${params.add(attribute)}::text`;
-      const value = `${ITEM_COLUMN} -> ${name}`;
-      const text = `(${ITEM_COLUMN} ->> ${name})`;
-      return `CASE jsonb_typeof(${value}) WHEN 'string' THEN 's' || ${text} WHEN 'number' THEN 'n' || ${text} WHEN 'boolean' THEN 'b' || ${text} ELSE 'j' || (${value})::text END AS p${i}`;
+      return `left(jsonb_typeof(${ITEM_COLUMN} -> ${name}), 3) || coalesce(${ITEM_COLUMN} ->> ${name}, '') AS p${i}`;
     })
     .join(', ');
 
@@ -62,15 +61,17 @@ const selectItem = (params: Params, project: readonly string[] | undefined): str
 
 /** One value of {@link selectProjected}'s columns. */
 const projectedValue = (text: string): unknown => {
-  const rest = text.slice(1);
-  switch (text.charCodeAt(0)) {
-    case 115: // s
+  const rest = text.slice(3);
+  switch (text.slice(0, 3)) {
+    case 'str':
       return rest;
-    case 110: // n: a JSON number's text is a JavaScript number's (`Number` reads it as `JSON.parse` does)
+    case 'num': // a JSON number's text is a JavaScript number's: `Number` reads it as `JSON.parse` does
       return Number(rest);
-    case 98: // b
+    case 'boo':
       return rest === 'true';
-    default:
+    case 'nul':
+      return null;
+    default: // `obj`, `arr`: JSON (a set's tag among them)
       return fromJsonText(rest);
   }
 };
@@ -81,7 +82,7 @@ const projectedValue = (text: string): unknown => {
  *
  * @example
  * ```ts
- * projectedRow(['id', 'class_code'], ['ss-1', null]); // { id: 's-1' }
+ * projectedRow(['id', 'class_code'], ['strs-1', null]); // { id: 's-1' }
  * ```
  */
 export const projectedRow = (

@@ -182,9 +182,9 @@ describe('the PostgreSQL adapter', () => {
       spy.mockRestore();
     }
     // Neither the item nor `name`, `parent_ids` or the index's key left the server: the
-    // asked attributes only, tagged by type (then the page's cursor), an absent one as NULL.
+    // asked attributes only, typed (then the page's cursor), an absent one as NULL.
     expect(sent).toEqual([
-      ['somit-1', 'sAnnie', 'n3', 'j["a", "b"]', 'jnull', 'bfalse', null, 'omit-1'],
+      ['stromit-1', 'strAnnie', 'num3', 'arr["a", "b"]', 'nul', 'boofalse', null, 'omit-1'],
     ]);
   });
 });
