@@ -587,9 +587,10 @@ const statsOnPostgres = async (
   // At least 9 rounds: a round takes under a second here. The medians of 3 runs of 100 to
   // 200 ms moved by 0.2 in ratio between two runs of the bench on a shared machine, and
   // those of 5 still by 0.25 (1.05x to 1.31x on the same code): with 5, the median round
-  // was the third pass of the port's code through V8, whose first three passes of the 628
-  // updates took 1.3x to 2.2x the floor's CPU and the fifth on 1.1x. The first rounds are
-  // shown apart (`compiling`), so that the cost of a cold process stays visible.
+  // was the third pass of the port's code through V8, whose first four passes of the 628
+  // updates took 1.3x to 2.2x the floor's CPU, the later ones 1.2x to 1.35x of a third of
+  // that. The first rounds are shown apart (`compiling`), so that the cost of a cold
+  // process stays visible.
   const context = { ...given, repetitions: Math.max(9, given.repetitions) };
   const { log } = context;
   const rows: Row[] = [];
