@@ -8,7 +8,7 @@ import {
   type RawReadOptions,
 } from '../../repositories/base-repository.ts';
 import type { Codec } from '../../repositories/codec.ts';
-import { type Condition, holds } from '../../repositories/condition.ts';
+import { type Condition, holds, type Scalar } from '../../repositories/condition.ts';
 import {
   ConditionFailedError,
   InvalidRequestError,
@@ -86,7 +86,7 @@ export class PostgresRepository<
       getStatement(this.#target, key, options.project),
     );
     const row = rows[0];
-    return row === undefined ? undefined : this.#item(row, options.project, key);
+    return row === undefined ? undefined : this.#item(row, options.project, { key });
   }
 
   protected async *rawPages(path: ListPath, options: RawReadOptions): AsyncGenerator<RawItem[]> {
@@ -117,12 +117,13 @@ export class PostgresRepository<
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
     const order = orderColumns(this.definition, path);
+    const from = project === undefined ? 1 : project.length;
+    // The cursor columns hold the table's key (the order ends with it): it names an item
+    // the codec finds invalid even when the projection leaves the key out.
+    const keys: KeySource = { at: this.#keys.map((attribute) => from + order.indexOf(attribute)) };
     return {
-      items: page.map((row) => this.#item(row, project, undefined)),
-      next:
-        more && last !== undefined
-          ? cursorOf(order, last, project === undefined ? 1 : project.length)
-          : undefined,
+      items: page.map((row) => this.#item(row, project, keys)),
+      next: more && last !== undefined ? cursorOf(order, last, from) : undefined,
     };
   }
 
@@ -138,7 +139,11 @@ export class PostgresRepository<
       const { rows } = await this.pg.query<unknown[]>(
         getManyStatement(this.#target, group, options.project),
       );
-      for (const row of rows) found.push(this.#item(row, options.project, undefined));
+      // The key columns follow the item's (`getManyStatement`).
+      const from =
+        options.project === undefined || options.project.length === 0 ? 1 : options.project.length;
+      const keys: KeySource = { at: this.#keys.map((_, i) => from + i) };
+      for (const row of rows) found.push(this.#item(row, options.project, keys));
     }
     return found;
   }
@@ -224,26 +229,47 @@ export class PostgresRepository<
     return [...byKey.values()];
   }
 
+  /** One attribute of the table's key (`i`-th), for a row. */
+  #keyPart(row: readonly unknown[], keys: KeySource, i: number): Scalar | undefined {
+    if ('key' in keys) return keys.key[this.#keys[i] ?? ''];
+    const at = keys.at[i];
+    return at === undefined ? undefined : String(row[at]);
+  }
+
   /**
    * The item of a row: with a projection, built from its columns (`projectedRow`);
    * without, the stored item, anything but an object reported as an invalid stored item
    * (the key columns' `NOT NULL` already refuses a write of one).
    */
-  #item(
-    row: readonly unknown[],
-    project: readonly string[] | undefined,
-    key: RawKey | undefined,
-  ): RawItem {
-    if (project !== undefined && project.length > 0) return projectedRow(project, row);
+  #item(row: readonly unknown[], project: readonly string[] | undefined, keys: KeySource): RawItem {
+    if (project !== undefined && project.length > 0) {
+      const item = projectedRow(project, row);
+      // The key, even when not projected, so that the codec can name an invalid item (it
+      // returns only the projected attributes, as it does with the keys BatchGetItem adds).
+      this.#keys.forEach((attribute, i) => {
+        if (!Object.hasOwn(item, attribute)) item[attribute] = this.#keyPart(row, keys, i);
+      });
+      return item;
+    }
     const item = row[0];
     // Checked to be an object here; its fields are validated by the codec before any
     // service sees them.
     if (isRecord(item)) return item;
-    throw new InvalidStoredItemError(this.table, key ?? {}, [
+    const key: Record<string, Scalar | undefined> = {};
+    this.#keys.forEach((attribute, i) => {
+      key[attribute] = this.#keyPart(row, keys, i);
+    });
+    throw new InvalidStoredItemError(this.table, key, [
       { path: '(item)', message: `the stored item is ${JSON.stringify(item)}, not an object` },
     ]);
   }
 }
+
+/**
+ * Where the key of a row's item is: known (a read by key), or in the row's key columns at
+ * these positions, one per key attribute (a page's cursor, a batch read's keys).
+ */
+type KeySource = { readonly key: RawKey } | { readonly at: readonly number[] };
 
 /** The cursor of a page: the order columns of its last row (all text), from column `from`. */
 const cursorOf = (order: readonly string[], row: readonly unknown[], from: number): PageKey => {

@@ -146,6 +146,28 @@ describe('the PostgreSQL adapter', () => {
     ]);
   });
 
+  it('names the key of an invalid item a projected read skips, though the key is not projected', async () => {
+    const { db, pg, schema } = own.connection;
+    // Written by hand: the repository would refuse a class_code that is not a string.
+    await pg.query({
+      text: `INSERT INTO ${qualified(schema, 'students')} (${ITEM}) VALUES ($1::jsonb)`,
+      values: [JSON.stringify({ id: 'bad-1', name: 'Ann', parent_ids: [], class_code: 7 })],
+    });
+    const keys: unknown[] = [];
+    const onInvalid = (error: { key: unknown }) => keys.push(error.key);
+    const project = ['class_code'] as const;
+    await db.students.get({}, { scan: true, project: [...project], onInvalid });
+    await db.students.findMany([{ id: 'bad-1' }], { project: [...project], onInvalid });
+    expect(await db.students.find({ id: 'bad-1' }, { project: ['name'] })).toEqual({
+      name: 'Ann',
+    });
+    expect(keys).toEqual([{ id: 'bad-1' }, { id: 'bad-1' }]);
+    // A valid item read the same way still comes back with the projected attributes only.
+    expect(await db.students.findMany([{ id: 'bad-1' }], { project: ['name'] })).toEqual([
+      { name: 'Ann' },
+    ]);
+  });
+
   it('sends only the attributes a projected read asks for, each with its JSON type', async () => {
     const { db, pg } = own.connection;
     await db.students.put({
