@@ -25,6 +25,7 @@ import {
   effectiveProjection,
   getManyStatement,
   getStatement,
+  itemColumns,
   type ListPath,
   orderColumns,
   pageStatement,
@@ -117,7 +118,7 @@ export class PostgresRepository<
     const page = more ? rows.slice(0, limit) : rows;
     const last = page.at(-1);
     const order = orderColumns(this.definition, path);
-    const from = project === undefined ? 1 : project.length;
+    const from = itemColumns(project);
     // The cursor columns hold the table's key (the order ends with it): it names an item
     // the codec finds invalid even when the projection leaves the key out.
     const keys: KeySource = { at: this.#keys.map((attribute) => from + order.indexOf(attribute)) };
@@ -140,8 +141,7 @@ export class PostgresRepository<
         getManyStatement(this.#target, group, options.project),
       );
       // The key columns follow the item's (`getManyStatement`).
-      const from =
-        options.project === undefined || options.project.length === 0 ? 1 : options.project.length;
+      const from = itemColumns(options.project);
       const keys: KeySource = { at: this.#keys.map((_, i) => from + i) };
       for (const row of rows) found.push(this.#item(row, options.project, keys));
     }

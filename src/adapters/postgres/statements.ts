@@ -55,9 +55,16 @@ const selectProjected = (params: Params, project: readonly string[]): string =>
     })
     .join(', ');
 
+const projects = (project: readonly string[] | undefined): project is readonly string[] =>
+  project !== undefined && project.length > 0;
+
 /** What a read selects: the whole item, or the projected attributes only. */
 const selectItem = (params: Params, project: readonly string[] | undefined): string =>
-  project === undefined || project.length === 0 ? SELECT_ITEM : selectProjected(params, project);
+  projects(project) ? selectProjected(params, project) : SELECT_ITEM;
+
+/** The columns {@link selectItem} takes at the start of a row: those after it start here. */
+export const itemColumns = (project: readonly string[] | undefined): number =>
+  projects(project) ? project.length : 1;
 
 /** One value of {@link selectProjected}'s columns. */
 const projectedValue = (text: string): unknown => {
